@@ -1,0 +1,732 @@
+"""Read, check and parse one BPMN file safely.
+
+BPMN files come from process owners, not programmers, so every failure has to
+become a `Problem` with a line number and plain words, and nothing in the file
+may reach the network or the local disk (DTDs, entities) while we read it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+__all__ = [
+    "MAX_BPMN_BYTES",
+    "MAX_DEPTH",
+    "BpmnLoadError",
+    "LoadedBpmn",
+    "Problem",
+    "ProcessInfo",
+    "TimerInfo",
+    "UserTaskInfo",
+    "check_xsd",
+    "load_bpmn",
+    "load_bpmn_file",
+    "read_xml",
+]
+
+MAX_BPMN_BYTES = 5 * 1024 * 1024
+# Modelers nest a handful of levels (definitions/process/subProcess/.../script);
+# anything near libxml2's own 256 limit is an attack or a broken generator.
+MAX_DEPTH = 200
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
+FORM_PROPERTY = "formJsonSchemaFilename"
+TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
+
+# Shorter, readable names for namespaces in XSD and spiff messages.
+_NS_PREFIXES = {
+    BPMN_NS: "bpmn",
+    SPIFF_NS: "spiffworkflow",
+    "http://www.omg.org/spec/BPMN/20100524/DI": "bpmndi",
+    "http://www.omg.org/spec/DD/20100524/DC": "dc",
+    "http://www.omg.org/spec/DD/20100524/DI": "di",
+}
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    element_id: str | None
+    message: str
+    message_th: str
+    severity: Literal["error", "warning"] = "error"
+
+    def format(self, lang: str = "en") -> str:
+        text = self.message_th if lang == "th" else self.message
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        suffix = f" [{self.element_id}]" if self.element_id else ""
+        return f"{where}: {text}{suffix}"
+
+
+class BpmnLoadError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+
+@dataclass(frozen=True)
+class UserTaskInfo:
+    id: str
+    name: str | None
+    documentation: str | None
+    form: str | None
+    lane_id: str | None
+    line: int | None
+
+
+@dataclass(frozen=True)
+class TimerInfo:
+    element_id: str
+    attached_to: str | None
+    kind: Literal["timeDate", "timeDuration", "timeCycle"]
+    expression: str
+    line: int | None
+
+
+@dataclass
+class ProcessInfo:
+    process_id: str
+    name: str | None
+    executable: bool
+    lanes: dict[str, str] = field(default_factory=dict)
+    node_lane: dict[str, str] = field(default_factory=dict)
+    user_tasks: dict[str, UserTaskInfo] = field(default_factory=dict)
+    start_form: str | None = None
+    timers: list[TimerInfo] = field(default_factory=list)
+    script_tasks: dict[str, str] = field(default_factory=dict)
+    conditions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class LoadedBpmn:
+    file: str
+    content_hash: str
+    tree: etree._ElementTree
+    processes: dict[str, ProcessInfo]
+    specs: dict[str, BpmnProcessSpec]
+    subprocess_specs: dict[str, dict]
+    warnings: list[Problem]
+
+
+# ---------------------------------------------------------------------- reading
+
+
+def _safe_parser() -> etree.XMLParser:
+    # A fresh parser per call: lxml parsers keep an error log and are not
+    # meant to be shared between threads.
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_pis=True,
+    )
+
+
+_DOCTYPE_MARKERS = tuple(
+    "<!DOCTYPE".encode(enc) for enc in ("ascii", "utf-16-le", "utf-16-be")
+)
+
+
+def _mentions_doctype(data: bytes) -> bool:
+    return any(marker in data for marker in _DOCTYPE_MARKERS)
+
+
+def _doctype_line(data: bytes) -> int | None:
+    # Only meaningful for ASCII-compatible encodings, which is all modelers write.
+    index = data.find(_DOCTYPE_MARKERS[0])
+    return None if index < 0 else data.count(b"\n", 0, index) + 1
+
+
+def _doctype_problem(file: str, line: int | None) -> Problem:
+    return Problem(
+        file,
+        line,
+        None,
+        "DOCTYPE/entities are not allowed in BPMN files; remove the <!DOCTYPE ...> declaration",
+        "ไม่อนุญาตให้มี DOCTYPE/entity ในไฟล์ BPMN กรุณาลบส่วน <!DOCTYPE ...> ออก",
+    )
+
+
+def _syntax_problem(file: str, err: etree.XMLSyntaxError) -> Problem:
+    # lxml repeats the position at the end of msg; we report the line separately.
+    detail = re.sub(r",? line \d+, column \d+\s*$", "", err.msg or str(err)).strip()
+    if detail.startswith("Excessive depth in document"):
+        # libxml2's own limit (256) fired first; its hint about XML_PARSE_HUGE
+        # means nothing to a process owner.
+        return _too_deep_problem(file, err.lineno or None)
+    return Problem(
+        file,
+        err.lineno or None,
+        None,
+        f"the file is not well-formed XML: {detail}",
+        f"ไฟล์ไม่ใช่ XML ที่ถูกต้อง: {detail}",
+    )
+
+
+def _too_deep_problem(file: str, line: int | None) -> Problem:
+    return Problem(
+        file, line, None,
+        f"elements are nested more than {MAX_DEPTH} levels deep",
+        f"มีการซ้อนองค์ประกอบลึกเกิน {MAX_DEPTH} ชั้น",
+    )
+
+
+def _max_depth_exceeded(root: etree._Element, limit: int) -> etree._Element | None:
+    depth = 0
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if event == "end":
+            depth -= 1
+            continue
+        depth += 1
+        if depth > limit:
+            return element
+    return None
+
+
+def read_xml(data: bytes, file: str) -> etree._ElementTree:
+    """Parse untrusted bytes without DTDs, entities, network or huge trees."""
+    if len(data) > MAX_BPMN_BYTES:
+        mib = MAX_BPMN_BYTES // (1024 * 1024)
+        raise BpmnLoadError([Problem(
+            file, None, None,
+            f"the file is too large ({len(data):,} bytes); the limit is {mib} MB",
+            f"ไฟล์มีขนาดใหญ่เกินไป ({len(data):,} ไบต์) ขนาดสูงสุดคือ {mib} MB",
+        )])
+    try:
+        root = etree.fromstring(data, _safe_parser())
+    except etree.XMLSyntaxError as err:
+        problems = [_syntax_problem(file, err)]
+        if _mentions_doctype(data):
+            # e.g. billion laughs: libxml2 stops it, but say why it is refused.
+            problems.insert(0, _doctype_problem(file, _doctype_line(data)))
+        raise BpmnLoadError(problems) from None
+    except ValueError as err:
+        raise BpmnLoadError([Problem(
+            file, None, None,
+            f"the file cannot be read as XML: {err}",
+            f"ไม่สามารถอ่านไฟล์เป็น XML ได้: {err}",
+        )]) from None
+    tree = root.getroottree()
+    info = tree.docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        raise BpmnLoadError([_doctype_problem(file, _doctype_line(data))])
+    too_deep = _max_depth_exceeded(root, MAX_DEPTH)
+    if too_deep is not None:
+        raise BpmnLoadError([_too_deep_problem(file, too_deep.sourceline)])
+    return tree
+
+
+# -------------------------------------------------------------------------- XSD
+
+_schema_lock = threading.Lock()
+_schema: etree.XMLSchema | None = None
+
+
+def _schema_dir() -> Path:
+    import SpiffWorkflow
+
+    return Path(SpiffWorkflow.__file__).resolve().parent
+
+
+def _build_schema() -> etree.XMLSchema:
+    base = _schema_dir()
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    doc = etree.parse(str(base / "bpmn" / "parser" / "schema" / "BPMN20.xsd"), parser)
+    # spiff's own VALIDATOR imports its xsd under the namespace "spiffworkflow",
+    # which is not the xsd's targetNamespace; use the real one so that
+    # spiffworkflow:* extension elements are actually checked.
+    spiff_xsd = base / "spiff" / "parser" / "schema" / "spiffworkflow.xsd"
+    doc.getroot().insert(0, etree.Element(
+        "{http://www.w3.org/2001/XMLSchema}import",
+        namespace=SPIFF_NS,
+        schemaLocation=spiff_xsd.as_uri(),
+    ))
+    return etree.XMLSchema(doc)
+
+
+def _get_schema() -> etree.XMLSchema:
+    global _schema
+    if _schema is None:
+        with _schema_lock:
+            if _schema is None:
+                _schema = _build_schema()
+    return _schema
+
+
+def _short_names(text: str) -> str:
+    def repl(match: re.Match[str]) -> str:
+        prefix = _NS_PREFIXES.get(match.group(1))
+        return f"{prefix}:{match.group(2)}" if prefix else match.group(0)
+
+    return re.sub(r"\{([^}]+)\}([\w.-]+)", repl, text)
+
+
+def _plain_xsd_message(raw: str) -> tuple[str, str]:
+    text = _short_names(raw)
+    dup = re.search(r"attribute 'id': '([^']*)' is not a valid value of the atomic type 'xs:ID'",
+                    text)
+    if dup:
+        ident = dup.group(1)
+        return (f"the id '{ident}' is used more than once or is not a valid id "
+                "(ids must be unique and start with a letter or '_')",
+                f"รหัส (id) '{ident}' ซ้ำกันหรือไม่ถูกต้อง "
+                "(id ต้องไม่ซ้ำกันและขึ้นต้นด้วยตัวอักษรหรือ '_')")
+    # The list of expected elements can run to dozens of names; keep a few.
+    expected = re.search(r"Expected is one of \(([^)]*)\)\.?", text)
+    if expected:
+        names = [n.strip() for n in expected.group(1).split(",") if n.strip()]
+        shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+        text = text[: expected.start()] + f"Expected one of: {shown}."
+    text = text.strip()
+    return (f"does not follow the BPMN 2.0 schema: {text}",
+            f"ไม่เป็นไปตามมาตรฐาน BPMN 2.0: {text}")
+
+
+def _elements_by_line(tree: etree._ElementTree) -> dict[int, list[etree._Element]]:
+    index: dict[int, list[etree._Element]] = {}
+    for element in tree.iter(tag=etree.Element):
+        index.setdefault(element.sourceline, []).append(element)
+    return index
+
+
+def _element_for_error(
+    index: dict[int, list[etree._Element]], line: int, message: str
+) -> etree._Element | None:
+    candidates = index.get(line, [])
+    named = re.search(r"Element '(\{[^}]*\}[\w.-]+|[\w.-]+)'", message)
+    if named:
+        candidates = [el for el in candidates if el.tag == named.group(1)] or candidates
+    return candidates[0] if candidates else None
+
+
+def _nearest_id(element: etree._Element | None) -> str | None:
+    while element is not None:
+        if element.get("id"):
+            return element.get("id")
+        element = element.getparent()
+    return None
+
+
+def _swap_correlation_expressions(tree: etree._ElementTree, tag: str) -> list[etree._Element]:
+    # bpmn-js writes formalExpression where the XSD wants messagePath; spiff's
+    # validator renames it before checking, and so do we (then we rename back).
+    found = tree.xpath(
+        ".//bpmn:correlationPropertyRetrievalExpression/bpmn:formalExpression", namespaces=NS
+    )
+    for element in found:
+        element.tag = tag
+    return found
+
+
+def check_xsd(tree: etree._ElementTree, file: str) -> list[Problem]:
+    """Return one Problem per schema error, each with its line and nearest id."""
+    schema = _get_schema()
+    swapped = _swap_correlation_expressions(tree, f"{{{BPMN_NS}}}messagePath")
+    try:
+        with _schema_lock:  # the schema keeps its error_log on itself
+            valid = schema.validate(tree)
+            errors = [(e.line, e.message) for e in schema.error_log]
+    finally:
+        for element in swapped:
+            element.tag = f"{{{BPMN_NS}}}formalExpression"
+    if valid:
+        return []
+    index = _elements_by_line(tree)
+    problems = []
+    for line, message in errors:
+        element = _element_for_error(index, line, message) if line else None
+        en, th = _plain_xsd_message(message)
+        problems.append(Problem(file, line or None, _nearest_id(element), en, th))
+    return problems
+
+
+# ------------------------------------------------------------ reference checks
+
+
+def _is_executable(process: etree._Element) -> bool:
+    # Same rule as SpiffWorkflow's ProcessParser, so we never ask it for a spec
+    # it considers non-executable.
+    return process.get("isExecutable", "true").strip() == "true"
+
+
+def _check_flow_refs(flow: etree._Element, file: str, all_ids: set[str]) -> list[Problem]:
+    parent = flow.getparent()
+    sibling_ids = {el.get("id") for el in parent if isinstance(el.tag, str)}
+    flow_id = flow.get("id") or "?"
+    problems = []
+    for attr, what in (("sourceRef", "comes from"), ("targetRef", "points to")):
+        ref = flow.get(attr)
+        if not ref or ref in sibling_ids:
+            continue  # a missing attribute is reported by the XSD check
+        where = "is in another process or sub-process" if ref in all_ids else "does not exist"
+        where_th = "อยู่ในกระบวนการหรือกระบวนการย่อยอื่น" if ref in all_ids else "ไม่มีอยู่จริง"
+        problems.append(Problem(
+            file, flow.sourceline, flow_id,
+            f"sequence flow {flow_id} {what} '{ref}', which {where}",
+            f"เส้นลำดับงาน (sequence flow) {flow_id} อ้างถึง '{ref}' ซึ่ง{where_th}",
+        ))
+    return problems
+
+
+def _check_boundary_refs(event: etree._Element, file: str, all_ids: set[str]) -> list[Problem]:
+    ref = event.get("attachedToRef")
+    if not ref or ref in all_ids:
+        return []
+    event_id = event.get("id") or "?"
+    return [Problem(
+        file, event.sourceline, event_id,
+        f"boundary event {event_id} is attached to '{ref}', which does not exist",
+        f"boundary event {event_id} ผูกอยู่กับ '{ref}' ซึ่งไม่มีอยู่จริง",
+    )]
+
+
+def _check_call_refs(call: etree._Element, file: str, process_ids: set[str]) -> list[Problem]:
+    called = call.get("calledElement")
+    if called and called in process_ids:
+        return []
+    call_id = call.get("id") or "?"
+    return [Problem(
+        file, call.sourceline, call_id,
+        f"call activity {call_id} calls process '{called or ''}', which is not in this file",
+        f"call activity {call_id} เรียกกระบวนการ '{called or ''}' ซึ่งไม่มีอยู่ในไฟล์นี้",
+    )]
+
+
+def check_references(tree: etree._ElementTree, file: str) -> list[Problem]:
+    """Catch dangling references in executable processes before SpiffWorkflow
+    turns them into misleading messages without line numbers."""
+    all_ids = {el.get("id") for el in tree.iter(tag=etree.Element) if el.get("id")}
+    processes = tree.getroot().findall(f"{{{BPMN_NS}}}process")
+    process_ids = {p.get("id") for p in processes}
+    problems: list[Problem] = []
+    for process in filter(_is_executable, processes):
+        for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+            problems += _check_flow_refs(flow, file, all_ids)
+        for event in process.iter(f"{{{BPMN_NS}}}boundaryEvent"):
+            problems += _check_boundary_refs(event, file, all_ids)
+        for call in process.iter(f"{{{BPMN_NS}}}callActivity"):
+            problems += _check_call_refs(call, file, process_ids)
+    return problems
+
+
+# ------------------------------------------------------------------ ProcessInfo
+
+
+def _text(element: etree._Element | None) -> str | None:
+    if element is None or element.text is None:
+        return None
+    return element.text.strip() or None
+
+
+def _spiff_property(element: etree._Element, name: str) -> str | None:
+    found = element.xpath(
+        "./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property[@name=$n]/@value",
+        namespaces=NS, n=name,
+    )
+    return str(found[0]) if found else None
+
+
+def _lanes(process: etree._Element) -> tuple[dict[str, str], dict[str, str]]:
+    lanes: dict[str, str] = {}
+    node_lane: dict[str, str] = {}
+    # Document order puts nested lanes after their parents, so the innermost
+    # lane wins, as it does in SpiffWorkflow.
+    for lane in process.iter(f"{{{BPMN_NS}}}lane"):
+        lane_id = lane.get("id")
+        if not lane_id:
+            continue
+        lanes[lane_id] = lane.get("name") or lane_id
+        for ref in lane.findall(f"{{{BPMN_NS}}}flowNodeRef"):
+            if _text(ref):
+                node_lane[_text(ref)] = lane_id
+    _inherit_subprocess_lanes(process, node_lane)
+    return lanes, node_lane
+
+
+_CONTAINERS = {f"{{{BPMN_NS}}}{t}" for t in ("subProcess", "transaction", "adHocSubProcess")}
+_FLOW_NODE_SKIP = {f"{{{BPMN_NS}}}{t}" for t in (
+    "sequenceFlow", "laneSet", "lane", "documentation", "extensionElements",
+    "dataObject", "dataObjectReference", "dataStoreReference", "textAnnotation",
+    "association", "ioSpecification", "property",
+)}
+
+
+def _inherit_subprocess_lanes(process: etree._Element, node_lane: dict[str, str]) -> None:
+    # Tasks inside a sub-process are not listed in any lane; SpiffWorkflow
+    # gives them the sub-process's lane, so we do the same.
+    for container in process.iter(*_CONTAINERS):
+        lane_id = node_lane.get(container.get("id", ""))
+        if lane_id is None:
+            continue
+        for child in container:
+            child_id = child.get("id") if isinstance(child.tag, str) else None
+            if child_id and child.tag not in _FLOW_NODE_SKIP:
+                node_lane.setdefault(child_id, lane_id)
+
+
+def _user_tasks(process: etree._Element, node_lane: dict[str, str]) -> dict[str, UserTaskInfo]:
+    tasks = {}
+    for task in process.iter(f"{{{BPMN_NS}}}userTask"):
+        task_id = task.get("id")
+        if not task_id:
+            continue
+        doc = task.find(f"{{{BPMN_NS}}}documentation")
+        tasks[task_id] = UserTaskInfo(
+            id=task_id,
+            name=task.get("name"),
+            documentation=None if doc is None else (doc.text or None),
+            form=_spiff_property(task, FORM_PROPERTY),
+            lane_id=node_lane.get(task_id),
+            line=task.sourceline,
+        )
+    return tasks
+
+
+def _start_form(process: etree._Element) -> str | None:
+    for start in process.findall(f"{{{BPMN_NS}}}startEvent"):
+        has_trigger = any(
+            isinstance(child.tag, str) and child.tag.endswith("EventDefinition")
+            for child in start
+        )
+        if not has_trigger:
+            return _spiff_property(start, FORM_PROPERTY)
+    return None
+
+
+def _timers(process: etree._Element) -> list[TimerInfo]:
+    timers = []
+    for definition in process.iter(f"{{{BPMN_NS}}}timerEventDefinition"):
+        event = definition.getparent()
+        for kind in TIMER_KINDS:
+            expr = definition.find(f"{{{BPMN_NS}}}{kind}")
+            if expr is None:
+                continue
+            timers.append(TimerInfo(
+                element_id=event.get("id") or "",
+                attached_to=event.get("attachedToRef"),
+                kind=kind,
+                expression=(expr.text or "").strip(),
+                line=event.sourceline,
+            ))
+    return timers
+
+
+def _scripts(process: etree._Element) -> dict[str, str]:
+    scripts = {}
+    for task in process.iter(f"{{{BPMN_NS}}}scriptTask"):
+        script = task.find(f"{{{BPMN_NS}}}script")
+        if task.get("id"):
+            scripts[task.get("id")] = "" if script is None else (script.text or "")
+    return scripts
+
+
+def _conditions(process: etree._Element) -> dict[str, str]:
+    conditions = {}
+    for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        expr = flow.find(f"{{{BPMN_NS}}}conditionExpression")
+        if expr is not None and flow.get("id"):
+            conditions[flow.get("id")] = (expr.text or "").strip()
+    return conditions
+
+
+def process_info(process: etree._Element) -> ProcessInfo:
+    lanes, node_lane = _lanes(process)
+    return ProcessInfo(
+        process_id=process.get("id") or "",
+        name=process.get("name"),
+        executable=_is_executable(process),
+        lanes=lanes,
+        node_lane=node_lane,
+        user_tasks=_user_tasks(process, node_lane),
+        start_form=_start_form(process),
+        timers=_timers(process),
+        script_tasks=_scripts(process),
+        conditions=_conditions(process),
+    )
+
+
+# ------------------------------------------------------------------------ spiff
+
+
+def _by_id(tree: etree._ElementTree, element_id: str | None) -> etree._Element | None:
+    if not element_id:
+        return None
+    found = tree.xpath("//*[@id=$i]", i=element_id)
+    return found[0] if found else None
+
+
+def _association_refs(element: etree._Element | None, kind: str) -> str:
+    if element is None:
+        return "?"
+    ref = "sourceRef" if kind == "dataInputAssociation" else "targetRef"
+    refs = element.xpath(f"./bpmn:{kind}/bpmn:{ref}/text()", namespaces=NS)
+    return ", ".join(f"'{r.strip()}'" for r in refs) or "?"
+
+
+def _plain_spiff_message(
+    raw: str, tag: str, element: etree._Element | None
+) -> tuple[str, str]:
+    """Turn SpiffWorkflow's wording into something a process owner can act on."""
+    if raw.startswith("There is no support implemented for this task type"):
+        return (f"'{tag}' is not supported by this workflow engine; use a supported element",
+                f"ระบบนี้ยังไม่รองรับองค์ประกอบ '{tag}' กรุณาใช้องค์ประกอบที่รองรับ")
+    if raw.startswith("When looking for a task spec, we found two items"):
+        target = raw.rsplit("(", 1)[-1].rstrip(")")
+        return (f"a sequence flow points to '{target}', which does not exist",
+                f"เส้นลำดับงาน (sequence flow) อ้างถึง '{target}' ซึ่งไม่มีอยู่จริง")
+    if match := re.match(r"Data Store with name (.*) has no implementation", raw):
+        name = match.group(1)
+        return (f"data store '{name}' is not supported by this workflow engine; "
+                "remove it or use a data object instead",
+                f"ระบบนี้ไม่รองรับ data store '{name}' กรุณาลบออกหรือใช้ data object แทน")
+    if match := re.match(r"Cannot resolve (dataInputAssociation|dataOutputAssociation)", raw):
+        refs = _association_refs(element, match.group(1))
+        return (f"a data association refers to {refs}, which is not a data object "
+                "of this process",
+                f"การเชื่อมโยงข้อมูล (data association) อ้างถึง {refs} "
+                "ซึ่งไม่ใช่ data object ของกระบวนการนี้")
+    if raw == "No start event found":
+        return ("the process has no start event",
+                "กระบวนการนี้ไม่มีเหตุการณ์เริ่มต้น (start event)")
+    if raw == "A Service Task must have an operator":
+        return ("service task has no spiffworkflow:serviceTaskOperator, so the engine "
+                "does not know which service to call",
+                "service task นี้ไม่มี spiffworkflow:serviceTaskOperator "
+                "ระบบจึงไม่ทราบว่าต้องเรียกบริการใด")
+    return raw, f"ตัวอ่าน BPMN รายงานข้อผิดพลาด: {raw}"
+
+
+def _data_store(tree: etree._ElementTree, raw: str) -> etree._Element | None:
+    # This error is raised without a node; find the store by its name.
+    match = re.match(r"Data Store with name (.*) has no implementation", raw)
+    if not match:
+        return None
+    found = tree.xpath("//bpmn:dataStore[@name=$n]", namespaces=NS, n=match.group(1))
+    return found[0] if found else None
+
+
+def _validation_problem(
+    err: ValidationException, tree: etree._ElementTree, file: str, pid: str
+) -> Problem:
+    raw = _short_names(str(err.args[0]) if err.args else "").strip().rstrip(".").strip()
+    # lxml calls it sourceline, spiff looks for line_number: so it is never set.
+    element = _by_id(tree, getattr(err, "id", "") or None)
+    if element is None:
+        element = _data_store(tree, raw)
+    message, message_th = _plain_spiff_message(raw, getattr(err, "tag", "") or "?", element)
+    if element is None:
+        element = _by_id(tree, pid)
+    line = getattr(err, "line_number", None)
+    if not (isinstance(line, int) and line > 0):
+        line = None if element is None else element.sourceline
+    element_id = None if element is None else element.get("id")
+    return Problem(file, line, element_id, message, message_th)
+
+
+def _spiff_problem(err: Exception, tree: etree._ElementTree, file: str, pid: str) -> Problem:
+    if isinstance(err, ValidationException):
+        return _validation_problem(err, tree, file, pid)
+    # Anything else is a gap in SpiffWorkflow; it still must not escape as a traceback.
+    detail = f"{type(err).__name__}: {err}"
+    element = _by_id(tree, pid)
+    return Problem(
+        file, None if element is None else element.sourceline, pid or None,
+        f"the workflow engine could not read this process ({detail})",
+        f"ระบบไม่สามารถอ่านกระบวนการนี้ได้ ({detail})",
+    )
+
+
+def _spiff_specs(
+    tree: etree._ElementTree, file: str, process_ids: list[str]
+) -> tuple[dict[str, BpmnProcessSpec], dict[str, dict], list[Problem]]:
+    parser = SpiffBpmnParser(validator=None)  # the XSD check already ran
+    try:
+        parser.add_bpmn_xml(tree, filename=file)
+    except Exception as err:  # noqa: BLE001 - every failure must become a Problem
+        return {}, {}, [_spiff_problem(err, tree, file, "")]
+    specs: dict[str, BpmnProcessSpec] = {}
+    subs: dict[str, dict] = {}
+    problems = []
+    for pid in process_ids:
+        try:
+            # get_spec caches on the process parser, so get_subprocess_specs
+            # below does not parse the process again.
+            specs[pid] = parser.get_spec(pid)
+            subs[pid] = parser.get_subprocess_specs(pid)
+        except Exception as err:  # noqa: BLE001
+            specs.pop(pid, None)
+            problems.append(_spiff_problem(err, tree, file, pid))
+    return specs, subs, problems
+
+
+# ----------------------------------------------------------------------- entry
+
+
+def _not_executable_warning(file: str, processes: list[etree._Element]) -> Problem:
+    if not processes:
+        return Problem(file, None, None, "the file contains no process",
+                       "ไฟล์นี้ไม่มีกระบวนการ (process)", "warning")
+    first = processes[0]
+    value = first.get("isExecutable", "")
+    hint = ' (write isExecutable="true" to run it)' if value.strip() == "1" else ""
+    return Problem(
+        file, first.sourceline, first.get("id"),
+        f'not executable (isExecutable="{value}"){hint}; it can be shown but not run',
+        f'กระบวนการนี้ไม่ได้ตั้งให้ทำงานได้ (isExecutable="{value}") แสดงผลได้แต่รันไม่ได้',
+        "warning",
+    )
+
+
+def load_bpmn(data: bytes, file: str) -> LoadedBpmn:
+    """Check and parse one BPMN file; raise BpmnLoadError listing every problem."""
+    tree = read_xml(data, file)
+    content_hash = hashlib.sha256(data).hexdigest()
+    problems = check_xsd(tree, file)
+    problems += check_references(tree, file)
+    # Spiff on a schema-invalid or dangling file only adds confusing echoes.
+    if problems:
+        raise BpmnLoadError(problems)
+    process_elements = tree.getroot().findall(f"{{{BPMN_NS}}}process")
+    processes = {p.get("id"): process_info(p) for p in process_elements if p.get("id")}
+    executable = [pid for pid, info in processes.items() if info.executable]
+    warnings: list[Problem] = []
+    specs: dict[str, BpmnProcessSpec] = {}
+    subs: dict[str, dict] = {}
+    if executable:
+        specs, subs, problems = _spiff_specs(tree, file, executable)
+        if problems:
+            raise BpmnLoadError(problems)
+    else:
+        warnings.append(_not_executable_warning(file, process_elements))
+    return LoadedBpmn(file, content_hash, tree, processes, specs, subs, warnings)
+
+
+def _display_name(path: Path) -> str:
+    # Under a C/POSIX locale a Thai file name arrives with surrogate escapes,
+    # which later blow up when written to a database or a web page; file names
+    # here are UTF-8 on disk, so decode them as such whatever the locale says.
+    return os.fsencode(path.name).decode("utf-8", errors="replace")
+
+
+def load_bpmn_file(path: Path) -> LoadedBpmn:
+    path = Path(path)
+    return load_bpmn(path.read_bytes(), _display_name(path))

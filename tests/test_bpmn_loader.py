@@ -1,0 +1,456 @@
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from engine.bpmn_loader import (
+    MAX_BPMN_BYTES,
+    BpmnLoadError,
+    Problem,
+    check_xsd,
+    load_bpmn,
+    load_bpmn_file,
+    read_xml,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+CORPORA = REPO.parent / "shared" / "corpora"
+
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
+    ' xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"'
+    ' id="defs" targetNamespace="http://example.org/govflow">\n'
+)
+
+
+def bpmn(body: str) -> bytes:
+    return (HEAD + body + "</bpmn:definitions>\n").encode("utf-8")
+
+
+def line_of(data: bytes, needle: str) -> int:
+    text = data.decode("utf-8")
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def form(value: str) -> str:
+    return (
+        "<bpmn:extensionElements><spiffworkflow:properties>"
+        f'<spiffworkflow:property name="formJsonSchemaFilename" value="{value}"/>'
+        "</spiffworkflow:properties></bpmn:extensionElements>"
+    )
+
+
+GOOD = bpmn(f"""\
+<bpmn:process id="publish" name="Publish news" isExecutable="true">
+  <bpmn:laneSet id="ls">
+    <bpmn:lane id="lane_staff" name="Staff">
+      <bpmn:flowNodeRef>start</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>draft</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>gw</bpmn:flowNodeRef>
+    </bpmn:lane>
+    <bpmn:lane id="lane_boss" name="Director">
+      <bpmn:flowNodeRef>approve</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>late</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>stamp</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>done</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>expired</bpmn:flowNodeRef>
+    </bpmn:lane>
+  </bpmn:laneSet>
+  <bpmn:startEvent id="start">{form("forms/start.schema.json")}</bpmn:startEvent>
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="draft"/>
+  <bpmn:userTask id="draft" name="Write draft">
+    <bpmn:documentation>Write the news item.</bpmn:documentation>
+    {form("forms/x.schema.json")}
+  </bpmn:userTask>
+  <bpmn:sequenceFlow id="f2" sourceRef="draft" targetRef="gw"/>
+  <bpmn:exclusiveGateway id="gw" default="f_skip"/>
+  <bpmn:sequenceFlow id="f_ok" sourceRef="gw" targetRef="approve">
+    <bpmn:conditionExpression>needs_approval == True</bpmn:conditionExpression>
+  </bpmn:sequenceFlow>
+  <bpmn:sequenceFlow id="f_skip" sourceRef="gw" targetRef="stamp"/>
+  <bpmn:userTask id="approve" name="Approve"/>
+  <bpmn:boundaryEvent id="late" attachedToRef="approve" cancelActivity="true">
+    <bpmn:timerEventDefinition id="td">
+      <bpmn:timeDate>"2030-01-01T09:00:00+07:00"</bpmn:timeDate>
+    </bpmn:timerEventDefinition>
+  </bpmn:boundaryEvent>
+  <bpmn:sequenceFlow id="f_late" sourceRef="late" targetRef="expired"/>
+  <bpmn:endEvent id="expired"/>
+  <bpmn:sequenceFlow id="f3" sourceRef="approve" targetRef="stamp"/>
+  <bpmn:scriptTask id="stamp"><bpmn:script>stamped = True</bpmn:script></bpmn:scriptTask>
+  <bpmn:sequenceFlow id="f4" sourceRef="stamp" targetRef="done"/>
+  <bpmn:endEvent id="done"/>
+</bpmn:process>
+""")
+
+
+def problems_of(data: bytes, file: str = "t.bpmn") -> list[Problem]:
+    with pytest.raises(BpmnLoadError) as info:
+        load_bpmn(data, file)
+    assert info.value.problems, "BpmnLoadError must carry at least one Problem"
+    return info.value.problems
+
+
+# ------------------------------------------------------------------ happy path
+
+
+def test_minimal_valid_process_loads():
+    loaded = load_bpmn(GOOD, "good.bpmn")
+    assert loaded.file == "good.bpmn"
+    assert loaded.content_hash == hashlib.sha256(GOOD).hexdigest()
+    assert loaded.warnings == []
+    assert list(loaded.specs) == ["publish"]
+    assert loaded.subprocess_specs == {"publish": {}}
+    spec = loaded.specs["publish"]
+    assert spec.task_specs["draft"].lane == "Staff"  # spiff saw the lanes too
+    assert spec.task_specs["draft"].extensions["properties"]["formJsonSchemaFilename"] == (
+        "forms/x.schema.json"
+    )
+
+    info = loaded.processes["publish"]
+    assert (info.process_id, info.name, info.executable) == ("publish", "Publish news", True)
+    assert info.lanes == {"lane_staff": "Staff", "lane_boss": "Director"}
+    assert info.node_lane["draft"] == "lane_staff"
+    assert info.node_lane["approve"] == "lane_boss"
+    assert info.start_form == "forms/start.schema.json"
+
+    draft = info.user_tasks["draft"]
+    assert (draft.id, draft.name, draft.form, draft.lane_id) == (
+        "draft", "Write draft", "forms/x.schema.json", "lane_staff",
+    )
+    assert draft.documentation == "Write the news item."
+    assert draft.line == line_of(GOOD, '<bpmn:userTask id="draft"')
+    assert info.user_tasks["approve"].form is None
+    assert info.user_tasks["approve"].lane_id == "lane_boss"
+
+    [timer] = info.timers
+    assert (timer.element_id, timer.attached_to, timer.kind) == ("late", "approve", "timeDate")
+    assert timer.expression == '"2030-01-01T09:00:00+07:00"'
+    assert timer.line == line_of(GOOD, '<bpmn:boundaryEvent id="late"')
+
+    assert info.conditions == {"f_ok": "needs_approval == True"}
+    assert info.script_tasks == {"stamp": "stamped = True"}
+
+
+def test_tasks_inside_subprocess_take_its_lane():
+    data = bpmn("""\
+<bpmn:process id="p" isExecutable="true">
+  <bpmn:laneSet id="ls"><bpmn:lane id="lane_a" name="Office">
+    <bpmn:flowNodeRef>s</bpmn:flowNodeRef><bpmn:flowNodeRef>sub</bpmn:flowNodeRef>
+    <bpmn:flowNodeRef>e</bpmn:flowNodeRef>
+  </bpmn:lane></bpmn:laneSet>
+  <bpmn:startEvent id="s"/>
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="sub"/>
+  <bpmn:subProcess id="sub">
+    <bpmn:startEvent id="ss"/>
+    <bpmn:sequenceFlow id="g1" sourceRef="ss" targetRef="inner"/>
+    <bpmn:userTask id="inner" name="Inner"/>
+    <bpmn:sequenceFlow id="g2" sourceRef="inner" targetRef="se"/>
+    <bpmn:endEvent id="se"/>
+  </bpmn:subProcess>
+  <bpmn:sequenceFlow id="f2" sourceRef="sub" targetRef="e"/>
+  <bpmn:endEvent id="e"/>
+</bpmn:process>
+""")
+    loaded = load_bpmn(data, "sub.bpmn")
+    assert loaded.processes["p"].user_tasks["inner"].lane_id == "lane_a"
+    assert "sub" in loaded.subprocess_specs["p"]
+    assert loaded.subprocess_specs["p"]["sub"].task_specs["inner"].lane == "Office"
+
+
+def test_load_bpmn_file_uses_name_and_bytes(tmp_path):
+    path = tmp_path / "sub" / "good.bpmn"
+    path.parent.mkdir()
+    path.write_bytes(GOOD)
+    loaded = load_bpmn_file(path)
+    assert loaded.file == "good.bpmn"
+    assert loaded.content_hash == hashlib.sha256(GOOD).hexdigest()
+
+
+THAI = bpmn("""\
+<bpmn:process id="complaint" name="รับเรื่องร้องเรียนการทุจริต" isExecutable="true">
+  <bpmn:laneSet id="ls"><bpmn:lane id="lane1" name="ฝ่ายนิติการ">
+    <bpmn:flowNodeRef>s</bpmn:flowNodeRef><bpmn:flowNodeRef>u</bpmn:flowNodeRef>
+  </bpmn:lane></bpmn:laneSet>
+  <bpmn:startEvent id="s"/>
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="u"/>
+  <bpmn:userTask id="u" name="ตรวจสอบคำร้อง"/>
+  <bpmn:sequenceFlow id="f2" sourceRef="u" targetRef="e"/>
+  <bpmn:endEvent id="e"/>
+</bpmn:process>
+""")
+
+LOAD_AND_PRINT = """
+import json, sys
+from pathlib import Path
+from engine.bpmn_loader import load_bpmn_file
+loaded = load_bpmn_file(Path(sys.argv[1]))
+info = loaded.processes["complaint"]
+print(json.dumps({
+    "file": loaded.file,
+    "name": info.name,
+    "lane": info.lanes["lane1"],
+    "task": info.user_tasks["u"].name,
+    "spec_task": loaded.specs["complaint"].task_specs["u"].bpmn_name,
+}))
+"""
+
+
+def test_thai_names_load_under_c_locale(tmp_path):
+    path = tmp_path / "ร้องเรียน.bpmn"
+    path.write_bytes(THAI)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "PYTHON"))}
+    # Turn off UTF-8 mode and locale coercion so the locale encoding really is ASCII.
+    env.update(LANG="C", LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_AND_PRINT, os.fsencode(path)],
+        cwd=REPO, env=env, capture_output=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    out = json.loads(result.stdout)  # json escapes non-ASCII, so stdout encoding is moot
+    assert out == {
+        "file": "ร้องเรียน.bpmn",
+        "name": "รับเรื่องร้องเรียนการทุจริต",
+        "lane": "ฝ่ายนิติการ",
+        "task": "ตรวจสอบคำร้อง",
+        "spec_task": "ตรวจสอบคำร้อง",
+    }
+
+
+def test_not_executable_is_a_warning():
+    data = GOOD.replace(b'isExecutable="true"', b'isExecutable="false"')
+    loaded = load_bpmn(data, "draft.bpmn")
+    assert loaded.specs == {} and loaded.subprocess_specs == {}
+    assert loaded.processes["publish"].executable is False
+    [warning] = loaded.warnings
+    assert warning.severity == "warning"
+    assert 'not executable (isExecutable="false")' in warning.message
+    assert warning.element_id == "publish"
+
+
+# ---------------------------------------------------------------- file errors
+
+
+def test_not_well_formed_reports_line():
+    data = bpmn('<bpmn:process id="p">\n  <bpmn:task id="t">\n  </bpmn:tsk>\n</bpmn:process>\n')
+    [problem] = problems_of(data)
+    assert problem.line == line_of(data, "</bpmn:tsk>")
+    assert "not well-formed" in problem.message
+    assert problem.message_th
+
+
+def test_xsd_violation_reports_line_and_id():
+    data = GOOD.replace(
+        b'<bpmn:endEvent id="done"/>', b'<bpmn:fooTask id="foo"/>\n  <bpmn:endEvent id="done"/>'
+    )
+    problems = problems_of(data)
+    assert [(p.line, p.element_id) for p in problems] == [
+        (line_of(data, '<bpmn:fooTask id="foo"'), "foo")
+    ]
+    assert "bpmn:fooTask" in problems[0].message
+
+
+def test_check_xsd_leaves_tree_unchanged():
+    data = bpmn("""\
+<bpmn:message id="m" name="m"/>
+<bpmn:correlationProperty id="cp" name="cp">
+  <bpmn:correlationPropertyRetrievalExpression messageRef="m">
+    <bpmn:formalExpression>order_id</bpmn:formalExpression>
+  </bpmn:correlationPropertyRetrievalExpression>
+</bpmn:correlationProperty>
+""")
+    tree = read_xml(data, "c.bpmn")
+    before = etree.tostring(tree)
+    assert check_xsd(tree, "c.bpmn") == []
+    assert etree.tostring(tree) == before
+
+
+def test_dangling_target_ref_is_plain():
+    data = GOOD.replace(
+        b'<bpmn:sequenceFlow id="f4" sourceRef="stamp" targetRef="done"/>',
+        b'<bpmn:sequenceFlow id="f4" sourceRef="stamp" targetRef="nowhere"/>',
+    )
+    [problem] = problems_of(data)
+    assert problem.element_id == "f4"
+    assert problem.line == line_of(data, '<bpmn:sequenceFlow id="f4"')
+    assert problem.message == "sequence flow f4 points to 'nowhere', which does not exist"
+    assert "two items" not in problem.message
+
+
+def test_unsupported_element_gets_line_and_id_from_tree():
+    data = GOOD.replace(
+        b'<bpmn:exclusiveGateway id="gw" default="f_skip"/>',
+        b'<bpmn:complexGateway id="gw" default="f_skip"/>',
+    )
+    [problem] = problems_of(data)
+    assert problem.element_id == "gw"
+    assert problem.line == line_of(data, '<bpmn:complexGateway id="gw"')
+    assert "bpmn:complexGateway" in problem.message
+    assert "not supported" in problem.message
+
+
+def test_missing_start_event():
+    data = bpmn('<bpmn:process id="p" isExecutable="true"><bpmn:task id="t"/></bpmn:process>\n')
+    [problem] = problems_of(data)
+    assert problem.element_id == "p"
+    assert problem.line == line_of(data, '<bpmn:process id="p"')
+    assert "no start event" in problem.message
+
+
+# ------------------------------------------------------------------- hostile
+
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"
+  targetNamespace="x"><bpmn:process id="p" name="&x;"/></bpmn:definitions>"""
+
+LOL = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol">
+<!ENTITY l1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY l2 "&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;">
+<!ENTITY l3 "&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;">
+<!ENTITY l4 "&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;">
+<!ENTITY l5 "&l4;&l4;&l4;&l4;&l4;&l4;&l4;&l4;&l4;&l4;">
+<!ENTITY l6 "&l5;&l5;&l5;&l5;&l5;&l5;&l5;&l5;&l5;&l5;">
+<!ENTITY l7 "&l6;&l6;&l6;&l6;&l6;&l6;&l6;&l6;&l6;&l6;">
+<!ENTITY l8 "&l7;&l7;&l7;&l7;&l7;&l7;&l7;&l7;&l7;&l7;">
+<!ENTITY l9 "&l8;&l8;&l8;&l8;&l8;&l8;&l8;&l8;&l8;&l8;">]>
+<lolz>&l9;</lolz>"""
+
+SMALL_LOL = b"""<?xml version="1.0"?>
+<!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"
+  targetNamespace="x"><bpmn:process id="p" name="&b;"/></bpmn:definitions>"""
+
+
+def external_dtd(tmp_path: Path) -> bytes:
+    dtd = tmp_path / "evil.dtd"
+    dtd.write_text('<!ENTITY leak "SECRET-FROM-DTD">')
+    return (
+        f'<?xml version="1.0"?>\n<!DOCTYPE bpmn:definitions SYSTEM "{dtd.as_uri()}">\n'
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"'
+        ' targetNamespace="x"><bpmn:process id="p" name="&leak;"/></bpmn:definitions>'
+    ).encode()
+
+
+def deep(levels: int) -> bytes:
+    return bpmn("<bpmn:documentation>" + "<x>" * levels + "</x>" * levels
+                + "</bpmn:documentation>")
+
+
+HOSTILE = {
+    "xxe": lambda tmp: XXE,
+    "billion_laughs": lambda tmp: LOL,
+    "small_internal_entities": lambda tmp: SMALL_LOL,
+    "external_dtd": external_dtd,
+    "network_dtd": lambda tmp: XXE.replace(
+        b'[<!ENTITY x SYSTEM "file:///etc/passwd">]', b'SYSTEM "http://127.0.0.1:9/x.dtd"'
+    ),
+    "oversized": lambda tmp: GOOD.replace(
+        b"</bpmn:definitions>", b"<!--" + b"x" * MAX_BPMN_BYTES + b"--></bpmn:definitions>"
+    ),
+    "deep_10000": lambda tmp: deep(10_000),
+    "deep_230": lambda tmp: deep(230),  # under libxml2's 256 limit, over ours
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_input_is_refused_quickly(case, tmp_path):
+    data = HOSTILE[case](tmp_path)
+    started = time.perf_counter()
+    with pytest.raises(BpmnLoadError) as info:
+        load_bpmn(data, "evil.bpmn")
+    assert time.perf_counter() - started < 1.0
+    text = str(info.value)
+    assert info.value.problems
+    for leaked in ("root:", "SECRET-FROM-DTD", "lollollol", "aaaaaaaa"):
+        assert leaked not in text
+    if case in ("xxe", "billion_laughs", "small_internal_entities", "external_dtd",
+                "network_dtd"):
+        assert "DOCTYPE/entities are not allowed in BPMN files" in text
+        assert info.value.problems[0].line == 2
+    if case == "oversized":
+        assert "too large" in text
+    if case.startswith("deep"):
+        assert "nested more than 200 levels" in text
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def test_problem_format():
+    p = Problem("a.bpmn", 12, "gw", "bad gateway", "เกตเวย์ผิด")
+    assert p.format() == "a.bpmn:12: bad gateway [gw]"
+    assert p.format("th") == "a.bpmn:12: เกตเวย์ผิด [gw]"
+    assert Problem("a.bpmn", None, None, "empty", "ว่าง").format() == "a.bpmn: empty"
+    err = BpmnLoadError([p, Problem("a.bpmn", 3, None, "x", "y")])
+    assert str(err) == "a.bpmn:12: bad gateway [gw]\na.bpmn:3: x"
+
+
+# ------------------------------------------------------------------ corpora
+
+
+def corpus_files() -> list[Path]:
+    found = []
+    for sub in ("miwg", "modelers"):
+        for pattern in ("*.bpmn", "*.xml"):
+            found += (CORPORA / sub).rglob(pattern)
+    return sorted(found)
+
+
+needs_corpora = pytest.mark.skipif(
+    not CORPORA.is_dir(),
+    reason=f"shared corpora not found at {CORPORA} (CI copies shared/ beside the clone)",
+)
+
+
+@needs_corpora
+def test_corpora_never_escape_with_other_exceptions():
+    files = corpus_files()
+    assert len(files) > 20
+    escaped = []
+    for path in files:
+        try:
+            load_bpmn_file(path)
+        except BpmnLoadError as err:
+            if not err.problems:
+                escaped.append((path, "BpmnLoadError without problems"))
+        except Exception as err:  # noqa: BLE001 - that is what we are hunting
+            escaped.append((path, repr(err)))
+    assert escaped == []
+
+
+@needs_corpora
+@pytest.mark.parametrize("rel, pid", [
+    ("modelers/camunda-bpm-examples/invoicePayment.bpmn", "embeddedFormsBpmnEvents"),
+    ("miwg/C.9.1.bpmn", "requestDocument_en"),
+])
+def test_known_good_corpus_files_load(rel, pid):
+    loaded = load_bpmn_file(CORPORA / rel)
+    assert pid in loaded.specs
+
+
+@needs_corpora
+def test_miwg_c10_needs_a_service_operator():
+    # Valid BPMN, but its service task says nothing about what to call, which
+    # the spiff dialect (unlike the plain BpmnParser) refuses.
+    with pytest.raises(BpmnLoadError) as info:
+        load_bpmn_file(CORPORA / "miwg" / "C.1.0.bpmn")
+    [problem] = info.value.problems
+    assert (problem.element_id, problem.line) == ("archiveInvoice", 570)
+    assert "serviceTaskOperator" in problem.message
+
+
+@needs_corpora
+def test_corpus_broken_file_has_line():
+    with pytest.raises(BpmnLoadError) as info:
+        load_bpmn_file(CORPORA / "modelers" / "camunda-modeler" / "broken.bpmn")
+    assert info.value.problems[0].line == 5
