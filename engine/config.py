@@ -1,0 +1,59 @@
+"""Settings, read once from ``GOVFLOW_*`` environment variables.
+
+Every setting the engine or the web layer reads lives here, so the README's
+configuration table can be checked against one file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PREFIX = "GOVFLOW_"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(PREFIX + name)
+    return value if value not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one govflow process runs with.
+
+    ``environment`` is ``development`` (the default, for ``make run`` and tests) or
+    ``production``; in production, missing secrets are start-up errors instead of
+    being generated under ``instance/``.
+    """
+
+    instance_dir: Path = field(default_factory=lambda: REPO_ROOT / "instance")
+    processes_dir: Path = field(default_factory=lambda: REPO_ROOT / "processes")
+    database_url: str | None = None
+    data_key: str | None = None
+    secret_key: str | None = None
+    environment: str = "development"
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "instance_dir": Path(_env("INSTANCE_DIR", str(REPO_ROOT / "instance"))),
+            "processes_dir": Path(_env("PROCESSES_DIR", str(REPO_ROOT / "processes"))),
+            "database_url": _env("DATABASE_URL"),
+            "data_key": _env("DATA_KEY"),
+            "secret_key": _env("SECRET_KEY"),
+            "environment": _env("ENV", "development"),
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.instance_dir / 'govflow.db'}"

@@ -1,0 +1,238 @@
+"""initial schema
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-26
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "process_version",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("process_key", sa.String(length=100), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("version_hash", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("file_name", sa.String(length=300), nullable=False),
+        sa.Column("bpmn_xml", sa.LargeBinary(), nullable=False),
+        sa.Column("bundle", sa.JSON(), nullable=False),
+        sa.Column("is_current", sa.Boolean(), nullable=False),
+        sa.Column("deployed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("deployed_by", sa.String(length=80), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("process_key", "version"),
+        sa.UniqueConstraint("process_key", "version_hash"),
+    )
+    with op.batch_alter_table("process_version", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_process_version_process_key"), ["process_key"], unique=False
+        )
+
+    op.create_table(
+        "unit",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=50), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("code"),
+    )
+    op.create_table(
+        "user_account",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("username", sa.String(length=80), nullable=False),
+        sa.Column("display_name", sa.String(length=200), nullable=False),
+        sa.Column("position", sa.String(length=200), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=True),
+        sa.Column("password_hash", sa.String(length=255), nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["unit_id"],
+            ["unit.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("username"),
+    )
+    op.create_table(
+        "api_token",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
+    with op.batch_alter_table("api_token", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_api_token_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "process_instance",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("process_key", sa.String(length=100), nullable=False),
+        sa.Column("version_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("started_by_id", sa.Integer(), nullable=True),
+        sa.Column("unit_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("serializer_version", sa.String(length=10), nullable=False),
+        sa.Column("state", sa.Text(), nullable=False),
+        sa.Column("next_timer_due", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("personal_data", sa.LargeBinary(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["started_by_id"],
+            ["user_account.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"],
+            ["unit.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["version_id"],
+            ["process_version.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("process_instance", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_process_instance_next_timer_due"), ["next_timer_due"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_process_instance_process_key"), ["process_key"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_process_instance_status"), ["status"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_process_instance_version_id"), ["version_id"], unique=False
+        )
+
+    op.create_table(
+        "user_role",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("role", sa.String(length=40), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+        ),
+        sa.PrimaryKeyConstraint("user_id", "role"),
+    )
+    op.create_table(
+        "audit_event",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("actor_name", sa.String(length=80), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=True),
+        sa.Column("task_id", sa.String(length=36), nullable=True),
+        sa.Column("action", sa.String(length=60), nullable=False),
+        sa.Column("detail", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"],
+            ["user_account.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["process_instance.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_audit_event_at"), ["at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_audit_event_instance_id"), ["instance_id"], unique=False
+        )
+
+    op.create_table(
+        "task",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=False),
+        sa.Column("process_key", sa.String(length=100), nullable=False),
+        sa.Column("bpmn_id", sa.String(length=200), nullable=False),
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("lane_id", sa.String(length=200), nullable=True),
+        sa.Column("lane_name", sa.String(length=300), nullable=True),
+        sa.Column("role", sa.String(length=40), nullable=True),
+        sa.Column("unit_id", sa.Integer(), nullable=True),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("assignee_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("completed_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["assignee_id"],
+            ["user_account.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["completed_by_id"],
+            ["user_account.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["process_instance.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"],
+            ["unit.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("task", schema=None) as batch_op:
+        batch_op.create_index("ix_task_assignee", ["assignee_id", "state", "due_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_task_instance_id"), ["instance_id"], unique=False)
+        batch_op.create_index("ix_task_open_due", ["state", "due_at"], unique=False)
+        batch_op.create_index(
+            "ix_task_open_role", ["state", "role", "process_key", "due_at"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("task", schema=None) as batch_op:
+        batch_op.drop_index("ix_task_open_role")
+        batch_op.drop_index("ix_task_open_due")
+        batch_op.drop_index(batch_op.f("ix_task_instance_id"))
+        batch_op.drop_index("ix_task_assignee")
+
+    op.drop_table("task")
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_audit_event_instance_id"))
+        batch_op.drop_index(batch_op.f("ix_audit_event_at"))
+
+    op.drop_table("audit_event")
+    op.drop_table("user_role")
+    with op.batch_alter_table("process_instance", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_process_instance_version_id"))
+        batch_op.drop_index(batch_op.f("ix_process_instance_status"))
+        batch_op.drop_index(batch_op.f("ix_process_instance_process_key"))
+        batch_op.drop_index(batch_op.f("ix_process_instance_next_timer_due"))
+
+    op.drop_table("process_instance")
+    with op.batch_alter_table("api_token", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_api_token_user_id"))
+
+    op.drop_table("api_token")
+    op.drop_table("user_account")
+    op.drop_table("unit")
+    with op.batch_alter_table("process_version", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_process_version_process_key"))
+
+    op.drop_table("process_version")

@@ -1,0 +1,72 @@
+"""``processes/processes.toml``: the lane-to-role mapping that process owners edit."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.roles import ROLES
+
+SETTINGS_FILE = "processes.toml"
+
+
+@dataclass(frozen=True)
+class LaneRule:
+    role: str
+    #: Only staff of the unit that started the case get the task (data-owner lanes).
+    requester_unit_only: bool = False
+
+
+@dataclass(frozen=True)
+class ProcessSettings:
+    key: str
+    lanes: dict[str, LaneRule] = field(default_factory=dict)
+    supervisors: tuple[str, ...] = ()
+    title_field: str | None = None
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def read_settings(processes_dir: Path) -> dict[str, ProcessSettings]:
+    path = processes_dir / SETTINGS_FILE
+    if not path.is_file():
+        raise SettingsError(f"{SETTINGS_FILE} is missing from {processes_dir}")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{SETTINGS_FILE}: {exc}") from exc
+    return {key: _process(key, value) for key, value in raw.items()}
+
+
+def _process(key: str, raw: Any) -> ProcessSettings:
+    where = f"{SETTINGS_FILE} [{key}]"
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{where} must be a table")
+    lanes = {
+        lane: _lane(f"{where}.lanes.{lane}", rule) for lane, rule in raw.get("lanes", {}).items()
+    }
+    supervisors = tuple(raw.get("supervisors", ()))
+    for role in supervisors:
+        _known_role(where + " supervisors", role)
+    title_field = raw.get("title_field")
+    if title_field is not None and not isinstance(title_field, str):
+        raise SettingsError(f"{where} title_field must be a string")
+    return ProcessSettings(key, lanes, supervisors, title_field)
+
+
+def _lane(where: str, rule: Any) -> LaneRule:
+    if isinstance(rule, str):
+        return LaneRule(_known_role(where, rule))
+    if not isinstance(rule, dict) or "role" not in rule:
+        raise SettingsError(f"{where} must be a role name or {{ role = \"...\" }}")
+    return LaneRule(_known_role(where, rule["role"]), bool(rule.get("requester_unit_only", False)))
+
+
+def _known_role(where: str, role: Any) -> str:
+    if role not in ROLES:
+        raise SettingsError(f"{where}: unknown role {role!r}; roles are {', '.join(ROLES)}")
+    return role
