@@ -1,0 +1,35 @@
+"""The audit log: every command leaves an event in the same transaction.
+
+Details never carry personal data: callers pass field names, not values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine.actors import Actor
+from engine.models import AuditEvent, utcnow
+
+
+def record(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    *,
+    instance_id: int | None = None,
+    task_id: str | None = None,
+    **detail: Any,
+) -> None:
+    session.add(
+        AuditEvent(
+            at=utcnow(),
+            actor_id=actor.id if actor else None,
+            actor_name=actor.username if actor else "system",
+            instance_id=instance_id,
+            task_id=task_id,
+            action=action,
+            detail=detail,
+        )
+    )

@@ -1,0 +1,312 @@
+"""Deploying process definitions and keeping their parsed specs in memory.
+
+A version is identified by the hash of everything that shapes a running case: the
+BPMN bytes, the resolved forms and the lane rules. Deploying a file that fails any
+check leaves the last good version current; the report says what to fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from engine.bpmn_loader import BpmnLoadError, LoadedBpmn, Problem, ProcessInfo, load_bpmn
+from engine.db import Database
+from engine.expressions import ExpressionError, check_expression, check_script
+from engine.forms import FormFileError, load_form
+from engine.models import ProcessVersion
+from engine.process_settings import ProcessSettings, SettingsError, read_settings
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A deployed version, parsed and ready to run instances."""
+
+    version_id: int
+    process_key: str
+    version: int
+    version_hash: str
+    name: str
+    spec: Any
+    subprocess_specs: dict[str, Any]
+    bundle: dict[str, Any]
+
+    def task_info(self, bpmn_id: str) -> dict[str, Any] | None:
+        return self.bundle["tasks"].get(bpmn_id)
+
+    def form(self, relative: str | None) -> dict[str, Any]:
+        return self.bundle["forms"].get(relative, {}) if relative else {}
+
+    @property
+    def start_form(self) -> dict[str, Any]:
+        return self.form(self.bundle.get("start_form"))
+
+
+@dataclass
+class DeployReport:
+    deployed: list[tuple[str, int]] = field(default_factory=list)
+    unchanged: list[tuple[str, int]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+class DefinitionRegistry:
+    """Parsed specs cached by version; parsing costs more than running a small instance."""
+
+    def __init__(self) -> None:
+        self._cache: dict[int, Definition] = {}
+
+    def get(self, row: ProcessVersion) -> Definition:
+        cached = self._cache.get(row.id)
+        if cached is not None and cached.version_hash == row.version_hash:
+            return cached
+        loaded = load_bpmn(row.bpmn_xml, row.file_name)
+        definition = Definition(
+            version_id=row.id,
+            process_key=row.process_key,
+            version=row.version,
+            version_hash=row.version_hash,
+            name=row.name,
+            spec=loaded.specs[row.process_key],
+            subprocess_specs=loaded.subprocess_specs.get(row.process_key, {}),
+            bundle=row.bundle,
+        )
+        self._cache[row.id] = definition
+        return definition
+
+    def by_id(self, session: Session, version_id: int) -> Definition:
+        cached = self._cache.get(version_id)
+        if cached is not None:
+            return cached
+        return self.get(session.get_one(ProcessVersion, version_id))
+
+    def current(self, session: Session, process_key: str) -> Definition | None:
+        row = session.scalar(
+            select(ProcessVersion).where(
+                ProcessVersion.process_key == process_key, ProcessVersion.is_current.is_(True)
+            )
+        )
+        return self.get(row) if row is not None else None
+
+
+def _problem(file: str, line: int | None, element_id: str | None, en: str, th: str) -> Problem:
+    return Problem(file=file, line=line, element_id=element_id, message=en, message_th=th)
+
+
+def build_bundle(
+    loaded: LoadedBpmn, info: ProcessInfo, processes_dir: Path, settings: ProcessSettings | None
+) -> dict[str, Any]:
+    """Collect what a version needs besides the BPMN; raise BpmnLoadError listing every gap."""
+    problems: list[Problem] = []
+    file = loaded.file
+    lanes = settings.lanes if settings else {}
+    forms: dict[str, Any] = {}
+
+    def add_form(relative: str | None, line: int | None, element_id: str | None) -> None:
+        if not relative or relative in forms:
+            return
+        try:
+            forms[relative] = load_form(processes_dir, relative)
+        except FormFileError as exc:
+            problems.append(_problem(file, line, element_id, str(exc), f"แบบฟอร์มใช้ไม่ได้: {exc}"))
+
+    tasks: dict[str, Any] = {}
+    for task in info.user_tasks.values():
+        rule = lanes.get(task.lane_id or "")
+        if rule is None:
+            problems.append(
+                _problem(
+                    file,
+                    task.line,
+                    task.id,
+                    f"user task '{task.id}' is in lane '{task.lane_id}', which processes.toml "
+                    f"does not map to a role; add it under [{info.process_id}.lanes]",
+                    f"งาน '{task.name or task.id}' อยู่ในช่องทำงาน (lane) ที่ยังไม่ได้กำหนดบทบาท "
+                    f"ใน processes.toml",
+                )
+            )
+        add_form(task.form, task.line, task.id)
+        tasks[task.id] = {
+            "name": task.name or task.id,
+            "lane_id": task.lane_id,
+            "lane_name": info.lanes.get(task.lane_id or "", None),
+            "role": rule.role if rule else None,
+            "requester_unit_only": bool(rule and rule.requester_unit_only),
+            "form": task.form,
+            "documentation": task.documentation or "",
+            "deadline_timer": _deadline_timer(info, task.id),
+        }
+    add_form(info.start_form, None, None)
+    start_lane = _start_lane(loaded, info)
+    start_rule = lanes.get(start_lane or "")
+    problems.extend(_expression_problems(loaded, info))
+    if problems:
+        raise BpmnLoadError(problems)
+    return {
+        "name": info.name or info.process_id,
+        "start_form": info.start_form,
+        "forms": forms,
+        "tasks": tasks,
+        "lanes": {lane: rule.role for lane, rule in lanes.items()},
+        "start_role": start_rule.role if start_rule else None,
+        "supervisors": list(settings.supervisors) if settings else [],
+        "title_field": settings.title_field if settings else None,
+    }
+
+
+def _deadline_timer(info: ProcessInfo, task_id: str) -> str | None:
+    """The boundary timer whose due time is the task's ``due_at``.
+
+    With one attached timer it is that one; with several (reminders, escalations)
+    it is the one computed by ``deadline_after``.
+    """
+    attached = [t for t in info.timers if t.attached_to == task_id]
+    if len(attached) > 1:
+        attached = [t for t in attached if "deadline_after" in t.expression] or attached
+    return attached[0].element_id if attached else None
+
+
+def _start_lane(loaded: LoadedBpmn, info: ProcessInfo) -> str | None:
+    starts = loaded.tree.xpath(
+        "//bpmn:process[@id=$pid]/bpmn:startEvent/@id",
+        pid=info.process_id,
+        namespaces={"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"},
+    )
+    return info.node_lane.get(starts[0]) if starts else None
+
+
+def _expression_problems(loaded: LoadedBpmn, info: ProcessInfo) -> list[Problem]:
+    checks: list[tuple[str, str, Any]] = [
+        (flow_id, expr, check_expression) for flow_id, expr in info.conditions.items()
+    ]
+    checks += [(timer.element_id, timer.expression, check_expression) for timer in info.timers]
+    checks += [(task_id, script, check_script) for task_id, script in info.script_tasks.items()]
+    problems = []
+    for element_id, text, check in checks:
+        try:
+            check(text)
+        except ExpressionError as exc:
+            problems.append(
+                _problem(
+                    loaded.file,
+                    _line_of(loaded, element_id),
+                    element_id,
+                    f"expression {text!r}: {exc}",
+                    f"นิพจน์ {text!r} ใช้ไม่ได้: {exc}",
+                )
+            )
+    return problems
+
+
+def _line_of(loaded: LoadedBpmn, element_id: str) -> int | None:
+    found = loaded.tree.xpath("//*[@id=$id]", id=element_id)
+    return found[0].sourceline if found else None
+
+
+def path_name(checked: CheckedFile) -> str:
+    assert checked.loaded is not None
+    return checked.loaded.file
+
+
+def version_hash(bpmn: bytes, process_key: str, bundle: dict[str, Any]) -> str:
+    digest = hashlib.sha256(bpmn)
+    digest.update(process_key.encode("utf-8"))
+    digest.update(json.dumps(bundle, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+@dataclass
+class CheckedFile:
+    raw: bytes
+    loaded: LoadedBpmn | None
+    problems: list[Problem]
+    bundles: dict[str, dict[str, Any]]
+
+    @property
+    def ok(self) -> bool:
+        return self.loaded is not None and not any(p.severity == "error" for p in self.problems)
+
+
+def check_file(path: Path, processes_dir: Path) -> CheckedFile:
+    """Run every check on one BPMN file: the report behind validate, deploy and upload."""
+    raw = path.read_bytes()
+    try:
+        loaded = load_bpmn(raw, path.name)
+    except BpmnLoadError as exc:
+        return CheckedFile(raw, None, list(exc.problems), {})
+    problems = list(loaded.warnings)
+    try:
+        settings = read_settings(processes_dir)
+    except SettingsError as exc:
+        problems.append(_problem("processes.toml", None, None, str(exc), str(exc)))
+        return CheckedFile(raw, loaded, problems, {})
+    bundles = {}
+    for pid in loaded.specs:
+        try:
+            info = loaded.processes[pid]
+            bundles[pid] = build_bundle(loaded, info, processes_dir, settings.get(pid))
+        except BpmnLoadError as exc:
+            problems.extend(exc.problems)
+    return CheckedFile(raw, loaded, problems, bundles)
+
+
+def deploy_directory(db: Database, processes_dir: Path, actor: str = "system") -> DeployReport:
+    """Deploy every ``*.bpmn`` under ``processes_dir``; a new version only when content changed."""
+    report = DeployReport()
+    for path in sorted(processes_dir.glob("*.bpmn")):
+        checked = check_file(path, processes_dir)
+        report.problems.extend(checked.problems)
+        if not checked.ok:
+            continue
+        for pid, bundle in checked.bundles.items():
+            with db.write() as session:
+                version, created = _store_version(session, checked, pid, bundle, actor)
+            (report.deployed if created else report.unchanged).append((pid, version))
+    return report
+
+
+def _store_version(
+    session: Session, checked: CheckedFile, pid: str, bundle: dict[str, Any], actor: str
+) -> tuple[int, bool]:
+    digest = version_hash(checked.raw, pid, bundle)
+    existing = session.scalar(
+        select(ProcessVersion).where(
+            ProcessVersion.process_key == pid, ProcessVersion.version_hash == digest
+        )
+    )
+    if existing is not None and existing.is_current:
+        return existing.version, False
+    session.execute(
+        update(ProcessVersion).where(ProcessVersion.process_key == pid).values(is_current=False)
+    )
+    if existing is not None:
+        # processes/ is the source of truth: a file put back to an earlier content
+        # makes that earlier version current again rather than minting a duplicate.
+        existing.is_current = True
+        return existing.version, True
+    latest = session.scalar(
+        select(func.max(ProcessVersion.version)).where(ProcessVersion.process_key == pid)
+    )
+    row = ProcessVersion(
+        process_key=pid,
+        version=(latest or 0) + 1,
+        version_hash=digest,
+        name=bundle["name"],
+        file_name=path_name(checked),
+        bpmn_xml=checked.raw,
+        bundle=bundle,
+        is_current=True,
+        deployed_by=actor,
+    )
+    session.add(row)
+    session.flush()
+    return row.version, True

@@ -1,0 +1,226 @@
+"""The task inbox: list, read, claim, unclaim and complete user tasks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from engine.actors import Actor
+from engine.audit import record
+from engine.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.forms import validate_form
+from engine.models import ProcessInstance, ProcessVersion, Task, utcnow
+from engine.runtime import Runtime
+from engine.services.access import may_see_task, require_act, supervises
+from engine.services.cases import load_case, run_engine, save_case
+from engine.services.views import task_view
+
+View = Literal["mine", "group", "all"]
+VIEWS: tuple[str, ...] = ("mine", "group", "all")
+SORTS = {
+    "due": (Task.due_at.is_(None), Task.due_at, Task.created_at),
+    "-due": (Task.due_at.is_(None), Task.due_at.desc(), Task.created_at),
+    "created": (Task.created_at,),
+    "-created": (Task.created_at.desc(),),
+}
+MAX_PAGE = 200
+
+
+def _not_found(task_id: str) -> NotFound:
+    return NotFound(f"ไม่พบงาน {task_id} / task {task_id} not found")
+
+
+def _task_row(session: Session, task_id: str, *, lock: bool = False) -> Task:
+    try:
+        UUID(task_id)
+    except ValueError:
+        raise _not_found(task_id) from None
+    query = select(Task).where(Task.id == task_id)
+    row = session.scalar(query.with_for_update(of=Task) if lock else query)
+    if row is None:
+        raise _not_found(task_id)
+    return row
+
+
+def supervised_processes(session: Session, actor: Actor) -> list[str]:
+    rows = session.execute(
+        select(ProcessVersion.process_key, ProcessVersion.bundle).where(
+            ProcessVersion.is_current.is_(True)
+        )
+    ).all()
+    return [key for key, bundle in rows if supervises(actor, bundle)]
+
+
+def _view_filter(session: Session, actor: Actor, view: str) -> Any:
+    if view == "mine":
+        return Task.assignee_id == actor.id
+    if view == "group":
+        return and_(
+            Task.assignee_id.is_(None),
+            Task.role.in_(sorted(actor.roles)),
+            or_(Task.unit_id.is_(None), Task.unit_id == actor.unit_id),
+        )
+    if view == "all":
+        keys = supervised_processes(session, actor)
+        if not keys:
+            raise Forbidden(
+                "มุมมอง 'งานทั้งหมด' สำหรับผู้บังคับบัญชาเท่านั้น / the 'all' view is for supervisors"
+            )
+        return Task.process_key.in_(keys)
+    raise InvalidData(
+        f"view ต้องเป็น {', '.join(VIEWS)} / view must be one of {', '.join(VIEWS)}",
+        {"view": f"ไม่รู้จัก '{view}' / unknown value"},
+    )
+
+
+def list_tasks(
+    rt: Runtime,
+    actor: Actor,
+    view: str = "mine",
+    *,
+    process_key: str | None = None,
+    overdue: bool = False,
+    due_before: datetime | None = None,
+    sort: str = "due",
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Open tasks in one of the three inbox views, filtered, sorted and paginated."""
+    if sort not in SORTS:
+        raise InvalidData("sort ไม่ถูกต้อง / invalid sort", {"sort": f"use one of {list(SORTS)}"})
+    if not 1 <= limit <= MAX_PAGE or offset < 0:
+        raise InvalidData(
+            "ขนาดหน้าไม่ถูกต้อง / invalid page", {"limit": f"1–{MAX_PAGE}; offset ≥ 0"}
+        )
+    with rt.db.read() as session:
+        query: Select = select(Task).where(Task.state == "open", _view_filter(session, actor, view))
+        if process_key:
+            query = query.where(Task.process_key == process_key)
+        if overdue:
+            query = query.where(Task.due_at < utcnow())
+        if due_before is not None:
+            query = query.where(Task.due_at < due_before)
+        total = session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = session.scalars(query.order_by(*SORTS[sort]).limit(limit).offset(offset)).all()
+        return {"tasks": [task_view(row) for row in rows], "total": total}
+
+
+def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
+    """A task with its form (JSON Schema) and its instructions."""
+    with rt.db.read() as session:
+        row = _task_row(session, task_id)
+        definition = rt.definitions.by_id(session, _version_of(session, row))
+        if not may_see_task(actor, row, definition.bundle):
+            raise _not_found(task_id)
+        info = definition.task_info(row.bpmn_id) or {}
+        view = task_view(row)
+        view["form"] = definition.form(info.get("form"))
+        view["documentation"] = info.get("documentation", "")
+        view["may_act"] = row.state == "open" and _may_work(actor, row)
+        return view
+
+
+def _version_of(session: Session, row: Task) -> int:
+    return session.scalar(
+        select(ProcessInstance.version_id).where(ProcessInstance.id == row.instance_id)
+    )
+
+
+def _may_work(actor: Actor, row: Task) -> bool:
+    try:
+        require_act(actor, row)
+    except Forbidden:
+        return False
+    return row.assignee_id in (None, actor.id)
+
+
+def _require_open(row: Task) -> None:
+    if row.state != "open":
+        raise Conflict(
+            "งานนี้เสร็จสิ้นหรือถูกยกเลิกแล้ว / this task is already finished or cancelled"
+        )
+
+
+def _claimed_by_other() -> Conflict:
+    return Conflict(
+        "งานนี้มีผู้รับไปแล้ว / another person has already claimed this task"
+    )
+
+
+def claim_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
+    """Take an unclaimed task. Exactly one of many concurrent claimers wins; the rest get 409."""
+    with rt.db.write() as session:
+        row = _task_row(session, task_id)
+        require_act(actor, row)
+        _require_open(row)
+        if row.assignee_id == actor.id:
+            return task_view(row)
+        # The conditional UPDATE is the arbiter: it matches only while nobody holds the task.
+        won = session.execute(
+            update(Task)
+            .where(Task.id == task_id, Task.state == "open", Task.assignee_id.is_(None))
+            .values(assignee_id=actor.id)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if won != 1:
+            raise _claimed_by_other()
+        record(session, actor, "task_claimed", instance_id=row.instance_id, task_id=task_id,
+               task=row.name)
+        session.refresh(row)
+        return task_view(row)
+
+
+def unclaim_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
+    """Give a task back to the group. Its holder or a supervisor of the process may do it."""
+    with rt.db.write() as session:
+        row = _task_row(session, task_id, lock=True)
+        _require_open(row)
+        if row.assignee_id is None:
+            return task_view(row)
+        if row.assignee_id != actor.id:
+            definition = rt.definitions.by_id(session, _version_of(session, row))
+            if not supervises(actor, definition.bundle):
+                raise _claimed_by_other()
+        row.assignee_id = None
+        record(session, actor, "task_unclaimed", instance_id=row.instance_id, task_id=task_id,
+               task=row.name)
+        session.flush()
+        session.refresh(row)
+        return task_view(row)
+
+
+def complete_task(
+    rt: Runtime, actor: Actor, task_id: str, data: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Submit a task's form and move the case on. An unclaimed task is claimed on the way."""
+    with rt.workflow_guard() as guard, rt.db.write() as session:
+        row = _task_row(session, task_id, lock=True)
+        require_act(actor, row)
+        _require_open(row)
+        if row.assignee_id not in (None, actor.id):
+            raise _claimed_by_other()
+        case = load_case(rt, session, guard, row.instance_id)
+        info = case.definition.task_info(row.bpmn_id) or {}
+        schema = case.definition.form(info.get("form"))
+        clean = validate_form(schema, data or {}) if schema else dict(data or {})
+        spiff_task = case.workflow.get_task_from_id(UUID(task_id))
+        if spiff_task is None or spiff_task.state != TaskState.READY:
+            raise Conflict("งานนี้ไม่อยู่ในสถานะรอดำเนินการแล้ว / this task is no longer waiting")
+        spiff_task.data.update(clean)
+        case.workflow.run_task_from_id(spiff_task.id)
+        run_engine(case.workflow, f"งาน '{row.name}' / completing '{row.bpmn_id}'")
+        now = utcnow()
+        row.assignee_id = actor.id
+        row.state, row.completed_at, row.completed_by_id = "completed", now, actor.id
+        save_case(rt, session, guard, case)
+        record(session, actor, "task_completed", instance_id=row.instance_id, task_id=task_id,
+               task=row.name, fields=sorted(clean))
+        session.flush()
+        view = task_view(row)
+        view["instance_status"] = case.instance.status
+        return view

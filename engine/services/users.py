@@ -1,0 +1,168 @@
+"""Users, units, roles and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.actors import Actor
+from engine.audit import record
+from engine.errors import Conflict, InvalidData, NotAuthenticated, NotFound
+from engine.models import ApiToken, Unit, User, UserRole, utcnow
+from engine.passwords import hash_password, hash_token, new_token, verify_password
+from engine.roles import ROLES
+from engine.runtime import Runtime
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def _unit(session: Session, code: str, name: str | None = None) -> Unit:
+    unit = session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        unit = Unit(code=code, name=name or code)
+        session.add(unit)
+        session.flush()
+    return unit
+
+
+def _check_new_user(username: str, roles: list[str], password: str | None) -> None:
+    fields = {}
+    plain = username.replace("_", "").replace(".", "")
+    if not username or len(username) > 80 or not (plain.isascii() and plain.isalnum()):
+        fields["username"] = "ใช้ตัวอักษร ตัวเลข _ หรือ . ไม่เกิน 80 ตัว / letters, digits, _ or ."
+    unknown = [r for r in roles if r not in ROLES]
+    if not roles or unknown:
+        fields["role"] = f"บทบาทที่ใช้ได้ / valid roles: {', '.join(ROLES)}"
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        fields["password"] = f"รหัสผ่านอย่างน้อย {MIN_PASSWORD_LENGTH} ตัวอักษร / too short"
+    if fields:
+        raise InvalidData("ข้อมูลผู้ใช้ไม่ถูกต้อง / invalid user details", fields)
+
+
+def add_user(
+    rt: Runtime,
+    username: str,
+    roles: list[str],
+    unit_code: str,
+    *,
+    password: str | None = None,
+    display_name: str | None = None,
+    position: str = "",
+    unit_name: str | None = None,
+    actor: Actor | None = None,
+) -> Actor:
+    _check_new_user(username, roles, password)
+    with rt.db.write() as session:
+        if session.scalar(select(User.id).where(User.username == username)) is not None:
+            raise Conflict(f"มีผู้ใช้ชื่อ '{username}' แล้ว / user '{username}' already exists")
+        unit = _unit(session, unit_code, unit_name)
+        user = User(
+            username=username,
+            display_name=display_name or username,
+            position=position,
+            unit_id=unit.id,
+            password_hash=hash_password(password) if password else None,
+            role_rows=[UserRole(role=r) for r in sorted(set(roles))],
+        )
+        session.add(user)
+        session.flush()
+        record(session, actor, "user_added", username=username, roles=sorted(set(roles)),
+               unit=unit_code)
+        return Actor.from_user(user)
+
+
+def issue_token(rt: Runtime, username: str, actor: Actor | None = None) -> str:
+    """A new API token for ``username``; it is shown once and stored only as a hash."""
+    token = new_token()
+    with rt.db.write() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound(f"ไม่พบผู้ใช้ '{username}' / no user '{username}'")
+        session.add(ApiToken(user_id=user.id, token_hash=hash_token(token)))
+        record(session, actor, "token_issued", username=username)
+    return token
+
+
+def actor_for_token(rt: Runtime, token: str) -> Actor:
+    with rt.db.read() as session:
+        user = session.scalar(
+            select(User)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
+        )
+        if user is None or not user.active:
+            raise NotAuthenticated(
+                "โทเคนไม่ถูกต้องหรือถูกยกเลิกแล้ว / the API token is invalid or revoked"
+            )
+        return Actor.from_user(user)
+
+
+def authenticate(rt: Runtime, username: str, password: str) -> Actor:
+    with rt.db.read() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None or not user.active or not verify_password(user.password_hash, password):
+            raise NotAuthenticated(
+                "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง / wrong user name or password"
+            )
+        return Actor.from_user(user)
+
+
+def actor_by_username(rt: Runtime, username: str) -> Actor:
+    with rt.db.read() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound(f"ไม่พบผู้ใช้ '{username}' / no user '{username}'")
+        return Actor.from_user(user)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    roles: tuple[str, ...]
+    unit: str
+    token: str
+
+
+#: One demo user per role; staff get two units so the unit rule can be seen at work.
+DEMO_USERS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("admin", "admin", "ADMIN", "ผู้ดูแลระบบ", "ผู้ดูแลระบบ"),
+    ("director", "director", "DIR", "ผู้อำนวยการ สพป.", "นายสมชาย ผู้อำนวยการ"),
+    ("legal_officer", "legal_officer", "LEGAL", "กลุ่มกฎหมายและคดี", "นางสาวกานดา นิติกร"),
+    ("legal_head", "legal_head", "LEGAL", "กลุ่มกฎหมายและคดี", "นายวิชัย หัวหน้ากลุ่มกฎหมาย"),
+    ("web_admin", "web_admin", "ICT", "กลุ่มส่งเสริมการศึกษาทางไกลฯ", "นายธนา ผู้ดูแลเว็บไซต์"),
+    ("ict_head", "ict_head", "ICT", "กลุ่มส่งเสริมการศึกษาทางไกลฯ", "นางพรทิพย์ ผอ.กลุ่ม ICT"),
+    ("staff", "staff", "PLAN", "กลุ่มนโยบายและแผน", "นางสาวมาลี เจ้าหน้าที่แผน"),
+    ("staff2", "staff", "HR", "กลุ่มบริหารงานบุคคล", "นายประเสริฐ เจ้าหน้าที่บุคคล"),
+    ("process_owner", "process_owner", "ICT", "กลุ่มส่งเสริมการศึกษาทางไกลฯ", "ผู้ดูแลกระบวนงาน"),
+)
+
+
+def seed_demo(rt: Runtime) -> list[DemoLogin]:
+    """Create the demo users (once) and give each a fresh token and password."""
+    logins = []
+    for username, role, unit_code, unit_name, display in DEMO_USERS:
+        password = secrets.token_urlsafe(9)
+        _upsert_demo_user(rt, username, role, unit_code, unit_name, display, password)
+        token = issue_token(rt, username)
+        logins.append(DemoLogin(username, password, (role,), unit_code, token))
+    return logins
+
+
+def _upsert_demo_user(
+    rt: Runtime, username: str, role: str, unit_code: str, unit_name: str, display: str,
+    password: str,
+) -> None:
+    with rt.db.write() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            unit = _unit(session, unit_code, unit_name)
+            user = User(username=username, display_name=display, unit_id=unit.id,
+                        role_rows=[UserRole(role=role)])
+            session.add(user)
+        user.password_hash = hash_password(password)
+        user.active = True
+        record(session, None, "demo_user_seeded", username=username, at=utcnow().isoformat())

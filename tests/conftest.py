@@ -1,0 +1,126 @@
+"""Shared fixtures: a fresh database per test, on SQLite and (when reachable) PostgreSQL.
+
+PostgreSQL tests use ``GOVFLOW_TEST_POSTGRES_URL`` (default: the local server on
+127.0.0.1:5432, database ``test``). Without a server they skip with the reason;
+under CI (``CI=true``) a missing server is a failure, because CI must test both.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from engine.actors import Actor
+from engine.config import REPO_ROOT, Settings
+from engine.runtime import Runtime
+from engine.schema import upgrade
+from engine.services.processes import deploy
+from engine.services.users import add_user
+
+PG_URL = os.environ.get(
+    "GOVFLOW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+PROCESSES = REPO_ROOT / "processes"
+
+
+def _postgres_problem() -> str | None:
+    try:
+        engine = create_engine(PG_URL)
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return f"PostgreSQL not reachable at {PG_URL}: {type(exc).__name__}"
+    return None
+
+
+_PG_PROBLEM = _postgres_problem()
+
+
+def require_postgres() -> None:
+    if _PG_PROBLEM is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run the PostgreSQL tests: {_PG_PROBLEM}")
+    pytest.skip(_PG_PROBLEM)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a schema of this test's own, dropped after."""
+    require_postgres()
+    schema = f"gf_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def make_runtime(tmp_path: Path, database_url: str | None = None,
+                 processes_dir: Path = PROCESSES) -> Runtime:
+    settings = Settings(
+        instance_dir=tmp_path / "instance",
+        processes_dir=processes_dir,
+        database_url=database_url,
+    )
+    runtime = Runtime(settings)
+    upgrade(runtime.db)
+    return runtime
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
+    """The database URL for this test: None means the embedded SQLite default."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def runtime(tmp_path: Path, backend: str | None) -> Iterator[Runtime]:
+    rt = make_runtime(tmp_path, backend)
+    report = deploy(rt)
+    assert report.ok, [p.format("en") for p in report.problems]
+    yield rt
+    rt.close()
+
+
+@pytest.fixture
+def sqlite_runtime(tmp_path: Path) -> Iterator[Runtime]:
+    rt = make_runtime(tmp_path)
+    report = deploy(rt)
+    assert report.ok, [p.format("en") for p in report.problems]
+    yield rt
+    rt.close()
+
+
+class People:
+    """One user per role, and staff in two units, so unit rules can be tested."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.staff = add_user(rt, "staff_plan", ["staff"], "PLAN", display_name="เจ้าหน้าที่แผน")
+        self.staff_other_unit = add_user(rt, "staff_hr", ["staff"], "HR")
+        self.director = add_user(rt, "director", ["director"], "DIR")
+        self.web_admin = add_user(rt, "web_admin", ["web_admin"], "ICT")
+        self.ict_head = add_user(rt, "ict_head", ["ict_head"], "ICT")
+        self.legal_officer = add_user(rt, "legal_officer", ["legal_officer"], "LEGAL")
+        self.legal_officer2 = add_user(rt, "legal_officer2", ["legal_officer"], "LEGAL")
+        self.legal_head = add_user(rt, "legal_head", ["legal_head"], "LEGAL")
+        self.admin = add_user(rt, "admin", ["admin"], "ADMIN")
+
+    def all(self) -> dict[str, Actor]:
+        return {k: v for k, v in vars(self).items() if isinstance(v, Actor)}
+
+
+@pytest.fixture
+def people(runtime: Runtime) -> People:
+    return People(runtime)

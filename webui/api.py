@@ -1,0 +1,164 @@
+"""The JSON API under /api/v1: a contract other systems call, described by openapi.json."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from engine.actors import Actor
+from engine.errors import InvalidData, NotAuthenticated
+from engine.runtime import Runtime
+from engine.services import instances, processes, tasks, users
+from engine.workdays import BANGKOK
+from webui.openapi import openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def rt() -> Runtime:
+    return current_app.extensions["govflow"]
+
+
+def token_required(view: Callable[..., Response]) -> Callable[..., Response]:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthenticated(
+                "ต้องส่ง Authorization: Bearer <token> / send 'Authorization: Bearer <token>'; "
+                "get a token with `govflow user token NAME`"
+            )
+        g.actor = users.actor_for_token(rt(), token.strip())
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def actor() -> Actor:
+    return g.actor
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object; anything else is a 400 that says what was expected."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidData(
+            "ต้องส่ง JSON object เช่น {\"data\": {...}} / send a JSON object such as "
+            "{\"data\": {...}} with Content-Type: application/json"
+        )
+    return body
+
+
+def form_data(body: dict[str, Any]) -> dict[str, Any]:
+    data = body.get("data", {})
+    if not isinstance(data, dict):
+        raise InvalidData("data ต้องเป็น JSON object / 'data' must be an object",
+                          {"data": "object expected"})
+    return data
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document())
+
+
+@bp.get("/processes")
+@token_required
+def list_processes() -> Response:
+    return jsonify({"processes": processes.list_processes(rt())})
+
+
+@bp.post("/processes/<key>/instances")
+@token_required
+def start_instance(key: str) -> tuple[Response, int]:
+    view = instances.start_instance(rt(), actor(), key, form_data(json_body()))
+    return jsonify(view), 201
+
+
+@bp.get("/instances/<int:instance_id>")
+@token_required
+def get_instance(instance_id: int) -> Response:
+    return jsonify(instances.get_instance(rt(), actor(), instance_id))
+
+
+def _flag(name: str) -> bool:
+    value = request.args.get(name, "").lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise InvalidData(f"{name} ต้องเป็น true หรือ false / must be true or false",
+                      {name: "true or false"})
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidData(f"{name} ต้องเป็นตัวเลข / must be a whole number",
+                          {name: "whole number"}) from None
+
+
+def _datetime_arg(name: str) -> datetime | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidData(
+            f"{name}: ใช้รูปแบบ ISO 8601 / use ISO 8601, e.g. 2026-12-11T16:30:00+07:00",
+            {name: "ISO 8601 date-time"},
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=BANGKOK)
+    return value
+
+
+@bp.get("/tasks")
+@token_required
+def list_tasks() -> Response:
+    result = tasks.list_tasks(
+        rt(),
+        actor(),
+        request.args.get("view", "mine"),
+        process_key=request.args.get("process") or None,
+        overdue=_flag("overdue"),
+        due_before=_datetime_arg("due_before"),
+        sort=request.args.get("sort", "due"),
+        limit=_int_arg("limit", 50),
+        offset=_int_arg("offset", 0),
+    )
+    return jsonify(result)
+
+
+@bp.get("/tasks/<task_id>")
+@token_required
+def get_task(task_id: str) -> Response:
+    return jsonify(tasks.get_task(rt(), actor(), task_id))
+
+
+@bp.post("/tasks/<task_id>/claim")
+@token_required
+def claim(task_id: str) -> Response:
+    return jsonify(tasks.claim_task(rt(), actor(), task_id))
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+@token_required
+def unclaim(task_id: str) -> Response:
+    return jsonify(tasks.unclaim_task(rt(), actor(), task_id))
+
+
+@bp.post("/tasks/<task_id>/complete")
+@token_required
+def complete(task_id: str) -> Response:
+    return jsonify(tasks.complete_task(rt(), actor(), task_id, form_data(json_body())))

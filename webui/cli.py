@@ -1,0 +1,168 @@
+"""``govflow``: the command line for administrators and process owners.
+
+Every command goes through the engine's services, the same ones the web layer calls.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from engine.config import Settings
+from engine.definitions import DeployReport, check_file
+from engine.errors import GovflowError
+from engine.keys import ConfigurationError
+from engine.roles import ROLES
+
+
+def _runtime():
+    from engine.runtime import Runtime
+
+    try:
+        return Runtime(Settings.from_env())
+    except ConfigurationError as exc:
+        raise click.ClickException(exc.message) from exc
+
+
+def _print_report(report: DeployReport, lang: str) -> None:
+    for key, version in report.deployed:
+        click.echo(f"ติดตั้ง / deployed: {key} ฉบับที่ / version {version}")
+    for key, version in report.unchanged:
+        click.echo(f"ไม่เปลี่ยนแปลง / unchanged: {key} ฉบับที่ / version {version}")
+    for problem in report.problems:
+        click.echo(problem.format(lang), err=True)
+
+
+@click.group(help="govflow: BPMN workflows of a Thai educational service area office (สพป.).")
+def main() -> None:
+    pass
+
+
+@main.command(help="Create or upgrade the database schema, then deploy processes/.")
+@click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True)
+def init(lang: str) -> None:
+    from engine.schema import upgrade
+    from engine.services.processes import deploy as deploy_processes
+
+    runtime = _runtime()
+    upgrade(runtime.db)
+    click.echo(f"ฐานข้อมูลพร้อม / database ready: {_safe_url(runtime.db.url)}")
+    report = deploy_processes(runtime, "init")
+    _print_report(report, lang)
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command(help="Deploy every BPMN file under processes/; a new version only when content "
+              "changed. A file that fails keeps its last good version live.")
+@click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True)
+def deploy(lang: str) -> None:
+    from engine.services.processes import deploy as deploy_processes
+
+    report = deploy_processes(_runtime(), "cli")
+    _print_report(report, lang)
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command(help="Check BPMN files without deploying them. Prints one line per problem as "
+              "file:line: message; exits 1 if there is any problem.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True)
+def validate(files: tuple[Path, ...], lang: str) -> None:
+    settings = Settings.from_env()
+    problems = 0
+    for path in files:
+        if not path.is_file():
+            click.echo(f"{path}: ไม่พบไฟล์ / file not found", err=True)
+            problems += 1
+            continue
+        # Forms and processes.toml live beside the BPMN file when it has them.
+        beside = (path.parent / "processes.toml").is_file()
+        folder = path.parent if beside else settings.processes_dir
+        checked = check_file(path, folder)
+        for problem in checked.problems:
+            click.echo(problem.format(lang))
+            problems += 1
+        if not checked.problems:
+            click.echo(f"{path.name}: ผ่าน / ok", err=True)
+    sys.exit(1 if problems else 0)
+
+
+@main.group(help="Manage users.")
+def user() -> None:
+    pass
+
+
+@user.command("add", help="Add a user. Roles: " + ", ".join(ROLES))
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(list(ROLES)))
+@click.option("--unit", required=True, help="unit code, e.g. PLAN; created if new")
+@click.option("--display-name", default=None)
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+def user_add(name: str, roles: tuple[str, ...], unit: str, display_name: str | None,
+             password_stdin: bool) -> None:
+    from engine.services.users import add_user
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        add_user(_runtime(), name, list(roles), unit, password=password,
+                 display_name=display_name)
+    except GovflowError as exc:
+        raise click.ClickException(_with_fields(exc)) from exc
+    click.echo(f"เพิ่มผู้ใช้แล้ว / added user {name} ({', '.join(roles)}) in unit {unit}")
+
+
+@user.command("token", help="Print a new API token for NAME (shown once; stored hashed).")
+@click.argument("name")
+def user_token(name: str) -> None:
+    from engine.services.users import issue_token
+
+    try:
+        click.echo(issue_token(_runtime(), name))
+    except GovflowError as exc:
+        raise click.ClickException(exc.message) from exc
+
+
+@main.command(help="Create one demo user per role and print their logins and API tokens.")
+def demo() -> None:
+    from engine.services.users import seed_demo
+
+    logins = seed_demo(_runtime())
+    click.echo("ผู้ใช้สาธิต / demo users (passwords change every run):")
+    for login in logins:
+        click.echo(f"  {login.username:<14} {login.password:<14} {','.join(login.roles):<14} "
+                   f"{login.unit:<6} token: {login.token}")
+
+
+@main.command(help="Print a new key for GOVFLOW_DATA_KEY (encrypts personal data).")
+def keygen() -> None:
+    from cryptography.fernet import Fernet
+
+    click.echo(Fernet.generate_key().decode())
+
+
+@main.command(help="Serve the web app and API (waitress). Production runs the same app under "
+              "gunicorn: gunicorn -w 4 'webui.wsgi:app'.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    import waitress
+
+    from webui import create_app
+
+    app = create_app(runtime=_runtime())
+    click.echo(f"govflow: http://{host}:{port}/  (Ctrl+C เพื่อหยุด / to stop)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="govflow")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _with_fields(exc: GovflowError) -> str:
+    fields = getattr(exc, "fields", {}) or {}
+    return exc.message + "".join(f"\n  {k}: {v}" for k, v in fields.items())

@@ -1,0 +1,248 @@
+"""The OpenAPI 3.1 description of /api/v1, kept beside the routes it describes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {
+        "error": {"type": "string", "description": "machine-readable code"},
+        "message": {"type": "string", "description": "what to do about it, Thai then English"},
+        "fields": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "for 400: each invalid field and what is wrong with it",
+        },
+    },
+}
+
+_TASK = {
+    "type": "object",
+    "required": ["id", "name", "lane", "instance_id", "process_key", "assignee", "created_at",
+                 "due_at"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "name": {"type": "string", "description": "Thai name of the BPMN task"},
+        "lane": {"type": ["string", "null"]},
+        "role": {"type": ["string", "null"]},
+        "instance_id": {"type": "integer"},
+        "process_key": {"type": "string"},
+        "title": {"type": "string", "description": "the case title"},
+        "state": {"type": "string", "enum": ["open", "completed", "cancelled"]},
+        "assignee": {"type": ["string", "null"], "description": "user name of the holder"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "due_at": {"type": ["string", "null"], "format": "date-time"},
+        "completed_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
+
+_TASK_DETAIL = {
+    "allOf": [
+        {"$ref": "#/components/schemas/Task"},
+        {
+            "type": "object",
+            "properties": {
+                "form": {"type": "object", "description": "the task's form as JSON Schema"},
+                "documentation": {"type": "string"},
+                "may_act": {"type": "boolean"},
+            },
+        },
+    ]
+}
+
+_INSTANCE = {
+    "type": "object",
+    "required": ["id", "process_key", "version", "status", "tasks", "history"],
+    "properties": {
+        "id": {"type": "integer"},
+        "process_key": {"type": "string"},
+        "version": {"type": "integer"},
+        "status": {"type": "string", "enum": ["running", "completed", "cancelled", "error"]},
+        "title": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "ended_at": {"type": ["string", "null"], "format": "date-time"},
+        "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
+        "history": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "at": {"type": "string", "format": "date-time"},
+                    "actor": {"type": "string"},
+                    "action": {"type": "string"},
+                    "task_id": {"type": ["string", "null"]},
+                    "detail": {"type": "object"},
+                },
+            },
+        },
+        "data": {"type": "object", "description": "case data, without personal data"},
+        "personal_data": {
+            "type": ["object", "null"],
+            "description": "complaints only: complainant's and accused's personal data, for "
+            "legal_officer, legal_head and director (each read is audited); null otherwise",
+        },
+    },
+}
+
+_PROCESS = {
+    "type": "object",
+    "required": ["key", "name", "version", "version_hash", "start_form"],
+    "properties": {
+        "key": {"type": "string"},
+        "name": {"type": "string"},
+        "version": {"type": "integer", "minimum": 1},
+        "version_hash": {"type": "string", "description": "sha256 of the deployed content"},
+        "start_form": {"type": "object", "description": "JSON Schema; {} when none"},
+    },
+}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _ok(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_ERRORS = {
+    "400": _error("invalid input; nothing was changed"),
+    "401": _error("missing or invalid token"),
+    "403": _error("your roles do not allow this"),
+    "404": _error("not found"),
+}
+
+_DATA_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"data": {"type": "object"}},
+            }
+        }
+    },
+}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _task_action(summary: str, body: bool = False) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "parameters": [{"name": "task_id", "in": "path", "required": True,
+                        "schema": {"type": "string"}}],
+        "responses": {
+            "200": _ok(_ref("Task")),
+            **_ERRORS,
+            "409": _error("claimed by someone else, already finished, or a concurrent update"),
+        },
+    }
+    if body:
+        operation["requestBody"] = _DATA_BODY
+        operation["responses"]["422"] = _error("the BPMN failed while running; nothing saved")
+    return {"post": operation}
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "govflow API",
+            "version": "1",
+            "description": "Tasks and cases of the office's BPMN processes (publishing, "
+            "complaints). Authenticate with 'Authorization: Bearer <token>'.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": _ERROR,
+                "Task": _TASK,
+                "TaskDetail": _TASK_DETAIL,
+                "Instance": _INSTANCE,
+                "Process": _PROCESS,
+            },
+        },
+        "paths": {
+            "/processes": {
+                "get": {
+                    "summary": "Deployed processes with their current version and start form",
+                    "responses": {
+                        "200": _ok({"type": "object", "properties": {
+                            "processes": {"type": "array", "items": _ref("Process")}}}),
+                        "401": _ERRORS["401"],
+                    },
+                }
+            },
+            "/processes/{key}/instances": {
+                "post": {
+                    "summary": "Start a case with the start form's data",
+                    "parameters": [{"name": "key", "in": "path", "required": True,
+                                    "schema": {"type": "string"}}],
+                    "requestBody": _DATA_BODY,
+                    "responses": {"201": _ok(_ref("Instance"), "started"), **_ERRORS,
+                                  "422": _error("the BPMN failed while running")},
+                }
+            },
+            "/instances/{id}": {
+                "get": {
+                    "summary": "A case with its open tasks and history",
+                    "parameters": [{"name": "id", "in": "path", "required": True,
+                                    "schema": {"type": "integer"}}],
+                    "responses": {"200": _ok(_ref("Instance")), **_ERRORS},
+                }
+            },
+            "/tasks": {
+                "get": {
+                    "summary": "Open tasks: mine, unclaimed in my groups, or all (supervisors)",
+                    "parameters": [
+                        {"name": "view", "in": "query",
+                         "schema": {"type": "string", "enum": ["mine", "group", "all"],
+                                    "default": "mine"}},
+                        {"name": "process", "in": "query", "schema": {"type": "string"}},
+                        {"name": "overdue", "in": "query", "schema": {"type": "boolean"}},
+                        {"name": "due_before", "in": "query",
+                         "schema": {"type": "string", "format": "date-time"}},
+                        {"name": "sort", "in": "query",
+                         "schema": {"type": "string",
+                                    "enum": ["due", "-due", "created", "-created"]}},
+                        {"name": "limit", "in": "query",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+                        {"name": "offset", "in": "query",
+                         "schema": {"type": "integer", "minimum": 0}},
+                    ],
+                    "responses": {
+                        "200": _ok({"type": "object", "properties": {
+                            "tasks": {"type": "array", "items": _ref("Task")},
+                            "total": {"type": "integer"}}}),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/tasks/{task_id}": {
+                "get": {
+                    "summary": "A task with its form (JSON Schema) and instructions",
+                    "parameters": [{"name": "task_id", "in": "path", "required": True,
+                                    "schema": {"type": "string"}}],
+                    "responses": {"200": _ok(_ref("TaskDetail")), **_ERRORS},
+                }
+            },
+            "/tasks/{task_id}/claim": _task_action("Claim an unclaimed task"),
+            "/tasks/{task_id}/unclaim": _task_action("Give a task back to its group"),
+            "/tasks/{task_id}/complete": _task_action("Submit the task's form", body=True),
+            "/openapi.json": {
+                "get": {"summary": "This document", "security": [],
+                        "responses": {"200": {"description": "OpenAPI 3.1"}}}
+            },
+        },
+    }
