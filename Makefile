@@ -1,0 +1,47 @@
+# govflow — two commands from a fresh clone:
+#   make run    set everything up on the embedded SQLite default and serve http://127.0.0.1:8000
+#   make test   install the test dependencies and run the whole suite (lint included)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test lint install system-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+# Thai fonts for pages and PDFs come from Debian, never from the internet at run time.
+system-deps:
+	@if dpkg -s fonts-thai-tlwg >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-thai-tlwg >/dev/null; \
+	else echo "note: install Debian's fonts-thai-tlwg for Thai fonts (sudo apt-get install fonts-thai-tlwg)"; fi
+
+run: install system-deps
+	$(BIN)/govflow init
+	$(BIN)/govflow demo
+	$(BIN)/govflow serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install system-deps lint
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python bench/engine_throughput.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,92 @@
+"""The ``govflow`` console script, run as a real process like `make run` does."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+GOVFLOW = str(Path(sys.executable).with_name("govflow"))
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "GOVFLOW_INSTANCE_DIR": str(tmp_path / "instance"),
+            "GOVFLOW_DATABASE_URL": "", "GOVFLOW_ENV": "development"}
+
+
+def run(env, *args, stdin=None):
+    return subprocess.run([GOVFLOW, *args], env=env, input=stdin, capture_output=True,
+                          text=True, timeout=120)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_init_demo_users_and_serve(env, tmp_path):
+    init = run(env, "init")
+    assert init.returncode == 0, init.stderr
+    assert "complaint" in init.stdout and "publishing" in init.stdout
+    assert run(env, "init").returncode == 0  # idempotent: nothing new to deploy
+    demo = run(env, "demo")
+    assert demo.returncode == 0, demo.stderr
+    tokens = {line.split()[0]: line.split("token: ")[1]
+              for line in demo.stdout.splitlines() if "token: " in line}
+    assert {"admin", "director", "legal_officer", "legal_head", "web_admin", "ict_head",
+            "staff", "process_owner"} <= set(tokens)
+    added = run(env, "user", "add", "somsri", "--role", "staff", "--role", "web_admin",
+                "--unit", "PLAN", "--password-stdin", stdin="a-long-password\n")
+    assert added.returncode == 0, added.stderr
+    duplicate = run(env, "user", "add", "somsri", "--role", "staff", "--unit", "PLAN")
+    assert duplicate.returncode != 0 and "somsri" in duplicate.stderr
+    assert "Traceback" not in duplicate.stderr
+    token = run(env, "user", "token", "somsri")
+    assert token.returncode == 0 and token.stdout.startswith("gft_")
+    assert run(env, "user", "token", "nobody").returncode != 0
+
+    port = free_port()
+    server = subprocess.Popen([GOVFLOW, "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/api/v1/processes",
+                    headers={"Authorization": f"Bearer {tokens['staff']}"})
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    body = json.load(response)
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert body is not None, "server did not answer"
+        assert {p["key"] for p in body["processes"]} == {"publishing", "complaint"}
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+            page = response.read().decode("utf-8")
+        assert "เผยแพร่ข้อมูล" in page and "complaint" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_production_refuses_to_start_without_keys(env):
+    env = {**env, "GOVFLOW_ENV": "production", "GOVFLOW_DATA_KEY": "", "GOVFLOW_SECRET_KEY": ""}
+    result = run(env, "init")
+    assert result.returncode != 0
+    assert "GOVFLOW_DATA_KEY" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_help_texts(env):
+    for args in ([], ["validate"], ["user", "add"], ["serve"]):
+        result = run(env, *args, "--help")
+        assert result.returncode == 0 and "Usage" in result.stdout
