@@ -6,7 +6,7 @@ import pytest
 
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.services import instances, tasks
-from tests.samples import COMPLAINT, PUBLISHING_REQUEST, SECRETS
+from tests.samples import COMPLAINT, PUBLISHING_REQUEST, SCENARIOS, SECRETS
 
 
 def only_task(rt, actor, instance_id, bpmn_name_part=None):
@@ -25,82 +25,44 @@ def do(rt, actor, instance_id, data, name_part=None):
     return tasks.complete_task(rt, actor, task["id"], data)
 
 
-def test_publishing_approved(runtime, people):
-    started = instances.start_instance(runtime, people.staff, "publishing", PUBLISHING_REQUEST)
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_scenario_through_the_service_api(runtime, people, scenario):
+    starter, process_key, start_data, steps = SCENARIOS[scenario]
+    actors = people.all()
+    started = instances.start_instance(runtime, actors[starter], process_key, start_data)
     iid = started["id"]
     assert started["status"] == "running" and started["version"] == 1
-    assert started["title"] == PUBLISHING_REQUEST["title"]
-    do(runtime, people.director, iid, {"director_decision": "approve"}, "ผู้อำนวยการ")
-    do(runtime, people.web_admin, iid, {"check_result": "pass", "source_owner": "กลุ่มนโยบายฯ"})
-    do(runtime, people.ict_head, iid, {"ict_decision": "approve"})
-    done = do(runtime, people.web_admin, iid, {"published_url": "https://example.go.th/p/1"})
+    for role, data in steps:
+        done = do(runtime, actors[role], iid, data)
     assert done["instance_status"] == "completed"
-    view = instances.get_instance(runtime, people.director, iid)
+    view = instances.get_instance(runtime, actors["director"], iid)
     assert view["status"] == "completed" and view["ended_at"] and view["tasks"] == []
-    completed = [e for e in view["history"] if e["action"] == "task_completed"]
-    assert [e["actor"] for e in completed] == ["director", "web_admin", "ict_head", "web_admin"]
-    assert view["data"]["published_url"] == "https://example.go.th/p/1"
+    completed = [e["actor"] for e in view["history"] if e["action"] == "task_completed"]
+    assert completed == [people.all()[role].username for role, _ in steps]
 
 
-def test_publishing_rejected_then_revised_and_resubmitted(runtime, people):
-    iid = instances.start_instance(runtime, people.staff, "publishing", PUBLISHING_REQUEST)["id"]
-    do(runtime, people.director, iid, {"director_decision": "approve"})
-    do(runtime, people.web_admin, iid, {"check_result": "pass", "source_owner": "กลุ่มนโยบายฯ"})
-    do(runtime, people.ict_head, iid, {"ict_decision": "reject", "ict_reason": "ขัดมาตรา 9"})
-    revise = only_task(runtime, people.staff, iid)
-    assert revise["role"] == "staff"
-    # The data-owner lane goes only to staff of the requesting unit.
-    with pytest.raises(Forbidden):
-        tasks.claim_task(runtime, people.staff_other_unit, revise["id"])
-    group = tasks.list_tasks(runtime, people.staff_other_unit, "group")
-    assert group["total"] == 0
-    revised = {**PUBLISHING_REQUEST, "title": "แผนปฏิบัติการ (ฉบับแก้ไข)", "revise_action": "resubmit"}
-    revised.pop("unit"), revised.pop("request_date")
-    do(runtime, people.staff, iid, revised, "แก้ไข")
-    do(runtime, people.director, iid, {"director_decision": "approve"})
-    do(runtime, people.web_admin, iid, {"check_result": "pass", "source_owner": "กลุ่มนโยบายฯ"})
-    do(runtime, people.ict_head, iid, {"ict_decision": "approve"})
-    done = do(runtime, people.web_admin, iid, {})
-    assert done["instance_status"] == "completed"
+def test_publishing_case_data_and_title(runtime, people):
+    started = instances.start_instance(runtime, people.staff, "publishing", PUBLISHING_REQUEST)
+    assert started["title"] == PUBLISHING_REQUEST["title"]
+    assert started["data"]["category"] == "1.1.1"
 
 
-def test_publishing_returned_and_withdrawn(runtime, people):
+def test_revision_goes_only_to_the_requesting_unit(runtime, people):
     iid = instances.start_instance(runtime, people.staff, "publishing", PUBLISHING_REQUEST)["id"]
     do(runtime, people.director, iid, {"director_decision": "return", "director_reason": "ไม่ครบ"})
-    done = do(runtime, people.staff, iid, {"revise_action": "withdraw"})
-    assert done["instance_status"] == "completed"
+    revise = only_task(runtime, people.staff, iid, "แก้ไข")
+    assert revise["role"] == "staff"
+    with pytest.raises(Forbidden):
+        tasks.claim_task(runtime, people.staff_other_unit, revise["id"])
+    assert tasks.list_tasks(runtime, people.staff_other_unit, "group")["total"] == 0
+    assert tasks.list_tasks(runtime, people.staff, "group")["total"] == 1
 
 
-def test_complaint_accepted_and_followed_to_resolution(runtime, people):
+def test_complaint_deadline_is_three_working_days(runtime, people):
     started = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
-    iid = started["id"]
-    triage = started["tasks"][0]
-    # Received Fri 4 Dec 2026: working days 8, 9 and 11 Dec → deadline 11 Dec 16:30 +07:00.
-    assert triage["due_at"] == "2026-12-11T16:30:00+07:00"
-    do(runtime, people.legal_officer, iid, {"screening_outcome": "accept"})
-    do(runtime, people.director, iid,
-       {"director_instruction": "สืบสวนข้อเท็จจริง", "action_type": "fact_finding"})
-    do(runtime, people.legal_officer, iid,
-       {"initial_action_note": "แจ้งโรงเรียนแล้ว", "parties_notified_on": "2026-12-09"})
-    do(runtime, people.legal_officer, iid,
-       {"follow_up_date": "2026-12-20", "follow_up_note": "รอผล", "resolved": False})
-    do(runtime, people.legal_officer, iid,
-       {"follow_up_date": "2027-01-20", "follow_up_note": "ได้ผลแล้ว", "resolved": True})
-    do(runtime, people.legal_head, iid,
-       {"result_summary": "มีมูล ลงโทษทางวินัย", "review_decision": "approve"})
-    done = do(runtime, people.legal_officer, iid,
-              {"notified_on": "2027-01-25", "notify_method": "letter"})
-    assert done["instance_status"] == "completed"
-
-
-def test_complaint_not_considered(runtime, people):
-    iid = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)["id"]
-    do(runtime, people.legal_officer, iid,
-       {"screening_outcome": "not_considered", "not_considered_reason": "time_barred"})
-    notify = only_task(runtime, people.legal_officer, iid, "แจ้งผล")
-    done = tasks.complete_task(runtime, people.legal_officer, notify["id"],
-                               {"notified_on": "2026-12-10", "notify_method": "letter"})
-    assert done["instance_status"] == "completed"
+    # Received Fri 4 Dec 2026: 5 Dec Saturday, 7 Dec its substitution day, 10 Dec
+    # Constitution Day → working days 8, 9 and 11 Dec → due 11 Dec 16:30 +07:00.
+    assert started["tasks"][0]["due_at"] == "2026-12-11T16:30:00+07:00"
 
 
 def test_complaint_personal_data_only_for_privileged_roles(runtime, people):
