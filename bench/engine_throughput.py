@@ -4,8 +4,8 @@ Three variants run the same complaint path (triage accept → director order →
 initial action → follow-up resolved → review approve → notify) N times:
 
 * ``govflow``: the service API on a fresh SQLite file (WAL, the embedded default):
-  ``start_instance``, then per task ``get_instance`` (to find the open task, as the
-  tests and the web UI do), ``claim_task`` and ``complete_task``.
+  ``start_instance``, then ``complete_task`` per task (it claims the task and returns
+  the case's next tasks), one transaction per command.
 * ``raw_spiff``: the same spec and script engine in memory, nothing persisted.
 * ``naive``: raw_spiff plus a full ``serialize_json`` (spec included) after every
   command and a ``deserialize_json`` before the next one.
@@ -131,20 +131,18 @@ def govflow_case(rt: Runtime, actors: dict[str, Actor], sample: dict[str, Any],
                  call: CallTimer) -> int:
     view = call(instances.start_instance, rt, actors["legal_officer"], PROCESS_KEY, sample)
     instance_id = view["id"]
+    open_tasks = view["tasks"]
     done: dict[str, Any] = {}
-    for index, (bpmn_id, role, form) in enumerate(STEPS):
-        actor = actors[role]
-        if index:
-            view = call(instances.get_instance, rt, actor, instance_id)
-        open_tasks = view["tasks"]
+    for bpmn_id, role, form in STEPS:
         if len(open_tasks) != 1 or open_tasks[0]["role"] != role:
             raise BenchError(
                 f"govflow case {instance_id}: expected one open '{bpmn_id}' task for role "
                 f"'{role}', got {[(t['name'], t['role']) for t in open_tasks]}"
             )
-        task_id = open_tasks[0]["id"]
-        call(tasks.claim_task, rt, actor, task_id)
-        done = call(tasks.complete_task, rt, actor, task_id, form)
+        # complete_task claims an unclaimed task itself and returns the next tasks,
+        # as an API client driving a case would use it.
+        done = call(tasks.complete_task, rt, actors[role], open_tasks[0]["id"], form)
+        open_tasks = done["next_tasks"]
     if done.get("instance_status") != "completed":
         raise BenchError(
             f"govflow case {instance_id} ended with status {done.get('instance_status')!r}, "

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from engine.actors import Actor
 from engine.models import AuditEvent, utcnow
+
+_INSERT = insert(AuditEvent.__table__)
 
 
 def record(
@@ -22,14 +25,15 @@ def record(
     task_id: str | None = None,
     **detail: Any,
 ) -> None:
-    session.add(
-        AuditEvent(
-            at=utcnow(),
-            actor_id=actor.id if actor else None,
-            actor_name=actor.username if actor else "system",
-            instance_id=instance_id,
-            task_id=task_id,
-            action=action,
-            detail=detail,
-        )
+    session.connection().execute(
+        _INSERT,
+        {
+            "at": utcnow(),
+            "actor_id": actor.id if actor else None,
+            "actor_name": actor.username if actor else "system",
+            "instance_id": instance_id,
+            "task_id": task_id,
+            "action": action,
+            "detail": detail,
+        },
     )

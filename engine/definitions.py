@@ -90,12 +90,14 @@ class DefinitionRegistry:
         return self.get(session.get_one(ProcessVersion, version_id))
 
     def current(self, session: Session, process_key: str) -> Definition | None:
-        row = session.scalar(
-            select(ProcessVersion).where(
+        # Only the id is read here; the version row (with its BPMN bytes) is loaded
+        # once per version and then served from the cache.
+        version_id = session.scalar(
+            select(ProcessVersion.id).where(
                 ProcessVersion.process_key == process_key, ProcessVersion.is_current.is_(True)
             )
         )
-        return self.get(row) if row is not None else None
+        return self.by_id(session, version_id) if version_id is not None else None
 
 
 def _problem(file: str, line: int | None, element_id: str | None, en: str, th: str) -> Problem:

@@ -78,7 +78,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    unit: Mapped[Unit | None] = relationship(lazy="joined")
+    unit: Mapped[Unit | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
@@ -181,12 +181,12 @@ class Task(Base):
     title: Mapped[str] = mapped_column(String(300), default="")
     state: Mapped[str] = mapped_column(String(20), default="open")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Copied from the user so listing an inbox page needs no join.
+    assignee_name: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column()
     completed_at: Mapped[datetime | None] = mapped_column()
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-
-    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
 
 
 class AuditEvent(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,27 +15,63 @@ from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
 
-def advance(workflow: BpmnWorkflow) -> None:
-    """Run every automatic step, including timers that are due now.
+@dataclass
+class Scan:
+    """What the engine needs to know after a step, read in one pass over the tasks."""
 
-    ``do_engine_steps`` refreshes timers only at its end, so a due timer's branch
-    would wait for the next command without the second pass.
+    ready_user: list[SpiffTask] = field(default_factory=list)
+    ready_automatic: bool = False
+    next_timer: datetime | None = None
+    errored: bool = False
+
+
+def all_tasks(workflow: BpmnWorkflow) -> Iterator[SpiffTask]:
+    """Every task of the workflow and its subprocesses.
+
+    Iterating the flat task dictionaries instead of walking the tree keeps this
+    linear and immune to the tree-depth limit of SpiffWorkflow's iterator.
+    """
+    yield from workflow.tasks.values()
+    for subprocess in workflow.subprocesses.values():
+        yield from subprocess.tasks.values()
+
+
+def scan(workflow: BpmnWorkflow) -> Scan:
+    result = Scan()
+    for task in all_tasks(workflow):
+        state = task.state
+        if state == TaskState.READY:
+            if task.task_spec.manual:
+                result.ready_user.append(task)
+            else:
+                result.ready_automatic = True
+        elif state == TaskState.WAITING and _is_timer(task):
+            due = _due_of(task)
+            if due is not None and (result.next_timer is None or due < result.next_timer):
+                result.next_timer = due
+        elif state == TaskState.ERROR:
+            result.errored = True
+    return result
+
+
+def advance(workflow: BpmnWorkflow) -> Scan:
+    """Run every automatic step, including timers that are due now; return the scan after.
+
+    ``do_engine_steps`` refreshes timers only at its end: a timer that came due then
+    is READY but its branch has not run, so run the engine once more in that case.
     """
     workflow.do_engine_steps()
-    workflow.refresh_timers()
-    workflow.do_engine_steps()
+    result = scan(workflow)
+    if result.ready_automatic:
+        workflow.do_engine_steps()
+        result = scan(workflow)
+    return result
 
 
-def ready_user_tasks(workflow: BpmnWorkflow) -> list[SpiffTask]:
-    return workflow.get_tasks(state=TaskState.READY, manual=True)
-
-
-def status_of(workflow: BpmnWorkflow) -> str:
+def status_of(workflow: BpmnWorkflow, result: Scan) -> str:
     if workflow.is_completed():
         return "completed"
-    if workflow.get_tasks(state=TaskState.ERROR):
-        return "error"
-    return "running"
+    return "error" if result.errored else "running"
 
 
 def _due_of(task: SpiffTask) -> datetime | None:
@@ -53,18 +90,6 @@ def _due_of(task: SpiffTask) -> datetime | None:
 def _is_timer(task: SpiffTask) -> bool:
     definition = getattr(task.task_spec, "event_definition", None)
     return isinstance(definition, TimerEventDefinition)
-
-
-def waiting_timers(workflow: BpmnWorkflow) -> Iterator[tuple[SpiffTask, datetime]]:
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        if _is_timer(task):
-            due = _due_of(task)
-            if due is not None:
-                yield task, due
-
-
-def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
-    return min((due for _task, due in waiting_timers(workflow)), default=None)
 
 
 def attached_timer_due(task: SpiffTask, timer_id: str | None) -> datetime | None:

@@ -16,9 +16,11 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, TaskConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task as SpiffTask
+from SpiffWorkflow.util.task import TaskState
 
 SERIALIZER_VERSION = "1.5"
 
@@ -41,9 +43,31 @@ class _SpecFreeWorkflowConverter(BpmnWorkflowConverter):
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
 
+class _ReusingTaskConverter(TaskConverter):
+    """Reuses the saved form of finished tasks.
+
+    A finished task no longer changes, yet converting every task on every command
+    (each one diffed against its parent's data) was the largest part of saving a
+    case. The cache lives on the workflow object, so it goes when the workflow does.
+    """
+
+    def to_dict(self, task: SpiffTask) -> dict[str, Any]:
+        if not task.has_state(TaskState.FINISHED_MASK):
+            return super().to_dict(task)
+        cache = task.workflow.__dict__.setdefault("_govflow_saved_tasks", {})
+        stamp = (task.state, task.last_state_change, tuple(task._children))
+        hit = cache.get(task.id)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        dct = super().to_dict(task)
+        cache[task.id] = (stamp, dct)
+        return dct
+
+
 def _make_serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = _SpecFreeWorkflowConverter
+    config[SpiffTask] = _ReusingTaskConverter
     registry = BpmnWorkflowSerializer.configure(config)
     return BpmnWorkflowSerializer(registry, version=SERIALIZER_VERSION)
 

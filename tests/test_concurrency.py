@@ -9,7 +9,7 @@ import pytest
 from engine.errors import Conflict
 from engine.runtime import Runtime
 from engine.services import instances, tasks
-from engine.services.cases import load_case, save_case
+from engine.services.cases import load_case, run_engine, save_case
 from engine.services.users import add_user
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST
 
@@ -90,8 +90,8 @@ def test_revision_check_rejects_a_lost_update(runtime, people):
         runtime.workflow_guard() as guard,
         runtime.db.write() as session,
     ):
-        session.add(stale.instance)  # re-attached with the revision it was loaded at
-        save_case(runtime, session, guard, stale)
+        run_engine(stale, "the test")
+        save_case(runtime, session, guard, stale)  # still carries the revision it loaded
     view = instances.get_instance(runtime, people.legal_head, iid)
     assert [t["role"] for t in view["tasks"]] == ["director"]
     assert view["data"]["screening_outcome"] == "accept"

@@ -1,27 +1,77 @@
 """Loading a case's live workflow for a command, and saving it with its inbox rows.
 
-Every command on a running case goes: load (from the cache when the revision
-matches) → change the workflow → save state + inbox rows + audit in the same
-transaction. A stale revision loses with a conflict instead of overwriting.
+Every command on a case goes: load (from the cache when the revision matches) →
+change the workflow → save state, inbox rows and audit in the same transaction.
+A stale revision loses with a conflict instead of overwriting.
+
+This is the hot path of every command, so it speaks SQLAlchemy Core through
+statements built once, and writes only the inbox rows that changed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine.definitions import Definition
 from engine.errors import Conflict, GovflowError, NotFound
 from engine.models import ProcessInstance, Task, utcnow
-from engine.runner import advance, attached_timer_due, next_timer_due, ready_user_tasks, status_of
+from engine.runner import Scan, advance, attached_timer_due, status_of
 from engine.runtime import Runtime, WorkflowGuard
 from engine.workflow_state import SERIALIZER_VERSION, dump, restore
+
+_instance = ProcessInstance.__table__
+_task = Task.__table__
+
+#: The instance columns a command needs; the state blob is read only on a cache miss.
+_CASE_COLUMNS = (
+    _instance.c.id,
+    _instance.c.process_key,
+    _instance.c.version_id,
+    _instance.c.revision,
+    _instance.c.status,
+    _instance.c.title,
+    _instance.c.unit_id,
+    _instance.c.started_by_id,
+    _instance.c.ended_at,
+    _instance.c.serializer_version,
+    _instance.c.created_at,
+    _instance.c.updated_at,
+)
+_LOAD_CASE = select(*_CASE_COLUMNS).where(_instance.c.id == bindparam("iid"))
+_LOAD_CASE_LOCKED = _LOAD_CASE.with_for_update()
+_LOAD_STATE = select(_instance.c.state).where(_instance.c.id == bindparam("iid"))
+_SAVE_CASE = (
+    update(_instance)
+    .where(_instance.c.id == bindparam("iid"), _instance.c.revision == bindparam("old_revision"))
+    .values(
+        state=bindparam("state"),
+        revision=bindparam("new_revision"),
+        serializer_version=bindparam("serializer_version"),
+        status=bindparam("status"),
+        next_timer_due=bindparam("next_timer_due"),
+        updated_at=bindparam("updated_at"),
+        ended_at=bindparam("ended_at"),
+    )
+)
+_OPEN_TASKS = select(_task.c.id, _task.c.bpmn_id, _task.c.due_at).where(
+    _task.c.instance_id == bindparam("iid"), _task.c.state == "open"
+)
+_CANCEL_TASK = (
+    update(_task)
+    .where(_task.c.id == bindparam("tid"), _task.c.state == "open")
+    .values(state="cancelled", completed_at=bindparam("now"))
+)
+_SET_DUE = update(_task).where(_task.c.id == bindparam("tid")).values(due_at=bindparam("due"))
+_INSERT_TASK = insert(_task)
 
 
 class ProcessError(GovflowError):
@@ -31,24 +81,52 @@ class ProcessError(GovflowError):
 
 
 @dataclass
+class CaseRow:
+    """The instance columns a command reads and writes."""
+
+    id: int
+    process_key: str
+    version_id: int
+    revision: int
+    status: str
+    title: str
+    unit_id: int | None
+    started_by_id: int | None
+    ended_at: datetime | None
+    serializer_version: str
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass
 class Case:
-    instance: ProcessInstance
+    instance: CaseRow
     definition: Definition
     workflow: BpmnWorkflow
+    scan: Scan | None = None
+
+
+def _not_found(instance_id: int) -> NotFound:
+    return NotFound(f"ไม่พบเรื่องเลขที่ {instance_id} / case {instance_id} not found")
+
+
+def read_case_row(conn: Connection, instance_id: int, *, lock: bool = False) -> CaseRow:
+    row = conn.execute(_LOAD_CASE_LOCKED if lock else _LOAD_CASE, {"iid": instance_id}).first()
+    if row is None:
+        raise _not_found(instance_id)
+    return CaseRow(**row._mapping)
 
 
 def load_case(rt: Runtime, session: Session, guard: WorkflowGuard, instance_id: int) -> Case:
-    instance = session.scalar(
-        select(ProcessInstance).where(ProcessInstance.id == instance_id).with_for_update()
-    )
-    if instance is None:
-        raise NotFound(f"ไม่พบเรื่องเลขที่ {instance_id} / case {instance_id} not found")
+    conn = session.connection()
+    instance = read_case_row(conn, instance_id, lock=True)
     guard.touch(instance_id)
     definition = rt.definitions.by_id(session, instance.version_id)
     workflow = rt.workflows.take(instance_id, instance.revision)
     if workflow is None:
+        state = conn.execute(_LOAD_STATE, {"iid": instance_id}).scalar_one()
         workflow = restore(
-            instance.state,
+            state,
             definition.spec,
             definition.subprocess_specs,
             instance.serializer_version,
@@ -65,10 +143,10 @@ def new_workflow(rt: Runtime, definition: Definition, data: dict) -> BpmnWorkflo
     return workflow
 
 
-def run_engine(case_or_workflow: BpmnWorkflow, step: str) -> None:
+def run_engine(case: Case, step: str) -> None:
     """Advance the workflow; turn a failure inside the BPMN into an error a person can act on."""
     try:
-        advance(case_or_workflow)
+        case.scan = advance(case.workflow)
     except SpiffWorkflowException as exc:
         raise ProcessError(engine_failure_message(exc, step)) from exc
 
@@ -83,63 +161,88 @@ def engine_failure_message(exc: SpiffWorkflowException, step: str) -> str:
     )
 
 
-def save_case(rt: Runtime, session: Session, guard: WorkflowGuard, case: Case) -> None:
+def insert_case(session: Session, values: dict[str, Any]) -> int:
+    """Insert a new instance row at revision 0; ``save_case`` then writes its state."""
+    result = session.connection().execute(
+        insert(_instance).values(revision=0, state="", **values)
+    )
+    return result.inserted_primary_key[0]
+
+
+def save_case(
+    rt: Runtime, session: Session, guard: WorkflowGuard, case: Case
+) -> list[SimpleNamespace]:
+    """Write the case's state and inbox rows; return the inbox rows this command opened."""
+    assert case.scan is not None, "run_engine before save_case"
     now = utcnow()
     instance, workflow = case.instance, case.workflow
-    instance.state = dump(workflow)
-    instance.serializer_version = SERIALIZER_VERSION
-    instance.status = status_of(workflow)
-    instance.next_timer_due = next_timer_due(workflow)
-    instance.updated_at = now
-    if instance.status == "completed" and instance.ended_at is None:
-        instance.ended_at = now
-    try:
-        session.flush()
-    except StaleDataError as exc:
+    status = status_of(workflow, case.scan)
+    ended_at = instance.ended_at or (now if status == "completed" else None)
+    saved = session.connection().execute(
+        _SAVE_CASE,
+        {
+            "iid": instance.id,
+            "old_revision": instance.revision,
+            "new_revision": instance.revision + 1,
+            "state": dump(workflow),
+            "serializer_version": SERIALIZER_VERSION,
+            "status": status,
+            "next_timer_due": case.scan.next_timer,
+            "updated_at": now,
+            "ended_at": ended_at,
+        },
+    )
+    if saved.rowcount != 1:
         raise Conflict(
             "เรื่องนี้เพิ่งถูกแก้ไขโดยผู้อื่น กรุณาโหลดใหม่แล้วลองอีกครั้ง / "
             "this case was changed by someone else just now; reload and try again"
-        ) from exc
-    sync_tasks(session, case, now)
+        )
+    instance.revision += 1
+    instance.status, instance.ended_at, instance.updated_at = status, ended_at, now
+    opened = sync_tasks(session.connection(), case, now)
     guard.saved_at(instance.id, instance.revision, workflow)
+    return opened
 
 
-def sync_tasks(session: Session, case: Case, now: datetime) -> None:
-    """Make the inbox rows match the workflow's ready user tasks."""
-    instance, definition = case.instance, case.definition
-    ready = {str(task.id): task for task in ready_user_tasks(case.workflow)}
-    open_rows = session.scalars(
-        select(Task).where(Task.instance_id == instance.id, Task.state == "open")
-    ).all()
-    for row in open_rows:
+def sync_tasks(conn: Connection, case: Case, now: datetime) -> list[SimpleNamespace]:
+    """Make the inbox rows match the workflow's ready user tasks; return the new rows."""
+    assert case.scan is not None
+    ready = {str(task.id): task for task in case.scan.ready_user}
+    for row in conn.execute(_OPEN_TASKS, {"iid": case.instance.id}):
         task = ready.pop(row.id, None)
         if task is None:
-            row.state, row.completed_at = "cancelled", now
+            conn.execute(_CANCEL_TASK, {"tid": row.id, "now": now})
             continue
-        info = definition.task_info(row.bpmn_id) or {}
+        info = case.definition.task_info(row.bpmn_id) or {}
         due = attached_timer_due(task, info.get("deadline_timer"))
         if due != row.due_at:
-            row.due_at = due
-    for task_id, task in ready.items():
-        session.add(_new_row(task_id, task, case, now))
+            conn.execute(_SET_DUE, {"tid": row.id, "due": due})
+    opened = [_new_row(task_id, task, case, now) for task_id, task in ready.items()]
+    if opened:
+        conn.execute(_INSERT_TASK, opened)
+    return [SimpleNamespace(**row) for row in opened]
 
 
-def _new_row(task_id: str, task, case: Case, now: datetime) -> Task:
+def _new_row(task_id: str, task: Any, case: Case, now: datetime) -> dict[str, Any]:
     bpmn_id = task.task_spec.bpmn_id
     info = case.definition.task_info(bpmn_id) or {}
     instance = case.instance
-    return Task(
-        id=task_id,
-        instance_id=instance.id,
-        process_key=instance.process_key,
-        bpmn_id=bpmn_id,
-        name=info.get("name") or task.task_spec.bpmn_name or bpmn_id,
-        lane_id=info.get("lane_id"),
-        lane_name=info.get("lane_name"),
-        role=info.get("role"),
-        unit_id=instance.unit_id if info.get("requester_unit_only") else None,
-        title=instance.title,
-        state="open",
-        created_at=now,
-        due_at=attached_timer_due(task, info.get("deadline_timer")),
-    )
+    return {
+        "id": task_id,
+        "instance_id": instance.id,
+        "process_key": instance.process_key,
+        "bpmn_id": bpmn_id,
+        "name": info.get("name") or task.task_spec.bpmn_name or bpmn_id,
+        "lane_id": info.get("lane_id"),
+        "lane_name": info.get("lane_name"),
+        "role": info.get("role"),
+        "unit_id": instance.unit_id if info.get("requester_unit_only") else None,
+        "title": instance.title,
+        "state": "open",
+        "assignee_id": None,
+        "assignee_name": None,
+        "created_at": now,
+        "due_at": attached_timer_due(task, info.get("deadline_timer")),
+        "completed_at": None,
+        "completed_by_id": None,
+    }

@@ -10,7 +10,7 @@ from engine.actors import Actor
 from engine.audit import record
 from engine.errors import Forbidden, InvalidData, NotFound
 from engine.forms import validate_form
-from engine.models import AuditEvent, ProcessInstance, Task
+from engine.models import AuditEvent, ProcessInstance, Task, utcnow
 from engine.personal_data import (
     derived_flags,
     may_read_personal_data,
@@ -20,8 +20,15 @@ from engine.personal_data import (
 from engine.runner import case_data
 from engine.runtime import Runtime
 from engine.services.access import may_see_instance
-from engine.services.cases import Case, new_workflow, run_engine, save_case
-from engine.services.views import event_view, instance_summary, task_view
+from engine.services.cases import (
+    Case,
+    CaseRow,
+    insert_case,
+    new_workflow,
+    run_engine,
+    save_case,
+)
+from engine.services.views import event_view, instance_summary, iso, task_view
 from engine.workflow_state import SERIALIZER_VERSION, restore
 
 
@@ -43,33 +50,59 @@ def start_instance(
         clean = validate_form(schema, data or {}) if schema else _no_form(data)
         public, personal = split_personal(process_key, clean)
         public.update(derived_flags(process_key, personal))
-        workflow = new_workflow(rt, definition, public)
-        run_engine(workflow, "การเริ่มเรื่อง / starting the case")
         title_field = definition.bundle.get("title_field")
-        instance = ProcessInstance(
-            process_key=process_key,
-            version_id=definition.version_id,
-            title=str(public.get(title_field, ""))[:300] if title_field else "",
-            started_by_id=actor.id,
-            unit_id=actor.unit_id,
-            serializer_version=SERIALIZER_VERSION,
-            state="",
-            personal_data=rt.cipher.encrypt(personal),
-        )
-        session.add(instance)
-        session.flush()
-        case = Case(instance, definition, workflow)
-        save_case(rt, session, guard, case)
+        values = {
+            "process_key": process_key,
+            "version_id": definition.version_id,
+            "status": "running",
+            "title": str(public.get(title_field, ""))[:300] if title_field else "",
+            "started_by_id": actor.id,
+            "unit_id": actor.unit_id,
+            "serializer_version": SERIALIZER_VERSION,
+            "created_at": utcnow(),
+            "updated_at": utcnow(),
+            "ended_at": None,
+        }
+        instance_id = insert_case(session, {**values, "personal_data": rt.cipher.encrypt(personal)})
+        row = CaseRow(id=instance_id, revision=0, **{k: v for k, v in values.items()
+                                                     if k in CaseRow.__dataclass_fields__})
+        case = Case(row, definition, new_workflow(rt, definition, public))
+        run_engine(case, "การเริ่มเรื่อง / starting the case")
+        opened = save_case(rt, session, guard, case)
         record(
             session,
             actor,
             "instance_started",
-            instance_id=instance.id,
+            instance_id=instance_id,
             process_key=process_key,
             version=definition.version,
         )
-        instance_id = instance.id
-    return get_instance(rt, actor, instance_id)
+        view = _started_view(case, actor, opened, values["created_at"])
+        if personal_fields(process_key):
+            view["personal_data"] = _show_personal(session, actor, instance_id, personal)
+    return view
+
+
+def _started_view(case: Case, actor: Actor, opened: list, at: Any) -> dict[str, Any]:
+    """The new case, built from what the start command holds.
+
+    Reading it back would cost a second transaction and a second look at the
+    personal data.
+    """
+    row, definition = case.instance, case.definition
+    view = instance_summary(row, definition.version)
+    view["tasks"] = [task_view(t) for t in opened]
+    view["history"] = [
+        {
+            "at": iso(at),
+            "actor": actor.username,
+            "action": "instance_started",
+            "task_id": None,
+            "detail": {"process_key": row.process_key, "version": definition.version},
+        }
+    ]
+    view["data"] = case_data(case.workflow)
+    return view
 
 
 def _no_form(data: dict[str, Any] | None) -> dict[str, Any]:
@@ -125,12 +158,12 @@ def _case_data(rt: Runtime, instance: ProcessInstance, definition) -> dict[str, 
 def _personal_data(rt: Runtime, session, actor: Actor, instance: ProcessInstance) -> Any:
     if not may_read_personal_data(actor.roles):
         return None
-    personal = rt.cipher.decrypt(instance.personal_data)
-    record(
-        session,
-        actor,
-        "personal_data_read",
-        instance_id=instance.id,
-        fields=sorted(personal),
-    )
+    return _show_personal(session, actor, instance.id, rt.cipher.decrypt(instance.personal_data))
+
+
+def _show_personal(session, actor: Actor, instance_id: int, personal: dict) -> dict | None:
+    """Personal data for a role that may read it, with the read recorded; None otherwise."""
+    if not may_read_personal_data(actor.roles):
+        return None
+    record(session, actor, "personal_data_read", instance_id=instance_id, fields=sorted(personal))
     return personal

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, Literal
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.actors import Actor
@@ -35,16 +36,41 @@ def _not_found(task_id: str) -> NotFound:
     return NotFound(f"ไม่พบงาน {task_id} / task {task_id} not found")
 
 
-def _task_row(session: Session, task_id: str, *, lock: bool = False) -> Task:
+_task = Task.__table__
+_LOAD_TASK = select(_task).where(_task.c.id == bindparam("tid"))
+_LOAD_TASK_LOCKED = _LOAD_TASK.with_for_update()
+_CLAIM = (
+    update(_task)
+    .where(_task.c.id == bindparam("tid"), _task.c.state == "open", _task.c.assignee_id.is_(None))
+    .values(assignee_id=bindparam("uid"), assignee_name=bindparam("uname"))
+)
+_UNCLAIM = update(_task).where(_task.c.id == bindparam("tid")).values(
+    assignee_id=None, assignee_name=None
+)
+_COMPLETE = (
+    update(_task)
+    .where(_task.c.id == bindparam("tid"))
+    .values(
+        state="completed",
+        assignee_id=bindparam("uid"),
+        assignee_name=bindparam("uname"),
+        completed_by_id=bindparam("uid"),
+        completed_at=bindparam("now"),
+    )
+)
+
+
+def _task_row(session: Session, task_id: str, *, lock: bool = False) -> SimpleNamespace:
+    """The inbox row as a plain object (the command paths use Core, not the ORM)."""
     try:
         UUID(task_id)
     except ValueError:
         raise _not_found(task_id) from None
-    query = select(Task).where(Task.id == task_id)
-    row = session.scalar(query.with_for_update(of=Task) if lock else query)
+    query = _LOAD_TASK_LOCKED if lock else _LOAD_TASK
+    row = session.connection().execute(query, {"tid": task_id}).first()
     if row is None:
         raise _not_found(task_id)
-    return row
+    return SimpleNamespace(**row._mapping)
 
 
 def supervised_processes(session: Session, actor: Actor) -> list[str]:
@@ -125,13 +151,13 @@ def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
         return view
 
 
-def _version_of(session: Session, row: Task) -> int:
+def _version_of(session: Session, row: Any) -> int:
     return session.scalar(
         select(ProcessInstance.version_id).where(ProcessInstance.id == row.instance_id)
     )
 
 
-def _may_work(actor: Actor, row: Task) -> bool:
+def _may_work(actor: Actor, row: Any) -> bool:
     try:
         require_act(actor, row)
     except Forbidden:
@@ -139,7 +165,7 @@ def _may_work(actor: Actor, row: Task) -> bool:
     return row.assignee_id in (None, actor.id)
 
 
-def _require_open(row: Task) -> None:
+def _require_open(row: Any) -> None:
     if row.state != "open":
         raise Conflict(
             "งานนี้เสร็จสิ้นหรือถูกยกเลิกแล้ว / this task is already finished or cancelled"
@@ -161,17 +187,14 @@ def claim_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
         if row.assignee_id == actor.id:
             return task_view(row)
         # The conditional UPDATE is the arbiter: it matches only while nobody holds the task.
-        won = session.execute(
-            update(Task)
-            .where(Task.id == task_id, Task.state == "open", Task.assignee_id.is_(None))
-            .values(assignee_id=actor.id)
-            .execution_options(synchronize_session=False)
+        won = session.connection().execute(
+            _CLAIM, {"tid": task_id, "uid": actor.id, "uname": actor.username}
         ).rowcount
         if won != 1:
             raise _claimed_by_other()
         record(session, actor, "task_claimed", instance_id=row.instance_id, task_id=task_id,
                task=row.name)
-        session.refresh(row)
+        row.assignee_id, row.assignee_name = actor.id, actor.username
         return task_view(row)
 
 
@@ -186,11 +209,10 @@ def unclaim_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
             definition = rt.definitions.by_id(session, _version_of(session, row))
             if not supervises(actor, definition.bundle):
                 raise _claimed_by_other()
-        row.assignee_id = None
+        session.connection().execute(_UNCLAIM, {"tid": task_id})
+        row.assignee_id = row.assignee_name = None
         record(session, actor, "task_unclaimed", instance_id=row.instance_id, task_id=task_id,
                task=row.name)
-        session.flush()
-        session.refresh(row)
         return task_view(row)
 
 
@@ -213,14 +235,18 @@ def complete_task(
             raise Conflict("งานนี้ไม่อยู่ในสถานะรอดำเนินการแล้ว / this task is no longer waiting")
         spiff_task.data.update(clean)
         case.workflow.run_task_from_id(spiff_task.id)
-        run_engine(case.workflow, f"งาน '{row.name}' / completing '{row.bpmn_id}'")
+        run_engine(case, f"งาน '{row.name}' / completing '{row.bpmn_id}'")
         now = utcnow()
-        row.assignee_id = actor.id
+        session.connection().execute(
+            _COMPLETE, {"tid": task_id, "uid": actor.id, "uname": actor.username, "now": now}
+        )
+        row.assignee_id, row.assignee_name = actor.id, actor.username
         row.state, row.completed_at, row.completed_by_id = "completed", now, actor.id
-        save_case(rt, session, guard, case)
+        opened = save_case(rt, session, guard, case)
         record(session, actor, "task_completed", instance_id=row.instance_id, task_id=task_id,
                task=row.name, fields=sorted(clean))
-        session.flush()
         view = task_view(row)
         view["instance_status"] = case.instance.status
+        # What the case needs next, so a client can go on without another round trip.
+        view["next_tasks"] = [task_view(t) for t in opened]
         return view

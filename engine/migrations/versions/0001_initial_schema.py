@@ -174,6 +174,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("assignee_id", sa.Integer(), nullable=True),
+        sa.Column("assignee_name", sa.String(length=80), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("due_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),

@@ -1,0 +1,63 @@
+"""Saving and restoring workflows: the reusing converter must save exactly what Spiff would."""
+
+from __future__ import annotations
+
+import json
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from engine.bpmn_loader import load_bpmn_file
+from engine.config import REPO_ROOT
+from engine.expressions import make_script_engine
+from engine.runner import advance
+from engine.workdays import WorkingCalendar, bpmn_helpers
+from engine.workflow_state import WorkflowCache, dump, restore
+from tests.samples import SCENARIOS
+
+ENGINE = make_script_engine(bpmn_helpers(WorkingCalendar()))
+PLAIN = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+
+
+def _plain_tasks(workflow: BpmnWorkflow) -> dict:
+    """What SpiffWorkflow's own serializer saves for the tasks, as JSON-compatible data."""
+    return json.loads(PLAIN.serialize_json(workflow))["tasks"]
+
+
+def test_saved_state_matches_spiff_at_every_step_and_restores():
+    loaded = load_bpmn_file(REPO_ROOT / "processes" / "complaint.bpmn")
+    spec, subs = loaded.specs["complaint"], loaded.subprocess_specs["complaint"]
+    _starter, _key, start, steps = SCENARIOS["complaint_accepted_to_resolution"]
+    workflow = BpmnWorkflow(spec, subs, script_engine=ENGINE)
+    workflow.task_tree.data.update({k: v for k, v in start.items() if "name" not in k})
+    result = advance(workflow)
+    for _role, form in steps:
+        state = dump(workflow)
+        assert json.loads(state)["tasks"] == _plain_tasks(workflow)
+        dump(workflow)  # a second save reuses the cached finished tasks...
+        assert json.loads(dump(workflow))["tasks"] == _plain_tasks(workflow)  # ...unchanged
+        again = restore(state, spec, subs, "1.5", ENGINE)
+        assert [str(t.id) for t in advance(again).ready_user] == \
+            [str(t.id) for t in result.ready_user]
+        (task,) = result.ready_user
+        task.data.update(form)
+        workflow.run_task_from_id(task.id)
+        result = advance(workflow)
+    assert workflow.is_completed()
+    assert json.loads(dump(workflow))["tasks"] == _plain_tasks(workflow)
+
+
+def test_cache_hands_out_a_workflow_once_and_only_at_its_revision():
+    cache = WorkflowCache(capacity=2)
+    first, second, third = object(), object(), object()
+    cache.put(1, 5, first)
+    assert cache.take(1, 4) is None  # wrong revision: forgotten, not returned
+    assert cache.take(1, 5) is None
+    cache.put(1, 5, first)
+    assert cache.peek(1, 5) is first and cache.take(1, 5) is first
+    assert cache.take(1, 5) is None  # taken means gone until put back
+    cache.put(1, 1, first)
+    cache.put(2, 1, second)
+    cache.put(3, 1, third)  # capacity 2: the least recently used goes
+    assert cache.peek(1, 1) is None and cache.peek(3, 1) is third
