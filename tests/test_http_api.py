@@ -126,6 +126,11 @@ def test_errors_are_json_with_codes(api, app):
         headers={"Authorization": f"Bearer {staff.token}", "Content-Type": "application/json"})
     assert raw.status_code == 400 and raw.json["error"] == "invalid_data"
     assert staff.post("/processes/publishing/instances", {"data": [1]}).status_code == 400
+    nested = '{"data": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    deep = app.test_client().post(
+        "/api/v1/processes/publishing/instances", data=nested,
+        headers={"Authorization": f"Bearer {staff.token}", "Content-Type": "application/json"})
+    assert deep.status_code == 400 and deep.json["error"] == "invalid_data"
     assert staff.get("/tasks", view="everything").status_code == 400
     assert staff.get("/tasks", limit="many").status_code == 400
     assert staff.get("/tasks", due_before="tomorrow").status_code == 400

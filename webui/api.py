@@ -45,7 +45,10 @@ def actor() -> Actor:
 
 def json_body() -> dict[str, Any]:
     """The request's JSON object; anything else is a 400 that says what was expected."""
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nesting deep enough to exhaust the parser's stack
+        body = None
     if not isinstance(body, dict):
         raise InvalidData(
             "ต้องส่ง JSON object เช่น {\"data\": {...}} / send a JSON object such as "

@@ -129,7 +129,8 @@ def demo() -> None:
     from engine.services.users import seed_demo
 
     logins = seed_demo(_runtime())
-    click.echo("ผู้ใช้สาธิต / demo users (passwords change every run):")
+    click.echo("ผู้ใช้สาธิต / demo users (passwords and tokens change every run):")
+    click.echo(f"  {'user':<14} {'password':<14} {'role':<14} {'unit':<6} API token")
     for login in logins:
         click.echo(f"  {login.username:<14} {login.password:<14} {','.join(login.roles):<14} "
                    f"{login.unit:<6} token: {login.token}")
