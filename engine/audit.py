@@ -23,6 +23,7 @@ def record(
     *,
     instance_id: int | None = None,
     task_id: str | None = None,
+    acting_for: str | None = None,
     **detail: Any,
 ) -> None:
     session.connection().execute(
@@ -31,6 +32,8 @@ def record(
             "at": utcnow(),
             "actor_id": actor.id if actor else None,
             "actor_name": actor.username if actor else "system",
+            "actor_display": actor.display_name if actor else "system",
+            "acting_for": acting_for,
             "instance_id": instance_id,
             "task_id": task_id,
             "action": action,

@@ -89,6 +89,19 @@ class DefinitionRegistry:
             return cached
         return self.get(session.get_one(ProcessVersion, version_id))
 
+    def current_all(self, session: Session) -> list[Definition]:
+        """Every process's current version (one small query; the rest from the cache)."""
+        ids = session.scalars(
+            select(ProcessVersion.id)
+            .where(ProcessVersion.is_current.is_(True))
+            .order_by(ProcessVersion.process_key)
+        ).all()
+        return [self.by_id(session, version_id) for version_id in ids]
+
+    def names(self, session: Session) -> dict[str, str]:
+        """Each current process's display name, by key."""
+        return {d.process_key: d.name for d in self.current_all(session)}
+
     def current(self, session: Session, process_key: str) -> Definition | None:
         # Only the id is read here; the version row (with its BPMN bytes) is loaded
         # once per version and then served from the cache.
@@ -162,6 +175,7 @@ def build_bundle(
         "start_role": start_rule.role if start_rule else None,
         "supervisors": list(settings.supervisors) if settings else [],
         "title_field": settings.title_field if settings else None,
+        "received_field": settings.received_field if settings else None,
     }
 
 

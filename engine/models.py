@@ -6,12 +6,13 @@ SQLite (which has no time-zone type) and PostgreSQL.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -144,6 +145,8 @@ class ProcessInstance(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column()
+    #: The Bangkok date the case was received (a complaint's received_at; else the start date).
+    received_on: Mapped[date | None] = mapped_column(Date)
     # Bumped by every command that changes the workflow; a writer whose revision
     # is stale loses with a conflict instead of overwriting.
     revision: Mapped[int] = mapped_column(Integer, default=0)
@@ -166,6 +169,7 @@ class Task(Base):
         Index("ix_task_open_role", "state", "role", "process_key", "due_at"),
         Index("ix_task_assignee", "assignee_id", "state", "due_at"),
         Index("ix_task_open_due", "state", "due_at"),
+        Index("ix_task_open_received", "state", "received_on"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -183,6 +187,8 @@ class Task(Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # Copied from the user so listing an inbox page needs no join.
     assignee_name: Mapped[str | None] = mapped_column(String(80))
+    assignee_display: Mapped[str | None] = mapped_column(String(200))
+    received_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column()
     completed_at: Mapped[datetime | None] = mapped_column()
@@ -198,7 +204,56 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     actor_name: Mapped[str] = mapped_column(String(80), default="system")
+    actor_display: Mapped[str] = mapped_column(String(200), default="")
+    #: The role the actor held only through an acting appointment (รักษาราชการแทน), if any.
+    acting_for: Mapped[str | None] = mapped_column(String(40))
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
     task_id: Mapped[str | None] = mapped_column(String(36))
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ActingAppointment(Base):
+    """รักษาราชการแทน: a user acts for a role over a date range (Bangkok dates, inclusive)."""
+
+    __tablename__ = "acting_appointment"
+    __table_args__ = (Index("ix_acting_user_dates", "user_id", "starts_on", "ends_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    role: Mapped[str] = mapped_column(String(40))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(300), default="")
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class Comment(Base):
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    author_name: Mapped[str] = mapped_column(String(80))
+    author_display: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Attachment(Base):
+    """A file attached to a case; its bytes live under instance/attachments, not the web root."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

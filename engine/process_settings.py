@@ -25,6 +25,8 @@ class ProcessSettings:
     lanes: dict[str, LaneRule] = field(default_factory=dict)
     supervisors: tuple[str, ...] = ()
     title_field: str | None = None
+    #: Start-form date field holding the day the case arrived (else: the day it was keyed in).
+    received_field: str | None = None
 
 
 class SettingsError(ValueError):
@@ -52,10 +54,13 @@ def _process(key: str, raw: Any) -> ProcessSettings:
     supervisors = tuple(raw.get("supervisors", ()))
     for role in supervisors:
         _known_role(where + " supervisors", role)
-    title_field = raw.get("title_field")
-    if title_field is not None and not isinstance(title_field, str):
-        raise SettingsError(f"{where} title_field must be a string")
-    return ProcessSettings(key, lanes, supervisors, title_field)
+    fields = {}
+    for name in ("title_field", "received_field"):
+        value = raw.get(name)
+        if value is not None and not isinstance(value, str):
+            raise SettingsError(f"{where} {name} must be a string")
+        fields[name] = value
+    return ProcessSettings(key, lanes, supervisors, **fields)
 
 
 def _lane(where: str, rule: Any) -> LaneRule:

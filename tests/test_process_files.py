@@ -382,7 +382,7 @@ def test_triage_deadline_timer() -> None:
 @pytest.mark.parametrize("pid", PROCESS_IDS)
 def test_processes_toml_maps_every_lane_to_a_valid_role(pid: str) -> None:
     conf = settings()[pid]
-    assert set(conf) <= {"supervisors", "title_field", "lanes"}
+    assert set(conf) <= {"supervisors", "title_field", "received_field", "lanes"}
     assert conf["supervisors"] and set(conf["supervisors"]) <= VALID_ROLES
     lane_conf = conf["lanes"]
     lane_ids = {lane.get("id") for lane in lanes(pid)}
@@ -406,6 +406,10 @@ def test_processes_toml_maps_every_lane_to_a_valid_role(pid: str) -> None:
     )
     start = load_form(start_ref)
     assert conf["title_field"] in start["required"]
+    # The received date, where named, is a required date field of the start form.
+    if "received_field" in conf:
+        assert conf["received_field"] in start["required"]
+        assert start["properties"][conf["received_field"]].get("format") == "date"
     assert start["properties"][conf["title_field"]]["type"] == "string"
 
 

@@ -11,7 +11,7 @@ statements built once, and writes only the inbox rows that changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from engine.definitions import Definition
 from engine.errors import Conflict, GovflowError, NotFound
 from engine.models import ProcessInstance, Task, utcnow
-from engine.runner import Scan, advance, attached_timer_due, status_of
+from engine.runner import Scan, advance, attached_timer_due, case_data, status_of
 from engine.runtime import Runtime, WorkflowGuard
 from engine.workflow_state import SERIALIZER_VERSION, dump, restore
 
@@ -45,6 +45,7 @@ _CASE_COLUMNS = (
     _instance.c.serializer_version,
     _instance.c.created_at,
     _instance.c.updated_at,
+    _instance.c.received_on,
 )
 _LOAD_CASE = select(*_CASE_COLUMNS).where(_instance.c.id == bindparam("iid"))
 _LOAD_CASE_LOCKED = _LOAD_CASE.with_for_update()
@@ -96,6 +97,7 @@ class CaseRow:
     serializer_version: str
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    received_on: date | None = None
 
 
 @dataclass
@@ -133,6 +135,24 @@ def load_case(rt: Runtime, session: Session, guard: WorkflowGuard, instance_id: 
             rt.script_engine,
         )
     return Case(instance, definition, workflow)
+
+
+def case_data_of(rt: Runtime, session: Session, instance_id: int) -> dict[str, Any]:
+    """The case's current data (no personal data: it never enters the workflow)."""
+    conn = session.connection()
+    instance = read_case_row(conn, instance_id)
+    workflow = rt.workflows.peek(instance_id, instance.revision)
+    if workflow is None:
+        definition = rt.definitions.by_id(session, instance.version_id)
+        state = conn.execute(_LOAD_STATE, {"iid": instance_id}).scalar_one()
+        workflow = restore(
+            state,
+            definition.spec,
+            definition.subprocess_specs,
+            instance.serializer_version,
+            rt.script_engine,
+        )
+    return case_data(workflow)
 
 
 def new_workflow(rt: Runtime, definition: Definition, data: dict) -> BpmnWorkflow:
@@ -241,6 +261,8 @@ def _new_row(task_id: str, task: Any, case: Case, now: datetime) -> dict[str, An
         "state": "open",
         "assignee_id": None,
         "assignee_name": None,
+        "assignee_display": None,
+        "received_on": instance.received_on,
         "created_at": now,
         "due_at": attached_timer_due(task, info.get("deadline_timer")),
         "completed_at": None,

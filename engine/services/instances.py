@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -23,13 +24,15 @@ from engine.services.access import may_see_instance
 from engine.services.cases import (
     Case,
     CaseRow,
+    case_data_of,
     insert_case,
     new_workflow,
     run_engine,
     save_case,
 )
-from engine.services.views import event_view, instance_summary, iso, task_view
-from engine.workflow_state import SERIALIZER_VERSION, restore
+from engine.services.views import ViewContext, event_view, instance_summary, iso, task_view
+from engine.workdays import BANGKOK, to_bangkok_date
+from engine.workflow_state import SERIALIZER_VERSION
 
 
 def start_instance(
@@ -51,6 +54,7 @@ def start_instance(
         public, personal = split_personal(process_key, clean)
         public.update(derived_flags(process_key, personal))
         title_field = definition.bundle.get("title_field")
+        now = utcnow()
         values = {
             "process_key": process_key,
             "version_id": definition.version_id,
@@ -59,9 +63,10 @@ def start_instance(
             "started_by_id": actor.id,
             "unit_id": actor.unit_id,
             "serializer_version": SERIALIZER_VERSION,
-            "created_at": utcnow(),
-            "updated_at": utcnow(),
+            "created_at": now,
+            "updated_at": now,
             "ended_at": None,
+            "received_on": _received_on(definition.bundle, public, now),
         }
         instance_id = insert_case(session, {**values, "personal_data": rt.cipher.encrypt(personal)})
         row = CaseRow(id=instance_id, revision=0, **{k: v for k, v in values.items()
@@ -83,6 +88,14 @@ def start_instance(
     return view
 
 
+def _received_on(bundle: dict[str, Any], data: dict[str, Any], now: datetime) -> date:
+    """The Bangkok date the case arrived: the start form's received field, else today."""
+    field = bundle.get("received_field")
+    if field and data.get(field):
+        return to_bangkok_date(data[field])
+    return now.astimezone(BANGKOK).date()
+
+
 def _started_view(case: Case, actor: Actor, opened: list, at: Any) -> dict[str, Any]:
     """The new case, built from what the start command holds.
 
@@ -91,6 +104,7 @@ def _started_view(case: Case, actor: Actor, opened: list, at: Any) -> dict[str, 
     """
     row, definition = case.instance, case.definition
     view = instance_summary(row, definition.version)
+    view["process_name"] = definition.name
     view["tasks"] = [task_view(t) for t in opened]
     view["history"] = [
         {
@@ -134,25 +148,14 @@ def get_instance(rt: Runtime, actor: Actor, instance_id: int) -> dict[str, Any]:
             select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
         ).all()
         view = instance_summary(instance, definition.version)
-        view["tasks"] = [task_view(t) for t in tasks if t.state == "open"]
+        ctx = ViewContext(rt.calendar, {instance.process_key: definition.name})
+        view["tasks"] = [task_view(t, ctx) for t in tasks if t.state == "open"]
         view["history"] = [event_view(e) for e in events]
-        view["data"] = _case_data(rt, instance, definition)
+        view["process_name"] = definition.name
+        view["data"] = case_data_of(rt, session, instance_id)
         if personal_fields(instance.process_key):
             view["personal_data"] = _personal_data(rt, session, actor, instance)
         return view
-
-
-def _case_data(rt: Runtime, instance: ProcessInstance, definition) -> dict[str, Any]:
-    workflow = rt.workflows.peek(instance.id, instance.revision)
-    if workflow is None:
-        workflow = restore(
-            instance.state,
-            definition.spec,
-            definition.subprocess_specs,
-            instance.serializer_version,
-            rt.script_engine,
-        )
-    return case_data(workflow)
 
 
 def _personal_data(rt: Runtime, session, actor: Actor, instance: ProcessInstance) -> Any:

@@ -11,15 +11,15 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from engine.actors import Actor
+from engine.actors import Actor, actor_of
 from engine.audit import record
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.forms import validate_form
-from engine.models import ProcessInstance, ProcessVersion, Task, utcnow
+from engine.models import ProcessInstance, Task, User, utcnow
 from engine.runtime import Runtime
-from engine.services.access import may_see_task, require_act, supervises
-from engine.services.cases import load_case, run_engine, save_case
-from engine.services.views import task_view
+from engine.services.access import may_act_on, may_see_task, require_act, supervises
+from engine.services.cases import case_data_of, load_case, run_engine, save_case
+from engine.services.views import ViewContext, task_view
 
 View = Literal["mine", "group", "all"]
 VIEWS: tuple[str, ...] = ("mine", "group", "all")
@@ -28,6 +28,8 @@ SORTS = {
     "-due": (Task.due_at.is_(None), Task.due_at.desc(), Task.created_at),
     "created": (Task.created_at,),
     "-created": (Task.created_at.desc(),),
+    "received": (Task.received_on, Task.created_at),
+    "-received": (Task.received_on.desc(), Task.created_at.desc()),
 }
 MAX_PAGE = 200
 
@@ -39,25 +41,39 @@ def _not_found(task_id: str) -> NotFound:
 _task = Task.__table__
 _LOAD_TASK = select(_task).where(_task.c.id == bindparam("tid"))
 _LOAD_TASK_LOCKED = _LOAD_TASK.with_for_update()
+_HOLDER = {
+    "assignee_id": bindparam("uid"),
+    "assignee_name": bindparam("uname"),
+    "assignee_display": bindparam("udisplay"),
+}
 _CLAIM = (
     update(_task)
     .where(_task.c.id == bindparam("tid"), _task.c.state == "open", _task.c.assignee_id.is_(None))
-    .values(assignee_id=bindparam("uid"), assignee_name=bindparam("uname"))
+    .values(**_HOLDER)
 )
-_UNCLAIM = update(_task).where(_task.c.id == bindparam("tid")).values(
-    assignee_id=None, assignee_name=None
-)
+_ASSIGN = update(_task).where(_task.c.id == bindparam("tid")).values(**_HOLDER)
 _COMPLETE = (
     update(_task)
     .where(_task.c.id == bindparam("tid"))
     .values(
         state="completed",
-        assignee_id=bindparam("uid"),
-        assignee_name=bindparam("uname"),
         completed_by_id=bindparam("uid"),
         completed_at=bindparam("now"),
+        **_HOLDER,
     )
 )
+
+
+def _holder(user: Actor | None) -> dict[str, Any]:
+    if user is None:
+        return {"uid": None, "uname": None, "udisplay": None}
+    return {"uid": user.id, "uname": user.username, "udisplay": user.display_name}
+
+
+def _hold(row: SimpleNamespace, user: Actor | None) -> None:
+    row.assignee_id = user.id if user else None
+    row.assignee_name = user.username if user else None
+    row.assignee_display = user.display_name if user else None
 
 
 def _task_row(session: Session, task_id: str, *, lock: bool = False) -> SimpleNamespace:
@@ -73,16 +89,17 @@ def _task_row(session: Session, task_id: str, *, lock: bool = False) -> SimpleNa
     return SimpleNamespace(**row._mapping)
 
 
-def supervised_processes(session: Session, actor: Actor) -> list[str]:
-    rows = session.execute(
-        select(ProcessVersion.process_key, ProcessVersion.bundle).where(
-            ProcessVersion.is_current.is_(True)
-        )
-    ).all()
-    return [key for key, bundle in rows if supervises(actor, bundle)]
+def supervised_processes(rt: Runtime, session: Session, actor: Actor) -> list[str]:
+    return [
+        d.process_key for d in rt.definitions.current_all(session) if supervises(actor, d.bundle)
+    ]
 
 
-def _view_filter(session: Session, actor: Actor, view: str) -> Any:
+def view_context(rt: Runtime, session: Session) -> ViewContext:
+    return ViewContext(rt.calendar, rt.definitions.names(session))
+
+
+def _view_filter(rt: Runtime, session: Session, actor: Actor, view: str) -> Any:
     if view == "mine":
         return Task.assignee_id == actor.id
     if view == "group":
@@ -92,7 +109,7 @@ def _view_filter(session: Session, actor: Actor, view: str) -> Any:
             or_(Task.unit_id.is_(None), Task.unit_id == actor.unit_id),
         )
     if view == "all":
-        keys = supervised_processes(session, actor)
+        keys = supervised_processes(rt, session, actor)
         if not keys:
             raise Forbidden(
                 "มุมมอง 'งานทั้งหมด' สำหรับผู้บังคับบัญชาเท่านั้น / the 'all' view is for supervisors"
@@ -124,7 +141,9 @@ def list_tasks(
             "ขนาดหน้าไม่ถูกต้อง / invalid page", {"limit": f"1–{MAX_PAGE}; offset ≥ 0"}
         )
     with rt.db.read() as session:
-        query: Select = select(Task).where(Task.state == "open", _view_filter(session, actor, view))
+        query: Select = select(Task).where(
+            Task.state == "open", _view_filter(rt, session, actor, view)
+        )
         if process_key:
             query = query.where(Task.process_key == process_key)
         if overdue:
@@ -133,22 +152,50 @@ def list_tasks(
             query = query.where(Task.due_at < due_before)
         total = session.scalar(select(func.count()).select_from(query.subquery()))
         rows = session.scalars(query.order_by(*SORTS[sort]).limit(limit).offset(offset)).all()
-        return {"tasks": [task_view(row) for row in rows], "total": total}
+        ctx = view_context(rt, session)
+        return {"tasks": [task_view(row, ctx) for row in rows], "total": total}
+
+
+def count_tasks(rt: Runtime, actor: Actor) -> dict[str, int | None]:
+    """How many open tasks each inbox tab holds; ``all`` is None for non-supervisors."""
+    with rt.db.read() as session:
+        counts: dict[str, int | None] = {}
+        for view in VIEWS:
+            try:
+                condition = _view_filter(rt, session, actor, view)
+            except Forbidden:
+                counts[view] = None
+                continue
+            counts[view] = session.scalar(
+                select(func.count()).select_from(Task).where(Task.state == "open", condition)
+            )
+        return counts
 
 
 def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
-    """A task with its form (JSON Schema) and its instructions."""
+    """A task with its form (JSON Schema), instructions and the form's current values."""
     with rt.db.read() as session:
         row = _task_row(session, task_id)
         definition = rt.definitions.by_id(session, _version_of(session, row))
         if not may_see_task(actor, row, definition.bundle):
             raise _not_found(task_id)
         info = definition.task_info(row.bpmn_id) or {}
-        view = task_view(row)
+        view = task_view(row, view_context(rt, session))
         view["form"] = definition.form(info.get("form"))
         view["documentation"] = info.get("documentation", "")
         view["may_act"] = row.state == "open" and _may_work(actor, row)
+        view["can_reassign"] = row.state == "open" and supervises(actor, definition.bundle)
+        view["prefill"] = _prefill(rt, session, row, view["form"]) if view["may_act"] else {}
         return view
+
+
+def _prefill(rt: Runtime, session: Session, row: Any, form: dict[str, Any]) -> dict[str, Any]:
+    """Current case values for the form's fields, e.g. the request a revision starts from."""
+    fields = form.get("properties", {})
+    if not fields:
+        return {}
+    data = case_data_of(rt, session, row.instance_id)
+    return {key: data[key] for key in fields if key in data}
 
 
 def _version_of(session: Session, row: Any) -> int:
@@ -173,9 +220,7 @@ def _require_open(row: Any) -> None:
 
 
 def _claimed_by_other() -> Conflict:
-    return Conflict(
-        "งานนี้มีผู้รับไปแล้ว / another person has already claimed this task"
-    )
+    return Conflict("งานนี้มีผู้รับไปแล้ว / another person has already claimed this task")
 
 
 def claim_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
@@ -187,14 +232,12 @@ def claim_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
         if row.assignee_id == actor.id:
             return task_view(row)
         # The conditional UPDATE is the arbiter: it matches only while nobody holds the task.
-        won = session.connection().execute(
-            _CLAIM, {"tid": task_id, "uid": actor.id, "uname": actor.username}
-        ).rowcount
+        won = session.connection().execute(_CLAIM, {"tid": task_id, **_holder(actor)}).rowcount
         if won != 1:
             raise _claimed_by_other()
         record(session, actor, "task_claimed", instance_id=row.instance_id, task_id=task_id,
-               task=row.name)
-        row.assignee_id, row.assignee_name = actor.id, actor.username
+               acting_for=actor.acting_role_for(row.role), task=row.name)
+        _hold(row, actor)
         return task_view(row)
 
 
@@ -209,11 +252,51 @@ def unclaim_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
             definition = rt.definitions.by_id(session, _version_of(session, row))
             if not supervises(actor, definition.bundle):
                 raise _claimed_by_other()
-        session.connection().execute(_UNCLAIM, {"tid": task_id})
-        row.assignee_id = row.assignee_name = None
+        session.connection().execute(_ASSIGN, {"tid": task_id, **_holder(None)})
+        _hold(row, None)
         record(session, actor, "task_unclaimed", instance_id=row.instance_id, task_id=task_id,
                task=row.name)
         return task_view(row)
+
+
+def eligible_assignees(rt: Runtime, actor: Actor, task_id: str) -> list[dict[str, str]]:
+    """The active users who may work on the task (their roles, unit and acting appointments)."""
+    with rt.db.read() as session:
+        row = _task_row(session, task_id)
+        definition = rt.definitions.by_id(session, _version_of(session, row))
+        if not supervises(actor, definition.bundle):
+            raise Forbidden("มอบหมายงานได้เฉพาะผู้บังคับบัญชา / only supervisors may reassign")
+        return [
+            {"username": a.username, "display_name": a.display_name}
+            for a in _candidates(session, row)
+        ]
+
+
+def _candidates(session: Session, row: Any) -> list[Actor]:
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
+    actors = (actor_of(session, user) for user in users)
+    return [a for a in actors if may_act_on(a, row)]
+
+
+def reassign_task(rt: Runtime, actor: Actor, task_id: str, username: str) -> dict[str, Any]:
+    """A supervisor hands an open task to a named user who may work on it."""
+    with rt.db.write() as session:
+        row = _task_row(session, task_id, lock=True)
+        _require_open(row)
+        definition = rt.definitions.by_id(session, _version_of(session, row))
+        if not supervises(actor, definition.bundle):
+            raise Forbidden("มอบหมายงานได้เฉพาะผู้บังคับบัญชา / only supervisors may reassign")
+        target = next((a for a in _candidates(session, row) if a.username == username), None)
+        if target is None:
+            raise InvalidData(
+                "ผู้ใช้นี้รับงานนี้ไม่ได้ / this user cannot take this task",
+                {"username": "เลือกผู้ที่มีบทบาทตรงกับงาน / choose a user holding the task's role"},
+            )
+        session.connection().execute(_ASSIGN, {"tid": task_id, **_holder(target)})
+        record(session, actor, "task_reassigned", instance_id=row.instance_id, task_id=task_id,
+               task=row.name, to=target.username, previous=row.assignee_name)
+        _hold(row, target)
+        return task_view(row, view_context(rt, session))
 
 
 def complete_task(
@@ -237,14 +320,12 @@ def complete_task(
         case.workflow.run_task_from_id(spiff_task.id)
         run_engine(case, f"งาน '{row.name}' / completing '{row.bpmn_id}'")
         now = utcnow()
-        session.connection().execute(
-            _COMPLETE, {"tid": task_id, "uid": actor.id, "uname": actor.username, "now": now}
-        )
-        row.assignee_id, row.assignee_name = actor.id, actor.username
+        session.connection().execute(_COMPLETE, {"tid": task_id, "now": now, **_holder(actor)})
+        _hold(row, actor)
         row.state, row.completed_at, row.completed_by_id = "completed", now, actor.id
         opened = save_case(rt, session, guard, case)
         record(session, actor, "task_completed", instance_id=row.instance_id, task_id=task_id,
-               task=row.name, fields=sorted(clean))
+               acting_for=actor.acting_role_for(row.role), task=row.name, fields=sorted(clean))
         view = task_view(row)
         view["instance_status"] = case.instance.status
         # What the case needs next, so a client can go on without another round trip.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.actors import Actor
+from engine.actors import Actor, actor_of
 from engine.audit import record
 from engine.errors import Conflict, InvalidData, NotAuthenticated, NotFound
 from engine.models import ApiToken, Unit, User, UserRole, utcnow
@@ -71,7 +71,7 @@ def add_user(
         session.flush()
         record(session, actor, "user_added", username=username, roles=sorted(set(roles)),
                unit=unit_code)
-        return Actor.from_user(user)
+        return actor_of(session, user)
 
 
 def issue_token(rt: Runtime, username: str, actor: Actor | None = None) -> str:
@@ -97,7 +97,7 @@ def actor_for_token(rt: Runtime, token: str) -> Actor:
             raise NotAuthenticated(
                 "โทเคนไม่ถูกต้องหรือถูกยกเลิกแล้ว / the API token is invalid or revoked"
             )
-        return Actor.from_user(user)
+        return actor_of(session, user)
 
 
 def authenticate(rt: Runtime, username: str, password: str) -> Actor:
@@ -107,7 +107,16 @@ def authenticate(rt: Runtime, username: str, password: str) -> Actor:
             raise NotAuthenticated(
                 "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง / wrong user name or password"
             )
-        return Actor.from_user(user)
+        return actor_of(session, user)
+
+
+def actor_by_id(rt: Runtime, user_id: int) -> Actor:
+    """The signed-in user of a web session; a deactivated user no longer resolves."""
+    with rt.db.read() as session:
+        user = session.get(User, user_id)
+        if user is None or not user.active:
+            raise NotFound(f"ไม่พบผู้ใช้ {user_id} / no active user {user_id}")
+        return actor_of(session, user)
 
 
 def actor_by_username(rt: Runtime, username: str) -> Actor:
@@ -115,7 +124,7 @@ def actor_by_username(rt: Runtime, username: str) -> Actor:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             raise NotFound(f"ไม่พบผู้ใช้ '{username}' / no user '{username}'")
-        return Actor.from_user(user)
+        return actor_of(session, user)
 
 
 @dataclass(frozen=True)

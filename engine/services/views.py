@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from engine.models import AuditEvent, Task
-from engine.workdays import BANGKOK
+from engine.models import AuditEvent, utcnow
+from engine.workdays import BANGKOK, WorkingCalendar
 
 
 def iso(value: datetime | None) -> str | None:
@@ -14,8 +15,26 @@ def iso(value: datetime | None) -> str | None:
     return value.astimezone(BANGKOK).isoformat() if value else None
 
 
-def task_view(task: Task) -> dict[str, Any]:
-    return {
+@dataclass(frozen=True)
+class ViewContext:
+    """What rendering a task needs besides its row: the calendar and process names."""
+
+    calendar: WorkingCalendar
+    process_names: dict[str, str]
+    now: datetime = field(default_factory=utcnow)
+
+
+def working_days_left(calendar: WorkingCalendar, due: datetime, now: datetime) -> int:
+    """Working days from today until the due date; negative once overdue."""
+    due_day = due.astimezone(BANGKOK).date()
+    today = now.astimezone(BANGKOK).date()
+    if due > now:
+        return calendar.working_days_between(today, due_day)
+    return -calendar.working_days_between(due_day, today)
+
+
+def task_view(task: Any, ctx: ViewContext | None = None) -> dict[str, Any]:
+    view = {
         "id": task.id,
         "name": task.name,
         "lane": task.lane_name or task.lane_id,
@@ -25,16 +44,29 @@ def task_view(task: Task) -> dict[str, Any]:
         "title": task.title,
         "state": task.state,
         "assignee": task.assignee_name,
+        "assignee_display": task.assignee_display,
         "created_at": iso(task.created_at),
+        "received_on": task.received_on.isoformat() if task.received_on else None,
         "due_at": iso(task.due_at),
         "completed_at": iso(task.completed_at),
     }
+    if ctx is not None:
+        view["process_name"] = ctx.process_names.get(task.process_key, task.process_key)
+        due = task.due_at
+        open_ = task.state == "open"
+        view["overdue"] = bool(open_ and due is not None and due <= ctx.now)
+        view["working_days_left"] = (
+            working_days_left(ctx.calendar, due, ctx.now) if open_ and due is not None else None
+        )
+    return view
 
 
 def event_view(event: AuditEvent) -> dict[str, Any]:
     return {
         "at": iso(event.at),
         "actor": event.actor_name,
+        "actor_display": event.actor_display or event.actor_name,
+        "acting_for": event.acting_for,
         "action": event.action,
         "task_id": event.task_id,
         "detail": event.detail,

@@ -65,6 +65,28 @@ def upgrade() -> None:
         sa.UniqueConstraint("username"),
     )
     op.create_table(
+        "acting_appointment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("role", sa.String(length=40), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("reference", sa.String(length=300), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("acting_appointment", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_acting_user_dates", ["user_id", "starts_on", "ends_on"], unique=False
+        )
+
+    op.create_table(
         "api_token",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -93,6 +115,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("received_on", sa.Date(), nullable=True),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("serializer_version", sa.String(length=10), nullable=False),
         sa.Column("state", sa.Text(), nullable=False),
@@ -135,11 +158,41 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("user_id", "role"),
     )
     op.create_table(
+        "attachment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("stored_name", sa.String(length=80), nullable=False),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=False),
+        sa.Column("uploaded_by", sa.String(length=80), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["process_instance.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_id"],
+            ["user_account.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("stored_name"),
+    )
+    with op.batch_alter_table("attachment", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_attachment_instance_id"), ["instance_id"], unique=False
+        )
+
+    op.create_table(
         "audit_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("actor_name", sa.String(length=80), nullable=False),
+        sa.Column("actor_display", sa.String(length=200), nullable=False),
+        sa.Column("acting_for", sa.String(length=40), nullable=True),
         sa.Column("instance_id", sa.Integer(), nullable=True),
         sa.Column("task_id", sa.String(length=36), nullable=True),
         sa.Column("action", sa.String(length=60), nullable=False),
@@ -161,6 +214,28 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "comment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("author_name", sa.String(length=80), nullable=False),
+        sa.Column("author_display", sa.String(length=200), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["user_account.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["process_instance.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("comment", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_comment_instance_id"), ["instance_id"], unique=False)
+
+    op.create_table(
         "task",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("instance_id", sa.Integer(), nullable=False),
@@ -175,6 +250,8 @@ def upgrade() -> None:
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("assignee_id", sa.Integer(), nullable=True),
         sa.Column("assignee_name", sa.String(length=80), nullable=True),
+        sa.Column("assignee_display", sa.String(length=200), nullable=True),
+        sa.Column("received_on", sa.Date(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("due_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
@@ -201,6 +278,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_task_assignee", ["assignee_id", "state", "due_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_task_instance_id"), ["instance_id"], unique=False)
         batch_op.create_index("ix_task_open_due", ["state", "due_at"], unique=False)
+        batch_op.create_index("ix_task_open_received", ["state", "received_on"], unique=False)
         batch_op.create_index(
             "ix_task_open_role", ["state", "role", "process_key", "due_at"], unique=False
         )
@@ -209,16 +287,25 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.drop_index("ix_task_open_role")
+        batch_op.drop_index("ix_task_open_received")
         batch_op.drop_index("ix_task_open_due")
         batch_op.drop_index(batch_op.f("ix_task_instance_id"))
         batch_op.drop_index("ix_task_assignee")
 
     op.drop_table("task")
+    with op.batch_alter_table("comment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_comment_instance_id"))
+
+    op.drop_table("comment")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_event_instance_id"))
         batch_op.drop_index(batch_op.f("ix_audit_event_at"))
 
     op.drop_table("audit_event")
+    with op.batch_alter_table("attachment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_attachment_instance_id"))
+
+    op.drop_table("attachment")
     op.drop_table("user_role")
     with op.batch_alter_table("process_instance", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_process_instance_version_id"))
@@ -231,6 +318,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_api_token_user_id"))
 
     op.drop_table("api_token")
+    with op.batch_alter_table("acting_appointment", schema=None) as batch_op:
+        batch_op.drop_index("ix_acting_user_dates")
+
+    op.drop_table("acting_appointment")
     op.drop_table("user_account")
     op.drop_table("unit")
     with op.batch_alter_table("process_version", schema=None) as batch_op:
