@@ -1,0 +1,230 @@
+"""Administration: users, units, roles, API tokens and acting appointments (``admin`` only).
+
+Every change is written to the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.actors import Actor
+from engine.audit import record
+from engine.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.models import ActingAppointment, ApiToken, Unit, User, UserRole, utcnow
+from engine.passwords import hash_password
+from engine.roles import ROLES
+from engine.runtime import Runtime
+from engine.services import users as user_service
+from engine.services.views import iso
+
+MAX_ACTING_DAYS = 366
+
+
+def _require_admin(actor: Actor) -> None:
+    if "admin" not in actor.roles:
+        raise Forbidden("เฉพาะผู้ดูแลระบบ / administrators only")
+
+
+def _user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"ไม่พบผู้ใช้ '{username}' / no user '{username}'")
+    return user
+
+
+def _user_view(user: User, units: dict[int, Unit]) -> dict[str, Any]:
+    unit = units.get(user.unit_id) if user.unit_id else None
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "position": user.position,
+        "roles": sorted(user.roles),
+        "unit_code": unit.code if unit else None,
+        "unit_name": unit.name if unit else None,
+        "active": user.active,
+        "has_password": bool(user.password_hash),
+        "created_at": iso(user.created_at),
+    }
+
+
+def list_users(rt: Runtime, actor: Actor) -> list[dict[str, Any]]:
+    _require_admin(actor)
+    with rt.db.read() as session:
+        units = {u.id: u for u in session.scalars(select(Unit))}
+        return [_user_view(u, units) for u in session.scalars(select(User).order_by(User.username))]
+
+
+def add_user(
+    rt: Runtime, actor: Actor, username: str, display_name: str, roles: list[str],
+    unit_code: str, password: str | None = None,
+) -> dict[str, Any]:
+    _require_admin(actor)
+    with rt.db.read() as session:
+        if session.scalar(select(Unit.id).where(Unit.code == unit_code)) is None:
+            raise InvalidData("ไม่พบหน่วยงาน / unknown unit", {"unit_code": "เลือกหน่วยงาน / choose"})
+    user_service.add_user(rt, username, roles, unit_code, password=password,
+                          display_name=display_name or username, actor=actor)
+    return next(u for u in list_users(rt, actor) if u["username"] == username)
+
+
+def set_active(rt: Runtime, actor: Actor, username: str, active: bool) -> None:
+    _require_admin(actor)
+    if username == actor.username and not active:
+        raise Conflict("ปิดบัญชีของตนเองไม่ได้ / you cannot deactivate your own account")
+    with rt.db.write() as session:
+        user = _user(session, username)
+        user.active = active
+        record(session, actor, "user_activated" if active else "user_deactivated",
+               username=username)
+
+
+def reset_password(rt: Runtime, actor: Actor, username: str) -> str:
+    """Set a new random password and return it, to be shown once."""
+    _require_admin(actor)
+    password = secrets.token_urlsafe(12)
+    with rt.db.write() as session:
+        _user(session, username).password_hash = hash_password(password)
+        record(session, actor, "password_reset", username=username)
+    return password
+
+
+def set_roles(rt: Runtime, actor: Actor, username: str, roles: list[str]) -> None:
+    _require_admin(actor)
+    unknown = [r for r in roles if r not in ROLES]
+    if not roles or unknown:
+        raise InvalidData("บทบาทไม่ถูกต้อง / invalid roles", {"roles": ", ".join(ROLES)})
+    if username == actor.username and "admin" not in roles:
+        raise Conflict("ถอดบทบาทผู้ดูแลระบบของตนเองไม่ได้ / you cannot remove your own admin role")
+    with rt.db.write() as session:
+        user = _user(session, username)
+        before = sorted(user.roles)
+        user.role_rows = [UserRole(role=r) for r in sorted(set(roles))]
+        record(session, actor, "roles_changed", username=username, before=before,
+               after=sorted(set(roles)))
+
+
+def issue_token(rt: Runtime, actor: Actor, username: str) -> str:
+    _require_admin(actor)
+    return user_service.issue_token(rt, username, actor=actor)
+
+
+def revoke_tokens(rt: Runtime, actor: Actor, username: str) -> int:
+    _require_admin(actor)
+    with rt.db.write() as session:
+        user = _user(session, username)
+        tokens = session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        ).all()
+        for token in tokens:
+            token.revoked_at = utcnow()
+        record(session, actor, "tokens_revoked", username=username, count=len(tokens))
+        return len(tokens)
+
+
+def list_units(rt: Runtime, actor: Actor) -> list[dict[str, str]]:
+    _require_admin(actor)
+    with rt.db.read() as session:
+        return [{"code": u.code, "name": u.name}
+                for u in session.scalars(select(Unit).order_by(Unit.code))]
+
+
+def _check_unit(code: str, name: str) -> None:
+    fields = {}
+    if not code or len(code) > 50 or not code.replace("_", "").replace("-", "").isalnum():
+        fields["code"] = "ตัวอักษร/ตัวเลข ไม่เกิน 50 ตัว / letters and digits, at most 50"
+    if not name or len(name) > 200:
+        fields["name"] = "ไม่ว่างและไม่เกิน 200 ตัวอักษร / 1–200 characters"
+    if fields:
+        raise InvalidData("ข้อมูลหน่วยงานไม่ถูกต้อง / invalid unit", fields)
+
+
+def add_unit(rt: Runtime, actor: Actor, code: str, name: str) -> dict[str, str]:
+    _require_admin(actor)
+    _check_unit(code, name)
+    with rt.db.write() as session:
+        if session.scalar(select(Unit.id).where(Unit.code == code)) is not None:
+            raise Conflict(f"มีหน่วยงานรหัส '{code}' แล้ว / unit '{code}' exists")
+        session.add(Unit(code=code, name=name))
+        record(session, actor, "unit_added", code=code, name=name)
+    return {"code": code, "name": name}
+
+
+def rename_unit(rt: Runtime, actor: Actor, code: str, name: str) -> dict[str, str]:
+    _require_admin(actor)
+    _check_unit(code, name)
+    with rt.db.write() as session:
+        unit = session.scalar(select(Unit).where(Unit.code == code))
+        if unit is None:
+            raise NotFound(f"ไม่พบหน่วยงาน '{code}' / no unit '{code}'")
+        record(session, actor, "unit_renamed", code=code, before=unit.name, after=name)
+        unit.name = name
+    return {"code": code, "name": name}
+
+
+def _acting_view(row: ActingAppointment, username: str) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "username": username,
+        "role": row.role,
+        "starts_on": row.starts_on.isoformat(),
+        "ends_on": row.ends_on.isoformat(),
+        "reference": row.reference,
+        "created_by": row.created_by,
+        "ended_at": iso(row.ended_at),
+    }
+
+
+def list_acting(rt: Runtime, actor: Actor) -> list[dict[str, Any]]:
+    _require_admin(actor)
+    with rt.db.read() as session:
+        rows = session.execute(
+            select(ActingAppointment, User.username)
+            .join(User, User.id == ActingAppointment.user_id)
+            .order_by(ActingAppointment.starts_on.desc())
+        ).all()
+        return [_acting_view(row, username) for row, username in rows]
+
+
+def appoint_acting(
+    rt: Runtime, actor: Actor, username: str, role: str, starts_on: date, ends_on: date,
+    reference: str,
+) -> dict[str, Any]:
+    """รักษาราชการแทน: ``username`` holds ``role`` from ``starts_on`` to ``ends_on`` inclusive."""
+    _require_admin(actor)
+    fields = {}
+    if role not in ROLES or role == "admin":
+        fields["role"] = "เลือกบทบาทที่รักษาการแทน / choose the role to act for"
+    if ends_on < starts_on:
+        fields["ends_on"] = "วันสิ้นสุดต้องไม่ก่อนวันเริ่ม / must not be before the start"
+    elif (ends_on - starts_on).days > MAX_ACTING_DAYS:
+        fields["ends_on"] = "ไม่เกิน 1 ปีต่อคำสั่ง / at most one year per appointment"
+    if len(reference or "") > 300:
+        fields["reference"] = "ไม่เกิน 300 ตัวอักษร / at most 300 characters"
+    if fields:
+        raise InvalidData("คำสั่งรักษาราชการแทนไม่ถูกต้อง / invalid acting appointment", fields)
+    with rt.db.write() as session:
+        user = _user(session, username)
+        row = ActingAppointment(user_id=user.id, role=role, starts_on=starts_on,
+                                ends_on=ends_on, reference=reference or "",
+                                created_by=actor.username)
+        session.add(row)
+        session.flush()
+        record(session, actor, "acting_appointed", username=username, role=role,
+               starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat(), reference=reference)
+        return _acting_view(row, username)
+
+
+def end_acting(rt: Runtime, actor: Actor, appointment_id: int) -> None:
+    _require_admin(actor)
+    with rt.db.write() as session:
+        row = session.get(ActingAppointment, appointment_id)
+        if row is None:
+            raise NotFound(f"ไม่พบคำสั่งเลขที่ {appointment_id} / no appointment {appointment_id}")
+        if row.ended_at is None:
+            row.ended_at = utcnow()
+            record(session, actor, "acting_ended", appointment_id=appointment_id, role=row.role)
