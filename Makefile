@@ -9,7 +9,10 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint install system-deps bench clean
+.PHONY: run test lint install system-deps browser-deps bench clean
+
+# Playwright must use Debian's chromium, never download a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +32,13 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-thai-tlwg >/dev/null; \
 	else echo "note: install Debian's fonts-thai-tlwg for Thai fonts (sudo apt-get install fonts-thai-tlwg)"; fi
 
+# The browser tests drive Debian's chromium; install it (and the Thai fonts) from Debian.
+browser-deps: system-deps
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "note: install Debian's chromium for the browser tests (sudo apt-get install chromium)"; fi
+
 run: install system-deps
 	$(BIN)/govflow init
 	$(BIN)/govflow demo
@@ -37,7 +47,7 @@ run: install system-deps
 lint: install
 	$(BIN)/ruff check .
 
-test: install system-deps lint
+test: install browser-deps lint
 	$(BIN)/pytest -q
 
 bench: install
