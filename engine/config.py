@@ -34,6 +34,12 @@ class Settings:
     data_key: str | None = None
     secret_key: str | None = None
     environment: str = "development"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "govflow@localhost"
+    smtp_starttls: bool = False
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -44,6 +50,12 @@ class Settings:
             "data_key": _env("DATA_KEY"),
             "secret_key": _env("SECRET_KEY"),
             "environment": _env("ENV", "development"),
+            "smtp_host": _env("SMTP_HOST"),
+            "smtp_port": int(_env("SMTP_PORT", "25") or 25),
+            "smtp_user": _env("SMTP_USER"),
+            "smtp_password": _env("SMTP_PASSWORD"),
+            "smtp_from": _env("SMTP_FROM", "govflow@localhost"),
+            "smtp_starttls": (_env("SMTP_STARTTLS", "false") or "").lower() in ("1", "true"),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

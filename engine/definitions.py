@@ -158,7 +158,7 @@ def build_bundle(
             "requester_unit_only": bool(rule and rule.requester_unit_only),
             "form": task.form,
             "documentation": task.documentation or "",
-            "deadline_timer": _deadline_timer(info, task.id),
+            "deadline_timers": _deadline_timers(info, task.id),
         }
     add_form(info.start_form, None, None)
     start_lane = _start_lane(loaded, info)
@@ -173,22 +173,59 @@ def build_bundle(
         "tasks": tasks,
         "lanes": {lane: rule.role for lane, rule in lanes.items()},
         "start_role": start_rule.role if start_rule else None,
+        "timers": _timer_escalations(loaded, info),
+        "escalations": {
+            code: {"level": rule.level, "notify": rule.notify}
+            for code, rule in (settings.escalations.items() if settings else ())
+        },
         "supervisors": list(settings.supervisors) if settings else [],
         "title_field": settings.title_field if settings else None,
         "received_field": settings.received_field if settings else None,
     }
 
 
-def _deadline_timer(info: ProcessInfo, task_id: str) -> str | None:
-    """The boundary timer whose due time is the task's ``due_at``.
+def _deadline_timers(info: ProcessInfo, task_id: str) -> list[str]:
+    """The boundary timers whose earliest due time is the task's ``due_at``.
 
-    With one attached timer it is that one; with several (reminders, escalations)
-    it is the one computed by ``deadline_after``.
+    With one attached timer it is that one; with several (a reminder, escalations)
+    they are those computed by ``deadline_after``: the first of them is the deadline.
     """
     attached = [t for t in info.timers if t.attached_to == task_id]
     if len(attached) > 1:
         attached = [t for t in attached if "deadline_after" in t.expression] or attached
-    return attached[0].element_id if attached else None
+    return [t.element_id for t in attached]
+
+
+_BPMN = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+
+
+def _timer_escalations(loaded: LoadedBpmn, info: ProcessInfo) -> dict[str, Any]:
+    """For each boundary timer: the task it sits on and the escalation code its path throws.
+
+    The diagram says what happens at a deadline (timer → escalation event); the
+    engine only records and routes what the diagram throws.
+    """
+    tree = loaded.tree
+    timers = {}
+    for timer in info.timers:
+        if timer.attached_to is None:
+            continue
+        codes = tree.xpath(
+            "//bpmn:sequenceFlow[@sourceRef=$tid]/@targetRef", tid=timer.element_id,
+            namespaces=_BPMN,
+        )
+        code = None
+        for target in codes:
+            refs = tree.xpath(
+                "//*[@id=$target]/bpmn:escalationEventDefinition/@escalationRef",
+                target=target, namespaces=_BPMN,
+            )
+            for ref in refs:
+                found = tree.xpath("//bpmn:escalation[@id=$ref]/@escalationCode", ref=ref,
+                                   namespaces=_BPMN)
+                code = found[0] if found else ref
+        timers[timer.element_id] = {"attached_to": timer.attached_to, "escalation": code}
+    return timers
 
 
 def _start_lane(loaded: LoadedBpmn, info: ProcessInfo) -> str | None:

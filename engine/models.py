@@ -26,9 +26,12 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from engine import clock
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    # Through the engine clock, so tests that move time move every timestamp with it.
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -76,6 +79,7 @@ class User(Base):
     position: Mapped[str] = mapped_column(String(200), default="")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -257,3 +261,96 @@ class Attachment(Base):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     uploaded_by: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HolidayOverride(Base):
+    """A day an administrator adds as a day off, or removes (declares a working day).
+
+    Royal Ploughing Day after 2026 and cabinet-declared days arrive this way, each with
+    its reason and reference (e.g. the cabinet resolution).
+    """
+
+    __tablename__ = "holiday_override"
+    __table_args__ = (Index("ix_holiday_override_day", "day", "revoked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(10))  # "add" or "remove"
+    reason: Mapped[str] = mapped_column(String(300))
+    reference: Mapped[str] = mapped_column(String(300), default="")
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    revoked_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class DueTimer(Base):
+    """A waiting BPMN timer, the scheduler's queue: written with the workflow state.
+
+    A scheduler claims due rows with a lease; the lease lapses if the claimer dies.
+    """
+
+    __tablename__ = "due_timer"
+    __table_args__ = (Index("ix_due_timer_waiting", "state", "due_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the Spiff task id
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    bpmn_id: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime] = mapped_column()
+    state: Mapped[str] = mapped_column(String(20), default="waiting")
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column()
+    fired_at: Mapped[datetime | None] = mapped_column()
+
+
+class Escalation(Base):
+    """A deadline reached on a task: who is told, when it was due and fired, acknowledged."""
+
+    __tablename__ = "escalation"
+    __table_args__ = (Index("ix_escalation_status", "status", "fired_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    timer_id: Mapped[str] = mapped_column(String(36), unique=True)  # fires once per timer
+    code: Mapped[str] = mapped_column(String(100))
+    level: Mapped[int] = mapped_column(Integer)
+    notify_role: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    due_at: Mapped[datetime] = mapped_column()
+    fired_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(80))
+    acknowledged_at: Mapped[datetime | None] = mapped_column()
+    resolved_at: Mapped[datetime | None] = mapped_column()
+
+
+class OutboxMessage(Base):
+    """An e-mail to send; the scheduler delivers it at least once, retrying on failure."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    recipient: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    sent_at: Mapped[datetime | None] = mapped_column()
+
+
+class Notification(Base):
+    """A message shown in the app to one user."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_user", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    text: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column()

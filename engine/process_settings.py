@@ -20,6 +20,15 @@ class LaneRule:
 
 
 @dataclass(frozen=True)
+class EscalationRule:
+    """What an escalation code thrown in the BPMN means: its level and who is told."""
+
+    level: int
+    #: A role, or "assignee" (the task's holder, else everyone in its lane's role).
+    notify: str
+
+
+@dataclass(frozen=True)
 class ProcessSettings:
     key: str
     lanes: dict[str, LaneRule] = field(default_factory=dict)
@@ -27,6 +36,7 @@ class ProcessSettings:
     title_field: str | None = None
     #: Start-form date field holding the day the case arrived (else: the day it was keyed in).
     received_field: str | None = None
+    escalations: dict[str, EscalationRule] = field(default_factory=dict)
 
 
 class SettingsError(ValueError):
@@ -54,13 +64,26 @@ def _process(key: str, raw: Any) -> ProcessSettings:
     supervisors = tuple(raw.get("supervisors", ()))
     for role in supervisors:
         _known_role(where + " supervisors", role)
-    fields = {}
+    escalations = {
+        code: _escalation(f"{where}.escalations.{code}", rule)
+        for code, rule in raw.get("escalations", {}).items()
+    }
+    fields: dict[str, Any] = {"escalations": escalations}
     for name in ("title_field", "received_field"):
         value = raw.get(name)
         if value is not None and not isinstance(value, str):
             raise SettingsError(f"{where} {name} must be a string")
         fields[name] = value
     return ProcessSettings(key, lanes, supervisors, **fields)
+
+
+def _escalation(where: str, rule: Any) -> EscalationRule:
+    if not isinstance(rule, dict) or not isinstance(rule.get("level"), int):
+        raise SettingsError(f'{where} must be {{ level = 1, notify = "role or assignee" }}')
+    notify = rule.get("notify", "assignee")
+    if notify != "assignee":
+        _known_role(where, notify)
+    return EscalationRule(rule["level"], notify)
 
 
 def _lane(where: str, rule: Any) -> LaneRule:

@@ -21,6 +21,7 @@ class Scan:
 
     ready_user: list[SpiffTask] = field(default_factory=list)
     ready_automatic: bool = False
+    timers: list[tuple[SpiffTask, datetime]] = field(default_factory=list)
     next_timer: datetime | None = None
     errored: bool = False
 
@@ -47,8 +48,10 @@ def scan(workflow: BpmnWorkflow) -> Scan:
                 result.ready_automatic = True
         elif state == TaskState.WAITING and _is_timer(task):
             due = _due_of(task)
-            if due is not None and (result.next_timer is None or due < result.next_timer):
-                result.next_timer = due
+            if due is not None:
+                result.timers.append((task, due))
+                if result.next_timer is None or due < result.next_timer:
+                    result.next_timer = due
         elif state == TaskState.ERROR:
             result.errored = True
     return result
@@ -92,16 +95,27 @@ def _is_timer(task: SpiffTask) -> bool:
     return isinstance(definition, TimerEventDefinition)
 
 
-def attached_timer_due(task: SpiffTask, timer_id: str | None) -> datetime | None:
-    """Due time of the boundary timer ``timer_id`` attached to a user task."""
+def attached_timer_due(task: SpiffTask, timer_ids: list[str] | None) -> datetime | None:
+    """The earliest due time among the waiting boundary timers ``timer_ids`` of a user task."""
     parent = task.parent
-    if timer_id is None or parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
+    if not timer_ids or parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
         return None
+    dues = []
     for sibling in parent.children:
         spec = sibling.task_spec
-        if isinstance(spec, BoundaryEvent) and spec.bpmn_id == timer_id and _is_timer(sibling):
-            return _due_of(sibling)
-    return None
+        if isinstance(spec, BoundaryEvent) and spec.bpmn_id in timer_ids and _is_timer(sibling):
+            due = _due_of(sibling)
+            if due is not None:
+                dues.append(due)
+    return min(dues, default=None)
+
+
+def attached_user_task(timer_task: SpiffTask) -> SpiffTask | None:
+    """The user task a boundary timer sits on (its sibling under the boundary split)."""
+    parent = timer_task.parent
+    if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
+        return None
+    return next((t for t in parent.children if t.task_spec.manual), None)
 
 
 def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:

@@ -6,19 +6,25 @@ build a :class:`Runtime` from :class:`~engine.config.Settings`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from engine.config import Settings
 from engine.db import Database
 from engine.definitions import DefinitionRegistry
 from engine.expressions import make_script_engine
 from engine.keys import data_key
+from engine.models import HolidayOverride
 from engine.personal_data import PersonalDataCipher
-from engine.workdays import WorkingCalendar, bpmn_helpers
+from engine.workdays import WorkingCalendar
 from engine.workflow_state import WorkflowCache
+
+CALENDAR_CHECK_SECONDS = 2.0
 
 
 class Runtime:
@@ -29,7 +35,45 @@ class Runtime:
         self.workflows = WorkflowCache()
         self.cipher = PersonalDataCipher(data_key(self.settings))
         self.calendar = WorkingCalendar()
-        self.script_engine = make_script_engine(bpmn_helpers(self.calendar))
+        self._calendar_stamp: tuple | None = None
+        self._calendar_checked = float("-inf")
+        # The helpers look the calendar up on each call, so a calendar rebuilt after an
+        # administrator's change reaches workflows already held in the cache.
+        self.script_engine = make_script_engine({
+            "deadline_after": lambda received_at, n: self.calendar.deadline_after(received_at, n),
+            "working_days_after": lambda value, n: self.calendar.working_days_after(value, n),
+        })
+
+    def refresh_calendar(self, session: Session, *, force: bool = False) -> WorkingCalendar:
+        """Rebuild the calendar when the administrators' holiday table changed.
+
+        Checked at most every CALENDAR_CHECK_SECONDS per process (a holiday change
+        recomputes pending deadlines itself, in its own transaction).
+        """
+        moment = time.monotonic()
+        if not force and moment - self._calendar_checked < CALENDAR_CHECK_SECONDS:
+            return self.calendar
+        self._calendar_checked = moment
+        stamp = tuple(session.execute(
+            select(
+                func.count(HolidayOverride.id),
+                func.max(HolidayOverride.created_at),
+                func.max(HolidayOverride.revoked_at),
+            )
+        ).one())
+        if stamp != self._calendar_stamp:
+            self.calendar = calendar_from_overrides(session)
+            self._calendar_stamp = stamp
+        return self.calendar
+
+    def pin_calendar(self) -> None:
+        """Keep the calendar just set for the rest of this command (no re-read)."""
+        self._calendar_checked = float("inf")
+
+    def invalidate_calendar(self) -> None:
+        """Make the next command read the holiday table again."""
+        self._calendar_stamp = None
+        self._calendar_checked = float("-inf")
 
     @contextmanager
     def workflow_guard(self) -> Iterator[WorkflowGuard]:
@@ -50,6 +94,15 @@ class Runtime:
 
     def close(self) -> None:
         self.db.dispose()
+
+
+def calendar_from_overrides(session: Session) -> WorkingCalendar:
+    active = session.scalars(
+        select(HolidayOverride).where(HolidayOverride.revoked_at.is_(None))
+    ).all()
+    added = {row.day: row.reason for row in active if row.kind == "add"}
+    removed = [row.day for row in active if row.kind == "remove"]
+    return WorkingCalendar(added, removed)
 
 
 class WorkflowGuard:

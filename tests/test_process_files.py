@@ -2,8 +2,9 @@
 
 Both BPMN files must validate against the XSD SpiffWorkflow ships and parse with the spiff
 parser; every node needs a Thai name, a lane and a diagram shape; every lane maps to a role in
-``processes.toml``; every form is a valid JSON Schema with a Thai label on every field; and the
-complaint triage window is set in exactly one place.
+``processes.toml``; every form is a valid JSON Schema with a Thai label on every field; the
+complaint triage window is set in exactly one place; and the reminder and escalations on the
+triage task are boundary timers whose paths throw codes that ``processes.toml`` defines.
 """
 
 from __future__ import annotations
@@ -83,7 +84,17 @@ COMPLAINT_START_KEYS = {
     "received_at",
 }
 COMPLAINT_START_REQUIRED = {"subject", "details", "complaint_type", "channel", "received_at"}
-TRIAGE_TIMER = "deadline_after(received_at, triage_days)"
+# The triage task's boundary timers: timer id -> (timeDate expression, escalation code thrown).
+TRIAGE_TIMERS = {
+    "triage_reminder": ("working_days_after(received_at, triage_days)", "triage_reminder"),
+    "triage_deadline": ("deadline_after(received_at, triage_days)", "triage_breach"),
+    "triage_second_escalation": (
+        "deadline_after(received_at, triage_days + 2)",
+        "triage_breach_second",
+    ),
+}
+TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
+WORKING_DAY_HELPERS = {"deadline_after", "working_days_after"}
 
 # Only these AST nodes may appear in a gateway condition (no calls, no attributes).
 SAFE_CONDITION_NODES = (
@@ -208,6 +219,44 @@ def choice_values(prop: dict[str, Any]) -> list[Any]:
 def condition_of(flow: etree._Element) -> str | None:
     cond = flow.find("bpmn:conditionExpression", NS)
     return None if cond is None else (cond.text or "").strip()
+
+
+def timer_expressions(pid: str) -> dict[str, tuple[str, str]]:
+    """Event id -> (timer kind, expression) for every timer event of the process."""
+    found = {}
+    for definition in process_el(pid).iterfind(".//bpmn:timerEventDefinition", NS):
+        for kind in TIMER_KINDS:
+            expr = definition.findtext(f"bpmn:{kind}", namespaces=NS)
+            if expr is not None:
+                found[definition.getparent().get("id")] = (kind, expr.strip())
+    return found
+
+
+def thrown_escalation_codes(pid: str, start: str) -> set[str]:
+    """Escalation codes thrown on the paths that leave ``start`` (a boundary event)."""
+    proc = process_el(pid)
+    codes: set[str] = set()
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for ref in proc.xpath(
+            "*[@id=$node]/bpmn:escalationEventDefinition/@escalationRef", node=node, namespaces=NS
+        ):
+            found = bpmn_tree(pid).xpath(
+                "/bpmn:definitions/bpmn:escalation[@id=$ref]/@escalationCode",
+                ref=ref,
+                namespaces=NS,
+            )
+            assert len(found) == 1, f"{pid}: {node} throws {ref!r}, which is not defined once"
+            codes.add(found[0])
+        todo += proc.xpath(
+            "bpmn:sequenceFlow[@sourceRef=$node]/@targetRef", node=node, namespaces=NS
+        )
+    return codes
 
 
 # ----------------------------------------------------------------------------- BPMN
@@ -366,14 +415,74 @@ def test_triage_days_is_set_in_exactly_one_script_task() -> None:
     assert setters == [("complaint", "set_time_limits", 3)]
 
 
-def test_triage_deadline_timer() -> None:
+def test_triage_has_a_reminder_and_two_escalation_timers() -> None:
     proc = process_el("complaint")
     events = proc.findall("bpmn:boundaryEvent[@attachedToRef='triage']", NS)
-    assert [e.get("id") for e in events] == ["triage_deadline"]
-    event = events[0]
-    assert event.get("cancelActivity") == "false", "the deadline must not cancel triage"
-    expr = event.findtext("bpmn:timerEventDefinition/bpmn:timeDate", namespaces=NS)
-    assert expr is not None and expr.strip() == TRIAGE_TIMER
+    assert {e.get("id") for e in events} == set(TRIAGE_TIMERS)
+    assert len(events) == len(TRIAGE_TIMERS)
+    timers = timer_expressions("complaint")
+    for event in events:
+        event_id = event.get("id")
+        expected, code = TRIAGE_TIMERS[event_id]
+        assert event.get("cancelActivity") == "false", f"{event_id} must not cancel triage"
+        assert timers.get(event_id) == ("timeDate", expected), event_id
+        assert is_thai(event.findtext("bpmn:documentation", namespaces=NS)), (
+            f"{event_id} needs Thai documentation saying what it does"
+        )
+        assert thrown_escalation_codes("complaint", event_id) == {code}, event_id
+
+
+def test_every_thrown_escalation_code_is_configured() -> None:
+    for pid in PROCESS_IDS:
+        configured = set(settings()[pid].get("escalations", {}))
+        thrown = set().union(
+            *(thrown_escalation_codes(pid, event_id) for event_id in timer_expressions(pid))
+        )
+        defined = set(
+            bpmn_tree(pid).xpath("/bpmn:definitions/bpmn:escalation/@escalationCode", namespaces=NS)
+        )
+        assert thrown <= configured, (
+            f"{pid}: codes missing from processes.toml {thrown - configured}"
+        )
+        assert configured <= thrown, f"{pid}: codes nothing throws {configured - thrown}"
+        assert defined == thrown, f"{pid}: escalations defined but never thrown {defined - thrown}"
+    assert set(settings()["complaint"]["escalations"]) == {c for _e, c in TRIAGE_TIMERS.values()}
+
+
+def test_timer_day_counts_come_only_from_triage_days() -> None:
+    """A process owner changes the triage window, and with it every timer, with one edit."""
+    for pid in PROCESS_IDS:
+        for event_id, (_kind, expr) in timer_expressions(pid).items():
+            tree = ast.parse(expr, mode="eval")
+            allowed: set[int] = set()
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", None) in WORKING_DAY_HELPERS
+                ):
+                    assert len(node.args) == 2, f"{event_id}: {expr!r}"
+                    count = node.args[1]
+                    names = {n.id for n in ast.walk(count) if isinstance(n, ast.Name)}
+                    assert names == {"triage_days"}, f"{event_id}: {expr!r} must count triage_days"
+                # The one extra literal: the second escalation's "+ 2" working days.
+                if (
+                    event_id == "triage_second_escalation"
+                    and isinstance(node, ast.BinOp)
+                    and isinstance(node.op, ast.Add)
+                    and isinstance(node.left, ast.Name)
+                    and node.left.id == "triage_days"
+                    and isinstance(node.right, ast.Constant)
+                    and node.right.value == 2
+                ):
+                    allowed.add(id(node.right))
+            literals = [
+                n.value
+                for n in ast.walk(tree)
+                if isinstance(n, ast.Constant)
+                and not isinstance(n.value, str)
+                and id(n) not in allowed
+            ]
+            assert not literals, f"{pid}: {event_id} {expr!r} has literal day counts {literals}"
 
 
 # ----------------------------------------------------------------------------- settings
@@ -382,7 +491,7 @@ def test_triage_deadline_timer() -> None:
 @pytest.mark.parametrize("pid", PROCESS_IDS)
 def test_processes_toml_maps_every_lane_to_a_valid_role(pid: str) -> None:
     conf = settings()[pid]
-    assert set(conf) <= {"supervisors", "title_field", "received_field", "lanes"}
+    assert set(conf) <= {"supervisors", "title_field", "received_field", "lanes", "escalations"}
     assert conf["supervisors"] and set(conf["supervisors"]) <= VALID_ROLES
     lane_conf = conf["lanes"]
     lane_ids = {lane.get("id") for lane in lanes(pid)}
@@ -411,6 +520,21 @@ def test_processes_toml_maps_every_lane_to_a_valid_role(pid: str) -> None:
         assert conf["received_field"] in start["required"]
         assert start["properties"][conf["received_field"]].get("format") == "date"
     assert start["properties"][conf["title_field"]]["type"] == "string"
+    # Each escalation code has a level and tells a valid role or the task's assignee.
+    for code, rule in conf.get("escalations", {}).items():
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", code), f"{pid}.escalations.{code}"
+        assert set(rule) == {"level", "notify"}, f"{pid}.escalations.{code}: {rule}"
+        assert isinstance(rule["level"], int) and rule["level"] >= 0, f"{pid}.escalations.{code}"
+        assert rule["notify"] in VALID_ROLES | {"assignee"}, f"{pid}.escalations.{code}"
+
+
+def test_complaint_escalations_reach_the_right_people() -> None:
+    escalations = settings()["complaint"]["escalations"]
+    assert escalations == {
+        "triage_reminder": {"level": 0, "notify": "assignee"},
+        "triage_breach": {"level": 1, "notify": "legal_head"},
+        "triage_breach_second": {"level": 2, "notify": "director"},
+    }
 
 
 def test_only_the_data_owner_lane_is_restricted_to_the_requesting_unit() -> None:

@@ -5,7 +5,9 @@ Every command goes through the engine's services, the same ones the web layer ca
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -143,19 +145,117 @@ def keygen() -> None:
     click.echo(Fernet.generate_key().decode())
 
 
-@main.command(help="Serve the web app and API (waitress). Production runs the same app under "
-              "gunicorn: gunicorn -w 4 'webui.wsgi:app'.")
+@main.command(help="Serve the web app and API (waitress), with the scheduler beside it unless "
+              "--no-scheduler. Production runs the app under gunicorn "
+              "(gunicorn -w 4 'webui.wsgi:app') and the scheduler as `govflow scheduler`.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
+@click.option("--scheduler/--no-scheduler", default=True, show_default=True,
+              help="fire deadlines and send e-mail from this process")
+def serve(host: str, port: int, threads: int, scheduler: bool) -> None:
     import waitress
 
+    from engine.scheduler import make_scheduler
     from webui import create_app
 
-    app = create_app(runtime=_runtime())
+    runtime = _runtime()
+    app = create_app(runtime=runtime)
+    background = make_scheduler(runtime, background=True) if scheduler else None
+    if background is not None:
+        background.start()
     click.echo(f"govflow: http://{host}:{port}/  (Ctrl+C เพื่อหยุด / to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="govflow")
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="govflow")
+    finally:
+        if background is not None:
+            background.shutdown(wait=False)
+
+
+@main.command(help="Run the scheduler alone: fires due BPMN timers (deadlines, reminders, "
+              "escalations) within seconds and sends the e-mail outbox. Several may run "
+              "against one PostgreSQL database; each timer fires once.")
+@click.option("--interval", default=1.0, show_default=True, type=float,
+              help="seconds between passes")
+def scheduler(interval: float) -> None:
+    from engine.scheduler import make_scheduler
+
+    click.echo("govflow scheduler: ทำงาน / running (Ctrl+C เพื่อหยุด / to stop)")
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        make_scheduler(_runtime(), background=False, interval=interval).start()
+
+
+@main.command(help="Run one scheduler pass and exit (for cron-style deployments).")
+def tick() -> None:
+    from engine.scheduler import tick as one_pass
+
+    report = one_pass(_runtime())
+    click.echo(f"fired {report.fired} timer(s), skipped {report.skipped}, "
+               f"errors {len(report.errors)}; mail sent {report.mail_sent}, "
+               f"failed {report.mail_failed}")
+    sys.exit(1 if report.errors else 0)
+
+
+@main.group(help="The working-day calendar: Thai public and government holidays, plus days "
+            "administrators add or remove.")
+def holidays() -> None:
+    pass
+
+
+@holidays.command("list", help="List days off in a Buddhist-Era FISCAL year (1 Oct – 30 Sep; "
+                  "e.g. --year 2570 is 1 Oct 2569 to 30 Sep 2570), with Thai names.")
+@click.option("--year", type=int, default=None,
+              help="Buddhist-Era fiscal year; default: the current one")
+def holidays_list(year: int | None) -> None:
+    from engine.actors import today_in_bangkok
+    from engine.services.holidays import fiscal_year_range, list_holidays
+    from engine.thai_dates import fiscal_year_be, format_thai_date
+
+    year = year or fiscal_year_be(today_in_bangkok())
+    if not 2400 <= year <= 2700:
+        raise click.BadParameter("ใช้ปี พ.ศ. เช่น 2570 / use a Buddhist-Era year such as 2570",
+                                 param_hint="--year")
+    start, end = fiscal_year_range(year)
+    click.echo(f"ปีงบประมาณ พ.ศ. {year} ({format_thai_date(start)} – {format_thai_date(end)})")
+    labels = {"package": "", "added": " [เพิ่มโดยผู้ดูแล]", "removed": " [ถอนออก: เป็นวันทำการ]"}
+    for day in list_holidays(_runtime(), start, end):
+        when = format_thai_date(date.fromisoformat(day["day"]), "full")
+        ref = f" ({day['reference']})" if day["reference"] else ""
+        click.echo(f"  {when}  {day['name']}{labels[day['source']]}{ref}")
+
+
+def _holiday_change(kind: str, day: str, reason: str, ref: str) -> None:
+    from engine.services import holidays as service
+
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        raise click.BadParameter("ใช้วันที่แบบ ค.ศ. YYYY-MM-DD เช่น 2027-05-10 / use a Gregorian "
+                                 "ISO date such as 2027-05-10", param_hint="DATE") from None
+    change = service.add_holiday if kind == "add" else service.remove_holiday
+    try:
+        result = change(_runtime(), None, when, reason, ref)
+    except GovflowError as exc:
+        raise click.ClickException(_with_fields(exc)) from exc
+    click.echo(f"{result['action']}: {result['day']}; คำนวณกำหนดเวลาใหม่ / deadlines "
+               f"recomputed: {result['recomputed']}")
+
+
+@holidays.command("add", help="Make DATE (Gregorian YYYY-MM-DD) a day off, with a reason.")
+@click.argument("day", metavar="DATE")
+@click.argument("reason")
+@click.option("--ref", default="", help="reference, e.g. the cabinet resolution")
+def holidays_add(day: str, reason: str, ref: str) -> None:
+    _holiday_change("add", day, reason, ref)
+
+
+@holidays.command("remove", help="Make DATE (Gregorian YYYY-MM-DD) a working day, with a "
+                  "reason (or undo an earlier `holidays add`).")
+@click.argument("day", metavar="DATE")
+@click.argument("reason")
+@click.option("--ref", default="", help="reference, e.g. the cabinet resolution")
+def holidays_remove(day: str, reason: str, ref: str) -> None:
+    _holiday_change("remove", day, reason, ref)
 
 
 def _safe_url(url: str) -> str:

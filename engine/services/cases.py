@@ -10,22 +10,29 @@ statements built once, and writes only the inbox rows that changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from engine.definitions import Definition
 from engine.errors import Conflict, GovflowError, NotFound
-from engine.models import ProcessInstance, Task, utcnow
+from engine.models import DueTimer, ProcessInstance, Task, utcnow
 from engine.runner import Scan, advance, attached_timer_due, case_data, status_of
 from engine.runtime import Runtime, WorkflowGuard
+from engine.services.escalations import (
+    FiredTimer,
+    raise_escalations,
+    resolve_for_finished_tasks,
+)
 from engine.workflow_state import SERIALIZER_VERSION, dump, restore
 
 _instance = ProcessInstance.__table__
@@ -73,6 +80,20 @@ _CANCEL_TASK = (
 )
 _SET_DUE = update(_task).where(_task.c.id == bindparam("tid")).values(due_at=bindparam("due"))
 _INSERT_TASK = insert(_task)
+_timer = DueTimer.__table__
+_TIMERS = select(_timer.c.id, _timer.c.bpmn_id, _timer.c.state, _timer.c.due_at).where(
+    _timer.c.instance_id == bindparam("iid")
+)
+_FINISH_TIMER = (
+    update(_timer)
+    .where(_timer.c.id == bindparam("tid"))
+    .values(state=bindparam("state"), fired_at=bindparam("at"), lease_owner=None,
+            lease_until=None)
+)
+_MOVE_TIMER = update(_timer).where(_timer.c.id == bindparam("tid")).values(
+    due_at=bindparam("due")
+)
+_INSERT_TIMER = insert(_timer)
 
 
 class ProcessError(GovflowError):
@@ -106,6 +127,8 @@ class Case:
     definition: Definition
     workflow: BpmnWorkflow
     scan: Scan | None = None
+    #: Timers this command fired, in due order (set by save_case).
+    fired: list[FiredTimer] = field(default_factory=list)
 
 
 def _not_found(instance_id: int) -> NotFound:
@@ -123,6 +146,7 @@ def load_case(rt: Runtime, session: Session, guard: WorkflowGuard, instance_id: 
     conn = session.connection()
     instance = read_case_row(conn, instance_id, lock=True)
     guard.touch(instance_id)
+    rt.refresh_calendar(session)
     definition = rt.definitions.by_id(session, instance.version_id)
     workflow = rt.workflows.take(instance_id, instance.revision)
     if workflow is None:
@@ -220,6 +244,13 @@ def save_case(
     instance.revision += 1
     instance.status, instance.ended_at, instance.updated_at = status, ended_at, now
     opened = sync_tasks(session.connection(), case, now)
+    case.fired, had_timers = sync_timers(session.connection(), case, now)
+    if case.fired:
+        raise_escalations(session, case, case.fired, now)
+    if had_timers:
+        open_ids = {str(t.id) for t in case.scan.ready_user}
+        resolve_for_finished_tasks(session.connection(), instance.id, open_ids, now)
+    workflow.get_events()  # thrown events are routed above, from the timers that fired
     guard.saved_at(instance.id, instance.revision, workflow)
     return opened
 
@@ -234,13 +265,48 @@ def sync_tasks(conn: Connection, case: Case, now: datetime) -> list[SimpleNamesp
             conn.execute(_CANCEL_TASK, {"tid": row.id, "now": now})
             continue
         info = case.definition.task_info(row.bpmn_id) or {}
-        due = attached_timer_due(task, info.get("deadline_timer"))
+        due = attached_timer_due(task, info.get("deadline_timers"))
         if due != row.due_at:
             conn.execute(_SET_DUE, {"tid": row.id, "due": due})
     opened = [_new_row(task_id, task, case, now) for task_id, task in ready.items()]
     if opened:
         conn.execute(_INSERT_TASK, opened)
     return [SimpleNamespace(**row) for row in opened]
+
+
+def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[FiredTimer], bool]:
+    """Make the scheduler's timer rows match the workflow's waiting timers.
+
+    Returns the timers that fired in this command, and whether the case has any
+    timer rows at all (so escalations only need resolving on cases that have some).
+    """
+    assert case.scan is not None
+    waiting = {str(task.id): (task, due) for task, due in case.scan.timers}
+    rows = conn.execute(_TIMERS, {"iid": case.instance.id}).all()
+    fired = []
+    for row in rows:
+        if row.state != "waiting":
+            waiting.pop(row.id, None)
+            continue
+        entry = waiting.pop(row.id, None)
+        if entry is not None:
+            if entry[1] != row.due_at:
+                conn.execute(_MOVE_TIMER, {"tid": row.id, "due": entry[1]})
+            continue
+        task = case.workflow.get_task_from_id(UUID(row.id))
+        done = task is not None and task.state == TaskState.COMPLETED
+        conn.execute(_FINISH_TIMER, {"tid": row.id, "state": "fired" if done else "cancelled",
+                                     "at": now})
+        if done:
+            fired.append(FiredTimer(row.id, row.bpmn_id, row.due_at, task))
+    fired.sort(key=lambda timer: timer.due_at)
+    if waiting:
+        conn.execute(_INSERT_TIMER, [
+            {"id": tid, "instance_id": case.instance.id, "bpmn_id": task.task_spec.bpmn_id,
+             "due_at": due, "state": "waiting"}
+            for tid, (task, due) in waiting.items()
+        ])
+    return fired, bool(rows or waiting)
 
 
 def _new_row(task_id: str, task: Any, case: Case, now: datetime) -> dict[str, Any]:
@@ -264,7 +330,7 @@ def _new_row(task_id: str, task: Any, case: Case, now: datetime) -> dict[str, An
         "assignee_display": None,
         "received_on": instance.received_on,
         "created_at": now,
-        "due_at": attached_timer_due(task, info.get("deadline_timer")),
+        "due_at": attached_timer_due(task, info.get("deadline_timers")),
         "completed_at": None,
         "completed_by_id": None,
     }

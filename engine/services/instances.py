@@ -40,6 +40,7 @@ def start_instance(
 ) -> dict[str, Any]:
     """Start a case of the current version of ``process_key`` with its start-form data."""
     with rt.workflow_guard() as guard, rt.db.write() as session:
+        rt.refresh_calendar(session)
         definition = rt.definitions.current(session, process_key)
         if definition is None:
             raise NotFound(f"ไม่พบกระบวนงาน '{process_key}' / no process '{process_key}'")

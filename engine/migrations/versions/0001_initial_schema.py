@@ -18,6 +18,40 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "holiday_override",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("reason", sa.String(length=300), nullable=False),
+        sa.Column("reference", sa.String(length=300), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_by", sa.String(length=80), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("holiday_override", schema=None) as batch_op:
+        batch_op.create_index("ix_holiday_override_day", ["day", "revoked_at"], unique=False)
+
+    op.create_table(
+        "outbox_message",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("message_id", sa.String(length=200), nullable=False),
+        sa.Column("recipient", sa.String(length=300), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_error", sa.String(length=500), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("message_id"),
+    )
+    with op.batch_alter_table("outbox_message", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_pending", ["sent_at", "next_attempt_at"], unique=False)
+
+    op.create_table(
         "process_version",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("process_key", sa.String(length=100), nullable=False),
@@ -55,6 +89,7 @@ def upgrade() -> None:
         sa.Column("position", sa.String(length=200), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=True),
         sa.Column("password_hash", sa.String(length=255), nullable=True),
+        sa.Column("email", sa.String(length=300), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -236,6 +271,75 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_comment_instance_id"), ["instance_id"], unique=False)
 
     op.create_table(
+        "due_timer",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=False),
+        sa.Column("bpmn_id", sa.String(length=200), nullable=False),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("lease_owner", sa.String(length=100), nullable=True),
+        sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("fired_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["process_instance.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("due_timer", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_due_timer_instance_id"), ["instance_id"], unique=False)
+        batch_op.create_index("ix_due_timer_waiting", ["state", "due_at"], unique=False)
+
+    op.create_table(
+        "escalation",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.String(length=36), nullable=True),
+        sa.Column("timer_id", sa.String(length=36), nullable=False),
+        sa.Column("code", sa.String(length=100), nullable=False),
+        sa.Column("level", sa.Integer(), nullable=False),
+        sa.Column("notify_role", sa.String(length=40), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("fired_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("acknowledged_by", sa.String(length=80), nullable=True),
+        sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["process_instance.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("timer_id"),
+    )
+    with op.batch_alter_table("escalation", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_escalation_instance_id"), ["instance_id"], unique=False
+        )
+        batch_op.create_index("ix_escalation_status", ["status", "fired_at"], unique=False)
+
+    op.create_table(
+        "notification",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=True),
+        sa.Column("text", sa.String(length=500), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["process_instance.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.create_index("ix_notification_user", ["user_id", "read_at"], unique=False)
+
+    op.create_table(
         "task",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("instance_id", sa.Integer(), nullable=False),
@@ -293,6 +397,20 @@ def downgrade() -> None:
         batch_op.drop_index("ix_task_assignee")
 
     op.drop_table("task")
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.drop_index("ix_notification_user")
+
+    op.drop_table("notification")
+    with op.batch_alter_table("escalation", schema=None) as batch_op:
+        batch_op.drop_index("ix_escalation_status")
+        batch_op.drop_index(batch_op.f("ix_escalation_instance_id"))
+
+    op.drop_table("escalation")
+    with op.batch_alter_table("due_timer", schema=None) as batch_op:
+        batch_op.drop_index("ix_due_timer_waiting")
+        batch_op.drop_index(batch_op.f("ix_due_timer_instance_id"))
+
+    op.drop_table("due_timer")
     with op.batch_alter_table("comment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_comment_instance_id"))
 
@@ -328,3 +446,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_process_version_process_key"))
 
     op.drop_table("process_version")
+    with op.batch_alter_table("outbox_message", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_pending")
+
+    op.drop_table("outbox_message")
+    with op.batch_alter_table("holiday_override", schema=None) as batch_op:
+        batch_op.drop_index("ix_holiday_override_day")
+
+    op.drop_table("holiday_override")

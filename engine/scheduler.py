@@ -1,0 +1,147 @@
+"""The scheduler: fires due BPMN timers on time and exactly once, and sends the outbox.
+
+One pass (:func:`tick`) claims due timer rows with a lease (``FOR UPDATE SKIP LOCKED``
+on PostgreSQL; SQLite's write lock serialises claimers), then fires each in its own
+transaction. Firing re-checks the row and the workflow: a timer fires only if its
+row is still waiting and leased to this scheduler, and the revision check on the
+case stops a second writer. A claimer that dies leaves a lease that lapses, and
+another scheduler takes the timer over. Timers that came due while nothing ran
+fire at the next pass, oldest first.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+
+from engine.audit import record
+from engine.mailer import deliver_outbox
+from engine.models import DueTimer, utcnow
+from engine.runtime import Runtime
+from engine.services.cases import ProcessError, load_case, run_engine, save_case
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+BATCH = 200
+_timer = DueTimer.__table__
+
+
+def scheduler_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass
+class TickReport:
+    claimed: int = 0
+    #: Timers fired (a case whose timers are all due fires them in one command).
+    fired: int = 0
+    #: Claimed timers that had already fired with another of their case's timers.
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+    mail_sent: int = 0
+    mail_failed: int = 0
+
+
+def claim_due(rt: Runtime, owner: str, limit: int = BATCH) -> list[tuple[str, int]]:
+    """Lease up to ``limit`` due timers to ``owner``; return (timer id, instance id) pairs."""
+    now = utcnow()
+    with rt.db.write() as session:
+        query = (
+            select(_timer.c.id, _timer.c.instance_id)
+            .where(
+                _timer.c.state == "waiting",
+                # Strictly past, as SpiffWorkflow compares: a deadline of 16:30 fires after it.
+                _timer.c.due_at < now,
+                or_(_timer.c.lease_until.is_(None), _timer.c.lease_until < now),
+            )
+            .order_by(_timer.c.due_at)
+            .limit(limit)
+        )
+        if rt.db.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = [(r.id, r.instance_id) for r in session.connection().execute(query)]
+        if rows:
+            session.connection().execute(
+                update(_timer)
+                .where(_timer.c.id.in_([timer_id for timer_id, _ in rows]))
+                .values(lease_owner=owner, lease_until=now + LEASE)
+            )
+        return rows
+
+
+def fire(rt: Runtime, owner: str, timer_id: str, instance_id: int) -> int:
+    """Run the case of one leased timer; return how many of its timers fired (every
+    timer of the case that is due fires in the same command, in due order)."""
+    with rt.workflow_guard() as guard, rt.db.write() as session:
+        conn = session.connection()
+        row = conn.execute(
+            select(_timer.c.state, _timer.c.lease_owner).where(_timer.c.id == timer_id)
+        ).first()
+        if row is None or row.state != "waiting" or row.lease_owner != owner:
+            return 0
+        case = load_case(rt, session, guard, instance_id)
+        run_engine(case, "ตัวจับเวลา / a timer")
+        save_case(rt, session, guard, case)
+        # Not fired after all (e.g. a holiday moved it later): free it for a later pass.
+        conn.execute(
+            update(_timer)
+            .where(_timer.c.id == timer_id, _timer.c.state == "waiting")
+            .values(lease_owner=None, lease_until=None)
+        )
+        return len(case.fired)
+
+
+def _mark_error(rt: Runtime, timer_id: str, instance_id: int, error: ProcessError) -> None:
+    with rt.db.write() as session:
+        session.connection().execute(
+            update(_timer).where(_timer.c.id == timer_id).values(state="error")
+        )
+        record(session, None, "timer_failed", instance_id=instance_id, timer_id=timer_id,
+               error=error.message[:300])
+
+
+def tick(rt: Runtime, owner: str | None = None) -> TickReport:
+    """One pass: fire every due timer, then deliver due mail."""
+    owner = owner or scheduler_id()
+    report = TickReport()
+    while True:
+        claimed = claim_due(rt, owner)
+        report.claimed += len(claimed)
+        for timer_id, instance_id in claimed:
+            try:
+                fired = fire(rt, owner, timer_id, instance_id)
+                report.fired += fired
+                report.skipped += 0 if fired else 1
+            except ProcessError as exc:
+                _mark_error(rt, timer_id, instance_id, exc)
+                report.errors.append(timer_id)
+            except Exception:  # noqa: BLE001 - one bad case must not stop the others
+                # The lease lapses and another pass retries it; no case data in the log.
+                log.exception("timer %s of case %s failed", timer_id, instance_id)
+                report.errors.append(timer_id)
+        if len(claimed) < BATCH:
+            break
+    report.mail_sent, report.mail_failed = deliver_outbox(rt)
+    return report
+
+
+def make_scheduler(rt: Runtime, *, background: bool, interval: float = 1.0) -> Any:
+    """An APScheduler running :func:`tick` every ``interval`` seconds, one pass at a time."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    owner = scheduler_id()
+    scheduler = (BackgroundScheduler if background else BlockingScheduler)(timezone="UTC")
+    scheduler.add_job(
+        tick, "interval", args=[rt, owner], seconds=interval, max_instances=1, coalesce=True,
+        next_run_time=utcnow(), id="govflow-tick",
+    )
+    return scheduler
