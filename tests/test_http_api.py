@@ -172,5 +172,6 @@ def test_openapi_covers_every_route(app, api):
     documented = set(spec["paths"])
     routes = {rule.rule.removeprefix("/api/v1").replace("<int:instance_id>", "{id}")
               .replace("<task_id>", "{task_id}").replace("<key>", "{key}")
+              .replace("<int:escalation_id>", "{escalation_id}")
               for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1")}
     assert routes == documented

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from engine.actors import Actor
 from engine.errors import InvalidData, NotAuthenticated
 from engine.runtime import Runtime
-from engine.services import instances, processes, tasks, users
+from engine.services import escalations, instances, processes, tasks, users
 from engine.workdays import BANGKOK
 from webui.openapi import openapi_document
 
@@ -165,3 +165,16 @@ def unclaim(task_id: str) -> Response:
 @token_required
 def complete(task_id: str) -> Response:
     return jsonify(tasks.complete_task(rt(), actor(), task_id, form_data(json_body())))
+
+
+@bp.get("/escalations")
+@token_required
+def list_escalations() -> Response:
+    status = request.args.get("status") or None
+    return jsonify({"escalations": escalations.list_escalations(rt(), actor(), status)})
+
+
+@bp.post("/escalations/<int:escalation_id>/acknowledge")
+@token_required
+def acknowledge_escalation(escalation_id: int) -> Response:
+    return jsonify(escalations.acknowledge(rt(), actor(), escalation_id))

@@ -101,15 +101,16 @@ def user() -> None:
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(list(ROLES)))
 @click.option("--unit", required=True, help="unit code, e.g. PLAN; created if new")
 @click.option("--display-name", default=None)
+@click.option("--email", default=None, help="for deadline reminders and escalations")
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
 def user_add(name: str, roles: tuple[str, ...], unit: str, display_name: str | None,
-             password_stdin: bool) -> None:
+             email: str | None, password_stdin: bool) -> None:
     from engine.services.users import add_user
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     try:
         add_user(_runtime(), name, list(roles), unit, password=password,
-                 display_name=display_name)
+                 display_name=display_name, email=email)
     except GovflowError as exc:
         raise click.ClickException(_with_fields(exc)) from exc
     click.echo(f"เพิ่มผู้ใช้แล้ว / added user {name} ({', '.join(roles)}) in unit {unit}")

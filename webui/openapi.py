@@ -87,6 +87,27 @@ _INSTANCE = {
     },
 }
 
+_ESCALATION = {
+    "type": "object",
+    "required": ["id", "instance_id", "task_id", "level", "status", "due_at", "fired_at",
+                 "acknowledged_by", "acknowledged_at"],
+    "properties": {
+        "id": {"type": "integer"},
+        "instance_id": {"type": "integer"},
+        "process_key": {"type": "string"},
+        "task_id": {"type": ["string", "null"]},
+        "code": {"type": "string", "description": "the escalation code thrown in the BPMN"},
+        "level": {"type": "integer", "description": "0 reminder, 1 first escalation, …"},
+        "notify_role": {"type": ["string", "null"]},
+        "status": {"type": "string", "enum": ["open", "acknowledged", "resolved"]},
+        "due_at": {"type": "string", "format": "date-time"},
+        "fired_at": {"type": "string", "format": "date-time"},
+        "acknowledged_by": {"type": ["string", "null"]},
+        "acknowledged_at": {"type": ["string", "null"], "format": "date-time"},
+        "resolved_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
+
 _PROCESS = {
     "type": "object",
     "required": ["key", "name", "version", "version_hash", "start_form"],
@@ -171,6 +192,7 @@ def openapi_document() -> dict[str, Any]:
                 "TaskDetail": _TASK_DETAIL,
                 "Instance": _INSTANCE,
                 "Process": _PROCESS,
+                "Escalation": _ESCALATION,
             },
         },
         "paths": {
@@ -240,6 +262,27 @@ def openapi_document() -> dict[str, Any]:
             "/tasks/{task_id}/claim": _task_action("Claim an unclaimed task"),
             "/tasks/{task_id}/unclaim": _task_action("Give a task back to its group"),
             "/tasks/{task_id}/complete": _task_action("Submit the task's form", body=True),
+            "/escalations": {
+                "get": {
+                    "summary": "Escalations of the processes you supervise or are told about",
+                    "parameters": [{"name": "status", "in": "query",
+                                    "schema": {"type": "string",
+                                               "enum": ["open", "acknowledged", "resolved"]}}],
+                    "responses": {
+                        "200": _ok({"type": "object", "properties": {
+                            "escalations": {"type": "array", "items": _ref("Escalation")}}}),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/escalations/{escalation_id}/acknowledge": {
+                "post": {
+                    "summary": "Acknowledge an open escalation",
+                    "parameters": [{"name": "escalation_id", "in": "path", "required": True,
+                                    "schema": {"type": "integer"}}],
+                    "responses": {"200": _ok(_ref("Escalation")), **_ERRORS},
+                }
+            },
             "/openapi.json": {
                 "get": {"summary": "This document", "security": [],
                         "responses": {"200": {"description": "OpenAPI 3.1"}}}

@@ -47,6 +47,7 @@ def _user_view(user: User, units: dict[int, Unit]) -> dict[str, Any]:
         "unit_code": unit.code if unit else None,
         "unit_name": unit.name if unit else None,
         "active": user.active,
+        "email": user.email,
         "has_password": bool(user.password_hash),
         "created_at": iso(user.created_at),
     }
@@ -61,14 +62,14 @@ def list_users(rt: Runtime, actor: Actor) -> list[dict[str, Any]]:
 
 def add_user(
     rt: Runtime, actor: Actor, username: str, display_name: str, roles: list[str],
-    unit_code: str, password: str | None = None,
+    unit_code: str, password: str | None = None, email: str | None = None,
 ) -> dict[str, Any]:
     _require_admin(actor)
     with rt.db.read() as session:
         if session.scalar(select(Unit.id).where(Unit.code == unit_code)) is None:
             raise InvalidData("ไม่พบหน่วยงาน / unknown unit", {"unit_code": "เลือกหน่วยงาน / choose"})
     user_service.add_user(rt, username, roles, unit_code, password=password,
-                          display_name=display_name or username, actor=actor)
+                          display_name=display_name or username, email=email, actor=actor)
     return next(u for u in list_users(rt, actor) if u["username"] == username)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from engine.actors import Actor, actor_of
 from engine.audit import record
-from engine.errors import Forbidden, InvalidData, NotFound
+from engine.errors import Conflict, InvalidData, NotFound
 from engine.models import (
     Escalation,
     Notification,
@@ -171,7 +171,7 @@ def acknowledge(rt: Runtime, actor: Actor, escalation_id: int) -> dict[str, Any]
             raise NotFound(f"ไม่พบการแจ้งเตือนเลขที่ {escalation_id} / no escalation "
                            f"{escalation_id}")
         if row.status == "resolved":
-            raise Forbidden("เรื่องนี้ดำเนินการแล้ว / already resolved")
+            raise Conflict("เรื่องนี้ดำเนินการแล้ว / already resolved: the task was completed")
         if row.status == "open":
             row.status, row.acknowledged_by, row.acknowledged_at = (
                 "acknowledged", actor.username, utcnow())

@@ -42,6 +42,13 @@ def _check_new_user(username: str, roles: list[str], password: str | None) -> No
         raise InvalidData("ข้อมูลผู้ใช้ไม่ถูกต้อง / invalid user details", fields)
 
 
+def _plausible_email(email: str) -> bool:
+    local, _, domain = email.partition("@")
+    return bool(local and "." in domain) and len(email) <= 300 and not any(
+        c.isspace() for c in email
+    )
+
+
 def add_user(
     rt: Runtime,
     username: str,
@@ -52,9 +59,12 @@ def add_user(
     display_name: str | None = None,
     position: str = "",
     unit_name: str | None = None,
+    email: str | None = None,
     actor: Actor | None = None,
 ) -> Actor:
     _check_new_user(username, roles, password)
+    if email is not None and not _plausible_email(email):
+        raise InvalidData("อีเมลไม่ถูกต้อง / invalid e-mail address", {"email": "name@example.org"})
     with rt.db.write() as session:
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             raise Conflict(f"มีผู้ใช้ชื่อ '{username}' แล้ว / user '{username}' already exists")
@@ -65,6 +75,7 @@ def add_user(
             position=position,
             unit_id=unit.id,
             password_hash=hash_password(password) if password else None,
+            email=email or None,
             role_rows=[UserRole(role=r) for r in sorted(set(roles))],
         )
         session.add(user)

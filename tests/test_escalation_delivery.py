@@ -1,0 +1,124 @@
+"""Escalations reach people: by e-mail through a real local SMTP server, and over the API."""
+
+from __future__ import annotations
+
+import socket
+from datetime import datetime
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+from sqlalchemy import select
+
+from engine import clock
+from engine.config import Settings
+from engine.models import OutboxMessage
+from engine.runtime import Runtime
+from engine.scheduler import tick
+from engine.services import instances
+from engine.services.users import add_user, issue_token
+from engine.workdays import BANGKOK
+from tests.samples import COMPLAINT, SECRETS
+from webui import create_app
+
+
+class Inbox(Message):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message) -> None:
+        self.messages.append(message)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+def with_smtp(runtime: Runtime, port: int) -> Runtime:
+    settings = Settings(**{**runtime.settings.__dict__, "smtp_host": "127.0.0.1",
+                           "smtp_port": port})
+    return Runtime(settings)
+
+
+def bkk(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=BANGKOK)
+
+
+def test_breach_mail_is_delivered_once_without_personal_data(runtime, people, smtp):
+    controller, inbox = smtp
+    add_user(runtime, "head_mail", ["legal_head"], "LEGAL", email="head@example.go.th")
+    mailing = with_smtp(runtime, controller.port)
+    with clock.frozen(bkk("2026-12-04T10:00")) as now:
+        instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+        now.move_to(bkk("2026-12-11T16:31"))
+        report = tick(mailing)
+        assert report.mail_sent >= 1
+        tick(mailing)  # nothing is sent twice
+    to_head = [m for m in inbox.messages if m["To"] == "head@example.go.th"]
+    assert len(to_head) == 1
+    body = to_head[0].get_payload(decode=True).decode("utf-8")
+    assert "เกินกำหนด" in to_head[0]["Subject"] or "เกินกำหนด" in body
+    assert not any(secret in body for secret in SECRETS)
+    assert COMPLAINT["subject"] not in body  # complaints are named by number only
+    with runtime.db.read() as session:
+        row = session.scalar(select(OutboxMessage).where(
+            OutboxMessage.recipient == "head@example.go.th"))
+        assert row.sent_at is not None and to_head[0]["Message-ID"] == row.message_id
+    mailing.close()
+
+
+def test_failed_send_is_retried_and_not_lost(runtime, people, smtp):
+    controller, inbox = smtp
+    add_user(runtime, "head_mail", ["legal_head"], "LEGAL", email="head@example.go.th")
+    unreachable = with_smtp(runtime, free_port())  # nothing listens there
+    with clock.frozen(bkk("2026-12-04T10:00")) as now:
+        instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+        now.move_to(bkk("2026-12-11T16:31"))
+        failed = tick(unreachable)
+        assert failed.mail_failed >= 1 and failed.mail_sent == 0
+        with runtime.db.read() as session:
+            row = session.scalar(select(OutboxMessage).where(
+                OutboxMessage.recipient == "head@example.go.th"))
+            assert row.sent_at is None and row.attempts == 1 and row.last_error
+        reachable = with_smtp(runtime, controller.port)
+        assert tick(reachable).mail_sent == 0  # backing off: not yet
+        now.move_to(bkk("2026-12-11T16:45"))
+        assert tick(reachable).mail_sent >= 1
+    assert [m["To"] for m in inbox.messages].count("head@example.go.th") == 1
+    unreachable.close()
+    reachable.close()
+
+
+def test_escalations_api_lists_and_acknowledges(runtime, people):
+    app = create_app(runtime=runtime)
+    client = app.test_client()
+    head = {"Authorization": f"Bearer {issue_token(runtime, people.legal_head.username)}"}
+    staff = {"Authorization": f"Bearer {issue_token(runtime, people.staff.username)}"}
+    with clock.frozen(bkk("2026-12-04T10:00")) as now:
+        case = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+        now.move_to(bkk("2026-12-11T16:31"))
+        tick(runtime)
+        listed = client.get("/api/v1/escalations?status=open", headers=head).json["escalations"]
+        breach = next(e for e in listed if e["level"] == 1)
+        assert breach["instance_id"] == case["id"] and breach["task_id"]
+        assert breach["due_at"] == "2026-12-11T16:30:00+07:00"
+        assert set(breach) >= {"id", "instance_id", "task_id", "level", "status", "due_at",
+                               "fired_at", "acknowledged_by", "acknowledged_at"}
+        assert client.get("/api/v1/escalations", headers=staff).json["escalations"] == []
+        assert client.post(f"/api/v1/escalations/{breach['id']}/acknowledge",
+                           headers=staff).status_code == 404
+        done = client.post(f"/api/v1/escalations/{breach['id']}/acknowledge", headers=head)
+        assert done.status_code == 200 and done.json["acknowledged_by"] == "legal_head"
+        assert client.get("/api/v1/escalations?status=bogus", headers=head).status_code == 400
