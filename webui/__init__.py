@@ -6,7 +6,10 @@ number of gunicorn workers can serve the same database.
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
 
 from engine.config import Settings
 from engine.keys import session_secret
@@ -14,6 +17,14 @@ from engine.runtime import Runtime
 
 #: Largest request body accepted; larger gets 413 before anything is parsed.
 MAX_REQUEST_BYTES = 1024 * 1024
+#: Sign-in attempts allowed per client address and user name.
+SIGNIN_LIMIT = "10/minute"
+
+#: Nothing is loaded from anywhere but this app: no CDN, no web fonts, no inline script.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
@@ -25,16 +36,53 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=runtime.settings.is_production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=runtime.settings.is_production,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        RATELIMIT_STORAGE_URI="memory://",
     )
     app.json.ensure_ascii = False  # Thai stays readable in API responses
     app.json.sort_keys = False  # keep fields in the documented order
     app.extensions["govflow"] = runtime
 
-    from webui import api, errors, pages
+    from webui import admin, api, auth, cases, errors, i18n, inbox, pages, web
+
+    # Uploads may be larger than other requests: raise the limit for that one endpoint
+    # before CSRF protection parses the body.
+    app.before_request(cases.allow_large_upload)
+
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)  # bearer tokens, not cookies
+    i18n.init(app)
+    auth.init_login(app)
+    web.init(app)
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(inbox.bp)
+    app.register_blueprint(cases.bp)
+    app.register_blueprint(admin.bp)
     errors.register(app)
+
+    limiter = Limiter(get_remote_address, app=app,
+                      storage_uri=app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
+    app.view_functions["auth.signin"] = limiter.limit(
+        SIGNIN_LIMIT, key_func=auth.signin_rate_key, methods=["POST"]
+    )(app.view_functions["auth.signin"])
+    app.extensions["govflow_limiter"] = limiter
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if not request.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
     return app
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import (
@@ -16,6 +18,7 @@ from engine.errors import (
     NotAuthenticated,
     NotFound,
 )
+from webui.i18n import localize
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,7 @@ HTTP_MESSAGES = {
     404: "ไม่พบสิ่งที่ต้องการ / not found",
     405: "ใช้วิธีเรียกนี้ไม่ได้ / method not allowed",
     413: "ข้อมูลที่ส่งมีขนาดใหญ่เกินไป (สูงสุด 1 MB) / the request body is too large (1 MB max)",
+    429: "ส่งคำขอบ่อยเกินไป กรุณารอสักครู่ / too many requests; wait a minute and try again",
     500: "ระบบขัดข้อง เจ้าหน้าที่ได้รับแจ้งแล้ว / something went wrong on our side",
 }
 
@@ -36,20 +40,45 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _page_explanation(status: int) -> str:
+    """What happened and what to do, for a person reading a page (Thai, or English)."""
+    return {
+        400: _("คำขอไม่ถูกต้อง กรุณากลับไปหน้าก่อนแล้วลองใหม่"),
+        401: _("กรุณาเข้าสู่ระบบก่อนใช้งาน"),
+        403: _("ท่านไม่มีสิทธิ์ใช้หน้านี้ หากเห็นว่าควรมีสิทธิ์ กรุณาติดต่อผู้ดูแลระบบ"),
+        404: _("ไม่พบหน้าหรือเรื่องที่ต้องการ อาจถูกย้าย ดำเนินการเสร็จแล้ว หรือท่านไม่มีสิทธิ์เห็น"),
+        405: _("ใช้วิธีเรียกนี้ไม่ได้ กรุณาใช้ปุ่มบนหน้าเว็บ"),
+        409: _("มีผู้อื่นดำเนินการกับเรื่องนี้ไปก่อนแล้ว กรุณาเปิดหน้าใหม่เพื่อดูสถานะล่าสุด"),
+        413: _("ไฟล์หรือข้อมูลที่ส่งมีขนาดใหญ่เกินกำหนด กรุณาลดขนาดแล้วลองใหม่"),
+        422: _("กระบวนงานทำงานต่อไม่ได้ ไม่มีการบันทึกข้อมูลใด ๆ กรุณาแจ้งผู้ดูแลกระบวนงาน"),
+        429: _("ส่งคำขอบ่อยเกินไป กรุณารอสักครู่แล้วลองใหม่"),
+    }.get(status, _("ระบบขัดข้อง เจ้าหน้าที่ได้รับแจ้งแล้ว กรุณาลองใหม่ภายหลัง"))
+
+
 def error_response(status: int, code: str, message: str, fields: dict | None = None) -> Response:
     if _wants_json():
         body = {"error": code, "message": message}
         if fields:
             body["fields"] = fields
         response = jsonify(body)
+    elif status == 401:
+        return redirect(url_for("auth.signin", next=request.full_path.rstrip("?")))
     else:
+        detail = localize(message) if code in _ENGINE_CODES else ""
         response = Response(
-            render_template("error.html", status=status, message=message), mimetype="text/html"
+            render_template("error.html", status=status, explanation=_page_explanation(status),
+                            detail=detail),
+            mimetype="text/html",
         )
     response.status_code = status
     if status == 401 and _wants_json():
         response.headers["WWW-Authenticate"] = 'Bearer realm="govflow"'
     return response
+
+
+#: Errors whose message the engine wrote for a person; shown under the page's explanation.
+_ENGINE_CODES = {"invalid_data", "forbidden", "not_found", "conflict", "process_error",
+                 "definition_error"}
 
 
 def _status_of(error: GovflowError) -> int:
@@ -64,6 +93,19 @@ def register(app: Flask) -> None:
     def _govflow(error: GovflowError) -> Response:
         fields = error.fields if isinstance(error, InvalidData) else None
         return error_response(_status_of(error), error.code, error.message, fields)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> Response:
+        if _wants_json():
+            return error_response(400, "csrf_error", HTTP_MESSAGES[400])
+        response = Response(
+            render_template("error.html", status=400, explanation=_(
+                "แบบฟอร์มหมดอายุหรือไม่ได้ส่งจากหน้าเว็บนี้ กรุณากลับไปหน้าก่อน "
+                "โหลดหน้าใหม่ แล้วส่งอีกครั้ง"), detail=""),
+            mimetype="text/html",
+        )
+        response.status_code = 400
+        return response
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:

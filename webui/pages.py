@@ -1,4 +1,4 @@
-"""Human-facing pages. The task inbox arrives with its own issue; for now a Thai front page."""
+"""The public front page: what this system is, and the way in."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from flask import Blueprint, current_app, render_template
 from engine.services import processes
 from engine.thai_dates import format_thai_date
 from engine.workdays import BANGKOK
+from webui.i18n import current_language
+from webui.web import show_date
 
 bp = Blueprint("pages", __name__)
 
@@ -16,8 +18,9 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index() -> str:
     runtime = current_app.extensions["govflow"]
+    today = datetime.now(BANGKOK).date()
     return render_template(
         "index.html",
         processes=processes.list_processes(runtime),
-        today=format_thai_date(datetime.now(BANGKOK).date(), "full"),
+        today=format_thai_date(today, "full") if current_language() == "th" else show_date(today),
     )

@@ -1,0 +1,267 @@
+"""Administration pages (role ``admin``): users, units, acting appointments.
+
+The engine checks the role on every call too; these pages only refuse earlier.
+Passwords and API tokens are shown once, in the response to the POST that made them,
+and never put into the (signed, not encrypted) session cookie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from engine.errors import Conflict, InvalidData
+from engine.roles import ROLES
+from engine.services import admin
+from webui.i18n import localize
+from webui.web import actor, rt
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if "admin" not in actor().roles:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _failure(error: InvalidData | Conflict) -> tuple[str, dict[str, str]]:
+    fields = getattr(error, "fields", None) or {}
+    return localize(error.message), {k: localize(v) for k, v in fields.items()}
+
+
+def _form(*names: str) -> dict[str, str]:
+    return {name: (request.form.get(name) or "").strip() for name in names}
+
+
+# ---- users -----------------------------------------------------------------------------
+
+def _users_page(*, status: int = 200, values: Mapping[str, Any] | None = None,
+                errors: Mapping[str, str] | None = None, message: str = "",
+                secret: Mapping[str, str] | None = None) -> tuple[str, int]:
+    me = actor()
+    return render_template(
+        "admin/users.html",
+        users=admin.list_users(rt(), me), units=admin.list_units(rt(), me),
+        roles=list(ROLES), values=values or {"roles": []}, errors=errors or {},
+        message=message, secret=secret,
+    ), status
+
+
+@bp.get("/")
+@admin_required
+def home() -> Response:
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/users")
+@admin_required
+def users() -> tuple[str, int]:
+    return _users_page()
+
+
+@bp.post("/users")
+@admin_required
+def add_user() -> Response | tuple[str, int]:
+    values: dict[str, Any] = _form("username", "display_name", "unit_code")
+    values["roles"] = [r for r in request.form.getlist("roles") if r in ROLES]
+    password = request.form.get("password") or ""
+    errors = {}
+    if not values["username"]:
+        errors["username"] = _("กรุณากรอกชื่อผู้ใช้")
+    if not values["display_name"]:
+        errors["display_name"] = _("กรุณากรอกชื่อ–สกุล")
+    if not values["roles"]:
+        errors["roles"] = _("กรุณาเลือกบทบาทอย่างน้อยหนึ่งบทบาท")
+    if not values["unit_code"]:
+        errors["unit_code"] = _("กรุณาเลือกหน่วยงาน")
+    if not password:
+        errors["password"] = _("กรุณากำหนดรหัสผ่านเริ่มต้น")
+    if errors:
+        return _users_page(status=400, values=values, errors=errors,
+                           message=_("ข้อมูลผู้ใช้ไม่ครบ กรุณาแก้ไขช่องที่ระบุ"))
+    try:
+        admin.add_user(rt(), actor(), values["username"], values["display_name"],
+                       values["roles"], values["unit_code"], password)
+    except (InvalidData, Conflict) as error:
+        message, fields = _failure(error)
+        if "role" in fields:
+            fields["roles"] = fields.pop("role")
+        status = 409 if isinstance(error, Conflict) else 400
+        return _users_page(status=status, values=values, errors=fields, message=message)
+    flash(_("เพิ่มผู้ใช้ %(user)s แล้ว", user=values["username"]), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<username>/active")
+@admin_required
+def set_active(username: str) -> Response:
+    active = request.form.get("active") == "1"
+    admin.set_active(rt(), actor(), username, active)
+    if active:
+        flash(_("เปิดใช้งานบัญชี %(user)s แล้ว", user=username), "success")
+    else:
+        flash(_("ระงับบัญชี %(user)s แล้ว", user=username), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<username>/roles")
+@admin_required
+def set_roles(username: str) -> Response | tuple[str, int]:
+    roles = [r for r in request.form.getlist("roles") if r in ROLES]
+    if not roles:
+        return _users_page(status=400, message=_("กรุณาเลือกบทบาทอย่างน้อยหนึ่งบทบาท"))
+    try:
+        admin.set_roles(rt(), actor(), username, roles)
+    except InvalidData as error:
+        return _users_page(status=400, message=_failure(error)[0])
+    flash(_("ปรับบทบาทของ %(user)s แล้ว", user=username), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<username>/password")
+@admin_required
+def reset_password(username: str) -> tuple[str, int]:
+    password = admin.reset_password(rt(), actor(), username)
+    return _users_page(secret={
+        "username": username, "kind": "password", "value": password,
+    })
+
+
+@bp.post("/users/<username>/token")
+@admin_required
+def issue_token(username: str) -> tuple[str, int]:
+    token = admin.issue_token(rt(), actor(), username)
+    return _users_page(secret={"username": username, "kind": "token", "value": token})
+
+
+# ---- units -----------------------------------------------------------------------------
+
+def _units_page(*, status: int = 200, values: Mapping[str, Any] | None = None,
+                errors: Mapping[str, str] | None = None, message: str = "") -> tuple[str, int]:
+    return render_template(
+        "admin/units.html", units=admin.list_units(rt(), actor()), values=values or {},
+        errors=errors or {}, message=message,
+    ), status
+
+
+@bp.get("/units")
+@admin_required
+def units() -> tuple[str, int]:
+    return _units_page()
+
+
+@bp.post("/units")
+@admin_required
+def add_unit() -> Response | tuple[str, int]:
+    values = _form("code", "name")
+    errors = {}
+    if not values["code"]:
+        errors["code"] = _("กรุณากรอกรหัสหน่วยงาน")
+    if not values["name"]:
+        errors["name"] = _("กรุณากรอกชื่อหน่วยงาน")
+    if errors:
+        return _units_page(status=400, values=values, errors=errors,
+                           message=_("ข้อมูลหน่วยงานไม่ครบ กรุณาแก้ไขช่องที่ระบุ"))
+    try:
+        admin.add_unit(rt(), actor(), values["code"], values["name"])
+    except (InvalidData, Conflict) as error:
+        message, fields = _failure(error)
+        status = 409 if isinstance(error, Conflict) else 400
+        return _units_page(status=status, values=values, errors=fields, message=message)
+    flash(_("เพิ่มหน่วยงาน %(name)s แล้ว", name=values["name"]), "success")
+    return redirect(url_for("admin.units"))
+
+
+@bp.post("/units/<code>/name")
+@admin_required
+def rename_unit(code: str) -> Response | tuple[str, int]:
+    name = (request.form.get("name") or "").strip()
+    if not name:
+        return _units_page(status=400, message=_("กรุณากรอกชื่อหน่วยงาน"),
+                           errors={f"rename-{code}": _("กรุณากรอกชื่อหน่วยงาน")})
+    try:
+        admin.rename_unit(rt(), actor(), code, name)
+    except InvalidData as error:
+        return _units_page(status=400, message=_failure(error)[0])
+    flash(_("เปลี่ยนชื่อหน่วยงานเป็น %(name)s แล้ว", name=name), "success")
+    return redirect(url_for("admin.units"))
+
+
+# ---- acting appointments (รักษาราชการแทน) -----------------------------------------------
+
+def _acting_page(*, status: int = 200, values: Mapping[str, Any] | None = None,
+                 errors: Mapping[str, str] | None = None, message: str = "") -> tuple[str, int]:
+    me = actor()
+    return render_template(
+        "admin/acting.html", appointments=admin.list_acting(rt(), me),
+        users=admin.list_users(rt(), me), roles=list(ROLES), values=values or {},
+        errors=errors or {}, message=message,
+    ), status
+
+
+@bp.get("/acting")
+@admin_required
+def acting() -> tuple[str, int]:
+    return _acting_page()
+
+
+def _date_field(values: Mapping[str, str], name: str, errors: dict[str, str]) -> date | None:
+    raw = values.get(name, "")
+    if not raw:
+        errors[name] = _("กรุณาเลือกวันที่")
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = _("วันที่ไม่ถูกต้อง ใช้ปฏิทินเลือกวันที่")
+        return None
+
+
+@bp.post("/acting")
+@admin_required
+def appoint() -> Response | tuple[str, int]:
+    values = _form("username", "role", "starts_on", "ends_on", "reference")
+    errors: dict[str, str] = {}
+    if not values["username"]:
+        errors["username"] = _("กรุณาเลือกผู้รักษาราชการแทน")
+    if values["role"] not in ROLES:
+        errors["role"] = _("กรุณาเลือกบทบาท")
+    starts_on = _date_field(values, "starts_on", errors)
+    ends_on = _date_field(values, "ends_on", errors)
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = _("วันสิ้นสุดต้องไม่ก่อนวันเริ่มต้น")
+    if not values["reference"]:
+        errors["reference"] = _("กรุณาระบุคำสั่งแต่งตั้ง (เลขที่/วันที่)")
+    if errors:
+        return _acting_page(status=400, values=values, errors=errors,
+                            message=_("ข้อมูลการแต่งตั้งไม่ครบ กรุณาแก้ไขช่องที่ระบุ"))
+    try:
+        admin.appoint_acting(rt(), actor(), values["username"], values["role"], starts_on,
+                             ends_on, values["reference"])
+    except (InvalidData, Conflict) as error:
+        message, fields = _failure(error)
+        status = 409 if isinstance(error, Conflict) else 400
+        return _acting_page(status=status, values=values, errors=fields, message=message)
+    flash(_("แต่งตั้ง %(user)s รักษาราชการแทนแล้ว", user=values["username"]), "success")
+    return redirect(url_for("admin.acting"))
+
+
+@bp.post("/acting/<int:appointment_id>/end")
+@admin_required
+def end_acting(appointment_id: int) -> Response:
+    admin.end_acting(rt(), actor(), appointment_id)
+    flash(_("สิ้นสุดการรักษาราชการแทนแล้ว"), "success")
+    return redirect(url_for("admin.acting"))

@@ -1,0 +1,174 @@
+"""What the HTML blueprints share: the runtime, who is signed in, dates, safe redirects."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from engine.actors import Actor
+from engine.roles import ROLES
+from engine.runtime import Runtime
+from engine.services import processes
+from engine.thai_dates import be_year, format_thai_date, format_thai_datetime
+from engine.workdays import BANGKOK
+from webui.i18n import current_language
+
+EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # fmt: skip
+
+#: English names of the roles; the Thai names are engine.roles.ROLES.
+ROLE_NAMES_EN = {
+    "admin": "Administrator",
+    "director": "Director of the Area Office",
+    "legal_officer": "Legal officer",
+    "legal_head": "Head of Legal Affairs",
+    "web_admin": "Web administrator",
+    "ict_head": "Head of ICT",
+    "staff": "Staff of the data-owning unit",
+    "process_owner": "Process owner",
+}
+
+
+def rt() -> Runtime:
+    return current_app.extensions["govflow"]
+
+
+def actor() -> Actor:
+    """The signed-in person as the engine knows them (views are behind login_required)."""
+    return current_user.actor
+
+
+def role_name(role: str | None) -> str:
+    if not role:
+        return ""
+    if current_language() == "en":
+        return ROLE_NAMES_EN.get(role, role)
+    return ROLES.get(role, role)
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=BANGKOK)
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=BANGKOK)
+
+
+def _as_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(BANGKOK).date()
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    if len(text) == 10:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
+    moment = _as_datetime(text)
+    return moment.astimezone(BANGKOK).date() if moment else None
+
+
+def show_date(value: Any) -> str:
+    """A date in the Buddhist Era: '11 ธันวาคม 2569' or '11 Dec 2569 BE'."""
+    day = _as_date(value)
+    if day is None:
+        return "" if value in (None, "") else str(value)
+    if current_language() == "en":
+        return f"{day.day} {EN_MONTHS[day.month - 1]} {be_year(day)} BE"
+    return format_thai_date(day, "long")
+
+
+def show_datetime(value: Any) -> str:
+    """A moment in Bangkok time, Buddhist Era: '11 ธันวาคม 2569 16:30 น.'."""
+    moment = _as_datetime(value)
+    if moment is None:
+        return "" if value in (None, "") else str(value)
+    if current_language() == "en":
+        local = moment.astimezone(BANGKOK)
+        return f"{show_date(local.date())}, {local:%H:%M}"
+    return format_thai_datetime(moment)
+
+
+def countdown(days_left: int | None, overdue: bool = False) -> str:
+    """Working days to the deadline, or past it."""
+    if days_left is None:
+        return _("เกินกำหนด") if overdue else ""
+    if overdue and days_left >= 0:
+        return _("เกินกำหนดแล้ว")
+    if days_left > 0:
+        return ngettext("อีก %(num)d วันทำการ", "อีก %(num)d วันทำการ", days_left)
+    if days_left == 0:
+        return _("ครบกำหนดวันนี้")
+    return ngettext("เกินกำหนด %(num)d วันทำการ", "เกินกำหนด %(num)d วันทำการ", -days_left)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only paths on this site: never '//host', 'http://…' or backslash tricks."""
+    if not target:
+        return default
+    target = target.strip()
+    parts = urlsplit(target)
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(ord(c) < 32 for c in target)):
+        return default
+    return target
+
+
+def startable_processes(who: Actor) -> list[dict[str, Any]]:
+    return [p for p in processes.list_processes(rt())
+            if p.get("start_form") and p.get("start_role") in who.roles]
+
+
+def current_path() -> str:
+    """Where to come back to after the language switch: this page, if it can be fetched."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?") if request.query_string else request.path
+    try:
+        current_app.url_map.bind("").match(request.path, method="GET")
+    except Exception:  # noqa: BLE001 - a POST-only address: go to the inbox instead
+        return url_for("inbox.inbox")
+    return request.path
+
+
+def _start_links(me: Actor | None) -> list[dict[str, Any]]:
+    if me is None or request.blueprint == "api":
+        return []
+    try:
+        return startable_processes(me)
+    except Exception:  # noqa: BLE001 - an error page must render even when the database cannot
+        return []
+
+
+def init(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        thai_date=show_date, thai_datetime=show_datetime, countdown=countdown,
+        role_name=role_name,
+    )
+
+    @app.context_processor
+    def _shell() -> dict[str, Any]:
+        try:
+            me = current_user.actor if current_user.is_authenticated else None
+        except Exception:  # noqa: BLE001 - the 500 page must render even when users cannot load
+            me = None
+        return {
+            "me": me,
+            "is_admin": bool(me and "admin" in me.roles),
+            "start_links": _start_links(me),
+            "here": current_path(),
+        }
