@@ -40,6 +40,8 @@ class Settings:
     smtp_password: str | None = None
     smtp_from: str = "govflow@localhost"
     smtp_starttls: bool = False
+    #: Where rate-limit counters live; share one (e.g. redis://127.0.0.1:6379) across workers.
+    ratelimit_storage_uri: str = "memory://"
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -56,6 +58,7 @@ class Settings:
             "smtp_password": _env("SMTP_PASSWORD"),
             "smtp_from": _env("SMTP_FROM", "govflow@localhost"),
             "smtp_starttls": (_env("SMTP_STARTTLS", "false") or "").lower() in ("1", "true"),
+            "ratelimit_storage_uri": _env("RATELIMIT_STORAGE_URI", "memory://"),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -86,10 +86,13 @@ def test_acting_appointment_brings_the_roles_tasks_and_signs_acting_for(runtime,
     assert "director" not in users.actor_by_username(runtime, deputy.username).roles
     with pytest.raises(InvalidData):
         admin.appoint_acting(runtime, people.admin, deputy.username, "director", today,
-                             today - timedelta(days=1), "")
+                             today - timedelta(days=1), "คำสั่งที่ 2/2569")
+    with pytest.raises(InvalidData):  # an appointment always cites its order
+        admin.appoint_acting(runtime, people.admin, deputy.username, "director", today,
+                             today, "  ")
     # A future appointment grants nothing yet.
     admin.appoint_acting(runtime, people.admin, deputy.username, "legal_head",
-                         today + timedelta(days=5), today + timedelta(days=9), "")
+                         today + timedelta(days=5), today + timedelta(days=9), "คำสั่งที่ 3/2569")
     assert "legal_head" not in users.actor_by_username(runtime, deputy.username).roles
 
 

@@ -231,8 +231,23 @@ def test_personal_data_never_shown_to_other_roles(sqlite_runtime, web_people, br
         assert pages[3].status_code == 404 and pages[4].status_code == 404
     head = browser("legal_head")
     assert COMPLAINT["complainant_name"] in html(head.get(f"/cases/{iid}"))
-    # The task page never shows the personal data block, even to those who may read it.
+    # The task page never shows the personal data block, even to those who may read it,
+    # and so never records a read of it; the case page does both.
+    reads = _personal_reads(sqlite_runtime, iid)
     assert COMPLAINT["complainant_name"] not in html(legal.get(f"/tasks/{task_id}"))
+    assert _personal_reads(sqlite_runtime, iid) == reads
+    legal.get(f"/cases/{iid}")
+    assert _personal_reads(sqlite_runtime, iid) == reads + 1
+
+
+def _personal_reads(runtime, instance_id: int) -> int:
+    from sqlalchemy import func, select
+
+    from engine.models import AuditEvent
+
+    with runtime.db.read() as session:
+        return session.scalar(select(func.count()).where(
+            AuditEvent.instance_id == instance_id, AuditEvent.action == "personal_data_read"))
 
 
 # ---- comments and attachments ----------------------------------------------------------

@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=runtime.settings.is_production,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
-        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_STORAGE_URI=runtime.settings.ratelimit_storage_uri,
     )
     app.json.ensure_ascii = False  # Thai stays readable in API responses
     app.json.sort_keys = False  # keep fields in the documented order

@@ -141,11 +141,16 @@ def _start_form(process_key: str) -> Mapping[str, Any] | None:
     return None
 
 
-def _case_parts(instance_id: int, forms: tuple = ()) -> dict[str, Any]:
-    """History, comments, attachments and data of a case, or empty parts if hidden."""
+def _case_parts(
+    instance_id: int, forms: tuple = (), *, include_personal: bool = False
+) -> dict[str, Any]:
+    """History, comments, attachments and data of a case, or empty parts if hidden.
+
+    Personal data is read (and the read audited) only for the page that shows it.
+    """
     me = actor()
     try:
-        case = instances.get_instance(rt(), me, instance_id)
+        case = instances.get_instance(rt(), me, instance_id, include_personal=include_personal)
     except NotFound:
         return {"case": None, "history": [], "comments": [], "attachments": [], "data": []}
     return {
@@ -275,7 +280,7 @@ def reassign(task_id: str) -> Response | tuple[str, int]:
 
 def _case_page(instance_id: int, *, status: int = 200, comment_text: str = "",
                comment_error: str = "", upload_error: str = "") -> tuple[str, int]:
-    parts = _case_parts(instance_id)
+    parts = _case_parts(instance_id, include_personal=True)
     if parts["case"] is None:
         raise NotFound(f"ไม่พบเรื่องเลขที่ {instance_id} / case {instance_id} not found")
     case = parts["case"]

@@ -204,8 +204,9 @@ def appoint_acting(
         fields["ends_on"] = "วันสิ้นสุดต้องไม่ก่อนวันเริ่ม / must not be before the start"
     elif (ends_on - starts_on).days > MAX_ACTING_DAYS:
         fields["ends_on"] = "ไม่เกิน 1 ปีต่อคำสั่ง / at most one year per appointment"
-    if len(reference or "") > 300:
-        fields["reference"] = "ไม่เกิน 300 ตัวอักษร / at most 300 characters"
+    if not (reference or "").strip() or len(reference) > 300:
+        fields["reference"] = ("ระบุเลขที่คำสั่งแต่งตั้ง ไม่เกิน 300 ตัวอักษร / give the order's "
+                               "reference, at most 300 characters")
     if fields:
         raise InvalidData("คำสั่งรักษาราชการแทนไม่ถูกต้อง / invalid acting appointment", fields)
     with rt.db.write() as session:

@@ -129,10 +129,13 @@ def _no_form(data: dict[str, Any] | None) -> dict[str, Any]:
     return {}
 
 
-def get_instance(rt: Runtime, actor: Actor, instance_id: int) -> dict[str, Any]:
+def get_instance(
+    rt: Runtime, actor: Actor, instance_id: int, *, include_personal: bool = True
+) -> dict[str, Any]:
     """A case with its open tasks, its history and the data the actor may see.
 
-    Reading the personal data of a complaint is itself recorded in the audit log.
+    Reading the personal data of a complaint is itself recorded in the audit log; a
+    caller that will not show it passes ``include_personal=False`` and reads nothing.
     """
     with rt.db.write() as session:
         instance = session.get(ProcessInstance, instance_id)
@@ -154,7 +157,7 @@ def get_instance(rt: Runtime, actor: Actor, instance_id: int) -> dict[str, Any]:
         view["history"] = [event_view(e) for e in events]
         view["process_name"] = definition.name
         view["data"] = case_data_of(rt, session, instance_id)
-        if personal_fields(instance.process_key):
+        if personal_fields(instance.process_key) and include_personal:
             view["personal_data"] = _personal_data(rt, session, actor, instance)
         return view
 
