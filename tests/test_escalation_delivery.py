@@ -15,7 +15,7 @@ from engine.config import Settings
 from engine.models import OutboxMessage
 from engine.runtime import Runtime
 from engine.scheduler import tick
-from engine.services import instances
+from engine.services import escalations, instances
 from engine.services.users import add_user, issue_token
 from engine.workdays import BANGKOK
 from tests.samples import COMPLAINT, SECRETS
@@ -122,3 +122,30 @@ def test_escalations_api_lists_and_acknowledges(runtime, people):
         done = client.post(f"/api/v1/escalations/{breach['id']}/acknowledge", headers=head)
         assert done.status_code == 200 and done.json["acknowledged_by"] == "legal_head"
         assert client.get("/api/v1/escalations?status=bogus", headers=head).status_code == 400
+
+
+def test_notifications_in_the_app(runtime, people):
+    from engine.services import notifications
+
+    with clock.frozen(bkk("2026-12-04T10:00")) as now:
+        instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+        now.move_to(bkk("2026-12-11T08:31"))  # the reminder goes to the unclaimed task's group
+        tick(runtime)
+    mine = notifications.list_notifications(runtime, people.legal_officer2)
+    assert len(mine) == 1 and not mine[0]["read"]
+    assert "จะครบกำหนด" in mine[0]["text"]
+    assert not any(secret in mine[0]["text"] for secret in SECRETS)
+    assert notifications.unread_count(runtime, people.legal_officer2) == 1
+    assert notifications.list_notifications(runtime, people.staff) == []
+    assert notifications.mark_all_read(runtime, people.legal_officer2) == 1
+    assert notifications.unread_count(runtime, people.legal_officer2) == 0
+
+
+def test_escalation_rows_carry_unit_task_and_age(runtime, people):
+    with clock.frozen(bkk("2026-12-04T10:00")) as now:
+        instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+        now.move_to(bkk("2026-12-15T09:00"))  # 11 Dec due; 14 and 15 Dec have passed since
+        tick(runtime)
+        listed = escalations.list_escalations(runtime, people.legal_head, "open")
+    breach = next(e for e in listed if e["level"] == 1)
+    assert breach["age_working_days"] == 2 and breach["unit_name"] and breach["task_name"]

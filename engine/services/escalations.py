@@ -27,6 +27,7 @@ from engine.models import (
     OutboxMessage,
     ProcessInstance,
     Task,
+    Unit,
     User,
     utcnow,
 )
@@ -34,7 +35,7 @@ from engine.personal_data import personal_fields
 from engine.runner import attached_user_task
 from engine.runtime import Runtime
 from engine.services.access import supervises
-from engine.services.views import iso
+from engine.services.views import iso, working_days_left
 from engine.thai_dates import format_thai_datetime
 
 _escalation = Escalation.__table__
@@ -125,8 +126,9 @@ def _notify(session: Session, case: Any, task_id: str | None, rule: dict[str, An
             ))
 
 
-def _view(row: Escalation, process_key: str) -> dict[str, Any]:
+def _view(row: Escalation, process_key: str, extra: dict[str, Any] | None = None) -> dict:
     return {
+        **(extra or {}),
         "id": row.id,
         "instance_id": row.instance_id,
         "process_key": process_key,
@@ -152,15 +154,29 @@ def list_escalations(rt: Runtime, actor: Actor, status: str | None = None) -> li
         keys = [d.process_key for d in rt.definitions.current_all(session)
                 if supervises(actor, d.bundle)]
         query = (
-            select(Escalation, ProcessInstance.process_key)
+            select(Escalation, ProcessInstance.process_key, Unit.name, Task.name,
+                   Task.assignee_display, Task.state)
             .join(ProcessInstance, ProcessInstance.id == Escalation.instance_id)
+            .outerjoin(Unit, Unit.id == ProcessInstance.unit_id)
+            .outerjoin(Task, Task.id == Escalation.task_id)
             .where(ProcessInstance.process_key.in_(keys) | Escalation.notify_role.in_(
                 sorted(actor.roles)))
-            .order_by(Escalation.fired_at.desc())
+            .order_by(Escalation.due_at, Escalation.level)
         )
         if status is not None:
             query = query.where(Escalation.status == status)
-        return [_view(row, key) for row, key in session.execute(query).all()]
+        now = utcnow()
+        return [
+            _view(row, key, {
+                "unit_name": unit_name,
+                "task_name": task_name,
+                "assignee_display": assignee,
+                # Age of the breach in working days (0 on the day it fell due).
+                "age_working_days": -working_days_left(rt.calendar, row.due_at, now)
+                if row.status != "resolved" else None,
+            })
+            for row, key, unit_name, task_name, assignee, _state in session.execute(query).all()
+        ]
 
 
 def acknowledge(rt: Runtime, actor: Actor, escalation_id: int) -> dict[str, Any]:
