@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import ActingAppointment, Unit, User
+from engine import clock
+from engine.models import ActingAppointment, Unit, User, UserRole
 from engine.workdays import BANGKOK
 
 
@@ -34,7 +35,7 @@ class Actor:
 
 
 def today_in_bangkok() -> date:
-    return datetime.now(BANGKOK).date()
+    return clock.now().astimezone(BANGKOK).date()
 
 
 def acting_roles(session: Session, user_id: int, on: date) -> frozenset[str]:
@@ -47,6 +48,22 @@ def acting_roles(session: Session, user_id: int, on: date) -> frozenset[str]:
         )
     )
     return frozenset(rows)
+
+
+def holders_of(session: Session, role: str, on: date | None = None) -> list[User]:
+    """Active users who hold ``role`` today, in their own right or by acting appointment."""
+    day = on or today_in_bangkok()
+    own = select(UserRole.user_id).where(UserRole.role == role)
+    acting = select(ActingAppointment.user_id).where(
+        ActingAppointment.role == role,
+        ActingAppointment.starts_on <= day,
+        ActingAppointment.ends_on >= day,
+        ActingAppointment.ended_at.is_(None),
+    )
+    return list(session.scalars(
+        select(User).where(User.active.is_(True), User.id.in_(own.union(acting)))
+        .order_by(User.username)
+    ))
 
 
 def actor_of(session: Session, user: User, on: date | None = None) -> Actor:

@@ -22,6 +22,8 @@ class Scan:
     ready_user: list[SpiffTask] = field(default_factory=list)
     ready_automatic: bool = False
     timers: list[tuple[SpiffTask, datetime]] = field(default_factory=list)
+    #: Timers that have fired (completed), with the time they were due.
+    fired_timers: list[tuple[SpiffTask, datetime]] = field(default_factory=list)
     next_timer: datetime | None = None
     errored: bool = False
 
@@ -52,6 +54,10 @@ def scan(workflow: BpmnWorkflow) -> Scan:
                 result.timers.append((task, due))
                 if result.next_timer is None or due < result.next_timer:
                     result.next_timer = due
+        elif state == TaskState.COMPLETED and _is_timer(task):
+            due = _due_of(task)
+            if due is not None:
+                result.fired_timers.append((task, due))
         elif state == TaskState.ERROR:
             result.errored = True
     return result

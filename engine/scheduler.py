@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from engine.audit import record
 from engine.mailer import deliver_outbox
@@ -50,24 +50,30 @@ class TickReport:
     mail_failed: int = 0
 
 
+# Built once: an idle pass should cost little more than the indexed query itself.
+_DUE = (
+    select(_timer.c.id, _timer.c.instance_id)
+    .where(
+        _timer.c.state == "waiting",
+        # Strictly past, as SpiffWorkflow compares: a deadline of 16:30 fires after it.
+        _timer.c.due_at < bindparam("now"),
+        or_(_timer.c.lease_until.is_(None), _timer.c.lease_until < bindparam("now")),
+    )
+    .order_by(_timer.c.due_at)
+    .limit(bindparam("limit"))
+)
+_DUE_SKIP_LOCKED = _DUE.with_for_update(skip_locked=True)
+
+
 def claim_due(rt: Runtime, owner: str, limit: int = BATCH) -> list[tuple[str, int]]:
     """Lease up to ``limit`` due timers to ``owner``; return (timer id, instance id) pairs."""
     now = utcnow()
     with rt.db.write() as session:
-        query = (
-            select(_timer.c.id, _timer.c.instance_id)
-            .where(
-                _timer.c.state == "waiting",
-                # Strictly past, as SpiffWorkflow compares: a deadline of 16:30 fires after it.
-                _timer.c.due_at < now,
-                or_(_timer.c.lease_until.is_(None), _timer.c.lease_until < now),
-            )
-            .order_by(_timer.c.due_at)
-            .limit(limit)
-        )
-        if rt.db.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        rows = [(r.id, r.instance_id) for r in session.connection().execute(query)]
+        query = _DUE_SKIP_LOCKED if rt.db.dialect == "postgresql" else _DUE
+        rows = [
+            (r.id, r.instance_id)
+            for r in session.connection().execute(query, {"now": now, "limit": limit})
+        ]
         if rows:
             session.connection().execute(
                 update(_timer)

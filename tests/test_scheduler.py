@@ -162,3 +162,12 @@ def test_exactly_once_with_concurrent_scheduler_processes(pg_url, tmp_path: Path
     assert sum(fired) == cases * 3  # none fired twice
     assert raised == distinct_timers == cases * 3
     runtime.close()
+
+
+def test_case_keyed_in_after_its_deadlines_still_escalates(runtime, people):
+    """Received 4 Dec but keyed in on 20 Dec: the timers fire at once, and are recorded."""
+    with clock.frozen(bkk("2026-12-20T09:00")):
+        instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+        assert [level for level, _ in levels(runtime)] == [0, 1, 2]
+        assert tick(runtime).fired == 0  # nothing left to fire, nothing fired twice
+        assert len(levels(runtime)) == 3

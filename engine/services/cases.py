@@ -282,9 +282,13 @@ def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[Fired
     """
     assert case.scan is not None
     waiting = {str(task.id): (task, due) for task, due in case.scan.timers}
+    # Timers that fired without ever having had a row: a case keyed in after its
+    # deadlines fires them in the very command that creates them.
+    unseen = {str(task.id): (task, due) for task, due in case.scan.fired_timers}
     rows = conn.execute(_TIMERS, {"iid": case.instance.id}).all()
     fired = []
     for row in rows:
+        unseen.pop(row.id, None)
         if row.state != "waiting":
             waiting.pop(row.id, None)
             continue
@@ -299,6 +303,14 @@ def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[Fired
                                      "at": now})
         if done:
             fired.append(FiredTimer(row.id, row.bpmn_id, row.due_at, task))
+    if unseen:
+        conn.execute(_INSERT_TIMER, [
+            {"id": tid, "instance_id": case.instance.id, "bpmn_id": task.task_spec.bpmn_id,
+             "due_at": due, "state": "fired", "fired_at": now}
+            for tid, (task, due) in unseen.items()
+        ])
+        fired += [FiredTimer(tid, task.task_spec.bpmn_id, due, task)
+                  for tid, (task, due) in unseen.items()]
     fired.sort(key=lambda timer: timer.due_at)
     if waiting:
         conn.execute(_INSERT_TIMER, [
@@ -306,7 +318,7 @@ def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[Fired
              "due_at": due, "state": "waiting"}
             for tid, (task, due) in waiting.items()
         ])
-    return fired, bool(rows or waiting)
+    return fired, bool(rows or waiting or unseen)
 
 
 def _new_row(task_id: str, task: Any, case: Case, now: datetime) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from sqlalchemy import and_, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from engine.actors import Actor, actor_of
+from engine.actors import Actor, holders_of
 from engine.audit import record
 from engine.errors import Conflict, InvalidData, NotFound
 from engine.models import (
@@ -92,8 +92,7 @@ def _recipients(session: Session, task_id: str | None, notify: str) -> list[User
             holder = session.get(User, task.assignee_id)
             return [holder] if holder is not None and holder.active else []
         notify = task.role if task is not None and task.role else notify
-    users = session.scalars(select(User).where(User.active.is_(True))).all()
-    return [u for u in users if notify in actor_of(session, u).roles]
+    return holders_of(session, notify)
 
 
 def _message(case: Any, task_name: str, level: int, due_at: datetime) -> tuple[str, str]:
