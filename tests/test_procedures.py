@@ -39,6 +39,8 @@ def test_scenario_through_the_service_api(runtime, people, scenario):
     assert view["status"] == "completed" and view["ended_at"] and view["tasks"] == []
     completed = [e["actor"] for e in view["history"] if e["action"] == "task_completed"]
     assert completed == [people.all()[role].username for role, _ in steps]
+    actions = [e["action"] for e in view["history"] if e["action"] != "personal_data_read"]
+    assert actions[-2:] == ["task_completed", "instance_completed"]
 
 
 def test_publishing_case_data_and_title(runtime, people):

@@ -122,6 +122,9 @@ def test_publishing_request_through_the_pages(sqlite_runtime, web_people, browse
     assert done.headers["Location"] == f"/cases/{iid}"
     after = html(director.get(done.headers["Location"]))
     assert "บันทึก" in after and "ดำเนินการเสร็จ" in after  # flash + history
+    # Data from later steps is labelled from their forms, choices in words.
+    assert "ผลการพิจารณา" in after and "อนุมัติ" in after
+    assert "director_decision" not in after
     web_admin = browser("web_admin")
     assert PUBLISHING_REQUEST["title"] in html(web_admin.get("/inbox?view=group"))
 

@@ -134,13 +134,6 @@ def data_rows(
     return sorted(rows, key=lambda row: not row[2])
 
 
-def _start_form(process_key: str) -> Mapping[str, Any] | None:
-    for process in processes.list_processes(rt()):
-        if process["key"] == process_key:
-            return process.get("start_form")
-    return None
-
-
 def _case_parts(
     instance_id: int, forms: tuple = (), *, include_personal: bool = False
 ) -> dict[str, Any]:
@@ -158,7 +151,7 @@ def _case_parts(
         "history": history_rows(case.get("history") or []),
         "comments": comments.list_comments(rt(), me, instance_id),
         "attachments": attachments.list_attachments(rt(), me, instance_id),
-        "data": data_rows(case.get("data"), [_start_form(case["process_key"]), *forms]),
+        "data": data_rows(case.get("data"), [*(case.get("forms") or []), *forms]),
     }
 
 
@@ -285,7 +278,7 @@ def _case_page(instance_id: int, *, status: int = 200, comment_text: str = "",
         raise NotFound(f"ไม่พบเรื่องเลขที่ {instance_id} / case {instance_id} not found")
     case = parts["case"]
     personal = case.get("personal_data")
-    personal_rows = data_rows(personal, [_start_form(case["process_key"])]) if personal else []
+    personal_rows = data_rows(personal, case.get("forms") or []) if personal else []
     return render_template(
         "case.html", personal_rows=personal_rows, comment_text=comment_text,
         comment_error=comment_error, upload_error=upload_error, limits=_upload_limits(),

@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from engine.audit import record
 from engine.definitions import Definition
 from engine.errors import Conflict, GovflowError, NotFound
 from engine.models import DueTimer, ProcessInstance, Task, utcnow
@@ -241,8 +242,11 @@ def save_case(
             "เรื่องนี้เพิ่งถูกแก้ไขโดยผู้อื่น กรุณาโหลดใหม่แล้วลองอีกครั้ง / "
             "this case was changed by someone else just now; reload and try again"
         )
+    finished_now = status == "completed" and instance.status != "completed"
     instance.revision += 1
     instance.status, instance.ended_at, instance.updated_at = status, ended_at, now
+    if finished_now:
+        record(session, None, "instance_completed", instance_id=instance.id)
     opened = sync_tasks(session.connection(), case, now)
     case.fired, had_timers = sync_timers(session.connection(), case, now)
     if case.fired:

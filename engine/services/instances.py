@@ -157,6 +157,8 @@ def get_instance(
         view["history"] = [event_view(e) for e in events]
         view["process_name"] = definition.name
         view["data"] = case_data_of(rt, session, instance_id)
+        # The version's forms, so a page can label every field and choice of the case.
+        view["forms"] = list(definition.bundle["forms"].values())
         if personal_fields(instance.process_key) and include_personal:
             view["personal_data"] = _personal_data(rt, session, actor, instance)
         return view

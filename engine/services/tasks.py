@@ -323,9 +323,9 @@ def complete_task(
         session.connection().execute(_COMPLETE, {"tid": task_id, "now": now, **_holder(actor)})
         _hold(row, actor)
         row.state, row.completed_at, row.completed_by_id = "completed", now, actor.id
-        opened = save_case(rt, session, guard, case)
         record(session, actor, "task_completed", instance_id=row.instance_id, task_id=task_id,
                acting_for=actor.acting_role_for(row.role), task=row.name, fields=sorted(clean))
+        opened = save_case(rt, session, guard, case)
         view = task_view(row)
         view["instance_status"] = case.instance.status
         # What the case needs next, so a client can go on without another round trip.
