@@ -248,10 +248,10 @@ def save_case(
     if finished_now:
         record(session, None, "instance_completed", instance_id=instance.id)
     opened = sync_tasks(session.connection(), case, now)
-    case.fired, had_timers = sync_timers(session.connection(), case, now)
+    case.fired, ever_fired = sync_timers(session.connection(), case, now)
     if case.fired:
         raise_escalations(session, case, case.fired, now)
-    if had_timers:
+    if ever_fired:
         open_ids = {str(t.id) for t in case.scan.ready_user}
         resolve_for_finished_tasks(session.connection(), instance.id, open_ids, now)
     workflow.get_events()  # thrown events are routed above, from the timers that fired
@@ -281,8 +281,8 @@ def sync_tasks(conn: Connection, case: Case, now: datetime) -> list[SimpleNamesp
 def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[FiredTimer], bool]:
     """Make the scheduler's timer rows match the workflow's waiting timers.
 
-    Returns the timers that fired in this command, and whether the case has any
-    timer rows at all (so escalations only need resolving on cases that have some).
+    Returns the timers that fired in this command, and whether any timer of the case
+    ever fired (so escalations only need resolving on cases that may have some).
     """
     assert case.scan is not None
     waiting = {str(task.id): (task, due) for task, due in case.scan.timers}
@@ -322,7 +322,9 @@ def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[Fired
              "due_at": due, "state": "waiting"}
             for tid, (task, due) in waiting.items()
         ])
-    return fired, bool(rows or waiting or unseen)
+    # Escalations exist only where a timer has fired; only then can a finished task
+    # leave one to resolve.
+    return fired, bool(fired) or any(row.state == "fired" for row in rows)
 
 
 def _new_row(task_id: str, task: Any, case: Case, now: datetime) -> dict[str, Any]:
