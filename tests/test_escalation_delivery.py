@@ -134,6 +134,7 @@ def test_notifications_in_the_app(runtime, people):
     mine = notifications.list_notifications(runtime, people.legal_officer2)
     assert len(mine) == 1 and not mine[0]["read"]
     assert "จะครบกำหนด" in mine[0]["text"]
+    assert "16:30" in mine[0]["text"]  # the task's deadline, not the reminder's own time
     assert not any(secret in mine[0]["text"] for secret in SECRETS)
     assert notifications.unread_count(runtime, people.legal_officer2) == 1
     assert notifications.list_notifications(runtime, people.staff) == []
@@ -149,3 +150,7 @@ def test_escalation_rows_carry_unit_task_and_age(runtime, people):
         listed = escalations.list_escalations(runtime, people.legal_head, "open")
     breach = next(e for e in listed if e["level"] == 1)
     assert breach["age_working_days"] == 2 and breach["unit_name"] and breach["task_name"]
+    reminder = next(e for e in listed if e["level"] == 0)
+    # Counted from the task's deadline (11 Dec 16:30), not from the reminder's firing.
+    assert reminder["task_due_at"] == "2026-12-11T16:30:00+07:00"
+    assert reminder["age_working_days"] == 2

@@ -47,6 +47,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions["govflow"] = runtime
 
     from webui import admin, api, auth, cases, errors, i18n, inbox, pages, web
+    from webui import escalations as escalation_pages
+    from webui import holidays as holiday_pages
 
     # Uploads may be larger than other requests: raise the limit for that one endpoint
     # before CSRF protection parses the body.
@@ -64,6 +66,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(holiday_pages.bp)
+    app.register_blueprint(escalation_pages.bp)
     errors.register(app)
 
     limiter = Limiter(get_remote_address, app=app,

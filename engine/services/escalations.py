@@ -114,7 +114,9 @@ def _message(case: Any, task_name: str, level: int, due_at: datetime) -> tuple[s
 def _notify(session: Session, case: Any, task_id: str | None, rule: dict[str, Any],
             due_at: datetime, escalation_id: int) -> None:
     task = session.get(Task, task_id) if task_id else None
-    subject, text = _message(case, task.name if task else "", rule["level"], due_at)
+    # People are told the task's deadline, not the moment this reminder fired.
+    deadline = task.due_at if task is not None and task.due_at is not None else due_at
+    subject, text = _message(case, task.name if task else "", rule["level"], deadline)
     for user in _recipients(session, task_id, rule["notify"]):
         session.add(Notification(user_id=user.id, instance_id=case.instance.id, text=text))
         if user.email:
@@ -154,7 +156,7 @@ def list_escalations(rt: Runtime, actor: Actor, status: str | None = None) -> li
                 if supervises(actor, d.bundle)]
         query = (
             select(Escalation, ProcessInstance.process_key, Unit.name, Task.name,
-                   Task.assignee_display, Task.state)
+                   Task.assignee_display, Task.due_at)
             .join(ProcessInstance, ProcessInstance.id == Escalation.instance_id)
             .outerjoin(Unit, Unit.id == ProcessInstance.unit_id)
             .outerjoin(Task, Task.id == Escalation.task_id)
@@ -170,11 +172,13 @@ def list_escalations(rt: Runtime, actor: Actor, status: str | None = None) -> li
                 "unit_name": unit_name,
                 "task_name": task_name,
                 "assignee_display": assignee,
-                # Age of the breach in working days (0 on the day it fell due).
-                "age_working_days": -working_days_left(rt.calendar, row.due_at, now)
+                "task_due_at": iso(task_due),
+                # Working days past the task's deadline (0 on the day; negative before it).
+                "age_working_days": -working_days_left(rt.calendar, task_due or row.due_at, now)
                 if row.status != "resolved" else None,
             })
-            for row, key, unit_name, task_name, assignee, _state in session.execute(query).all()
+            for row, key, unit_name, task_name, assignee, task_due
+            in session.execute(query).all()
         ]
 
 
