@@ -32,7 +32,7 @@ def record(
             "at": utcnow(),
             "actor_id": actor.id if actor else None,
             "actor_name": actor.username if actor else "system",
-            "actor_display": actor.display_name if actor else "system",
+            "actor_display": actor.display_name if actor else "ระบบ",  # the system itself
             "acting_for": acting_for,
             "instance_id": instance_id,
             "task_id": task_id,

@@ -393,7 +393,11 @@ def test_publishing_request_to_publication(page: Page) -> None:
     history = page.get_by_role("region", name="ประวัติการดำเนินการ")
     for step in PUBLISHING_STEPS.values():
         expect(history).to_contain_text(f"ดำเนินการเสร็จ “{step}”")
-    page.get_by_text(re.compile(r"^ข้อมูลอื่นจากขั้นตอนต่าง ๆ")).click()  # open for the shot
+    # Every step's answers are labelled from its form, choices in words, no raw codes.
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("ผลการพิจารณา")
+    expect(main).to_contain_text("อนุมัติ")
+    expect(main).not_to_contain_text("director_decision")
     shot(page, "publishing-05-completed")
 
 
