@@ -291,9 +291,13 @@ class CheckedFile:
 
 def check_file(path: Path, processes_dir: Path) -> CheckedFile:
     """Run every check on one BPMN file: the report behind validate, deploy and upload."""
-    raw = path.read_bytes()
+    return check_bytes(path.read_bytes(), path.name, processes_dir)
+
+
+def check_bytes(raw: bytes, name: str, processes_dir: Path) -> CheckedFile:
+    """The same checks on BPMN bytes not (yet) in a file, e.g. an upload being previewed."""
     try:
-        loaded = load_bpmn(raw, path.name)
+        loaded = load_bpmn(raw, name)
     except BpmnLoadError as exc:
         return CheckedFile(raw, None, list(exc.problems), {})
     problems = list(loaded.warnings)
@@ -316,14 +320,21 @@ def deploy_directory(db: Database, processes_dir: Path, actor: str = "system") -
     """Deploy every ``*.bpmn`` under ``processes_dir``; a new version only when content changed."""
     report = DeployReport()
     for path in sorted(processes_dir.glob("*.bpmn")):
-        checked = check_file(path, processes_dir)
-        report.problems.extend(checked.problems)
-        if not checked.ok:
-            continue
-        for pid, bundle in checked.bundles.items():
-            with db.write() as session:
-                version, created = _store_version(session, checked, pid, bundle, actor)
-            (report.deployed if created else report.unchanged).append((pid, version))
+        deploy_checked(db, check_file(path, processes_dir), actor, report)
+    return report
+
+
+def deploy_checked(db: Database, checked: CheckedFile, actor: str,
+                   report: DeployReport | None = None) -> DeployReport:
+    """Store the versions of one checked file, unless any check failed."""
+    report = report if report is not None else DeployReport()
+    report.problems.extend(checked.problems)
+    if not checked.ok:
+        return report
+    for pid, bundle in checked.bundles.items():
+        with db.write() as session:
+            version, created = _store_version(session, checked, pid, bundle, actor)
+        (report.deployed if created else report.unchanged).append((pid, version))
     return report
 
 

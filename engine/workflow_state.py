@@ -74,6 +74,11 @@ def _make_serializer() -> BpmnWorkflowSerializer:
 
 _serializer = _make_serializer()
 
+
+def serializer_registry() -> Any:
+    """The converter registry SpiffWorkflow's diff tools compare specs with."""
+    return _serializer.registry
+
 def dump(workflow: BpmnWorkflow) -> str:
     """The instance's state as JSON, without its spec."""
     registry = _serializer.registry

@@ -64,6 +64,7 @@ _SAVE_CASE = (
     .values(
         state=bindparam("state"),
         revision=bindparam("new_revision"),
+        version_id=bindparam("version_id"),
         serializer_version=bindparam("serializer_version"),
         status=bindparam("status"),
         next_timer_due=bindparam("next_timer_due"),
@@ -229,6 +230,7 @@ def save_case(
             "iid": instance.id,
             "old_revision": instance.revision,
             "new_revision": instance.revision + 1,
+            "version_id": instance.version_id,
             "state": dump(workflow),
             "serializer_version": SERIALIZER_VERSION,
             "status": status,
