@@ -120,3 +120,36 @@ def test_migration_keeps_pending_timers_and_refuses_when_unsafe(owned):
     # The refused case is untouched and still works.
     task_id = instances.get_instance(rt, people.legal_officer, other["id"])["tasks"][0]["id"]
     tasks.complete_task(rt, people.legal_officer, task_id, {"screening_outcome": "accept"})
+
+
+def test_versions_over_http(owned):
+    from engine.services.users import issue_token
+    from webui import create_app
+
+    rt, people, owner, folder = owned
+    client = create_app(runtime=rt).test_client()
+
+    def auth(name: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {issue_token(rt, name)}"}
+
+    running = instances.start_instance(rt, people.legal_officer, "complaint", COMPLAINT)
+    versions.deploy_upload(rt, owner, "complaint.bpmn", five_days(folder))
+    listed = client.get("/api/v1/processes/complaint/versions", headers=auth("owner"))
+    assert [v["version"] for v in listed.json["versions"]] == [2, 1]
+    assert client.get("/api/v1/processes/complaint/versions",
+                      headers=auth("legal_head")).status_code == 200  # a supervisor
+    assert client.get("/api/v1/processes/complaint/versions",
+                      headers=auth("staff_plan")).status_code == 403
+    diff = client.get("/api/v1/processes/complaint/diff?from=1&to=2", headers=auth("owner"))
+    assert "set_time_limits" in diff.json["changed"]
+    refused = client.post(f"/api/v1/instances/{running['id']}/migrate", json={"to_version": 1},
+                          headers=auth("owner"))
+    assert refused.status_code == 409 and refused.json["message"]
+    assert client.post(f"/api/v1/instances/{running['id']}/migrate", json={},
+                       headers=auth("legal_head")).status_code == 403
+    moved = client.post(f"/api/v1/instances/{running['id']}/migrate", json={},
+                        headers=auth("owner"))
+    assert moved.status_code == 200 and moved.json["to"] == 2
+    again = client.post("/api/v1/processes/complaint/versions/1/make-current",
+                        headers=auth("owner"))
+    assert again.status_code == 200

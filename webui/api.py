@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from engine.actors import Actor
 from engine.errors import InvalidData, NotAuthenticated
 from engine.runtime import Runtime
-from engine.services import escalations, instances, processes, tasks, users
+from engine.services import escalations, instances, processes, tasks, users, versions
 from engine.workdays import BANGKOK
 from webui.openapi import openapi_document
 
@@ -178,3 +178,33 @@ def list_escalations() -> Response:
 @token_required
 def acknowledge_escalation(escalation_id: int) -> Response:
     return jsonify(escalations.acknowledge(rt(), actor(), escalation_id))
+
+
+@bp.get("/processes/<key>/versions")
+@token_required
+def list_versions(key: str) -> Response:
+    return jsonify({"versions": versions.list_versions(rt(), key, actor())})
+
+
+@bp.get("/processes/<key>/diff")
+@token_required
+def diff_versions(key: str) -> Response:
+    low, high = _int_arg("from", 0), _int_arg("to", 0)
+    return jsonify(versions.diff_versions(rt(), key, low, high, actor()))
+
+
+@bp.post("/processes/<key>/versions/<int:version>/make-current")
+@token_required
+def make_current(key: str, version: int) -> Response:
+    return jsonify(versions.make_current(rt(), actor(), key, version))
+
+
+@bp.post("/instances/<int:instance_id>/migrate")
+@token_required
+def migrate_instance(instance_id: int) -> Response:
+    body = json_body()
+    target = body.get("to_version")
+    if target is not None and not isinstance(target, int):
+        raise InvalidData("to_version ต้องเป็นตัวเลข / must be a whole number",
+                          {"to_version": "whole number or null"})
+    return jsonify(versions.migrate_instance(rt(), actor(), instance_id, target))

@@ -152,6 +152,9 @@ _DATA_BODY = {
 }
 
 
+_KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -281,6 +284,49 @@ def openapi_document() -> dict[str, Any]:
                     "parameters": [{"name": "escalation_id", "in": "path", "required": True,
                                     "schema": {"type": "integer"}}],
                     "responses": {"200": _ok(_ref("Escalation")), **_ERRORS},
+                }
+            },
+            "/processes/{key}/versions": {
+                "get": {
+                    "summary": "Deployed versions with running and finished case counts "
+                               "(process owners, administrators, the process's supervisors)",
+                    "parameters": [_KEY],
+                    "responses": {"200": _ok({"type": "object"}), **_ERRORS},
+                }
+            },
+            "/processes/{key}/diff": {
+                "get": {
+                    "summary": "Elements added, removed and changed between two versions, and "
+                               "the running cases on a changed or removed task",
+                    "parameters": [
+                        _KEY,
+                        {"name": "from", "in": "query", "required": True,
+                         "schema": {"type": "integer"}},
+                        {"name": "to", "in": "query", "required": True,
+                         "schema": {"type": "integer"}},
+                    ],
+                    "responses": {"200": _ok({"type": "object"}), **_ERRORS},
+                }
+            },
+            "/processes/{key}/versions/{version}/make-current": {
+                "post": {
+                    "summary": "Make an earlier version current again (process owners)",
+                    "parameters": [_KEY, {"name": "version", "in": "path", "required": True,
+                                          "schema": {"type": "integer"}}],
+                    "responses": {"200": _ok({"type": "object"}), **_ERRORS},
+                }
+            },
+            "/instances/{id}/migrate": {
+                "post": {
+                    "summary": "Move a running case to a newer version (process owners); "
+                               "refused with a reason (409) where unsafe",
+                    "parameters": [{"name": "id", "in": "path", "required": True,
+                                    "schema": {"type": "integer"}}],
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"type": "object", "properties": {
+                            "to_version": {"type": ["integer", "null"]}}}}}},
+                    "responses": {"200": _ok({"type": "object"}), **_ERRORS,
+                                  "409": _error("unsafe to move, or already on that version")},
                 }
             },
             "/openapi.json": {

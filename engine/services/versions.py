@@ -49,8 +49,20 @@ def _version_row(session: Session, process_key: str, version: int | None) -> Pro
     return row
 
 
-def list_versions(rt: Runtime, process_key: str) -> list[dict[str, Any]]:
+def _require_viewer(rt: Runtime, session: Session, actor: Actor | None, key: str) -> None:
+    """Process owners, administrators and the process's supervisors see its versions."""
+    if actor is None or not actor.roles.isdisjoint(OWNER_ROLES):
+        return
+    current = rt.definitions.current(session, key)
+    if current is None or actor.roles.isdisjoint(current.bundle.get("supervisors", [])):
+        raise Forbidden("เฉพาะผู้ดูแลกระบวนงานและผู้บังคับบัญชา / process owners and "
+                        "supervisors only")
+
+
+def list_versions(rt: Runtime, process_key: str,
+                  actor: Actor | None = None) -> list[dict[str, Any]]:
     with rt.db.read() as session:
+        _require_viewer(rt, session, actor, process_key)
         rows = session.scalars(
             select(ProcessVersion).where(ProcessVersion.process_key == process_key)
             .order_by(ProcessVersion.version.desc())
@@ -137,9 +149,10 @@ def _affected(session: Session, version_id: int, ids: set[str]) -> list[dict[str
     return [{"instance_id": i, "task": b, "task_name": n} for i, b, n in rows]
 
 
-def diff_versions(rt: Runtime, process_key: str, from_version: int,
-                  to_version: int) -> dict[str, Any]:
+def diff_versions(rt: Runtime, process_key: str, from_version: int, to_version: int,
+                  actor: Actor | None = None) -> dict[str, Any]:
     with rt.db.read() as session:
+        _require_viewer(rt, session, actor, process_key)
         old = rt.definitions.get(_version_row(session, process_key, from_version))
         new = rt.definitions.get(_version_row(session, process_key, to_version))
         elements = _elements(_spec_diff(old, new.spec), old, new.bundle)
@@ -298,3 +311,11 @@ def migrate_version(rt: Runtime, actor: Actor | None, process_key: str, from_ver
         except Conflict as exc:
             refused.append({"instance_id": instance_id, "reason": exc.message})
     return {"migrated": moved, "refused": refused}
+
+
+def version_bpmn(rt: Runtime, process_key: str, version: int,
+                 actor: Actor | None = None) -> bytes:
+    """The BPMN bytes of one deployed version (for drawing it)."""
+    with rt.db.read() as session:
+        _require_viewer(rt, session, actor, process_key)
+        return _version_row(session, process_key, version).bpmn_xml
