@@ -268,3 +268,70 @@ def _safe_url(url: str) -> str:
 def _with_fields(exc: GovflowError) -> str:
     fields = getattr(exc, "fields", {}) or {}
     return exc.message + "".join(f"\n  {k}: {v}" for k, v in fields.items())
+
+
+@main.command(help="List the deployed versions of a process, with running/finished cases.")
+@click.argument("key")
+def versions(key: str) -> None:
+    from engine.services import versions as service
+
+    try:
+        rows = service.list_versions(_runtime(), key)
+    except GovflowError as exc:
+        raise click.ClickException(exc.message) from exc
+    for row in rows:
+        mark = "*" if row["is_current"] else " "
+        click.echo(f"{mark} {row['version']:>3}  {row['version_hash'][:12]}  "
+                   f"{row['deployed_at']}  {row['deployed_by']:<12} running {row['running']:>4}"
+                   f"  finished {row['finished']:>4}")
+
+
+@main.command(help="Show what changed between two versions of a process, and which running "
+              "cases sit on a changed or removed task.")
+@click.argument("key")
+@click.argument("from_version", type=int)
+@click.argument("to_version", type=int)
+def diff(key: str, from_version: int, to_version: int) -> None:
+    from engine.services import versions as service
+
+    try:
+        result = service.diff_versions(_runtime(), key, from_version, to_version)
+    except GovflowError as exc:
+        raise click.ClickException(exc.message) from exc
+    for element in result["added"]:
+        click.echo(f"+ {element}")
+    for element in result["removed"]:
+        click.echo(f"- {element}")
+    for element, attributes in result["changed"].items():
+        click.echo(f"~ {element}: {', '.join(attributes)}")
+    for case in result["instances_on_changed"]:
+        click.echo(f"  case {case['instance_id']} waits at {case['task']}")
+
+
+@main.command(help="Move running cases to a newer version (default: the current one). "
+              "Unsafe moves are refused with the reason; each move is audited.")
+@click.argument("key")
+@click.option("--from", "from_version", type=int, help="move every running case on this version")
+@click.option("--instance", "instance_id", type=int, help="move only this case")
+@click.option("--to", "to_version", type=int, default=None, help="target version")
+def migrate(key: str, from_version: int | None, instance_id: int | None,
+            to_version: int | None) -> None:
+    from engine.services import versions as service
+
+    if (from_version is None) == (instance_id is None):
+        raise click.UsageError("give exactly one of --from VERSION or --instance ID")
+    runtime = _runtime()
+    try:
+        if instance_id is not None:
+            moved = [service.migrate_instance(runtime, None, instance_id, to_version)]
+            refused: list = []
+        else:
+            outcome = service.migrate_version(runtime, None, key, from_version, to_version)
+            moved, refused = outcome["migrated"], outcome["refused"]
+    except GovflowError as exc:
+        raise click.ClickException(exc.message) from exc
+    for case in moved:
+        click.echo(f"moved case {case['instance_id']}: {case['from']} → {case['to']}")
+    for case in refused:
+        click.echo(f"refused case {case['instance_id']}: {case['reason']}", err=True)
+    sys.exit(1 if refused else 0)
