@@ -20,6 +20,7 @@ from engine.bpmn_loader import BpmnLoadError, LoadedBpmn, Problem, ProcessInfo, 
 from engine.db import Database
 from engine.expressions import ExpressionError, check_expression, check_script
 from engine.forms import FormFileError, load_form
+from engine.lint import lint
 from engine.models import ProcessVersion
 from engine.process_settings import ProcessSettings, SettingsError, read_settings
 
@@ -313,6 +314,7 @@ def check_bytes(raw: bytes, name: str, processes_dir: Path) -> CheckedFile:
             bundles[pid] = build_bundle(loaded, info, processes_dir, settings.get(pid))
         except BpmnLoadError as exc:
             problems.extend(exc.problems)
+    problems.extend(lint(loaded, bundles))
     return CheckedFile(raw, loaded, problems, bundles)
 
 

@@ -67,11 +67,14 @@ def deploy(lang: str) -> None:
     sys.exit(0 if report.ok else 1)
 
 
-@main.command(help="Check BPMN files without deploying them. Prints one line per problem as "
-              "file:line: message; exits 1 if there is any problem.")
+@main.command(help="Check BPMN files without deploying them: XML, the BPMN 2.0 XSD, "
+              "SpiffWorkflow's parser and govflow's own lint. Prints one line per problem as "
+              "file:line: message [element id]; exits 1 if there is any error (warnings, "
+              "e.g. long gateway loops, are printed but pass unless --strict).")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True)
-def validate(files: tuple[Path, ...], lang: str) -> None:
+@click.option("--strict", is_flag=True, help="exit 1 on warnings too")
+def validate(files: tuple[Path, ...], lang: str, strict: bool) -> None:
     settings = Settings.from_env()
     problems = 0
     for path in files:
@@ -82,11 +85,17 @@ def validate(files: tuple[Path, ...], lang: str) -> None:
         # Forms and processes.toml live beside the BPMN file when it has them.
         beside = (path.parent / "processes.toml").is_file()
         folder = path.parent if beside else settings.processes_dir
-        checked = check_file(path, folder)
-        for problem in checked.problems:
-            click.echo(problem.format(lang))
+        try:
+            checked = check_file(path, folder)
+        except OSError as exc:
+            click.echo(f"{path}: อ่านไฟล์ไม่ได้ / cannot read: {exc.strerror}", err=True)
             problems += 1
-        if not checked.problems:
+            continue
+        for problem in checked.problems:
+            warning = problem.severity == "warning"
+            click.echo(("warning: " if warning else "") + problem.format(lang))
+            problems += 1 if (strict or not warning) else 0
+        if checked.ok:
             click.echo(f"{path.name}: ผ่าน / ok", err=True)
     sys.exit(1 if problems else 0)
 

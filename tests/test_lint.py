@@ -1,0 +1,398 @@
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.bpmn_loader import LoadedBpmn, Problem, load_bpmn, process_info, read_xml
+from engine.definitions import check_file
+from engine.lint import has_errors, lint, sample_data
+
+REPO = Path(__file__).resolve().parents[1]
+PROCESSES = REPO / "processes"
+
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
+    ' xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"'
+    ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+    ' id="defs" targetNamespace="http://example.org/govflow">\n'
+)
+
+
+def bpmn(body: str, top: str = "", executable: str = "true") -> bytes:
+    return (
+        HEAD + top + f'<bpmn:process id="p" isExecutable="{executable}">\n'
+        + body + "</bpmn:process>\n</bpmn:definitions>\n"
+    ).encode("utf-8")
+
+
+def line_of(data: bytes, needle: str) -> int:
+    text = data.decode("utf-8")
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def run(data: bytes, bundle: dict[str, Any] | None = None) -> list[Problem]:
+    loaded = load_bpmn(data, "x.bpmn")
+    return lint(loaded, {"p": bundle} if bundle is not None else {})
+
+
+def unparsed(data: bytes) -> LoadedBpmn:
+    """A LoadedBpmn without SpiffWorkflow's parse, for trees SpiffWorkflow refuses."""
+    tree = read_xml(data, "x.bpmn")
+    processes = {
+        el.get("id"): process_info(el)
+        for el in tree.getroot().findall("{http://www.omg.org/spec/BPMN/20100524/MODEL}process")
+    }
+    return LoadedBpmn("x.bpmn", "", tree, processes, {}, {}, [])
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def only_error(problems: list[Problem]) -> Problem:
+    found = errors(problems)
+    assert len(found) == 1, [p.format() for p in problems]
+    return found[0]
+
+
+# ------------------------------------------------------------------- timers
+
+
+def timer_process(kind: str, expression: str, script: str = "") -> bytes:
+    script_task = (
+        '<bpmn:scriptTask id="set_limits" scriptFormat="python">'
+        f"<bpmn:script>{script}</bpmn:script></bpmn:scriptTask>\n"
+        '<bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="set_limits"/>\n'
+        '<bpmn:sequenceFlow id="f1" sourceRef="set_limits" targetRef="work"/>\n'
+    ) if script else '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work"/>\n'
+    return bpmn(
+        '<bpmn:startEvent id="start"/>\n'
+        + script_task
+        + '<bpmn:userTask id="work"/>\n'
+        '<bpmn:boundaryEvent id="deadline" cancelActivity="false" attachedToRef="work">\n'
+        "<bpmn:outgoing>f3</bpmn:outgoing>\n"
+        f'<bpmn:timerEventDefinition><bpmn:{kind} xsi:type="bpmn:tFormalExpression">'
+        f"{expression}</bpmn:{kind}></bpmn:timerEventDefinition>\n"
+        "</bpmn:boundaryEvent>\n"
+        '<bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end"/>\n'
+        '<bpmn:sequenceFlow id="f3" sourceRef="deadline" targetRef="late"/>\n'
+        '<bpmn:endEvent id="end"/><bpmn:endEvent id="late"/>\n'
+    )
+
+
+START_BUNDLE = {
+    "start_form": "forms/start.json",
+    "forms": {"forms/start.json": {"type": "object", "properties": {
+        "received_at": {"type": "string", "format": "date"},
+    }}},
+    "tasks": {},
+}
+
+
+@pytest.mark.parametrize(("kind", "expression"), [
+    ("timeDuration", '"PT1H"'),
+    ("timeDuration", '"P3D"'),
+    ("timeDate", '"2026-01-05T09:00:00+07:00"'),
+    ("timeCycle", '"R3/PT1H"'),
+    ("timeDate", "deadline_after(received_at, 3)"),
+])
+def test_good_timers_pass(kind: str, expression: str) -> None:
+    assert run(timer_process(kind, expression), START_BUNDLE) == []
+
+
+def test_timer_uses_script_results_and_start_form() -> None:
+    data = timer_process("timeDate", "deadline_after(received_at, triage_days)",
+                         script="triage_days = 3")
+    assert run(data, START_BUNDLE) == []
+
+
+def test_timer_missing_a_variable_is_an_error() -> None:
+    data = timer_process("timeDate", "deadline_after(received_at, triage_days)")
+    problem = only_error(run(data, START_BUNDLE))
+    assert problem.element_id == "deadline"
+    assert problem.line == line_of(data, 'id="deadline"')
+    assert "deadline_after(received_at, triage_days)" in problem.message
+    assert "triage_days" in problem.message and "Traceback" not in problem.message
+    assert problem.message_th and problem.message_th != problem.message
+
+
+def test_naive_time_date_asks_for_an_offset() -> None:
+    data = timer_process("timeDate", '"2026-01-05T09:00:00"')
+    problem = only_error(run(data, {}))
+    assert (problem.element_id, problem.line) == ("deadline", line_of(data, 'id="deadline"'))
+    assert "give the offset, e.g. +07:00" in problem.message
+    assert "server's time zone" in problem.message
+    assert "+07:00" in problem.message_th
+
+
+def test_unquoted_duration_asks_for_quotes() -> None:
+    data = timer_process("timeDuration", "PT1H")
+    problem = only_error(run(data, {}))
+    assert problem.element_id == "deadline"
+    assert 'put ISO durations in quotes: "PT1H"' in problem.message
+
+
+@pytest.mark.parametrize(("kind", "expression", "words"), [
+    ("timeDuration", '"1 hour"', "not an ISO 8601 duration"),
+    ("timeDuration", '"P3X"', "not an ISO 8601 duration"),
+    ("timeDuration", "3", "must be text"),
+    ("timeDate", '"tomorrow"', "not an ISO 8601 date-time"),
+    ("timeDate", '"2026-01-05"', "give the offset"),
+    ("timeCycle", '"PT1H"', "repeating interval"),
+    ("timeCycle", '"R3/nonsense"', "repeating interval"),
+])
+def test_bad_timer_values(kind: str, expression: str, words: str) -> None:
+    problem = only_error(run(timer_process(kind, expression), {}))
+    assert words in problem.message
+    assert problem.element_id == "deadline"
+
+
+def test_timer_helper_failure_is_a_located_error_not_a_traceback() -> None:
+    data = timer_process("timeDate", 'deadline_after("not a date", 3)')
+    problem = only_error(run(data, {}))
+    assert "not an ISO 8601 date" in problem.message
+    assert "deadline_after" in problem.message
+
+
+def test_timer_outside_whitelist_is_left_to_definitions() -> None:
+    # engine.definitions already reports it; no second message here.
+    assert run(timer_process("timeDuration", "__import__('os')"), {}) == []
+
+
+def test_timers_skipped_when_the_start_form_is_missing() -> None:
+    # The missing form is reported by build_bundle; names from it would only echo that.
+    data = timer_process("timeDate", "deadline_after(received_at, 3)").replace(
+        b'<bpmn:startEvent id="start"/>',
+        b'<bpmn:startEvent id="start"><bpmn:extensionElements><spiffworkflow:properties>'
+        b'<spiffworkflow:property name="formJsonSchemaFilename" value="forms/none.json"/>'
+        b"</spiffworkflow:properties></bpmn:extensionElements></bpmn:startEvent>",
+    )
+    assert run(data) == []
+
+
+def test_sample_data_follows_the_schema() -> None:
+    schema = {"properties": {
+        "d": {"type": "string", "format": "date"},
+        "dt": {"type": "string", "format": "date-time"},
+        "i": {"type": "integer"}, "n": {"type": "number"}, "b": {"type": "boolean"},
+        "s": {"type": "string"}, "e": {"type": "string", "enum": ["x", "y"]},
+        "o": {"type": "string", "oneOf": [{"const": "a"}, {"const": "b"}]},
+    }}
+    assert sample_data(schema) == {
+        "d": "2026-01-05", "dt": "2026-01-05T09:00:00+07:00", "i": 1, "n": 1, "b": True,
+        "s": "ตัวอย่าง", "e": "x", "o": "a",
+    }
+
+
+# ----------------------------------------------------------------- gateways
+
+
+def gateway_process(default: str = "", cond_a: bool = True, cond_b: bool = True) -> bytes:
+    def flow(fid: str, target: str, cond: bool) -> str:
+        if not cond:
+            return f'<bpmn:sequenceFlow id="{fid}" sourceRef="gw" targetRef="{target}"/>\n'
+        return (f'<bpmn:sequenceFlow id="{fid}" sourceRef="gw" targetRef="{target}">'
+                f"<bpmn:conditionExpression>x == 1</bpmn:conditionExpression>"
+                "</bpmn:sequenceFlow>\n")
+    attr = f' default="{default}"' if default else ""
+    return bpmn(
+        '<bpmn:startEvent id="start"/>\n'
+        '<bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="gw"/>\n'
+        f'<bpmn:exclusiveGateway id="gw"{attr}/>\n'
+        + flow("fa", "end_a", cond_a) + flow("fb", "end_b", cond_b)
+        + '<bpmn:endEvent id="end_a"/><bpmn:endEvent id="end_b"/>\n'
+        '<bpmn:task id="other"/><bpmn:sequenceFlow id="fz" sourceRef="other" targetRef="end_b"/>\n'
+    )
+
+
+def test_gateway_with_conditions_or_default_passes() -> None:
+    assert run(gateway_process()) == []
+    assert run(gateway_process(default="fb", cond_b=False)) == []
+
+
+def test_gateway_flow_without_condition_is_an_error() -> None:
+    # SpiffWorkflow refuses this file too, without naming the flow; lint names it.
+    data = gateway_process(default="", cond_a=False, cond_b=False)
+    problems = lint(unparsed(data), {})
+    problem = only_error(problems)
+    assert (problem.element_id, problem.line) == ("gw", line_of(data, 'id="gw"'))
+    assert "fa, fb" in problem.message and "fa, fb" in problem.message_th
+
+
+def test_gateway_default_not_outgoing_is_an_error() -> None:
+    data = gateway_process(default="fz")
+    problem = only_error(run(data))
+    assert (problem.element_id, problem.line) == ("gw", line_of(data, 'id="gw"'))
+    assert 'default="fz"' in problem.message and "fa, fb" in problem.message
+
+
+# ------------------------------------------------------ elements we cannot run
+
+UNSUPPORTED = {
+    "sendTask": ("", '<bpmn:sendTask id="x"/>'),
+    "receiveTask": ("", '<bpmn:receiveTask id="x"/>'),
+    "serviceTask": ("", (
+        '<bpmn:serviceTask id="x"><bpmn:extensionElements>'
+        '<spiffworkflow:serviceTaskOperator id="http/GetRequest">'
+        "<spiffworkflow:parameters/></spiffworkflow:serviceTaskOperator>"
+        "</bpmn:extensionElements></bpmn:serviceTask>"
+    )),
+    "intermediateCatchEvent": ('<bpmn:message id="m" name="M"/>\n', (
+        '<bpmn:intermediateCatchEvent id="x">'
+        '<bpmn:messageEventDefinition messageRef="m"/></bpmn:intermediateCatchEvent>'
+    )),
+    "transaction": ("", (
+        '<bpmn:transaction id="x"><bpmn:startEvent id="ts"/>'
+        '<bpmn:sequenceFlow id="tf" sourceRef="ts" targetRef="te"/>'
+        '<bpmn:endEvent id="te"/></bpmn:transaction>'
+    )),
+    "adHocSubProcess": ("", (
+        '<bpmn:adHocSubProcess id="x"><bpmn:task id="t1"/></bpmn:adHocSubProcess>'
+    )),
+    "intermediateThrowEvent": ("", (
+        '<bpmn:intermediateThrowEvent id="x">'
+        "<bpmn:compensateEventDefinition/></bpmn:intermediateThrowEvent>"
+    )),
+}
+
+
+def straight_through(element: str, top: str = "") -> bytes:
+    return bpmn(
+        '<bpmn:startEvent id="start"/>\n'
+        '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="x"/>\n'
+        f"{element}\n"
+        '<bpmn:sequenceFlow id="f2" sourceRef="x" targetRef="end"/>\n'
+        '<bpmn:endEvent id="end"/>\n',
+        top=top,
+    )
+
+
+@pytest.mark.parametrize("name", sorted(UNSUPPORTED))
+def test_elements_govflow_cannot_run(name: str) -> None:
+    top, element = UNSUPPORTED[name]
+    data = straight_through(element, top)
+    problem = only_error(run(data))
+    assert (problem.element_id, problem.line) == ("x", line_of(data, 'id="x"'))
+    assert problem.message.startswith(f"govflow cannot run {name} yet")
+    assert name in problem.message_th
+
+
+def test_link_events_are_refused() -> None:
+    data = bpmn(
+        '<bpmn:startEvent id="start"/>\n'
+        '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="jump"/>\n'
+        '<bpmn:intermediateThrowEvent id="jump">'
+        '<bpmn:linkEventDefinition name="L"/></bpmn:intermediateThrowEvent>\n'
+        '<bpmn:intermediateCatchEvent id="land">'
+        '<bpmn:linkEventDefinition name="L"/></bpmn:intermediateCatchEvent>\n'
+        '<bpmn:sequenceFlow id="f2" sourceRef="land" targetRef="end"/>\n'
+        '<bpmn:endEvent id="end"/>\n'
+    )
+    found = errors(run(data))
+    assert [(p.element_id, p.line) for p in found] == [
+        ("jump", line_of(data, 'id="jump"')), ("land", line_of(data, 'id="land"')),
+    ]
+
+
+def test_runnable_elements_pass() -> None:
+    for element in ('<bpmn:task id="x"/>', '<bpmn:userTask id="x"/>',
+                    '<bpmn:manualTask id="x"/>'):
+        assert run(straight_through(element)) == []
+
+
+def test_non_executable_process_is_not_linted() -> None:
+    data = bpmn(
+        '<bpmn:startEvent id="start"/>\n'
+        '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="x"/>\n'
+        '<bpmn:sendTask id="x"/>\n',
+        executable="false",
+    )
+    assert run(data) == []
+
+
+# ------------------------------------------------------------- gateway loops
+
+
+def loop_process(back_from_task: bool = False) -> bytes:
+    # start -> work -> gw --(again)--> work (or via "redo" when back_from_task)
+    again_target = "redo" if back_from_task else "work"
+    redo = (
+        '<bpmn:task id="redo"/>\n'
+        '<bpmn:sequenceFlow id="f_redo" sourceRef="redo" targetRef="work"/>\n'
+    ) if back_from_task else ""
+    return bpmn(
+        '<bpmn:startEvent id="start"/>\n'
+        '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work"/>\n'
+        '<bpmn:userTask id="work"/>\n'
+        '<bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="gw"/>\n'
+        '<bpmn:exclusiveGateway id="gw" default="f_again"/>\n'
+        f'<bpmn:sequenceFlow id="f_again" sourceRef="gw" targetRef="{again_target}"/>\n'
+        '<bpmn:sequenceFlow id="f_done" sourceRef="gw" targetRef="end">'
+        "<bpmn:conditionExpression>done == True</bpmn:conditionExpression>"
+        "</bpmn:sequenceFlow>\n"
+        + redo + '<bpmn:endEvent id="end"/>\n'
+    )
+
+
+@pytest.mark.parametrize("back_from_task", [False, True])
+def test_gateway_loop_is_a_warning_at_the_gateway(back_from_task: bool) -> None:
+    data = loop_process(back_from_task)
+    problems = run(data)
+    assert len(problems) == 1
+    warning = problems[0]
+    assert warning.severity == "warning" and not has_errors(problems)
+    assert (warning.element_id, warning.line) == ("gw", line_of(data, 'id="gw"'))
+    assert "SpiffWorkflow stalls after about 250 rounds (task-tree depth 1000)" in warning.message
+    assert "use a loop or multi-instance task or a timer" in warning.message
+    assert "250" in warning.message_th
+
+
+def test_loop_inside_a_sub_process_is_found() -> None:
+    inner = loop_process().decode().split('<bpmn:process id="p" isExecutable="true">\n')[1]
+    inner = inner.split("</bpmn:process>")[0].replace('id="', 'id="s_').replace(
+        'Ref="', 'Ref="s_').replace('default="', 'default="s_')
+    data = straight_through(f'<bpmn:subProcess id="x">{inner}</bpmn:subProcess>')
+    problems = run(data)
+    assert [(p.severity, p.element_id) for p in problems] == [("warning", "s_gw")]
+
+
+def test_straight_process_has_no_loop_warning() -> None:
+    assert run(gateway_process()) == []
+
+
+def test_has_errors() -> None:
+    warning = Problem("x.bpmn", 1, "a", "w", "w", "warning")
+    error = Problem("x.bpmn", 1, "a", "e", "e", "error")
+    assert not has_errors([]) and not has_errors([warning])
+    assert has_errors([warning, error])
+
+
+# ---------------------------------------------------------------- our files
+
+
+@pytest.mark.parametrize(("name", "gateways"), [
+    ("complaint.bpmn", {"gw_resolved": "follow_up", "gw_review": "follow_up"}),
+    ("publishing.bpmn", {"gw_revise": "director_approval"}),
+])
+def test_our_processes_only_warn_about_their_loops(name: str, gateways: dict[str, str]) -> None:
+    checked = check_file(PROCESSES / name, PROCESSES)
+    assert checked.ok and checked.loaded is not None, [p.format() for p in checked.problems]
+    problems = lint(checked.loaded, checked.bundles)
+    assert not has_errors(problems), [p.format() for p in problems]
+    assert {p.element_id for p in problems} == set(gateways)
+    for p in problems:
+        assert p.severity == "warning" and p.file == name and p.line
+        assert f"back to {gateways[p.element_id]}" in p.message
+
+
+def test_complaint_triage_timers_were_evaluated() -> None:
+    # Without the script task's triage_days the same timers must fail: so they ran.
+    checked = check_file(PROCESSES / "complaint.bpmn", PROCESSES)
+    assert checked.loaded is not None
+    checked.loaded.processes["complaint"].script_tasks.clear()
+    problems = errors(lint(checked.loaded, checked.bundles))
+    assert {p.element_id for p in problems} == {
+        "triage_reminder", "triage_deadline", "triage_second_escalation",
+    }
+    assert all("triage_days" in p.message for p in problems)
