@@ -208,3 +208,14 @@ def migrate_instance(instance_id: int) -> Response:
         raise InvalidData("to_version ต้องเป็นตัวเลข / must be a whole number",
                           {"to_version": "whole number or null"})
     return jsonify(versions.migrate_instance(rt(), actor(), instance_id, target))
+
+
+@bp.get("/processes/<key>/versions/<int:version>/diagram.svg")
+@token_required
+def version_diagram(key: str, version: int) -> Response:
+    from engine.bpmn_loader import read_xml
+    from engine.diagram_svg import render_svg
+
+    bpmn = versions.version_bpmn(rt(), key, version, actor())
+    svg = render_svg(read_xml(bpmn, f"{key}.bpmn"))
+    return Response(svg, mimetype="image/svg+xml")

@@ -292,6 +292,14 @@ def case_page(instance_id: int) -> tuple[str, int]:
     return _case_page(instance_id)
 
 
+@bp.get("/cases/<int:instance_id>/diagram.svg")
+@login_required
+def case_diagram(instance_id: int) -> Response:
+    """The case's diagram with its steps marked completed, active or overdue."""
+    svg = instances.case_diagram(rt(), actor(), instance_id)
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
 def _task_of_return(instance_id: int) -> str | None:
     """The task page a comment or upload form came from, if it was one."""
     task_id = (request.form.get("task_id") or "").strip()

@@ -344,3 +344,26 @@ def migrate(key: str, from_version: int | None, instance_id: int | None,
     for case in refused:
         click.echo(f"refused case {case['instance_id']}: {case['reason']}", err=True)
     sys.exit(1 if refused else 0)
+
+
+@main.command(help="Draw a BPMN file's diagram (its BPMNDI) as SVG.")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="write here instead of standard output")
+@click.option("--diagram", "diagram_index", type=int, default=0, show_default=True,
+              help="which diagram, when the file holds several")
+def render(file: Path, output: Path | None, diagram_index: int) -> None:
+    from engine.bpmn_loader import BpmnLoadError
+    from engine.diagram_svg import DiagramError, render_file
+
+    try:
+        svg = render_file(file, diagram_index=diagram_index)
+    except BpmnLoadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except DiagramError as exc:
+        raise click.ClickException(f"{file.name}: {exc}") from exc
+    if output is None:
+        click.echo(svg)
+    else:
+        output.write_text(svg, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)

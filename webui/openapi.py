@@ -294,6 +294,16 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _ok({"type": "object"}), **_ERRORS},
                 }
             },
+            "/processes/{key}/versions/{version}/diagram.svg": {
+                "get": {
+                    "summary": "The version's diagram, drawn from its BPMNDI, as SVG; each shape "
+                               "is a group with data-element-id",
+                    "parameters": [_KEY, {"name": "version", "in": "path", "required": True,
+                                          "schema": {"type": "integer"}}],
+                    "responses": {"200": {"description": "SVG",
+                                          "content": {"image/svg+xml": {}}}, **_ERRORS},
+                }
+            },
             "/processes/{key}/diff": {
                 "get": {
                     "summary": "Elements added, removed and changed between two versions, and "

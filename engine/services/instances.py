@@ -11,7 +11,7 @@ from engine.actors import Actor
 from engine.audit import record
 from engine.errors import Forbidden, InvalidData, NotFound
 from engine.forms import validate_form
-from engine.models import AuditEvent, ProcessInstance, Task, utcnow
+from engine.models import AuditEvent, ProcessInstance, ProcessVersion, Task, utcnow
 from engine.personal_data import (
     derived_flags,
     may_read_personal_data,
@@ -176,3 +176,27 @@ def _show_personal(session, actor: Actor, instance_id: int, personal: dict) -> d
         return None
     record(session, actor, "personal_data_read", instance_id=instance_id, fields=sorted(personal))
     return personal
+
+
+def case_diagram(rt: Runtime, actor: Actor, instance_id: int) -> str:
+    """The case's diagram as SVG, coloured by state: steps completed, active and overdue."""
+    from engine.bpmn_loader import read_xml
+    from engine.diagram_svg import render_svg
+
+    with rt.db.read() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        definition = rt.definitions.by_id(session, instance.version_id) if instance else None
+        if instance is None or not may_see_instance(actor, instance, definition.bundle):
+            raise NotFound(f"ไม่พบเรื่องเลขที่ {instance_id} / case {instance_id} not found")
+        rows = session.execute(
+            select(Task.bpmn_id, Task.state, Task.due_at).where(Task.instance_id == instance_id)
+        ).all()
+        bpmn = session.get_one(ProcessVersion, instance.version_id).bpmn_xml
+    now = utcnow()
+    state: dict[str, str] = {}
+    for bpmn_id, task_state, due in rows:
+        if task_state == "completed":
+            state.setdefault(bpmn_id, "completed")
+        elif task_state == "open":
+            state[bpmn_id] = "overdue" if due is not None and due <= now else "active"
+    return render_svg(read_xml(bpmn, "case.bpmn"), state=state)
