@@ -46,13 +46,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.json.sort_keys = False  # keep fields in the documented order
     app.extensions["govflow"] = runtime
 
-    from webui import admin, api, auth, cases, errors, i18n, inbox, pages, web
+    from webui import admin, api, auth, cases, errors, i18n, inbox, owner, pages, web
     from webui import escalations as escalation_pages
     from webui import holidays as holiday_pages
 
     # Uploads may be larger than other requests: raise the limit for that one endpoint
     # before CSRF protection parses the body.
     app.before_request(cases.allow_large_upload)
+    app.before_request(owner.allow_large_upload)
 
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # bearer tokens, not cookies
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(admin.bp)
     app.register_blueprint(holiday_pages.bp)
     app.register_blueprint(escalation_pages.bp)
+    app.register_blueprint(owner.bp)
     errors.register(app)
 
     limiter = Limiter(get_remote_address, app=app,

@@ -1,0 +1,316 @@
+"""Process owners' pages (roles ``process_owner`` and ``admin``): processes, versions, uploads.
+
+An upload is checked and compared before anything goes live: the first POST shows the
+validation report and the diff, and only a file that passed every check is kept (on the
+server, under the instance folder, never in the session cookie) for the confirm step.
+The engine checks the role on every call too; these pages only refuse earlier.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
+
+from engine.errors import Conflict, InvalidData
+from engine.services import processes, versions
+from webui.admin import _failure
+from webui.i18n import localize
+from webui.web import actor, rt
+
+bp = Blueprint("owner", __name__, url_prefix="/owner")
+
+OWNER_ROLES = versions.OWNER_ROLES
+#: Room for the rest of the multipart form around a BPMN file at the engine's size limit.
+UPLOAD_OVERHEAD = 64 * 1024
+#: How long an uploaded file waits for its confirmation.
+UPLOAD_TTL_SECONDS = 60 * 60
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def owner_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not actor().has_any(OWNER_ROLES):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def allow_large_upload() -> None:
+    """Runs before CSRF parsing: the BPMN upload may be larger than other requests."""
+    if request.endpoint == "owner.upload":
+        request.max_content_length = versions.MAX_UPLOAD + UPLOAD_OVERHEAD
+
+
+@bp.app_context_processor
+def _owner_link() -> dict[str, Any]:
+    try:
+        me = current_user.actor if current_user.is_authenticated else None
+    except Exception:  # noqa: BLE001 - an error page must render even when users cannot load
+        me = None
+    return {"is_process_owner": bool(me and me.has_any(OWNER_ROLES))}
+
+
+# ---- uploads kept for the confirm step ------------------------------------------------
+
+def _uploads_dir() -> Path:
+    folder = rt().settings.instance_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _purge_old_uploads(folder: Path) -> None:
+    limit = time.time() - UPLOAD_TTL_SECONDS
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:
+            continue  # another worker got there first
+
+
+def _keep_upload(file_name: str, data: bytes) -> str:
+    """Store a checked file for its confirmation; the token names it, nothing else does."""
+    folder = _uploads_dir()
+    _purge_old_uploads(folder)
+    token = secrets.token_hex(16)
+    (folder / f"{token}.bpmn").write_bytes(data)
+    (folder / f"{token}.json").write_text(json.dumps(
+        {"file_name": file_name, "username": actor().username}), encoding="utf-8")
+    return token
+
+
+def _kept_paths(token: str) -> tuple[Path, Path]:
+    folder = _uploads_dir()
+    return folder / f"{token}.bpmn", folder / f"{token}.json"
+
+
+def _take_upload(token: str) -> tuple[str, bytes] | None:
+    """The file kept under this token for this user, if it is still there and fresh."""
+    if not _TOKEN.match(token):
+        return None
+    _purge_old_uploads(_uploads_dir())
+    data_path, meta_path = _kept_paths(token)
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        data = data_path.read_bytes()
+    except (OSError, ValueError):
+        return None
+    if meta.get("username") != actor().username:
+        return None
+    return str(meta.get("file_name") or ""), data
+
+
+def _drop_upload(token: str) -> None:
+    if _TOKEN.match(token):
+        for path in _kept_paths(token):
+            path.unlink(missing_ok=True)
+
+
+# ---- processes and upload -------------------------------------------------------------
+
+def _processes_page(*, status: int = 200, errors: Mapping[str, str] | None = None,
+                    message: str = "") -> tuple[str, int]:
+    return render_template(
+        "owner/processes.html", processes=processes.list_processes(rt()),
+        errors=errors or {}, message=message,
+    ), status
+
+
+@bp.get("/")
+@owner_required
+def home() -> BaseResponse:
+    return redirect(url_for("owner.process_list"))
+
+
+@bp.get("/processes")
+@owner_required
+def process_list() -> tuple[str, int]:
+    return _processes_page()
+
+
+@bp.post("/processes/upload")
+@owner_required
+def upload() -> tuple[str, int]:
+    upload_file = request.files.get("file")
+    if upload_file is None or not upload_file.filename:
+        return _processes_page(status=400, errors={"file": _("กรุณาเลือกไฟล์ .bpmn")},
+                               message=_("ยังไม่ได้เลือกไฟล์"))
+    file_name = upload_file.filename.replace("\\", "/").rsplit("/", 1)[-1]
+    data = upload_file.read(versions.MAX_UPLOAD + 1)
+    try:
+        preview = versions.preview_upload(rt(), actor(), file_name, data)
+    except InvalidData as error:
+        message, fields = _failure(error)
+        return _processes_page(status=400, errors={"file": fields.get("file", message)},
+                               message=message)
+    # Only a file that passed every check is kept for the confirm step.
+    token = _keep_upload(file_name, data) if preview["ok"] else ""
+    return render_template("owner/preview.html", preview=preview, token=token,
+                           diff_lines=_diff_lines(preview["text_diff"])), 200
+
+
+def _diff_lines(text: str) -> list[tuple[str, str]]:
+    """Each line of a unified diff with its kind, for styling; the text stays escaped."""
+    lines = []
+    for line in text.splitlines():
+        if line.startswith(("+++", "---")):
+            kind = "file"
+        elif line.startswith("@@"):
+            kind = "hunk"
+        elif line.startswith("+"):
+            kind = "add"
+        elif line.startswith("-"):
+            kind = "del"
+        else:
+            kind = "same"
+        lines.append((kind, line))
+    return lines
+
+
+@bp.post("/processes/upload/confirm")
+@owner_required
+def confirm_upload() -> BaseResponse | tuple[str, int]:
+    token = (request.form.get("token") or "").strip()
+    kept = _take_upload(token)
+    if kept is None:
+        return _processes_page(status=400, message=_(
+            "ไม่พบไฟล์ที่รอติดตั้ง (อาจเกิน 1 ชั่วโมงหรือติดตั้งไปแล้ว) กรุณาอัปโหลดใหม่"))
+    file_name, data = kept
+    try:
+        result = versions.deploy_upload(rt(), actor(), file_name, data)
+    except (InvalidData, Conflict) as error:
+        message, fields = _failure(error)
+        detail = fields.get("file", "")
+        return _processes_page(status=409 if isinstance(error, Conflict) else 400,
+                               errors={"file": detail} if detail else {}, message=message)
+    finally:
+        _drop_upload(token)
+    for key, version in result["deployed"]:
+        flash(_("ติดตั้ง %(key)s ฉบับที่ %(version)d แล้ว เรื่องใหม่จะใช้ฉบับนี้",
+                key=key, version=version), "success")
+    if not result["deployed"]:
+        flash(_("ไฟล์นี้เหมือนฉบับที่ใช้อยู่ ไม่มีการเปลี่ยนแปลง"), "info")
+    if len(result["deployed"]) == 1:
+        return redirect(url_for("owner.version_list", key=result["deployed"][0][0]))
+    return redirect(url_for("owner.process_list"))
+
+
+@bp.post("/processes/upload/cancel")
+@owner_required
+def cancel_upload() -> BaseResponse:
+    _drop_upload((request.form.get("token") or "").strip())
+    flash(_("ยกเลิกการติดตั้งแล้ว ไม่มีการเปลี่ยนแปลง"), "info")
+    return redirect(url_for("owner.process_list"))
+
+
+# ---- versions -------------------------------------------------------------------------
+
+def _versions_page(key: str, *, status: int = 200,
+                   migration: Mapping[str, Any] | None = None,
+                   migrated_from: int | None = None) -> tuple[str, int]:
+    listed = versions.list_versions(rt(), key, actor())
+    current = next((v for v in listed if v["is_current"]), None)
+    return render_template(
+        "owner/versions.html", key=key, versions=listed, current=current,
+        name=(current or listed[0])["name"], migration=migration,
+        migrated_from=migrated_from,
+    ), status
+
+
+@bp.get("/processes/<key>")
+@owner_required
+def version_list(key: str) -> tuple[str, int]:
+    return _versions_page(key)
+
+
+@bp.get("/processes/<key>/versions/<int:version>")
+@owner_required
+def version_page(key: str, version: int) -> tuple[str, int]:
+    listed = versions.list_versions(rt(), key, actor())
+    this = next((v for v in listed if v["version"] == version), None)
+    if this is None:
+        abort(404)
+    current = next((v for v in listed if v["is_current"]), None)
+    diff = None
+    if current is not None and current["version"] != version:
+        low, high = sorted((version, current["version"]))
+        diff = versions.diff_versions(rt(), key, low, high, actor())
+    return render_template(
+        "owner/version.html", key=key, this=this, current=current, diff=diff,
+    ), 200
+
+
+@bp.get("/processes/<key>/versions/<int:version>/diagram.svg")
+@owner_required
+def diagram(key: str, version: int) -> Response:
+    try:
+        from engine import diagram_svg
+        from engine.bpmn_loader import read_xml
+
+        render_svg = diagram_svg.render_svg
+    except (ImportError, AttributeError):
+        return Response(_("ยังแสดงแผนภาพไม่ได้: ส่วนวาดแผนภาพยังไม่พร้อมใช้งาน"), status=503,
+                        mimetype="text/plain")
+    data = versions.version_bpmn(rt(), key, version, actor())
+    not_drawable = getattr(diagram_svg, "DiagramError", ValueError)
+    try:
+        svg = render_svg(read_xml(data, f"{key}-v{version}.bpmn"))
+    except not_drawable as error:
+        return Response(_("แผนภาพนี้วาดไม่ได้: %(reason)s", reason=str(error)), status=422,
+                        mimetype="text/plain")
+    response = Response(svg, mimetype="image/svg+xml")
+    # Drawn from the file's text: no script may ever run in it, even when opened directly.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+    return response
+
+
+@bp.post("/processes/<key>/versions/<int:version>/make-current")
+@owner_required
+def make_current(key: str, version: int) -> BaseResponse:
+    versions.make_current(rt(), actor(), key, version)
+    flash(_("ตั้ง %(key)s ฉบับที่ %(version)d เป็นฉบับที่ใช้อยู่แล้ว เรื่องใหม่จะใช้ฉบับนี้",
+            key=key, version=version), "success")
+    return redirect(url_for("owner.version_list", key=key))
+
+
+@bp.post("/processes/<key>/versions/<int:version>/migrate")
+@owner_required
+def migrate(key: str, version: int) -> tuple[str, int]:
+    result = versions.migrate_version(rt(), actor(), key, version)
+    migration = {
+        "migrated": result["migrated"],
+        "refused": [{"instance_id": r["instance_id"], "reason": localize(r["reason"])}
+                    for r in result["refused"]],
+    }
+    flash(ngettext("ย้ายไปฉบับที่ใช้อยู่แล้ว %(num)d เรื่อง", "ย้ายไปฉบับที่ใช้อยู่แล้ว %(num)d เรื่อง",
+                   len(migration["migrated"])), "success")
+    if migration["refused"]:
+        flash(ngettext("ย้ายไม่ได้ %(num)d เรื่อง ดูเหตุผลด้านล่าง",
+                       "ย้ายไม่ได้ %(num)d เรื่อง ดูเหตุผลด้านล่าง",
+                       len(migration["refused"])), "error")
+    return _versions_page(key, migration=migration, migrated_from=version)
