@@ -124,3 +124,19 @@ class People:
 @pytest.fixture
 def people(runtime: Runtime) -> People:
     return People(runtime)
+
+
+@pytest.fixture
+def own_copy(tmp_path: Path) -> Iterator[tuple[Runtime, People, Actor, Path]]:
+    """A runtime on a copy of processes/ (uploads never touch the repository's files),
+    with people and a process owner."""
+    import shutil
+
+    folder = tmp_path / "processes"
+    shutil.copytree(PROCESSES, folder)
+    rt = make_runtime(tmp_path, processes_dir=folder)
+    deploy(rt)
+    people = People(rt)
+    owner = add_user(rt, "owner", ["process_owner"], "ICT", display_name="ผู้ดูแลกระบวนงาน")
+    yield rt, people, owner, folder
+    rt.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,22 +9,12 @@ import pytest
 from engine.errors import Conflict, Forbidden, InvalidData
 from engine.services import instances, tasks, versions
 from engine.services.processes import deploy
-from tests.conftest import PROCESSES, People, make_runtime
 from tests.samples import COMPLAINT
 
 
 @pytest.fixture
-def owned(tmp_path: Path):
-    folder = tmp_path / "processes"
-    shutil.copytree(PROCESSES, folder)
-    rt = make_runtime(tmp_path, processes_dir=folder)
-    deploy(rt)
-    people = People(rt)
-    from engine.services.users import add_user
-
-    owner = add_user(rt, "owner", ["process_owner"], "ICT")
-    yield rt, people, owner, folder
-    rt.close()
+def owned(own_copy):
+    return own_copy
 
 
 def five_days(folder: Path) -> bytes:

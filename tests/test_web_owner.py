@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import time
 from io import BytesIO
 from pathlib import Path
@@ -12,8 +11,6 @@ from pathlib import Path
 import pytest
 
 from engine.services import admin, instances, versions
-from engine.services.processes import deploy
-from tests.conftest import PROCESSES, People, make_runtime
 from tests.samples import COMPLAINT
 from tests.web_client import Browser, html
 from webui import create_app
@@ -23,20 +20,11 @@ OWNER_PAGES = ("/owner/processes", "/owner/processes/complaint",
 
 
 @pytest.fixture
-def owned(tmp_path: Path):
-    """A runtime on a copy of processes/, so uploads never touch the repository's files."""
-    folder = tmp_path / "processes"
-    shutil.copytree(PROCESSES, folder)
-    rt = make_runtime(tmp_path, processes_dir=folder)
-    deploy(rt)
-    people = People(rt)
-    from engine.services.users import add_user
-
-    add_user(rt, "owner", ["process_owner"], "ICT", display_name="ผู้ดูแลกระบวนงาน")
+def owned(own_copy):
+    rt, people, _owner, folder = own_copy
     app = create_app(runtime=rt)
     app.testing = True
-    yield rt, people, app, folder
-    rt.close()
+    return rt, people, app, folder
 
 
 def signed_in(rt, people, app, username: str) -> Browser:

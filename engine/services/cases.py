@@ -152,15 +152,16 @@ def load_case(rt: Runtime, session: Session, guard: WorkflowGuard, instance_id: 
     definition = rt.definitions.by_id(session, instance.version_id)
     workflow = rt.workflows.take(instance_id, instance.revision)
     if workflow is None:
-        state = conn.execute(_LOAD_STATE, {"iid": instance_id}).scalar_one()
-        workflow = restore(
-            state,
-            definition.spec,
-            definition.subprocess_specs,
-            instance.serializer_version,
-            rt.script_engine,
-        )
+        workflow = _restore(rt, conn, instance, definition)
     return Case(instance, definition, workflow)
+
+
+def _restore(rt: Runtime, conn: Connection, instance: CaseRow,
+             definition: Definition) -> BpmnWorkflow:
+    """The case's workflow from its saved state (a cache miss)."""
+    state = conn.execute(_LOAD_STATE, {"iid": instance.id}).scalar_one()
+    return restore(state, definition.spec, definition.subprocess_specs,
+                   instance.serializer_version, rt.script_engine)
 
 
 def case_data_of(rt: Runtime, session: Session, instance_id: int) -> dict[str, Any]:
@@ -170,14 +171,7 @@ def case_data_of(rt: Runtime, session: Session, instance_id: int) -> dict[str, A
     workflow = rt.workflows.peek(instance_id, instance.revision)
     if workflow is None:
         definition = rt.definitions.by_id(session, instance.version_id)
-        state = conn.execute(_LOAD_STATE, {"iid": instance_id}).scalar_one()
-        workflow = restore(
-            state,
-            definition.spec,
-            definition.subprocess_specs,
-            instance.serializer_version,
-            rt.script_engine,
-        )
+        workflow = _restore(rt, conn, instance, definition)
     return case_data(workflow)
 
 
