@@ -42,6 +42,8 @@ class Settings:
     smtp_starttls: bool = False
     #: Where rate-limit counters live; share one (e.g. redis://127.0.0.1:6379) across workers.
     ratelimit_storage_uri: str = "memory://"
+    #: Per client address, for the public complaint endpoints (filing and tracking).
+    public_rate_limit: str = "30/hour"
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -59,6 +61,7 @@ class Settings:
             "smtp_from": _env("SMTP_FROM", "govflow@localhost"),
             "smtp_starttls": (_env("SMTP_STARTTLS", "false") or "").lower() in ("1", "true"),
             "ratelimit_storage_uri": _env("RATELIMIT_STORAGE_URI", "memory://"),
+            "public_rate_limit": _env("PUBLIC_RATE_LIMIT", "30/hour"),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

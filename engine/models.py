@@ -354,3 +354,18 @@ class Notification(Base):
     text: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column()
+
+
+class TrackingCode(Base):
+    """A citizen's handle on a complaint filed on the website: a public code and a secret.
+
+    Only the secret's SHA-256 is kept; the citizen holds the secret itself.
+    """
+
+    __tablename__ = "tracking_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), unique=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

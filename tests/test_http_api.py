@@ -173,6 +173,6 @@ def test_openapi_covers_every_route(app, api):
     routes = {rule.rule.removeprefix("/api/v1").replace("<int:instance_id>", "{id}")
               .replace("<task_id>", "{task_id}").replace("<key>", "{key}")
               .replace("<int:escalation_id>", "{escalation_id}")
-              .replace("<int:version>", "{version}")
+              .replace("<int:version>", "{version}").replace("<code>", "{code}")
               for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1")}
     assert routes == documented

@@ -12,7 +12,15 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from engine.actors import Actor
 from engine.errors import InvalidData, NotAuthenticated
 from engine.runtime import Runtime
-from engine.services import escalations, instances, processes, tasks, users, versions
+from engine.services import (
+    escalations,
+    instances,
+    processes,
+    public,
+    tasks,
+    users,
+    versions,
+)
 from engine.workdays import BANGKOK
 from webui.openapi import openapi_document
 
@@ -219,3 +227,15 @@ def version_diagram(key: str, version: int) -> Response:
     bpmn = versions.version_bpmn(rt(), key, version, actor())
     svg = render_svg(read_xml(bpmn, f"{key}.bpmn"))
     return Response(svg, mimetype="image/svg+xml")
+
+
+# ---- the public website channel: no token, rate-limited in create_app -------------------
+
+@bp.post("/public/complaints")
+def file_complaint() -> tuple[Response, int]:
+    return jsonify(public.submit_complaint(rt(), json_body())), 201
+
+
+@bp.get("/public/complaints/<code>")
+def track_complaint(code: str) -> Response:
+    return jsonify(public.track_complaint(rt(), code, request.args.get("secret", "")))

@@ -339,6 +339,41 @@ def openapi_document() -> dict[str, Any]:
                                   "409": _error("unsafe to move, or already on that version")},
                 }
             },
+            "/public/complaints": {
+                "post": {
+                    "summary": "File a complaint from the website (no token; rate-limited). The "
+                               "body uses the complaint start form's keys, without channel and "
+                               "received_at (set by the office), plus notice_acknowledged: true",
+                    "security": [],
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"type": "object", "required": ["notice_acknowledged"],
+                                   "properties": {"notice_acknowledged": {"const": True}}}}}},
+                    "responses": {
+                        "201": _ok({"type": "object", "properties": {
+                            "tracking_code": {"type": "string"},
+                            "secret": {"type": "string"},
+                            "received_on": {"type": "string", "format": "date"}}},
+                            "filed; keep the code and the secret"),
+                        "400": _ERRORS["400"],
+                        "429": _error("too many requests from this address"),
+                    },
+                }
+            },
+            "/public/complaints/{code}": {
+                "get": {
+                    "summary": "Status and dates of a complaint (no token; rate-limited); a wrong "
+                               "secret gets the same 404 as an unknown code",
+                    "security": [],
+                    "parameters": [
+                        {"name": "code", "in": "path", "required": True,
+                         "schema": {"type": "string"}},
+                        {"name": "secret", "in": "query", "required": True,
+                         "schema": {"type": "string"}},
+                    ],
+                    "responses": {"200": _ok({"type": "object"}), "404": _ERRORS["404"],
+                                  "429": _error("too many requests from this address")},
+                }
+            },
             "/openapi.json": {
                 "get": {"summary": "This document", "security": [],
                         "responses": {"200": {"description": "OpenAPI 3.1"}}}

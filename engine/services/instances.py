@@ -6,9 +6,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.actors import Actor
 from engine.audit import record
+from engine.definitions import Definition
 from engine.errors import Forbidden, InvalidData, NotFound
 from engine.forms import validate_form
 from engine.models import AuditEvent, ProcessInstance, ProcessVersion, Task, utcnow
@@ -19,7 +21,7 @@ from engine.personal_data import (
     split_personal,
 )
 from engine.runner import case_data
-from engine.runtime import Runtime
+from engine.runtime import Runtime, WorkflowGuard
 from engine.services.access import may_see_instance
 from engine.services.cases import (
     Case,
@@ -40,10 +42,7 @@ def start_instance(
 ) -> dict[str, Any]:
     """Start a case of the current version of ``process_key`` with its start-form data."""
     with rt.workflow_guard() as guard, rt.db.write() as session:
-        rt.refresh_calendar(session)
-        definition = rt.definitions.current(session, process_key)
-        if definition is None:
-            raise NotFound(f"ไม่พบกระบวนงาน '{process_key}' / no process '{process_key}'")
+        definition = current_definition(rt, session, process_key)
         start_role = definition.bundle.get("start_role")
         if start_role not in actor.roles:
             raise Forbidden(
@@ -52,41 +51,56 @@ def start_instance(
             )
         schema = definition.start_form
         clean = validate_form(schema, data or {}) if schema else _no_form(data)
-        public, personal = split_personal(process_key, clean)
-        public.update(derived_flags(process_key, personal))
-        title_field = definition.bundle.get("title_field")
-        now = utcnow()
-        values = {
-            "process_key": process_key,
-            "version_id": definition.version_id,
-            "status": "running",
-            "title": str(public.get(title_field, ""))[:300] if title_field else "",
-            "started_by_id": actor.id,
-            "unit_id": actor.unit_id,
-            "serializer_version": SERIALIZER_VERSION,
-            "created_at": now,
-            "updated_at": now,
-            "ended_at": None,
-            "received_on": _received_on(definition.bundle, public, now),
-        }
-        instance_id = insert_case(session, {**values, "personal_data": rt.cipher.encrypt(personal)})
-        row = CaseRow(id=instance_id, revision=0, **{k: v for k, v in values.items()
-                                                     if k in CaseRow.__dataclass_fields__})
-        case = Case(row, definition, new_workflow(rt, definition, public))
-        run_engine(case, "การเริ่มเรื่อง / starting the case")
-        opened = save_case(rt, session, guard, case)
-        record(
-            session,
-            actor,
-            "instance_started",
-            instance_id=instance_id,
-            process_key=process_key,
-            version=definition.version,
-        )
-        view = _started_view(case, actor, opened, values["created_at"])
+        case, opened, personal = start_case(rt, session, guard, definition, clean, actor)
+        view = _started_view(case, actor, opened, case.instance.created_at)
         if personal_fields(process_key):
-            view["personal_data"] = _show_personal(session, actor, instance_id, personal)
+            view["personal_data"] = _show_personal(session, actor, case.instance.id, personal)
     return view
+
+
+def current_definition(rt: Runtime, session: Session, process_key: str) -> Definition:
+    rt.refresh_calendar(session)
+    definition = rt.definitions.current(session, process_key)
+    if definition is None:
+        raise NotFound(f"ไม่พบกระบวนงาน '{process_key}' / no process '{process_key}'")
+    return definition
+
+
+def start_case(
+    rt: Runtime, session: Session, guard: WorkflowGuard, definition: Definition,
+    clean: dict[str, Any], actor: Actor | None,
+) -> tuple[Case, list, dict[str, Any]]:
+    """Create and run a new case from validated start data; ``actor`` None is the public.
+
+    Returns the case, the inbox rows it opened and its personal data (kept encrypted).
+    """
+    process_key = definition.process_key
+    public, personal = split_personal(process_key, clean)
+    public.update(derived_flags(process_key, personal))
+    title_field = definition.bundle.get("title_field")
+    now = utcnow()
+    values = {
+        "process_key": process_key,
+        "version_id": definition.version_id,
+        "status": "running",
+        "title": str(public.get(title_field, ""))[:300] if title_field else "",
+        "started_by_id": actor.id if actor else None,
+        "unit_id": actor.unit_id if actor else None,
+        "serializer_version": SERIALIZER_VERSION,
+        "created_at": now,
+        "updated_at": now,
+        "ended_at": None,
+        "received_on": _received_on(definition.bundle, public, now),
+    }
+    instance_id = insert_case(session, {**values, "personal_data": rt.cipher.encrypt(personal)})
+    row = CaseRow(id=instance_id, revision=0, **{k: v for k, v in values.items()
+                                                 if k in CaseRow.__dataclass_fields__})
+    case = Case(row, definition, new_workflow(rt, definition, public))
+    run_engine(case, "การเริ่มเรื่อง / starting the case")
+    opened = save_case(rt, session, guard, case)
+    record(session, actor, "instance_started", instance_id=instance_id,
+           process_key=process_key, version=definition.version)
+    return case, opened, personal
 
 
 def _received_on(bundle: dict[str, Any], data: dict[str, Any], now: datetime) -> date:

@@ -387,8 +387,25 @@ def upgrade() -> None:
             "ix_task_open_role", ["state", "role", "process_key", "due_at"], unique=False
         )
 
+    op.create_table(
+        "tracking_code",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("secret_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["process_instance.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("code"),
+        sa.UniqueConstraint("instance_id"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("tracking_code")
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.drop_index("ix_task_open_role")
         batch_op.drop_index("ix_task_open_received")

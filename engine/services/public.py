@@ -1,0 +1,126 @@
+"""The website channel: citizens file complaints without signing in and follow them up.
+
+A submission becomes the same record as a letter or a visit, with ``channel`` set to
+``website`` and ``received_at`` the Bangkok date it arrived. The citizen gets a public
+tracking code and a secret; only the secret's hash is stored. Tracking shows status
+and dates only, and a wrong secret gets exactly the answer an unknown code gets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.errors import InvalidData, NotFound
+from engine.forms import validate_form
+from engine.models import ProcessInstance, Task, TrackingCode, utcnow
+from engine.runtime import Runtime
+from engine.services.cases import case_data_of
+from engine.services.instances import current_definition, start_case
+from engine.services.views import iso
+from engine.thai_dates import be_year
+from engine.workdays import BANGKOK
+
+PROCESS_KEY = "complaint"
+#: Set by the channel itself, never by the citizen.
+CHANNEL_FIELDS = ("channel", "received_at")
+_CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no 0/O, 1/I, 2/Z, 5/S, 8/B look-alikes
+
+#: What a citizen may know of their case, in Thai and English.
+STATUS_TEXT = {
+    "received": ("รับเรื่องแล้ว อยู่ระหว่างพิจารณาเบื้องต้น", "received; being screened"),
+    "in_progress": ("รับไว้พิจารณา อยู่ระหว่างดำเนินการ", "accepted; in progress"),
+    "not_considered": ("ไม่รับไว้พิจารณา", "not considered"),
+    "forwarded": ("ส่งต่อหน่วยงานที่มีอำนาจ", "forwarded to the competent agency"),
+    "completed": ("ดำเนินการแล้วเสร็จ", "completed"),
+}
+
+
+def _not_found() -> NotFound:
+    # One answer for an unknown code and a wrong secret, so neither can be probed.
+    return NotFound("ไม่พบเรื่องตามรหัสและรหัสลับที่ให้มา กรุณาตรวจสอบอีกครั้ง / no complaint "
+                    "matches this tracking code and secret")
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _new_code(year_be: int) -> str:
+    body = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    return f"GF{year_be % 100:02d}-{body[:4]}-{body[4:]}"
+
+
+def submit_complaint(rt: Runtime, data: dict[str, Any]) -> dict[str, Any]:
+    """File a complaint from the website; return its tracking code and secret (shown once)."""
+    if not isinstance(data, dict):
+        raise InvalidData("ข้อมูลต้องเป็น JSON object / the body must be a JSON object")
+    fields = {k: v for k, v in data.items() if k != "notice_acknowledged"}
+    if data.get("notice_acknowledged") is not True:
+        raise InvalidData(
+            "กรุณาอ่านและรับทราบประกาศความเป็นส่วนตัวก่อนส่งเรื่อง / read and acknowledge the "
+            "privacy notice before sending",
+            {"notice_acknowledged": "ต้องรับทราบ / must be true"},
+        )
+    bad = [key for key in CHANNEL_FIELDS if key in fields]
+    if bad:
+        raise InvalidData("ช่องทางและวันที่รับเรื่องระบบกำหนดเอง / the channel and the received "
+                          "date are set by the office",
+                          {key: "ไม่ต้องส่ง / do not send" for key in bad})
+    now = utcnow()
+    today = now.astimezone(BANGKOK).date()
+    fields.update(channel="website", received_at=today.isoformat())
+    with rt.workflow_guard() as guard, rt.db.write() as session:
+        definition = current_definition(rt, session, PROCESS_KEY)
+        clean = validate_form(definition.start_form, fields)
+        case, _opened, _personal = start_case(rt, session, guard, definition, clean, None)
+        secret = secrets.token_urlsafe(12)
+        code = _new_code(be_year(today))
+        while session.scalar(select(TrackingCode.id).where(TrackingCode.code == code)):
+            code = _new_code(be_year(today))
+        session.add(TrackingCode(instance_id=case.instance.id, code=code,
+                                 secret_hash=_hash(secret), created_at=now))
+    return {"tracking_code": code, "secret": secret, "received_on": today.isoformat()}
+
+
+def _status(instance: ProcessInstance, data: dict[str, Any], open_tasks: list[str]) -> str:
+    outcome = data.get("screening_outcome")
+    if instance.status == "completed":
+        return {"not_considered": "not_considered", "forward": "forwarded"}.get(
+            outcome, "completed")
+    if "triage" in open_tasks or outcome is None:
+        return "received"
+    return {"forward": "forwarded", "not_considered": "not_considered"}.get(
+        outcome, "in_progress")
+
+
+def track_complaint(rt: Runtime, code: str, secret: str) -> dict[str, Any]:
+    """Status and dates of a complaint, for the citizen holding its code and secret."""
+    if not code or not secret or len(code) > 40 or len(secret) > 100:
+        raise _not_found()
+    with rt.db.read() as session:
+        row = session.scalar(select(TrackingCode).where(TrackingCode.code == code.strip()))
+        # Compare in constant time, and hash even when the code is unknown, so timing
+        # says nothing about which half was wrong.
+        expected = row.secret_hash if row is not None else _hash("")
+        if not hmac.compare_digest(expected, _hash(secret.strip())) or row is None:
+            raise _not_found()
+        instance = session.get_one(ProcessInstance, row.instance_id)
+        open_tasks = list(session.scalars(select(Task.bpmn_id).where(
+            Task.instance_id == instance.id, Task.state == "open")))
+        data = case_data_of(rt, session, instance.id)
+        status = _status(instance, data, open_tasks)
+        thai, english = STATUS_TEXT[status]
+        return {
+            "tracking_code": row.code,
+            "status": status,
+            "status_text": thai,
+            "status_text_en": english,
+            "received_on": instance.received_on.isoformat() if instance.received_on else None,
+            "updated_at": iso(instance.updated_at),
+            "closed_at": iso(instance.ended_at),
+        }
