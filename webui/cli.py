@@ -367,3 +367,32 @@ def render(file: Path, output: Path | None, diagram_index: int) -> None:
     else:
         output.write_text(svg, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
+
+
+@main.group(help="Reports.")
+def report() -> None:
+    pass
+
+
+@report.command("complaints", help="The six-monthly complaints report (seed 5.4): counts by "
+                "status, channel, type and month, triage times in working days, and the cases "
+                "without personal data. --fiscal-year is Buddhist Era (e.g. 2570 = 1 Oct 2569 "
+                "– 30 Sep 2570); --half 1 is 1 Oct–31 Mar, 2 is 1 Apr–30 Sep.")
+@click.option("--fiscal-year", "fiscal_year", type=int, required=True)
+@click.option("--half", type=click.IntRange(1, 2), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+def report_complaints(fiscal_year: int, half: int, fmt: str, output: Path | None) -> None:
+    from engine.services.reports import complaint_report, report_csv
+
+    try:
+        result = complaint_report(_runtime(), None, fiscal_year, half)
+    except GovflowError as exc:
+        raise click.ClickException(_with_fields(exc)) from exc
+    text = report_csv(result)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        # A byte-order mark so spreadsheet programs open the Thai text as UTF-8.
+        output.write_text(text, encoding="utf-8-sig")
+        click.echo(f"wrote {output} ({len(result.cases)} cases)", err=True)
