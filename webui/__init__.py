@@ -46,9 +46,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.json.sort_keys = False  # keep fields in the documented order
     app.extensions["govflow"] = runtime
 
-    from webui import admin, api, auth, cases, errors, i18n, inbox, owner, pages, web
+    from webui import admin, api, auth, cases, errors, i18n, inbox, owner, pages, public_pages, web
     from webui import escalations as escalation_pages
     from webui import holidays as holiday_pages
+    from webui import reports as report_pages
 
     # Uploads may be larger than other requests: raise the limit for that one endpoint
     # before CSRF protection parses the body.
@@ -70,6 +71,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(holiday_pages.bp)
     app.register_blueprint(escalation_pages.bp)
     app.register_blueprint(owner.bp)
+    app.register_blueprint(public_pages.bp)
+    app.register_blueprint(report_pages.bp)
     errors.register(app)
 
     limiter = Limiter(get_remote_address, app=app,
@@ -80,6 +83,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     for endpoint in ("api.file_complaint", "api.track_complaint"):
         app.view_functions[endpoint] = limiter.limit(
             runtime.settings.public_rate_limit
+        )(app.view_functions[endpoint])
+    for endpoint in ("public_pages.complaint", "public_pages.track"):
+        app.view_functions[endpoint] = limiter.limit(
+            runtime.settings.public_rate_limit, methods=["POST"]
         )(app.view_functions[endpoint])
     app.extensions["govflow_limiter"] = limiter
 

@@ -1,0 +1,141 @@
+"""The website channel for citizens: file a complaint and follow it up, without signing in.
+
+The engine does the work (engine/services/public.py); these pages only draw the complaint
+start form without the fields the office sets itself, show the privacy notice before the
+form, and hand back a printable receipt. The secret is shown once, in the body of the POST
+response: never in a URL, a redirect or the session cookie, and the page is not cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import segno
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from engine.errors import InvalidData, NotFound
+from engine.forms import validate_form
+from engine.services import processes, public
+from engine.workdays import BANGKOK
+from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
+from webui.i18n import localize
+from webui.web import rt
+
+bp = Blueprint("public_pages", __name__)
+
+#: The acknowledgement of the privacy notice, sent to the engine as a boolean.
+ACK = "notice_acknowledged"
+#: Fields of the person complaining: all optional, shown in their own group.
+COMPLAINANT_PREFIX = "complainant_"
+
+
+def _start_form() -> dict[str, Any]:
+    for process in processes.list_processes(rt()):
+        if process["key"] == public.PROCESS_KEY and process.get("start_form"):
+            return process["start_form"]
+    raise NotFound("ยังไม่เปิดรับเรื่องร้องเรียนทางเว็บไซต์ / complaints are not open yet")
+
+
+def _citizen_form() -> dict[str, Any]:
+    """The complaint start form less what the channel sets, plus the acknowledgement."""
+    form = _start_form()
+    properties = {
+        ACK: {"type": "boolean", "title": _("ข้าพเจ้าได้อ่านและรับทราบประกาศความเป็นส่วนตัวแล้ว")},
+    }
+    for name, prop in (form.get("properties") or {}).items():
+        if name in public.CHANNEL_FIELDS:
+            continue
+        if isinstance(prop, Mapping) and ("oneOf" in prop or "enum" in prop):
+            # A shared list's description is a note for process owners, not for citizens.
+            prop = {k: v for k, v in prop.items() if k != "description"}
+        properties[name] = prop
+    required = [ACK] + [name for name in form.get("required") or []
+                        if name not in public.CHANNEL_FIELDS]
+    return {**form, "properties": properties, "required": required}
+
+
+def _complaint_page(*, values: Mapping[str, Any] | None = None,
+                    errors: Mapping[str, str] | None = None, message: str = "",
+                    status: int = 200) -> tuple[str, int]:
+    form = _citizen_form()
+    errors = dict(errors or {})
+    fields = fields_for(form, values or {}, errors)
+    optional = _("ไม่ระบุก็ได้")
+    for f in fields:
+        if f.name.startswith(COMPLAINANT_PREFIX):
+            f.help = f"{optional} — {f.help}" if f.help else optional
+    return render_template(
+        "public/complaint.html",
+        form=form,
+        ack=[f for f in fields if f.name == ACK],
+        case_fields=[f for f in fields
+                     if f.name != ACK and not f.name.startswith(COMPLAINANT_PREFIX)],
+        complainant_fields=[f for f in fields if f.name.startswith(COMPLAINANT_PREFIX)],
+        message=message,
+        other_errors=form_errors_elsewhere(form, errors),
+    ), status
+
+
+def _other_errors(data: Mapping[str, Any]) -> dict[str, str]:
+    """The engine stops at a missing acknowledgement; name the other bad fields too."""
+    fields = {k: v for k, v in data.items() if k != ACK}
+    fields.update(channel="website", received_at=datetime.now(BANGKOK).date().isoformat())
+    try:
+        validate_form(_start_form(), fields)
+    except InvalidData as error:
+        return {name: localize(text) for name, text in error.fields.items()}
+    return {}
+
+
+def _no_store(body: str, status: int) -> tuple[str, int, dict[str, str]]:
+    return body, status, {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _qr(url: str) -> Markup:
+    """An inline SVG QR code (no script, no style attribute: the CSP allows neither)."""
+    svg = segno.make(url, error="m").svg_inline(
+        scale=4, svgclass="qr", lineclass="qr-line", title=_("คิวอาร์โค้ดสำหรับติดตามเรื่อง"))
+    return Markup(svg)  # noqa: S704 - segno's own output, from a URL this app built
+
+
+@bp.route("/complaint", methods=["GET", "POST"])
+def complaint() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
+    if request.method == "GET":
+        return _complaint_page()
+    form = _citizen_form()
+    data, typed, conversion_errors = parse_form(form, request.form)
+    if conversion_errors:
+        return _complaint_page(values=typed, errors=conversion_errors, status=400,
+                               message=_("ข้อมูลในแบบฟอร์มไม่ถูกต้อง กรุณาแก้ไขช่องที่ระบุ"))
+    try:
+        receipt = public.submit_complaint(rt(), data)
+    except InvalidData as error:
+        errors = {name: localize(text) for name, text in error.fields.items()}
+        if ACK in errors:
+            errors[ACK] = _("กรุณาทำเครื่องหมายเพื่อยืนยันว่าได้อ่านประกาศความเป็นส่วนตัวแล้ว")
+            errors = {**_other_errors(data), **errors}
+        return _complaint_page(values=typed, errors=errors, status=400,
+                               message=localize(error.message))
+    track_url = url_for("public_pages.track", code=receipt["tracking_code"], _external=True)
+    body = render_template("public/receipt.html", receipt=receipt, track_url=track_url,
+                           qr=_qr(track_url))
+    return _no_store(body, 201)
+
+
+@bp.route("/track", methods=["GET", "POST"])
+def track() -> tuple[str, int, dict[str, str]]:
+    if request.method == "GET":
+        code = request.args.get("code", "")[:40].strip()
+        return _no_store(render_template("public/track.html", code=code), 200)
+    code = request.form.get("code", "")[:40].strip()
+    secret = request.form.get("secret", "")[:100]
+    try:
+        seen = public.track_complaint(rt(), code, secret)
+    except NotFound as error:
+        return _no_store(render_template("public/track.html", code=code,
+                                         message=localize(error.message)), 404)
+    return _no_store(render_template("public/track.html", code=code, seen=seen), 200)
