@@ -258,7 +258,8 @@ class Attachment(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # None for evidence a citizen attached on the website.
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     uploaded_by: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -102,3 +102,30 @@ def test_public_endpoints_are_rate_limited(tmp_path):
                for _ in range(4)]
     assert answers == [404, 404, 404, 429]
     rt.close()
+
+
+def test_evidence_upload_call(runtime, people):
+    import io
+
+    from engine.services import attachments
+
+    client = create_app(runtime=runtime).test_client()
+    filed = client.post("/api/v1/public/complaints",
+                        json={**WEB, "notice_acknowledged": True}).json
+    pdf = b"%PDF-1.4\n%%EOF\n"
+
+    def send(data: bytes, secret: str, name: str = "หลักฐาน.pdf", kind: str = "application/pdf"):
+        return client.post(f"/api/v1/public/complaints/{filed['tracking_code']}/attachments",
+                           data={"secret": secret, "file": (io.BytesIO(data), name, kind)},
+                           content_type="multipart/form-data")
+
+    stored = send(pdf, filed["secret"])
+    assert stored.status_code == 201 and stored.json["filename"] == "หลักฐาน.pdf"
+    assert send(pdf, "wrong").status_code == 404
+    assert send(b"<html>", filed["secret"], "x.pdf").status_code == 400  # content lies
+    for _ in range(4):
+        assert send(pdf, filed["secret"]).status_code == 201
+    assert send(pdf, filed["secret"]).status_code == 400  # five files at most
+    (task,) = tasks.list_tasks(runtime, people.legal_officer, "group")["tasks"]
+    files = attachments.list_attachments(runtime, people.legal_officer, task["instance_id"])
+    assert len(files) == 5 and {f["uploaded_by"] for f in files} == {"public"}

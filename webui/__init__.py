@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.view_functions["auth.signin"] = limiter.limit(
         SIGNIN_LIMIT, key_func=auth.signin_rate_key, methods=["POST"]
     )(app.view_functions["auth.signin"])
-    for endpoint in ("api.file_complaint", "api.track_complaint"):
+    for endpoint in ("api.file_complaint", "api.track_complaint", "api.add_evidence"):
         app.view_functions[endpoint] = limiter.limit(
             runtime.settings.public_rate_limit
         )(app.view_functions[endpoint])

@@ -239,3 +239,14 @@ def file_complaint() -> tuple[Response, int]:
 @bp.get("/public/complaints/<code>")
 def track_complaint(code: str) -> Response:
     return jsonify(public.track_complaint(rt(), code, request.args.get("secret", "")))
+
+
+@bp.post("/public/complaints/<code>/attachments")
+def add_evidence(code: str) -> tuple[Response, int]:
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidData("ส่งไฟล์ในช่อง file (multipart/form-data) / send the file as the "
+                          "multipart field 'file'", {"file": "required"})
+    stored = public.add_evidence(rt(), code, request.form.get("secret", ""),
+                                 upload.filename or "", upload.mimetype or "", upload.read())
+    return jsonify(stored), 201

@@ -37,8 +37,8 @@ MAX_COMMENT = 5000
 
 
 def allow_large_upload() -> None:
-    """Runs before CSRF parsing: only the upload endpoint may send a file-sized body."""
-    if request.endpoint == "cases.upload_attachment":
+    """Runs before CSRF parsing: only the upload endpoints may send a file-sized body."""
+    if request.endpoint in ("cases.upload_attachment", "api.add_evidence"):
         request.max_content_length = attachments.MAX_BYTES + UPLOAD_OVERHEAD
 
 

@@ -359,6 +359,24 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/public/complaints/{code}/attachments": {
+                "post": {
+                    "summary": "Attach evidence (PDF, JPEG or PNG up to 10 MB; at most 5 files "
+                               "within 7 days of filing) to a complaint filed on the website "
+                               "(no token; rate-limited)",
+                    "security": [],
+                    "parameters": [{"name": "code", "in": "path", "required": True,
+                                    "schema": {"type": "string"}}],
+                    "requestBody": {"required": True, "content": {"multipart/form-data": {
+                        "schema": {"type": "object", "required": ["file", "secret"],
+                                   "properties": {"file": {"type": "string",
+                                                           "format": "binary"},
+                                                  "secret": {"type": "string"}}}}}},
+                    "responses": {"201": _ok({"type": "object"}), "400": _ERRORS["400"],
+                                  "404": _ERRORS["404"], "413": _error("file too large"),
+                                  "429": _error("too many requests from this address")},
+                }
+            },
             "/public/complaints/{code}": {
                 "get": {
                     "summary": "Status and dates of a complaint (no token; rate-limited); a wrong "

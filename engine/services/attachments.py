@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.actors import Actor
 from engine.audit import record
@@ -79,33 +80,42 @@ def add_attachment(
     rt: Runtime, actor: Actor, instance_id: int, filename: str, content_type: str, data: bytes
 ) -> dict[str, Any]:
     check_file(content_type, data)
+    with rt.db.write() as session:
+        visible_case(rt, session, actor, instance_id)
+        return store_attachment(rt, session, actor, instance_id, filename, content_type, data)
+
+
+def store_attachment(
+    rt: Runtime, session: Session, actor: Actor | None, instance_id: int, filename: str,
+    content_type: str, data: bytes,
+) -> dict[str, Any]:
+    """Write a checked file and its row in the caller's transaction; ``actor`` None is the
+    public (a citizen's evidence). The caller has checked the file and the access."""
     folder = storage_dir(rt)
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(16)
     path = folder / stored_name
-    with rt.db.write() as session:
-        visible_case(rt, session, actor, instance_id)
-        path.write_bytes(data)
-        try:
-            attachment = Attachment(
-                instance_id=instance_id,
-                filename=clean_filename(filename),
-                content_type=content_type,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-                stored_name=stored_name,
-                uploaded_by_id=actor.id,
-                uploaded_by=actor.username,
-                at=utcnow(),
-            )
-            session.add(attachment)
-            session.flush()
-            record(session, actor, "attachment_added", instance_id=instance_id,
-                   attachment_id=attachment.id, size=len(data), content_type=content_type)
-            return _view(attachment)
-        except BaseException:
-            path.unlink(missing_ok=True)  # no orphan file when the row is not written
-            raise
+    path.write_bytes(data)
+    try:
+        attachment = Attachment(
+            instance_id=instance_id,
+            filename=clean_filename(filename),
+            content_type=content_type,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            stored_name=stored_name,
+            uploaded_by_id=actor.id if actor else None,
+            uploaded_by=actor.username if actor else "public",
+            at=utcnow(),
+        )
+        session.add(attachment)
+        session.flush()
+        record(session, actor, "attachment_added", instance_id=instance_id,
+               attachment_id=attachment.id, size=len(data), content_type=content_type)
+        return _view(attachment)
+    except BaseException:
+        path.unlink(missing_ok=True)  # no orphan file when the row is not written
+        raise
 
 
 def list_attachments(rt: Runtime, actor: Actor, instance_id: int) -> list[dict[str, Any]]:

@@ -11,14 +11,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine.errors import InvalidData, NotFound
 from engine.forms import validate_form
-from engine.models import ProcessInstance, Task, TrackingCode, utcnow
+from engine.models import Attachment, ProcessInstance, Task, TrackingCode, utcnow
 from engine.runtime import Runtime
+from engine.services.attachments import check_file, store_attachment
 from engine.services.cases import case_data_of
 from engine.services.instances import current_definition, start_case
 from engine.services.views import iso
@@ -87,6 +89,46 @@ def submit_complaint(rt: Runtime, data: dict[str, Any]) -> dict[str, Any]:
     return {"tracking_code": code, "secret": secret, "received_on": today.isoformat()}
 
 
+#: Evidence files a citizen may attach to one complaint, within this many days of filing.
+MAX_EVIDENCE_FILES = 5
+EVIDENCE_DAYS = 7
+
+
+def _tracked(session: Any, code: str, secret: str) -> TrackingCode:
+    """The tracking row for a code and its secret; NotFound for anything else."""
+    if not code or not secret or len(code) > 40 or len(secret) > 100:
+        raise _not_found()
+    row = session.scalar(select(TrackingCode).where(TrackingCode.code == code.strip()))
+    # Compare in constant time, and hash even when the code is unknown, so timing says
+    # nothing about which half was wrong.
+    expected = row.secret_hash if row is not None else _hash("")
+    if not hmac.compare_digest(expected, _hash(secret.strip())) or row is None:
+        raise _not_found()
+    return row
+
+
+def add_evidence(rt: Runtime, code: str, secret: str, filename: str, content_type: str,
+                 data: bytes) -> dict[str, Any]:
+    """Attach a PDF or image to a complaint filed on the website (the API's upload call)."""
+    check_file(content_type, data)
+    with rt.db.write() as session:
+        row = _tracked(session, code, secret)
+        count = session.scalar(select(func.count()).where(
+            Attachment.instance_id == row.instance_id, Attachment.uploaded_by_id.is_(None)))
+        if count >= MAX_EVIDENCE_FILES or utcnow() - row.created_at > timedelta(
+                days=EVIDENCE_DAYS):
+            raise InvalidData(
+                f"แนบหลักฐานได้ไม่เกิน {MAX_EVIDENCE_FILES} ไฟล์ ภายใน {EVIDENCE_DAYS} วันหลังส่งเรื่อง "
+                "หากมีเพิ่มเติมโปรดติดต่อกลุ่มกฎหมายและคดี / at most "
+                f"{MAX_EVIDENCE_FILES} files within {EVIDENCE_DAYS} days of filing; for more, "
+                "contact the Legal Affairs group", {"file": "limit reached"})
+        stored = store_attachment(rt, session, None, row.instance_id, filename, content_type,
+                                  data)
+        # The citizen learns only that the file arrived, not where the case stands inside.
+        return {"filename": stored["filename"], "size": stored["size"],
+                "sha256": stored["sha256"]}
+
+
 def _status(instance: ProcessInstance, data: dict[str, Any], open_tasks: list[str]) -> str:
     outcome = data.get("screening_outcome")
     if instance.status == "completed":
@@ -100,15 +142,8 @@ def _status(instance: ProcessInstance, data: dict[str, Any], open_tasks: list[st
 
 def track_complaint(rt: Runtime, code: str, secret: str) -> dict[str, Any]:
     """Status and dates of a complaint, for the citizen holding its code and secret."""
-    if not code or not secret or len(code) > 40 or len(secret) > 100:
-        raise _not_found()
     with rt.db.read() as session:
-        row = session.scalar(select(TrackingCode).where(TrackingCode.code == code.strip()))
-        # Compare in constant time, and hash even when the code is unknown, so timing
-        # says nothing about which half was wrong.
-        expected = row.secret_hash if row is not None else _hash("")
-        if not hmac.compare_digest(expected, _hash(secret.strip())) or row is None:
-            raise _not_found()
+        row = _tracked(session, code, secret)
         instance = session.get_one(ProcessInstance, row.instance_id)
         open_tasks = list(session.scalars(select(Task.bpmn_id).where(
             Task.instance_id == instance.id, Task.state == "open")))
