@@ -266,11 +266,6 @@ def _line_of(loaded: LoadedBpmn, element_id: str) -> int | None:
     return found[0].sourceline if found else None
 
 
-def path_name(checked: CheckedFile) -> str:
-    assert checked.loaded is not None
-    return checked.loaded.file
-
-
 def version_hash(bpmn: bytes, process_key: str, bundle: dict[str, Any]) -> str:
     digest = hashlib.sha256(bpmn)
     digest.update(process_key.encode("utf-8"))
@@ -367,7 +362,7 @@ def _store_version(
         version=(latest or 0) + 1,
         version_hash=digest,
         name=bundle["name"],
-        file_name=path_name(checked),
+        file_name=checked.loaded.file,  # deploy_checked stores only files that loaded
         bpmn_xml=checked.raw,
         bundle=bundle,
         is_current=True,

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from engine.errors import Conflict, InvalidData
 from engine.roles import ROLES
 from engine.services import admin
+from webui.errors import status_of
 from webui.i18n import localize
 from webui.web import actor, rt
 
@@ -99,7 +100,7 @@ def add_user() -> Response | tuple[str, int]:
         message, fields = _failure(error)
         if "role" in fields:
             fields["roles"] = fields.pop("role")
-        status = 409 if isinstance(error, Conflict) else 400
+        status = status_of(error)
         return _users_page(status=status, values=values, errors=fields, message=message)
     flash(_("เพิ่มผู้ใช้ %(user)s แล้ว", user=values["username"]), "success")
     return redirect(url_for("admin.users"))
@@ -179,7 +180,7 @@ def add_unit() -> Response | tuple[str, int]:
         admin.add_unit(rt(), actor(), values["code"], values["name"])
     except (InvalidData, Conflict) as error:
         message, fields = _failure(error)
-        status = 409 if isinstance(error, Conflict) else 400
+        status = status_of(error)
         return _units_page(status=status, values=values, errors=fields, message=message)
     flash(_("เพิ่มหน่วยงาน %(name)s แล้ว", name=values["name"]), "success")
     return redirect(url_for("admin.units"))
@@ -253,7 +254,7 @@ def appoint() -> Response | tuple[str, int]:
                              ends_on, values["reference"])
     except (InvalidData, Conflict) as error:
         message, fields = _failure(error)
-        status = 409 if isinstance(error, Conflict) else 400
+        status = status_of(error)
         return _acting_page(status=status, values=values, errors=fields, message=message)
     flash(_("แต่งตั้ง %(user)s รักษาราชการแทนแล้ว", user=values["username"]), "success")
     return redirect(url_for("admin.acting"))

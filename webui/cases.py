@@ -25,6 +25,7 @@ from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.services import attachments, comments, instances, processes, tasks
 from engine.services.cases import ProcessError
 from engine.workdays import BANGKOK
+from webui.errors import status_of
 from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
 from webui.i18n import localize
 from webui.web import actor, rt, safe_next, show_date
@@ -40,14 +41,6 @@ def allow_large_upload() -> None:
     """Runs before CSRF parsing: only the upload endpoints may send a file-sized body."""
     if request.endpoint in ("cases.upload_attachment", "api.add_evidence"):
         request.max_content_length = attachments.MAX_BYTES + UPLOAD_OVERHEAD
-
-
-def _html_status(error: Exception) -> int:
-    if isinstance(error, InvalidData):
-        return 400
-    if isinstance(error, Conflict):
-        return 409
-    return 422
 
 
 # ---- what every case view shows: data, history, comments, attachments -----------------
@@ -245,7 +238,7 @@ def complete(task_id: str) -> Response | tuple[str, int]:
         return _task_page(task_id, values=typed, errors=fields, status=400,
                           message=localize(error.message))
     except (Conflict, ProcessError) as error:
-        return _task_page(task_id, values=typed, status=_html_status(error),
+        return _task_page(task_id, values=typed, status=status_of(error),
                           message=localize(error.message))
     flash(_("บันทึก “%(task)s” เรียบร้อยแล้ว", task=done.get("name") or task.get("name")),
           "success")
@@ -264,7 +257,7 @@ def reassign(task_id: str) -> Response | tuple[str, int]:
     try:
         tasks.reassign_task(rt(), actor(), task_id, username)
     except (InvalidData, Conflict) as error:
-        return _task_page(task_id, status=_html_status(error), message=localize(error.message))
+        return _task_page(task_id, status=status_of(error), message=localize(error.message))
     flash(_("มอบหมายงานให้ %(user)s แล้ว", user=username), "success")
     return _back_to_task(task_id)
 
@@ -430,7 +423,7 @@ def start(process_key: str) -> Response | tuple[str, int]:
         return _start_page(process, values=typed, errors=fields, status=400,
                            message=localize(error.message))
     except (Conflict, ProcessError) as error:
-        return _start_page(process, values=typed, status=_html_status(error),
+        return _start_page(process, values=typed, status=status_of(error),
                            message=localize(error.message))
     flash(_("เริ่มเรื่อง “%(title)s” แล้ว (เลขที่ %(id)s)", title=case.get("title") or "",
             id=case["id"]), "success")

@@ -81,7 +81,8 @@ _ENGINE_CODES = {"invalid_data", "forbidden", "not_found", "conflict", "process_
                  "definition_error"}
 
 
-def _status_of(error: GovflowError) -> int:
+def status_of(error: GovflowError) -> int:
+    """The HTTP status of an engine error, for the API and for pages alike."""
     for kind, status in STATUS.items():
         if isinstance(error, kind):
             return status
@@ -92,7 +93,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(GovflowError)
     def _govflow(error: GovflowError) -> Response:
         fields = error.fields if isinstance(error, InvalidData) else None
-        return error_response(_status_of(error), error.code, error.message, fields)
+        return error_response(status_of(error), error.code, error.message, fields)
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> Response:

@@ -21,6 +21,7 @@ from engine.services import holidays
 from engine.thai_dates import fiscal_year_be, format_thai_date
 from engine.workdays import BANGKOK
 from webui.admin import _failure, _form, admin_required
+from webui.errors import status_of
 from webui.i18n import current_language
 from webui.web import actor, rt, show_date
 
@@ -121,7 +122,7 @@ def _change(kind: str) -> Response | tuple[str, int]:
         fields = {f"{kind}_{name}": text for name, text in fields.items()}
         if isinstance(error, Conflict):
             fields.setdefault(day_field, message)
-        return _calendar_page(year, status=409 if isinstance(error, Conflict) else 400,
+        return _calendar_page(year, status=status_of(error),
                               values=values, errors=fields, message=message)
     shown = full_date(day)
     if result["action"] == "holiday_added":

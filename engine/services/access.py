@@ -21,6 +21,13 @@ def supervises(actor: Actor, bundle: dict[str, Any]) -> bool:
     return actor.has_any(bundle.get("supervisors", []))
 
 
+def supervised_processes(rt: Any, session: Any, actor: Actor) -> list[str]:
+    """Keys of the current processes whose ``supervisors`` include one of the actor's roles."""
+    return [
+        d.process_key for d in rt.definitions.current_all(session) if supervises(actor, d.bundle)
+    ]
+
+
 def require_act(actor: Actor, task: Task) -> None:
     if not may_act_on(actor, task):
         raise Forbidden(

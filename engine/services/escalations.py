@@ -34,7 +34,7 @@ from engine.models import (
 from engine.personal_data import personal_fields
 from engine.runner import attached_user_task
 from engine.runtime import Runtime
-from engine.services.access import supervises
+from engine.services.access import supervised_processes
 from engine.services.views import iso, working_days_left
 from engine.thai_dates import format_thai_datetime
 
@@ -152,8 +152,7 @@ def list_escalations(rt: Runtime, actor: Actor, status: str | None = None) -> li
         raise InvalidData("status ไม่ถูกต้อง / invalid status",
                           {"status": f"one of {', '.join(STATUSES)}"})
     with rt.db.read() as session:
-        keys = [d.process_key for d in rt.definitions.current_all(session)
-                if supervises(actor, d.bundle)]
+        keys = supervised_processes(rt, session, actor)
         query = (
             select(Escalation, ProcessInstance.process_key, Unit.name, Task.name,
                    Task.assignee_display, Task.due_at)
@@ -185,8 +184,12 @@ def list_escalations(rt: Runtime, actor: Actor, status: str | None = None) -> li
 def acknowledge(rt: Runtime, actor: Actor, escalation_id: int) -> dict[str, Any]:
     with rt.db.write() as session:
         row = session.get(Escalation, escalation_id)
-        visible = {e["id"] for e in list_escalations(rt, actor)} if row is not None else set()
-        if row is None or escalation_id not in visible:
+        key = session.scalar(select(ProcessInstance.process_key)
+                             .where(ProcessInstance.id == row.instance_id)) if row else None
+        # The same rule as list_escalations: a supervised process, or routed to my role.
+        visible = row is not None and (
+            key in supervised_processes(rt, session, actor) or row.notify_role in actor.roles)
+        if not visible:
             raise NotFound(f"ไม่พบการแจ้งเตือนเลขที่ {escalation_id} / no escalation "
                            f"{escalation_id}")
         if row.status == "resolved":
@@ -196,6 +199,4 @@ def acknowledge(rt: Runtime, actor: Actor, escalation_id: int) -> dict[str, Any]
                 "acknowledged", actor.username, utcnow())
             record(session, actor, "escalation_acknowledged", instance_id=row.instance_id,
                    escalation_id=escalation_id)
-        key = session.scalar(select(ProcessInstance.process_key)
-                             .where(ProcessInstance.id == row.instance_id))
         return _view(row, key or "")

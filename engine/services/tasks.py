@@ -17,7 +17,13 @@ from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.forms import validate_form
 from engine.models import ProcessInstance, Task, User, utcnow
 from engine.runtime import Runtime
-from engine.services.access import may_act_on, may_see_task, require_act, supervises
+from engine.services.access import (
+    may_act_on,
+    may_see_task,
+    require_act,
+    supervised_processes,
+    supervises,
+)
 from engine.services.cases import case_data_of, load_case, run_engine, save_case
 from engine.services.views import ViewContext, task_view
 
@@ -87,12 +93,6 @@ def _task_row(session: Session, task_id: str, *, lock: bool = False) -> SimpleNa
     if row is None:
         raise _not_found(task_id)
     return SimpleNamespace(**row._mapping)
-
-
-def supervised_processes(rt: Runtime, session: Session, actor: Actor) -> list[str]:
-    return [
-        d.process_key for d in rt.definitions.current_all(session) if supervises(actor, d.bundle)
-    ]
 
 
 def view_context(rt: Runtime, session: Session) -> ViewContext:
@@ -205,11 +205,7 @@ def _version_of(session: Session, row: Any) -> int:
 
 
 def _may_work(actor: Actor, row: Any) -> bool:
-    try:
-        require_act(actor, row)
-    except Forbidden:
-        return False
-    return row.assignee_id in (None, actor.id)
+    return may_act_on(actor, row) and row.assignee_id in (None, actor.id)
 
 
 def _require_open(row: Any) -> None:
