@@ -44,6 +44,8 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"
     #: Per client address, for the public complaint endpoints (filing and tracking).
     public_rate_limit: str = "30/hour"
+    #: The office's name, address, phone and logo for letters and reports (TOML).
+    office_file: Path | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -62,6 +64,7 @@ class Settings:
             "smtp_starttls": (_env("SMTP_STARTTLS", "false") or "").lower() in ("1", "true"),
             "ratelimit_storage_uri": _env("RATELIMIT_STORAGE_URI", "memory://"),
             "public_rate_limit": _env("PUBLIC_RATE_LIMIT", "30/hour"),
+            "office_file": Path(office) if (office := _env("OFFICE_FILE")) else None,
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
@@ -69,6 +72,10 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def resolved_office_file(self) -> Path:
+        return self.office_file or self.processes_dir / "office.toml"
 
     @property
     def resolved_database_url(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from engine.definitions import DefinitionRegistry
 from engine.expressions import make_script_engine
 from engine.keys import data_key
 from engine.models import HolidayOverride
+from engine.office import OfficeIdentity, load_office
 from engine.personal_data import PersonalDataCipher
 from engine.workdays import WorkingCalendar
 from engine.workflow_state import WorkflowCache
@@ -43,6 +45,11 @@ class Runtime:
             "deadline_after": lambda received_at, n: self.calendar.deadline_after(received_at, n),
             "working_days_after": lambda value, n: self.calendar.working_days_after(value, n),
         })
+
+    @cached_property
+    def office(self) -> OfficeIdentity:
+        """The office's identity for letters and reports, read on first use."""
+        return load_office(self.settings)
 
     def refresh_calendar(self, session: Session, *, force: bool = False) -> WorkingCalendar:
         """Rebuild the calendar when the administrators' holiday table changed.

@@ -29,6 +29,7 @@ CONTENT_SECURITY_POLICY = (
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     runtime = runtime or Runtime(settings or Settings.from_env())
+    runtime.office  # noqa: B018 — a broken office file is a start-up error, not a letter-time one
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=session_secret(runtime.settings),
