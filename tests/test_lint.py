@@ -372,7 +372,7 @@ def test_has_errors() -> None:
 
 
 @pytest.mark.parametrize(("name", "gateways"), [
-    ("complaint.bpmn", {"gw_resolved": "follow_up", "gw_review": "follow_up"}),
+    ("complaint.bpmn", {"gw_review": "follow_up_rounds"}),
     ("publishing.bpmn", {"gw_revise": "director_approval"}),
 ])
 def test_our_processes_only_warn_about_their_loops(name: str, gateways: dict[str, str]) -> None:
@@ -394,5 +394,7 @@ def test_complaint_triage_timers_were_evaluated() -> None:
     problems = errors(lint(checked.loaded, checked.bundles))
     assert {p.element_id for p in problems} == {
         "triage_reminder", "triage_deadline", "triage_second_escalation",
+        "follow_up_reminder", "follow_up_overdue",
     }
-    assert all("triage_days" in p.message for p in problems)
+    assert all(("follow_up" if p.element_id.startswith("follow_up") else "triage_days")
+               in p.message for p in problems)

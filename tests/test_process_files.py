@@ -93,6 +93,8 @@ TRIAGE_TIMERS = {
         "triage_breach_second",
     ),
 }
+FOLLOW_UP_TIMERS = {"follow_up_reminder": "follow_up_reminder",
+                    "follow_up_overdue": "follow_up_overdue"}
 TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
 WORKING_DAY_HELPERS = {"deadline_after", "working_days_after"}
 
@@ -146,8 +148,16 @@ def flow_nodes(pid: str) -> list[etree._Element]:
     return [el for tag in FLOW_NODE_TAGS for el in proc.findall(f"bpmn:{tag}", NS)]
 
 
+def nested_flow_nodes(pid: str) -> list[etree._Element]:
+    """Flow nodes inside the process's embedded subprocesses (they belong to no lane of
+    their own: they take the subprocess's)."""
+    proc = process_el(pid)
+    return [el for sub in proc.iterfind(".//bpmn:subProcess", NS)
+            for tag in FLOW_NODE_TAGS for el in sub.findall(f"bpmn:{tag}", NS)]
+
+
 def sequence_flows(pid: str) -> list[etree._Element]:
-    return process_el(pid).findall("bpmn:sequenceFlow", NS)
+    return process_el(pid).findall(".//bpmn:sequenceFlow", NS)
 
 
 def lanes(pid: str) -> list[etree._Element]:
@@ -168,7 +178,7 @@ def form_refs(pid: str) -> dict[str, str]:
     """bpmn id -> form path (relative to processes/) for start events and user tasks."""
     proc = process_el(pid)
     refs = {}
-    for el in proc.findall("bpmn:startEvent", NS) + proc.findall("bpmn:userTask", NS):
+    for el in proc.findall("bpmn:startEvent", NS) + proc.findall(".//bpmn:userTask", NS):
         ref = form_ref(el)
         assert ref, f"{pid}: {el.get('id')} has no {FORM_PROPERTY} property"
         refs[el.get("id")] = ref
@@ -244,7 +254,8 @@ def thrown_escalation_codes(pid: str, start: str) -> set[str]:
             continue
         seen.add(node)
         for ref in proc.xpath(
-            "*[@id=$node]/bpmn:escalationEventDefinition/@escalationRef", node=node, namespaces=NS
+            ".//*[@id=$node]/bpmn:escalationEventDefinition/@escalationRef", node=node,
+            namespaces=NS
         ):
             found = bpmn_tree(pid).xpath(
                 "/bpmn:definitions/bpmn:escalation[@id=$ref]/@escalationCode",
@@ -254,7 +265,7 @@ def thrown_escalation_codes(pid: str, start: str) -> set[str]:
             assert len(found) == 1, f"{pid}: {node} throws {ref!r}, which is not defined once"
             codes.add(found[0])
         todo += proc.xpath(
-            "bpmn:sequenceFlow[@sourceRef=$node]/@targetRef", node=node, namespaces=NS
+            ".//bpmn:sequenceFlow[@sourceRef=$node]/@targetRef", node=node, namespaces=NS
         )
     return codes
 
@@ -279,7 +290,9 @@ def test_bpmn_parses_with_spiff(pid: str) -> None:
     bpmn_ids = {getattr(ts, "bpmn_id", None) for ts in spec.task_specs.values()}
     assert {el.get("id") for el in flow_nodes(pid)} <= bpmn_ids
     # Forms reach the engine through the spiff extensions of the task specs.
-    by_id = {ts.bpmn_id: ts for ts in spec.task_specs.values() if getattr(ts, "bpmn_id", None)}
+    specs = [spec, *parser.get_subprocess_specs(pid).values()]
+    by_id = {ts.bpmn_id: ts for one in specs for ts in one.task_specs.values()
+             if getattr(ts, "bpmn_id", None)}
     for node_id, ref in form_refs(pid).items():
         assert by_id[node_id].extensions["properties"][FORM_PROPERTY] == ref
 
@@ -298,7 +311,8 @@ def test_process_is_executable_in_a_named_pool(pid: str) -> None:
 
 @pytest.mark.parametrize("pid", PROCESS_IDS)
 def test_every_node_and_lane_has_a_thai_name(pid: str) -> None:
-    unnamed = [el.get("id") for el in flow_nodes(pid) + lanes(pid) if not is_thai(el.get("name"))]
+    everything = flow_nodes(pid) + nested_flow_nodes(pid) + lanes(pid)
+    unnamed = [el.get("id") for el in everything if not is_thai(el.get("name"))]
     assert not unnamed, f"{pid}: elements without a Thai name: {unnamed}"
 
 
@@ -331,7 +345,8 @@ def test_diagram_covers_every_element(pid: str) -> None:
     for el_id in [participant] + [lane.get("id") for lane in lanes(pid)]:
         assert el_id in shapes, f"{pid}: no diagram shape for {el_id}"
         assert shapes[el_id].get("isHorizontal") == "true", f"{el_id} must be horizontal"
-    missing = [el.get("id") for el in flow_nodes(pid) if el.get("id") not in shapes]
+    missing = [el.get("id") for el in flow_nodes(pid) + nested_flow_nodes(pid)
+               if el.get("id") not in shapes]
     assert not missing, f"{pid}: flow nodes without a shape: {missing}"
     missing = [f.get("id") for f in sequence_flows(pid) if f.get("id") not in edges]
     assert not missing, f"{pid}: sequence flows without an edge: {missing}"
@@ -393,14 +408,17 @@ def test_gateways_have_default_and_safe_named_conditions(pid: str) -> None:
                         )
 
 
-def test_script_tasks_only_assign_literals() -> None:
+def test_script_tasks_only_assign_literals_or_copy_form_fields() -> None:
     for pid in PROCESS_IDS:
-        for task in process_el(pid).findall("bpmn:scriptTask", NS):
+        fields = {name for ref in form_refs(pid).values()
+                  for name in load_form(ref).get("properties", {})}
+        for task in process_el(pid).iterfind(".//bpmn:scriptTask", NS):
             script = task.findtext("bpmn:script", default="", namespaces=NS)
             for stmt in ast.parse(script).body:
                 assert isinstance(stmt, ast.Assign), f"{task.get('id')}: {script!r}"
                 assert all(isinstance(t, ast.Name) for t in stmt.targets), script
-                assert isinstance(stmt.value, ast.Constant), script
+                copies_field = isinstance(stmt.value, ast.Name) and stmt.value.id in fields
+                assert isinstance(stmt.value, ast.Constant) or copies_field, script
 
 
 def test_triage_days_is_set_in_exactly_one_script_task() -> None:
@@ -446,11 +464,13 @@ def test_every_thrown_escalation_code_is_configured() -> None:
         )
         assert configured <= thrown, f"{pid}: codes nothing throws {configured - thrown}"
         assert defined == thrown, f"{pid}: escalations defined but never thrown {defined - thrown}"
-    assert set(settings()["complaint"]["escalations"]) == {c for _e, c in TRIAGE_TIMERS.values()}
+    assert set(settings()["complaint"]["escalations"]) == (
+        {c for _e, c in TRIAGE_TIMERS.values()} | set(FOLLOW_UP_TIMERS.values()))
 
 
-def test_timer_day_counts_come_only_from_triage_days() -> None:
-    """A process owner changes the triage window, and with it every timer, with one edit."""
+def test_timer_day_counts_come_only_from_the_time_limits() -> None:
+    """A process owner changes the triage window or the follow-up period, and with it
+    every timer that counts from it, with one edit."""
     for pid in PROCESS_IDS:
         for event_id, (_kind, expr) in timer_expressions(pid).items():
             tree = ast.parse(expr, mode="eval")
@@ -463,7 +483,8 @@ def test_timer_day_counts_come_only_from_triage_days() -> None:
                     assert len(node.args) == 2, f"{event_id}: {expr!r}"
                     count = node.args[1]
                     names = {n.id for n in ast.walk(count) if isinstance(n, ast.Name)}
-                    assert names == {"triage_days"}, f"{event_id}: {expr!r} must count triage_days"
+                    assert names in ({"triage_days"}, {"follow_up_days"}), (
+                        f"{event_id}: {expr!r} must count triage_days or follow_up_days")
                 # The one extra literal: the second escalation's "+ 2" working days.
                 if (
                     event_id == "triage_second_escalation"
@@ -471,6 +492,15 @@ def test_timer_day_counts_come_only_from_triage_days() -> None:
                     and isinstance(node.op, ast.Add)
                     and isinstance(node.left, ast.Name)
                     and node.left.id == "triage_days"
+                    and isinstance(node.right, ast.Constant)
+                    and node.right.value == 2
+                ):
+                    allowed.add(id(node.right))
+                # And the follow-up escalation's "twice the period".
+                if (
+                    event_id == "follow_up_overdue"
+                    and isinstance(node, ast.BinOp)
+                    and isinstance(node.op, ast.Mult)
                     and isinstance(node.right, ast.Constant)
                     and node.right.value == 2
                 ):
@@ -534,6 +564,8 @@ def test_complaint_escalations_reach_the_right_people() -> None:
         "triage_reminder": {"level": 0, "notify": "assignee"},
         "triage_breach": {"level": 1, "notify": "legal_head"},
         "triage_breach_second": {"level": 2, "notify": "director"},
+        "follow_up_reminder": {"level": 0, "notify": "assignee"},
+        "follow_up_overdue": {"level": 1, "notify": "legal_head"},
     }
 
 

@@ -37,6 +37,8 @@ def task_view(task: Any, ctx: ViewContext | None = None) -> dict[str, Any]:
     view = {
         "id": task.id,
         "name": task.name,
+        # The step's id in the BPMN file, so a client can tell steps apart by a stable key.
+        "bpmn_id": task.bpmn_id,
         "lane": task.lane_name or task.lane_id,
         "role": task.role,
         "instance_id": task.instance_id,
