@@ -25,12 +25,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# Thai fonts for pages and PDFs come from Debian, never from the internet at run time.
+# Thai fonts for pages and PDFs come from Debian, never from the internet at run time;
+# libthai's dictionary breaks Thai lines in PDFs between words.
+SYSTEM_PACKAGES := fonts-thai-tlwg libthai0
 system-deps:
-	@if dpkg -s fonts-thai-tlwg >/dev/null 2>&1; then :; \
+	@if dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then :; \
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-thai-tlwg >/dev/null; \
-	else echo "note: install Debian's fonts-thai-tlwg for Thai fonts (sudo apt-get install fonts-thai-tlwg)"; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else echo "note: install Debian's $(SYSTEM_PACKAGES) for Thai fonts and line breaks (sudo apt-get install $(SYSTEM_PACKAGES))"; fi
 
 # The browser tests drive Debian's chromium; install it (and the Thai fonts) from Debian.
 browser-deps: system-deps

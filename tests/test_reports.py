@@ -2,51 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from click.testing import CliRunner
 
-from engine import clock
 from engine.errors import Forbidden, InvalidData
-from engine.services import instances, tasks
 from engine.services.reports import complaint_report, report_csv
-from engine.workdays import BANGKOK
 from tests.samples import COMPLAINT, SECRETS
 
-
-def received(rt, who, day: str, channel: str = "letter", kind: str = "procurement") -> dict:
-    at = datetime.fromisoformat(day).replace(hour=10, tzinfo=BANGKOK)
-    with clock.frozen(at):
-        return instances.start_instance(rt, who, "complaint", {
-            **COMPLAINT, "received_at": day, "channel": channel, "complaint_type": kind})
-
-
-def screen(rt, who, case: dict, day: str, outcome: str) -> None:
-    data = {"screening_outcome": outcome}
-    if outcome == "not_considered":
-        data["not_considered_reason"] = "time_barred"
-    if outcome == "forward":
-        data["forward_to"] = "สพฐ."
-    with clock.frozen(datetime.fromisoformat(day).replace(hour=11, tzinfo=BANGKOK)):
-        tasks.complete_task(rt, who, case["tasks"][0]["id"], data)
-
-
-@pytest.fixture
-def data_set(runtime, people):
-    officer = people.legal_officer
-    cases = {
-        "last_day_of_fy2569": received(runtime, officer, "2026-09-30"),
-        "first_day_of_fy2570": received(runtime, officer, "2026-10-01", "website", "bribery"),
-        "december": received(runtime, officer, "2026-12-04"),
-        "last_day_of_h1": received(runtime, officer, "2027-03-31", "in_person"),
-        "first_day_of_h2": received(runtime, officer, "2027-04-01"),
-    }
-    screen(runtime, officer, cases["first_day_of_fy2570"], "2026-10-05", "not_considered")
-    screen(runtime, officer, cases["december"], "2026-12-09", "forward")
-    # Screened after the first half ended: still in progress as of 31 Mar.
-    screen(runtime, officer, cases["last_day_of_h1"], "2027-04-02", "accept")
-    return cases
+pytest_plugins = ("tests.report_data",)  # the data_set fixture
 
 
 def test_first_half_counts(runtime, people, data_set):

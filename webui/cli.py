@@ -377,22 +377,36 @@ def report() -> None:
 @report.command("complaints", help="The six-monthly complaints report (seed 5.4): counts by "
                 "status, channel, type and month, triage times in working days, and the cases "
                 "without personal data. --fiscal-year is Buddhist Era (e.g. 2570 = 1 Oct 2569 "
-                "– 30 Sep 2570); --half 1 is 1 Oct–31 Mar, 2 is 1 Apr–30 Sep.")
+                "– 30 Sep 2570); --half 1 is 1 Oct–31 Mar, 2 is 1 Apr–30 Sep. --format csv "
+                "(default; UTF-8 with a byte-order mark in a file), xlsx (a สรุป sheet with a "
+                "chart and a รายการเรื่อง sheet) or pdf (with the office's header, from "
+                "office.toml). Without -o, CSV goes to standard output; xlsx and pdf go there "
+                "only when it is redirected or piped, never to a terminal.")
 @click.option("--fiscal-year", "fiscal_year", type=int, required=True)
 @click.option("--half", type=click.IntRange(1, 2), required=True)
-@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="csv",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="write the report to this file")
 def report_complaints(fiscal_year: int, half: int, fmt: str, output: Path | None) -> None:
+    from engine.documents.report_files import report_file
     from engine.services.reports import complaint_report, report_csv
 
+    if fmt != "csv" and output is None and sys.stdout.isatty():
+        raise click.UsageError(f"ไฟล์ {fmt} เป็นข้อมูลไบนารี ระบุ -o FILE หรือส่งต่อด้วย > / "
+                               f"{fmt} is binary: give -o FILE or redirect standard output")
+    runtime = _runtime()
     try:
-        result = complaint_report(_runtime(), None, fiscal_year, half)
+        result = complaint_report(runtime, None, fiscal_year, half)
+        if fmt == "csv" and output is None:
+            click.echo(report_csv(result), nl=False)
+            return
+        document = report_file(result, fmt, runtime.office if fmt != "csv" else None)
     except GovflowError as exc:
         raise click.ClickException(_with_fields(exc)) from exc
-    text = report_csv(result)
     if output is None:
-        click.echo(text, nl=False)
-    else:
-        # A byte-order mark so spreadsheet programs open the Thai text as UTF-8.
-        output.write_text(text, encoding="utf-8-sig")
-        click.echo(f"wrote {output} ({len(result.cases)} cases)", err=True)
+        sys.stdout.buffer.write(document.content)
+        sys.stdout.buffer.flush()
+        return
+    output.write_bytes(document.content)
+    click.echo(f"wrote {output} ({len(result.cases)} cases)", err=True)

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import login_required
 
-from engine.errors import InvalidData
+from engine.documents.report_files import REPORT_FORMATS, report_file
+from engine.errors import GovflowError, InvalidData
 from engine.services.reports import (
     BUCKET_TH,
     BUCKETS,
     CHANNEL_TH,
     REPORT_ROLES,
+    ComplaintReport,
     complaint_report,
-    report_csv,
 )
 from webui.holidays import current_fiscal_year
 from webui.i18n import localize
 from webui.web import actor, rt
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+log = logging.getLogger(__name__)
 
 
 def _period() -> tuple[int, int]:
@@ -43,13 +47,27 @@ def complaints() -> str | Response | tuple[str, int]:
         return render_template("reports/complaints.html", report=None,
                                error=localize(exc.message), years=_years(),
                                year=current_fiscal_year(), half=1), 400
-    if request.args.get("format") == "csv":
-        body = "\ufeff" + report_csv(report)  # a BOM so spreadsheet programs read Thai
-        return Response(body, mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="complaints-{year}-{half}.csv"'})
+    fmt = request.args.get("format")
+    if fmt in REPORT_FORMATS:
+        return _download(report, fmt, year, half)
     return render_template("reports/complaints.html", report=report, error="", years=_years(),
                            year=year, half=half, buckets=BUCKETS, bucket_th=BUCKET_TH,
                            channel_th=CHANNEL_TH)
+
+
+def _download(report: ComplaintReport, fmt: str, year: int,
+              half: int) -> Response | tuple[str, int]:
+    try:
+        document = report_file(report, fmt, rt().office if fmt != "csv" else None)
+    except GovflowError as exc:
+        # A server set-up problem (office.toml, the Thai fonts): say what to fix, on the page.
+        log.error("complaints report as %s failed: %s", fmt, exc.code)
+        return render_template("reports/complaints.html", report=report,
+                               error=localize(exc.message), years=_years(), year=year,
+                               half=half, buckets=BUCKETS, bucket_th=BUCKET_TH,
+                               channel_th=CHANNEL_TH), 500
+    return Response(document.content, mimetype=document.mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{document.filename}"'})
 
 
 def _years() -> list[int]:

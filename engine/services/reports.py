@@ -22,7 +22,13 @@ from engine.errors import Forbidden, InvalidData
 from engine.models import ProcessInstance, Task
 from engine.runtime import Runtime
 from engine.services.cases import case_data_of
-from engine.thai_dates import THAI_MONTHS, fiscal_half_bounds, format_thai_date
+from engine.thai_dates import (
+    BE_OFFSET,
+    THAI_MONTHS,
+    THAI_MONTHS_ABBR,
+    fiscal_half_bounds,
+    format_thai_date,
+)
 from engine.workdays import BANGKOK
 
 PROCESS_KEY = "complaint"
@@ -68,6 +74,19 @@ class ComplaintReport:
     @property
     def by_month(self) -> dict[str, int]:
         return dict(sorted(Counter(c.received_on.strftime("%Y-%m") for c in self.cases).items()))
+
+    @property
+    def months(self) -> dict[str, int]:
+        """Every month of the period ("YYYY-MM", oldest first) with its count, 0 included:
+        a month without complaints is a fact the report states, not a gap."""
+        counts = self.by_month
+        months: dict[str, int] = {}
+        year, month = self.start.year, self.start.month
+        while (year, month) <= (self.end.year, self.end.month):
+            key = f"{year:04d}-{month:02d}"
+            months[key] = counts.get(key, 0)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return months
 
     @property
     def triage_days(self) -> dict[str, float | int | None]:
@@ -146,43 +165,75 @@ def complaint_report(rt: Runtime, actor: Actor | None, fiscal_year: int,
     return report
 
 
+#: Said instead of the tables when the period has no complaints.
+NO_COMPLAINTS = "ไม่มีเรื่องร้องเรียน"
+COUNT_HEADING = "จำนวน"
+TRIAGE_HEADING = "ระยะเวลาพิจารณาเบื้องต้น (วันทำการ)"
+CASE_COLUMNS = ("เลขที่", "วันที่รับเรื่อง", "ช่องทาง", "ประเภท", "สถานะ",
+                "วันทำการที่ใช้พิจารณาเบื้องต้น")
+#: Why the report is published (the ITA assessment's open-data indicator, OIT).
+PUBLICATION_NOTE = ("เผยแพร่เป็นข้อมูลสถิติเรื่องร้องเรียนการทุจริตตามแบบ ITA/OIT "
+                    "(การประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ)")
+
+
+def month_label(key: str, *, short: bool = False) -> str:
+    """"2026-10" → "ตุลาคม 2569", or "ต.ค. 69" when short (chart axes)."""
+    year, number = (int(part) for part in key.split("-"))
+    if short:
+        return f"{THAI_MONTHS_ABBR[number - 1]} {(year + BE_OFFSET) % 100:02d}"
+    return f"{THAI_MONTHS[number - 1]} {year + BE_OFFSET}"
+
+
+@dataclass(frozen=True)
+class CountTable:
+    """One two-column table of the report: a label column and จำนวน."""
+
+    key: str
+    heading: str
+    rows: list[tuple[str, int]]
+
+
+def count_tables(report: ComplaintReport) -> list[CountTable]:
+    """The report's count tables, in order, the same for CSV, PDF and spreadsheet."""
+    counts = report.counts
+    return [
+        CountTable("summary", "สรุป", [("รับเรื่องทั้งหมด", counts["received"])]
+                   + [(BUCKET_TH[bucket], counts[bucket]) for bucket in BUCKETS]),
+        CountTable("channel", "ช่องทาง", [(CHANNEL_TH.get(channel, channel), n)
+                                          for channel, n in report.by("channel").items()]),
+        CountTable("complaint_type", "ประเภทเรื่อง",
+                   [(report.type_titles.get(kind, kind), n)
+                    for kind, n in report.by("complaint_type").items()]),
+        CountTable("month", "เดือน", [(month_label(month), n)
+                                       for month, n in report.months.items()]),
+    ]
+
+
+def case_rows(report: ComplaintReport) -> list[tuple[int, str, str, str, str, int | str]]:
+    """The case list under CASE_COLUMNS: no names, no subjects, no personal data."""
+    return [(case.instance_id, format_thai_date(case.received_on),
+             CHANNEL_TH.get(case.channel, case.channel),
+             report.type_titles.get(case.complaint_type, case.complaint_type),
+             BUCKET_TH[case.status],
+             "" if case.triage_working_days is None else case.triage_working_days)
+            for case in report.cases]
+
+
 def report_csv(report: ComplaintReport) -> str:
     """The report as CSV (UTF-8 with a BOM when written, so spreadsheet programs read Thai)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([report.title])
     if not report.cases:
-        writer.writerow(["ไม่มีเรื่องร้องเรียน"])
+        writer.writerow([NO_COMPLAINTS])
         return out.getvalue()
-    writer.writerow(["สรุป", "จำนวน"])
-    counts = report.counts
-    writer.writerow(["รับเรื่องทั้งหมด", counts["received"]])
-    for bucket in BUCKETS:
-        writer.writerow([BUCKET_TH[bucket], counts[bucket]])
-    writer.writerow([])
-    writer.writerow(["ช่องทาง", "จำนวน"])
-    for channel, n in report.by("channel").items():
-        writer.writerow([CHANNEL_TH.get(channel, channel), n])
-    writer.writerow([])
-    writer.writerow(["ประเภทเรื่อง", "จำนวน"])
-    for kind, n in report.by("complaint_type").items():
-        writer.writerow([report.type_titles.get(kind, kind), n])
-    writer.writerow([])
-    writer.writerow(["เดือน", "จำนวน"])
-    for month, n in report.by_month.items():
-        year, number = (int(part) for part in month.split("-"))
-        writer.writerow([f"{THAI_MONTHS[number - 1]} {year + 543}", n])
-    writer.writerow([])
+    for table in count_tables(report):
+        writer.writerow([table.heading, COUNT_HEADING])
+        writer.writerows(table.rows)
+        writer.writerow([])
     triage = report.triage_days
-    writer.writerow(["ระยะเวลาพิจารณาเบื้องต้น (วันทำการ)", "เฉลี่ย", triage["average"],
-                     "สูงสุด", triage["maximum"]])
+    writer.writerow([TRIAGE_HEADING, "เฉลี่ย", triage["average"], "สูงสุด", triage["maximum"]])
     writer.writerow([])
-    writer.writerow(["เลขที่", "วันที่รับเรื่อง", "ช่องทาง", "ประเภท", "สถานะ",
-                     "วันทำการที่ใช้พิจารณาเบื้องต้น"])
-    for case in report.cases:
-        writer.writerow([case.instance_id, format_thai_date(case.received_on),
-                         CHANNEL_TH.get(case.channel, case.channel),
-                         report.type_titles.get(case.complaint_type, case.complaint_type),
-                         BUCKET_TH[case.status],
-                         "" if case.triage_working_days is None else case.triage_working_days])
+    writer.writerow(CASE_COLUMNS)
+    writer.writerows(case_rows(report))
     return out.getvalue()
