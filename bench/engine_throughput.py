@@ -70,7 +70,8 @@ STEPS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     (
         "initial_action",
         "legal_officer",
-        {"initial_action_note": "แจ้งโรงเรียนแล้ว", "parties_notified_on": "2026-12-09"},
+        {"initial_action_note": "แจ้งโรงเรียนแล้ว", "parties_notified_on": "2026-12-09",
+         "notice_to": "accused_unit"},
     ),
     (
         "follow_up",
@@ -82,7 +83,8 @@ STEPS: tuple[tuple[str, str, dict[str, Any]], ...] = (
         "legal_head",
         {"result_summary": "มีมูล ลงโทษทางวินัย", "review_decision": "approve"},
     ),
-    ("notify_result", "legal_officer", {"notified_on": "2027-01-25", "notify_method": "letter"}),
+    ("notify_result", "legal_officer", {"notified_on": "2027-01-25", "notify_method": "letter",
+                                        "result_message": "ดำเนินการตามเรื่องร้องเรียนแล้ว"}),
 )
 USERS = (("legal_officer", "LEGAL"), ("director", "DIR"), ("legal_head", "LEGAL"))
 

@@ -46,6 +46,8 @@ class Settings:
     public_rate_limit: str = "30/hour"
     #: The office's name, address, phone and logo for letters and reports (TOML).
     office_file: Path | None = None
+    #: The address citizens reach govflow at, for links in e-mails (e.g. the tracking page).
+    public_url: str = "http://127.0.0.1:8000"
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -65,6 +67,7 @@ class Settings:
             "ratelimit_storage_uri": _env("RATELIMIT_STORAGE_URI", "memory://"),
             "public_rate_limit": _env("PUBLIC_RATE_LIMIT", "30/hour"),
             "office_file": Path(office) if (office := _env("OFFICE_FILE")) else None,
+            "public_url": _env("PUBLIC_URL", "http://127.0.0.1:8000"),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

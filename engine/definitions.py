@@ -162,6 +162,8 @@ def build_bundle(
             "deadline_timers": _deadline_timers(info, task.id),
         }
     add_form(info.start_form, None, None)
+    letters = dict(settings.letters) if settings else {}
+    problems.extend(_letter_problems(file, info, letters, processes_dir))
     start_lane = _start_lane(loaded, info)
     start_rule = lanes.get(start_lane or "")
     problems.extend(_expression_problems(loaded, info))
@@ -182,7 +184,34 @@ def build_bundle(
         "supervisors": list(settings.supervisors) if settings else [],
         "title_field": settings.title_field if settings else None,
         "received_field": settings.received_field if settings else None,
+        "letters": letters,
     }
+
+
+def _letter_problems(file: str, info: ProcessInfo, letters: dict[str, str],
+                     processes_dir: Path) -> list[Problem]:
+    """Letters named in processes.toml must be known kinds of user tasks of the process,
+    and their templates must fill: a broken template is caught at deploy, not at the
+    moment a letter is due."""
+    from engine.documents.letters import LETTER_KINDS, check_letter_templates
+
+    problems = [_problem(file, None, None, text, text)
+                for text in (check_letter_templates(processes_dir) if letters else [])]
+    for task_id, kind in letters.items():
+        if task_id not in info.user_tasks:
+            problems.append(_problem(
+                file, None, task_id,
+                f"processes.toml [{info.process_id}.letters] names '{task_id}', which is not a "
+                "user task of this process",
+                f"processes.toml [{info.process_id}.letters] อ้างถึงงาน '{task_id}' "
+                "ซึ่งไม่มีในกระบวนงานนี้"))
+        if kind not in LETTER_KINDS:
+            problems.append(_problem(
+                file, None, task_id,
+                f"processes.toml [{info.process_id}.letters]: unknown letter '{kind}'; "
+                f"known: {', '.join(sorted(LETTER_KINDS))}",
+                f"processes.toml [{info.process_id}.letters]: ไม่รู้จักหนังสือ '{kind}'"))
+    return problems
 
 
 def _deadline_timers(info: ProcessInfo, task_id: str) -> list[str]:

@@ -46,13 +46,17 @@ def _claim(rt: Runtime) -> list[int]:
         return ids
 
 
-def _email(settings: Settings, row: OutboxMessage) -> EmailMessage:
+def _email(rt: Runtime, row: OutboxMessage) -> EmailMessage:
+    recipient, body = row.recipient, row.body
+    if row.sealed:
+        opened = rt.cipher.decrypt(row.sealed)
+        recipient, body = opened["recipient"], opened["body"]
     message = EmailMessage()
-    message["From"] = settings.smtp_from
-    message["To"] = row.recipient
+    message["From"] = rt.settings.smtp_from
+    message["To"] = recipient
     message["Subject"] = row.subject
     message["Message-ID"] = row.message_id
-    message.set_content(row.body)
+    message.set_content(body)
     return message
 
 
@@ -75,7 +79,7 @@ def deliver_outbox(rt: Runtime) -> tuple[int, int]:
     for message_id in _claim(rt):
         with rt.db.read() as session:
             row = session.get_one(OutboxMessage, message_id)
-            email = _email(settings, row)
+            email = _email(rt, row)
             attempts = row.attempts
         try:
             _send(settings, email)

@@ -258,6 +258,10 @@ class Attachment(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    #: The stored bytes are encrypted (files of cases that hold personal data).
+    sealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: "file" (uploaded by a person) or "letter" (a letter govflow issued).
+    kind: Mapped[str] = mapped_column(String(20), default="file")
     # None for evidence a citizen attached on the website.
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     uploaded_by: Mapped[str] = mapped_column(String(80))
@@ -341,6 +345,9 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(String(500))
     sent_at: Mapped[datetime | None] = mapped_column()
+    #: Recipient and body encrypted together when they are personal data (a message to a
+    #: complainant); ``recipient`` and ``body`` then hold only a placeholder.
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class Notification(Base):

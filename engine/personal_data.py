@@ -75,8 +75,15 @@ class PersonalDataCipher:
     def decrypt(self, blob: bytes | None) -> dict[str, Any]:
         if not blob:
             return {}
+        return json.loads(self.decrypt_bytes(blob))
+
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        """Files that may identify people (complaint evidence, letters)."""
+        return self._fernet.encrypt(data)
+
+    def decrypt_bytes(self, blob: bytes) -> bytes:
         try:
-            return json.loads(self._fernet.decrypt(blob))
+            return self._fernet.decrypt(blob)
         except InvalidToken as exc:
             raise GovflowError(
                 "ถอดรหัสข้อมูลส่วนบุคคลไม่ได้: กุญแจ GOVFLOW_DATA_KEY ไม่ตรงกับที่ใช้เข้ารหัส / "

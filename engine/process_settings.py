@@ -37,6 +37,8 @@ class ProcessSettings:
     #: Start-form date field holding the day the case arrived (else: the day it was keyed in).
     received_field: str | None = None
     escalations: dict[str, EscalationRule] = field(default_factory=dict)
+    #: User task id → the kind of letter govflow issues when that task completes.
+    letters: dict[str, str] = field(default_factory=dict)
 
 
 class SettingsError(ValueError):
@@ -68,7 +70,12 @@ def _process(key: str, raw: Any) -> ProcessSettings:
         code: _escalation(f"{where}.escalations.{code}", rule)
         for code, rule in raw.get("escalations", {}).items()
     }
-    fields: dict[str, Any] = {"escalations": escalations}
+    letters = raw.get("letters", {})
+    if not isinstance(letters, dict) or not all(
+            isinstance(kind, str) for kind in letters.values()):
+        raise SettingsError(f'{where}.letters must map task ids to letter kinds, e.g. '
+                            f'notify_result = "result_notice"')
+    fields: dict[str, Any] = {"escalations": escalations, "letters": dict(letters)}
     for name in ("title_field", "received_field"):
         value = raw.get(name)
         if value is not None and not isinstance(value, str):

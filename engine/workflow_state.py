@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, TaskConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
@@ -52,7 +53,10 @@ class _ReusingTaskConverter(TaskConverter):
     """
 
     def to_dict(self, task: SpiffTask) -> dict[str, Any]:
-        if not task.has_state(TaskState.FINISHED_MASK):
+        # A subprocess task gets its subprocess's data after it has finished (the
+        # follow-up rounds' loop does this), without a new state change: never reuse it.
+        if not task.has_state(TaskState.FINISHED_MASK) or isinstance(task.task_spec,
+                                                                     SubWorkflowTask):
             return super().to_dict(task)
         cache = task.workflow.__dict__.setdefault("_govflow_saved_tasks", {})
         stamp = (task.state, task.last_state_change, tuple(task._children))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
 from engine.actors import Actor
@@ -21,6 +22,7 @@ from engine.runtime import Runtime
 from engine.schema import upgrade
 from engine.services.processes import deploy
 from engine.services.users import add_user
+from tests.mail_support import Inbox, free_port
 
 PG_URL = os.environ.get(
     "GOVFLOW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -140,3 +142,13 @@ def own_copy(tmp_path: Path) -> Iterator[tuple[Runtime, People, Actor, Path]]:
     owner = add_user(rt, "owner", ["process_owner"], "ICT", display_name="ผู้ดูแลกระบวนงาน")
     yield rt, people, owner, folder
     rt.close()
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback: (controller, inbox of received messages)."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()

@@ -117,3 +117,20 @@ def test_validate_cli_names_file_and_line(tmp_path, own_processes):
     assert "size" in first and "[triage]" in first
     missing = CliRunner().invoke(cli, ["validate", str(tmp_path / "nope.bpmn")])
     assert missing.exit_code != 0
+
+
+def test_a_broken_letter_or_letter_setting_is_refused_at_deploy(tmp_path, own_processes):
+    rt = make_runtime(tmp_path, processes_dir=own_processes)
+    deploy(rt)
+    template = own_processes / "letters" / "result_notice.toml"
+    _break_line(template, "ดังนี้ $result_summary", "ดังนี้ $result_sumary")
+    report = deploy(rt)
+    messages = " ".join(p.format() for p in report.problems)
+    assert not report.ok and "result_sumary" in messages
+    _break_line(template, "ดังนี้ $result_sumary", "ดังนี้ $result_summary")
+    settings = own_processes / "processes.toml"
+    _break_line(settings, 'notify_result = "result_notice"', 'notify_result = "thank_you_note"')
+    report = deploy(rt)
+    assert not report.ok and "thank_you_note" in " ".join(p.format() for p in report.problems)
+    assert _versions(rt)["complaint"][0] == 1  # the working version stays live
+    rt.close()

@@ -2,54 +2,19 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import datetime
 
-import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from sqlalchemy import select
 
 from engine import clock
-from engine.config import Settings
 from engine.models import OutboxMessage
-from engine.runtime import Runtime
 from engine.scheduler import tick
 from engine.services import escalations, instances
 from engine.services.users import add_user, issue_token
 from engine.workdays import BANGKOK
+from tests.mail_support import free_port, with_smtp
 from tests.samples import COMPLAINT, SECRETS
 from webui import create_app
-
-
-class Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message) -> None:
-        self.messages.append(message)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
-
-
-def with_smtp(runtime: Runtime, port: int) -> Runtime:
-    settings = Settings(**{**runtime.settings.__dict__, "smtp_host": "127.0.0.1",
-                           "smtp_port": port})
-    return Runtime(settings)
 
 
 def bkk(text: str) -> datetime:

@@ -29,7 +29,8 @@ def to_follow_up(rt, people, notified_on: str = "2026-12-09") -> dict:
                                 "action_type": "fact_finding"})
     step = tasks.complete_task(rt, people.legal_officer, step["next_tasks"][0]["id"],
                                {"initial_action_note": "แจ้งโรงเรียนแล้ว",
-                                "parties_notified_on": notified_on})
+                                "parties_notified_on": notified_on,
+                                "notice_to": "accused_unit"})
     [follow] = step["next_tasks"]
     assert follow["bpmn_id"] == "follow_up"
     return follow

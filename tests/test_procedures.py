@@ -39,8 +39,15 @@ def test_scenario_through_the_service_api(runtime, people, scenario):
     assert view["status"] == "completed" and view["ended_at"] and view["tasks"] == []
     completed = [e["actor"] for e in view["history"] if e["action"] == "task_completed"]
     assert completed == [people.all()[role].username for role, _ in steps]
-    actions = [e["action"] for e in view["history"] if e["action"] != "personal_data_read"]
-    assert actions[-2:] == ["task_completed", "instance_completed"]
+    steps_and_end = [e["action"] for e in view["history"]
+                     if e["action"] in ("task_completed", "instance_completed")]
+    assert steps_and_end[-2:] == ["task_completed", "instance_completed"]
+    # Complaints issue the notice of initial action (when accepted) and the result notice.
+    letters = [e["detail"]["letter"] for e in view["history"] if e["action"] == "letter_issued"]
+    expected = {"complaint_accepted_to_resolution": ["initial_action_notice", "result_notice"],
+                "complaint_not_considered": ["result_notice"],
+                "complaint_forwarded": ["result_notice"]}
+    assert letters == expected.get(scenario, [])
 
 
 def test_publishing_case_data_and_title(runtime, people):

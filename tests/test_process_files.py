@@ -521,7 +521,8 @@ def test_timer_day_counts_come_only_from_the_time_limits() -> None:
 @pytest.mark.parametrize("pid", PROCESS_IDS)
 def test_processes_toml_maps_every_lane_to_a_valid_role(pid: str) -> None:
     conf = settings()[pid]
-    assert set(conf) <= {"supervisors", "title_field", "received_field", "lanes", "escalations"}
+    assert set(conf) <= {"supervisors", "title_field", "received_field", "lanes", "escalations",
+                         "letters"}
     assert conf["supervisors"] and set(conf["supervisors"]) <= VALID_ROLES
     lane_conf = conf["lanes"]
     lane_ids = {lane.get("id") for lane in lanes(pid)}

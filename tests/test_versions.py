@@ -30,7 +30,8 @@ def test_owner_changes_the_deadline_sees_the_diff_and_deploys(owned):
     assert preview["ok"] and not [p for p in preview["problems"] if p["severity"] == "error"]
     (entry,) = preview["processes"]
     assert entry["current_version"] == 1 and "set_time_limits" in entry["changed"]
-    assert "-      <bpmn:script>triage_days = 3</bpmn:script>" in preview["text_diff"]
+    assert "-      <bpmn:script>triage_days = 3\n" in preview["text_diff"]
+    assert "+      <bpmn:script>triage_days = 5\n" in preview["text_diff"]
     assert entry["added"] == [] and entry["removed"] == []
     # Nothing changed yet.
     assert versions.list_versions(rt, "complaint")[0]["version"] == 1

@@ -1,0 +1,177 @@
+"""Letters govflow issues when a step completes, and telling the complainant the result.
+
+Which step issues which letter is set in ``processes.toml`` (``[<process>.letters]``):
+the notice of initial action to the accused or their unit (seed 5.1) and the result
+notice to the complainant (seed 5.3). A letter is rendered from its template in
+``processes/letters/`` with the office's identity, kept as an encrypted attachment of the
+case, and recorded in the audit log. The result notice is also e-mailed to the
+complainant when they gave an address; the message is sealed in the outbox.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.actors import Actor
+from engine.audit import record
+from engine.definitions import Definition
+from engine.documents.letters import render_letter
+from engine.errors import InvalidData
+from engine.models import OutboxMessage, ProcessInstance, TrackingCode
+from engine.runtime import Runtime
+from engine.services.attachments import store_attachment
+from engine.thai_dates import format_thai_date
+from engine.workdays import BANGKOK
+
+#: Who the complainant is in a letter or e-mail when they gave no name.
+ANONYMOUS = "ผู้ร้องเรียน"
+
+LETTER_FILENAMES = {
+    "initial_action_notice": "หนังสือแจ้งการดำเนินการเบื้องต้น",
+    "result_notice": "หนังสือแจ้งผลการดำเนินการ",
+}
+
+
+def complaint_outcome(data: Mapping[str, Any], reasons: Mapping[str, str]) -> str:
+    """The outcome in Thai, as the complainant reads it (letter, e-mail, tracking page)."""
+    outcome = data.get("screening_outcome")
+    if outcome == "not_considered":
+        reason = reasons.get(str(data.get("not_considered_reason")), "")
+        return "ไม่รับไว้พิจารณา" + (f" เนื่องจาก{reason}" if reason else "")
+    if outcome == "forward":
+        return (f"ส่งเรื่องให้{data.get('forwarded_to') or data.get('forward_to')} "
+                "ซึ่งมีอำนาจหน้าที่พิจารณาดำเนินการ")
+    return "รับไว้พิจารณาและดำเนินการตามเรื่องร้องเรียนจนได้ข้อยุติแล้ว"
+
+
+def _choice_titles(form: Mapping[str, Any], field: str) -> dict[str, str]:
+    prop = form.get("properties", {}).get(field, {})
+    return {str(o.get("const")): o.get("title", "") for o in prop.get("oneOf", [])}
+
+
+@dataclass(frozen=True)
+class LetterCase:
+    """What a letter says about its case."""
+
+    instance_id: int
+    received_on: date
+    tracking_code: str | None
+    definition: Definition
+
+    @property
+    def reasons(self) -> dict[str, str]:
+        return not_considered_reasons(self.definition)
+
+
+def not_considered_reasons(definition: Definition) -> dict[str, str]:
+    """The grounds for not considering a complaint, code → Thai title, from the triage form
+    of the case's own version (the office keeps the list as data)."""
+    info = definition.task_info("triage") or {}
+    return _choice_titles(definition.form(info.get("form")), "not_considered_reason")
+
+
+def _initial_action_fields(case: LetterCase, data: Mapping[str, Any],
+                           personal: Mapping[str, Any]) -> dict[str, str]:
+    if data.get("notice_to") == "accused":
+        name = personal.get("accused_name")
+        recipient = f"{name} {personal.get('accused_position') or ''}".strip() if name else ""
+        missing = "ไม่มีชื่อผู้ถูกร้องเรียนในเรื่องนี้ เลือกแจ้งผู้บังคับบัญชาของหน่วยงานแทน"
+    else:
+        unit = personal.get("accused_unit")
+        recipient = f"ผู้อำนวยการ{unit}" if unit else ""
+        missing = "ไม่มีหน่วยงานของผู้ถูกร้องเรียนในเรื่องนี้ เลือกแจ้งผู้ถูกร้องเรียนแทน"
+    if not recipient:
+        raise InvalidData("ออกหนังสือแจ้งการดำเนินการเบื้องต้นไม่ได้ / the notice has no "
+                          "recipient", {"notice_to": missing})
+    return {
+        "recipient": recipient,
+        "case_number": str(case.instance_id),
+        "received_on": format_thai_date(case.received_on),
+        "director_order": str(data.get("director_instruction") or "-"),
+        "action": str(data.get("initial_action_note") or "-"),
+    }
+
+
+def _result_fields(case: LetterCase, data: Mapping[str, Any],
+                   personal: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        "recipient": personal.get("complainant_name") or ANONYMOUS,
+        "case_number": str(case.instance_id),
+        "tracking_code": case.tracking_code or "",
+        "received_on": format_thai_date(case.received_on),
+        "outcome": complaint_outcome(data, case.reasons),
+        "result_summary": str(data.get("result_message") or "-"),
+    }
+
+
+FieldBuilder = Callable[[LetterCase, Mapping[str, Any], Mapping[str, Any]], dict[str, str]]
+FIELDS: dict[str, FieldBuilder] = {
+    "initial_action_notice": _initial_action_fields,
+    "result_notice": _result_fields,
+}
+
+
+def issue_letters(rt: Runtime, session: Session, running: Any, actor: Actor, bpmn_id: str,
+                  data: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """Issue the letter the process settings name for the step just completed.
+
+    Runs in the completing command's transaction: no letter without the step, and no
+    step without its letter.
+    """
+    kind = running.definition.bundle.get("letters", {}).get(bpmn_id)
+    if kind is None:
+        return []
+    instance_id = running.instance.id
+    personal = rt.cipher.decrypt(session.scalar(
+        select(ProcessInstance.personal_data).where(ProcessInstance.id == instance_id)))
+    case = LetterCase(instance_id, running.instance.received_on, session.scalar(
+        select(TrackingCode.code).where(TrackingCode.instance_id == instance_id)),
+        running.definition)
+    issued_on = now.astimezone(BANGKOK).date()
+    pdf = render_letter(rt.office, kind, FIELDS[kind](case, data, personal),
+                        issued_on=issued_on, letter_number=str(data.get("letter_number") or ""),
+                        processes_dir=rt.settings.processes_dir)
+    name = f"{LETTER_FILENAMES.get(kind, kind)} เรื่องเลขที่ {instance_id}.pdf"
+    view = store_attachment(rt, session, None, instance_id, name, "application/pdf", pdf,
+                            kind="letter")
+    record(session, actor, "letter_issued", instance_id=instance_id, letter=kind,
+           attachment_id=view["id"])
+    if kind == "result_notice" and personal.get("complainant_email"):
+        _email_result(rt, session, case, data, personal)
+    return [view]
+
+
+def _email_result(rt: Runtime, session: Session, case: LetterCase, data: Mapping[str, Any],
+                  personal: Mapping[str, Any]) -> None:
+    """Queue the result for the complainant; address and text are sealed in the outbox."""
+    instance_id = case.instance_id
+    office = rt.office
+    lines = [
+        f"เรียน {personal.get('complainant_name') or ANONYMOUS}",
+        "",
+        f"ตามที่ท่านได้ร้องเรียนต่อ{office.name} เรื่องเลขที่ {instance_id} "
+        f"ซึ่งได้รับไว้เมื่อวันที่ {format_thai_date(case.received_on)}",
+        f"ผลการพิจารณา: {complaint_outcome(data, case.reasons)}",
+        f"ผลการดำเนินการ: {data.get('result_message') or '-'}",
+        "",
+    ]
+    if case.tracking_code:
+        lines.append(f"ท่านดูสถานะได้ที่ {rt.settings.public_url.rstrip('/')}/track "
+                     f"ด้วยรหัสติดตามเรื่อง {case.tracking_code} และรหัสลับที่ได้รับเมื่อยื่นเรื่อง")
+    lines += ["", office.name, f"กลุ่มกฎหมายและคดี โทร {office.phone}",
+              "ข้อมูลส่วนบุคคลของท่านได้รับการเก็บรักษาเป็นความลับ"]
+    session.add(OutboxMessage(
+        message_id=f"<result-{instance_id}.{secrets.token_hex(6)}@govflow>",
+        recipient=f"{ANONYMOUS} เรื่องเลขที่ {instance_id}",
+        subject=f"แจ้งผลการดำเนินการเรื่องร้องเรียน เลขที่ {instance_id}",
+        body="(เข้ารหัสไว้ / sealed)",
+        sealed=rt.cipher.encrypt({"recipient": personal["complainant_email"],
+                                  "body": "\n".join(lines)}),
+    ))

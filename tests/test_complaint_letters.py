@@ -1,0 +1,168 @@
+"""The letters a complaint issues (seed 5.1, 5.3) and the result told to the complainant."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from engine import clock
+from engine.errors import InvalidData
+from engine.mailer import deliver_outbox
+from engine.models import Attachment, OutboxMessage, Task
+from engine.services import attachments, instances, tasks
+from engine.services.attachments import storage_dir
+from engine.workdays import BANGKOK
+from tests.mail_support import with_smtp
+from tests.pdf_text import pdf_text, squash
+from tests.samples import COMPLAINT, SECRETS
+
+ACCEPT_STEPS = [
+    ("legal_officer", {"screening_outcome": "accept"}),
+    ("director", {"director_instruction": "สืบสวนข้อเท็จจริง", "action_type": "fact_finding"}),
+]
+RESULT = {"notified_on": "2027-01-25", "notify_method": "email",
+          "result_message": "ได้สั่งการให้โรงเรียนแก้ไขการจัดซื้อแล้ว"}
+
+
+def bkk(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=BANGKOK)
+
+
+def text_of(pdf: bytes) -> str:
+    return squash(pdf_text(pdf))
+
+
+def run(rt, people, case_id: int, steps) -> dict:
+    actors = people.all()
+    done: dict = {}
+    for role, data in steps:
+        task = next(t for t in tasks.list_tasks(rt, actors[role], view="group")["tasks"]
+                    if t["instance_id"] == case_id)
+        done = tasks.complete_task(rt, actors[role], task["id"], data)
+    return done
+
+
+def letters_of(rt, people, case_id: int) -> list[tuple[dict, bytes]]:
+    views = [a for a in attachments.list_attachments(rt, people.legal_officer, case_id)
+             if a["kind"] == "letter"]
+    return [attachments.read_attachment(rt, people.legal_officer, a["id"]) for a in views]
+
+
+def test_accepting_issues_the_initial_action_notice_to_the_unit(runtime, people):
+    with clock.frozen(bkk("2026-12-09T10:00")):
+        case = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+        run(runtime, people, case["id"], ACCEPT_STEPS + [(
+            "legal_officer", {"initial_action_note": "แจ้งโรงเรียนให้ชี้แจงภายใน 15 วัน",
+                              "parties_notified_on": "2026-12-09", "notice_to": "accused_unit",
+                              "letter_number": "1234"})])
+    [(view, pdf)] = letters_of(runtime, people, case["id"])
+    assert view["content_type"] == "application/pdf" and view["uploaded_by"] == "system"
+    text = text_of(pdf)
+    assert squash("ผู้อำนวยการโรงเรียนบ้านตัวอย่าง") in text
+    assert squash(runtime.office.name) in text
+    assert squash("แจ้งโรงเรียนให้ชี้แจงภายใน 15 วัน") in text
+    assert squash("9 ธันวาคม 2569") in text  # issued today, in the Buddhist Era
+    assert "1234" in text and squash(f"เลขที่ {case['id']}") in text
+    # Kept encrypted: the letter names the accused's unit.
+    with runtime.db.read() as session:
+        stored = session.scalars(select(Attachment).where(Attachment.id == view["id"])).one()
+    on_disk = (storage_dir(runtime) / stored.stored_name).read_bytes()
+    assert stored.sealed and not on_disk.startswith(b"%PDF")
+    assert "โรงเรียนบ้านตัวอย่าง".encode() not in on_disk
+
+
+def test_a_notice_to_an_accused_without_a_name_is_refused_and_changes_nothing(runtime, people):
+    nameless = {k: v for k, v in COMPLAINT.items() if k not in ("accused_name",)}
+    case = instances.start_instance(runtime, people.legal_officer, "complaint", nameless)
+    run(runtime, people, case["id"], ACCEPT_STEPS)
+    task = next(t for t in tasks.list_tasks(runtime, people.legal_officer, view="group")["tasks"]
+                if t["instance_id"] == case["id"])
+    with pytest.raises(InvalidData) as raised:
+        tasks.complete_task(runtime, people.legal_officer, task["id"], {
+            "initial_action_note": "แจ้งแล้ว", "parties_notified_on": "2026-12-09",
+            "notice_to": "accused"})
+    assert "notice_to" in raised.value.fields
+    with runtime.db.read() as session:
+        assert session.get(Task, task["id"]).state == "open"
+    assert letters_of(runtime, people, case["id"]) == []
+
+
+def test_the_result_reaches_the_complainant_by_letter_and_sealed_email(runtime, people, smtp):
+    controller, inbox = smtp
+    with clock.frozen(bkk("2026-12-09T10:00")):
+        case = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+        run(runtime, people, case["id"], [
+            ("legal_officer", {"screening_outcome": "not_considered",
+                               "not_considered_reason": "time_barred"}),
+            ("legal_officer", RESULT)])
+    [(view, pdf)] = letters_of(runtime, people, case["id"])
+    text = text_of(pdf)
+    assert squash(COMPLAINT["complainant_name"]) in text
+    assert squash("ไม่รับไว้พิจารณา") in text and squash(RESULT["result_message"]) in text
+    # The outbox holds only a placeholder; the address and text are sealed.
+    with runtime.db.read() as session:
+        [row] = session.scalars(select(OutboxMessage)).all()
+        assert row.sealed and COMPLAINT["complainant_email"] not in row.recipient
+        for secret in SECRETS:
+            assert secret not in row.recipient + row.subject + row.body
+    with clock.frozen(bkk("2026-12-09T10:01")):
+        sent, failed = deliver_outbox(with_smtp(runtime, controller.port))
+    assert (sent, failed) == (1, 0)
+    [message] = inbox.messages
+    assert message["To"] == COMPLAINT["complainant_email"]
+    assert str(case["id"]) in message["Subject"]
+    body = message.get_payload(decode=True).decode("utf-8")
+    assert RESULT["result_message"] in body and "ไม่รับไว้พิจารณา" in body
+
+
+def test_an_anonymous_complainant_gets_a_letter_addressed_to_the_complainant(runtime, people):
+    anonymous = {k: v for k, v in COMPLAINT.items() if not k.startswith("complainant_")}
+    case = instances.start_instance(runtime, people.legal_officer, "complaint", anonymous)
+    run(runtime, people, case["id"], [
+        ("legal_officer", {"screening_outcome": "forward", "forward_to": "สพฐ."}),
+        ("legal_officer", {"forwarded_to": "สพฐ.", "forward_letter_no": "ศธ 04001/123",
+                           "forwarded_on": "2026-12-08"}),
+        ("legal_officer", {**RESULT, "notify_method": "tracking_page"})])
+    [(_view, pdf)] = letters_of(runtime, people, case["id"])
+    text = text_of(pdf)
+    assert squash("เรียน ผู้ร้องเรียน") in text and squash("ส่งเรื่องให้สพฐ.") in text
+    with runtime.db.read() as session:
+        assert session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_the_tracking_page_shows_the_result_once_told(runtime, people):
+    from engine.services import public
+    from webui import create_app
+
+    web = {k: v for k, v in COMPLAINT.items() if k not in ("channel", "received_at")}
+    receipt = public.submit_complaint(runtime, {**web, "notice_acknowledged": True})
+    code, secret = receipt["tracking_code"], receipt["secret"]
+    case_id = tasks.list_tasks(runtime, people.legal_officer, view="group")["tasks"][0][
+        "instance_id"]
+    run(runtime, people, case_id, [("legal_officer", {
+        "screening_outcome": "not_considered", "not_considered_reason": "time_barred",
+        "screening_note": "บันทึกภายใน ไม่แสดงต่อผู้ร้อง"})])
+    assert public.track_complaint(runtime, code, secret)["result"] is None
+    run(runtime, people, case_id, [("legal_officer", RESULT)])
+    seen = public.track_complaint(runtime, code, secret)
+    assert seen["status"] == "not_considered"
+    assert seen["result"]["message"] == RESULT["result_message"]
+    assert seen["result"]["outcome"].startswith("ไม่รับไว้พิจารณา เนื่องจาก")
+    assert seen["result"]["notified_on"] == "2027-01-25"
+    assert "บันทึกภายใน" not in repr(seen)
+    # The letter names the tracking code, so the complainant can find the page again.
+    [(_view, pdf)] = letters_of(runtime, people, case_id)
+    assert squash(code) in text_of(pdf)
+    # The page shows it too, in the Buddhist Era.
+    client = create_app(runtime=runtime).test_client()
+    page = client.get("/track").get_data(as_text=True)
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    shown = client.post("/track", data={"code": code, "secret": secret, "csrf_token": token})
+    text = shown.get_data(as_text=True)
+    assert RESULT["result_message"] in text and "25 มกราคม 2570" in text
+    for name in SECRETS:
+        assert name not in text
