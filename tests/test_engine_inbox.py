@@ -119,7 +119,8 @@ def test_attachments_are_checked_stored_outside_and_guarded(runtime, people):
                                       "../../etc/หลักฐาน.pdf", "application/pdf", PDF)
     assert meta["filename"] == "หลักฐาน.pdf" and meta["size"] == len(PDF)
     stored = list(attachments.storage_dir(runtime).iterdir())
-    assert len(stored) == 1 and stored[0].read_bytes() == PDF
+    # A complaint's files name people: encrypted at rest, readable through the service.
+    assert len(stored) == 1 and PDF not in stored[0].read_bytes()
     assert stored[0].resolve().is_relative_to(runtime.settings.instance_dir.resolve())
     info, data = attachments.read_attachment(runtime, people.legal_head, meta["id"])
     assert data == PDF and info["content_type"] == "application/pdf"
@@ -134,8 +135,19 @@ def test_attachments_are_checked_stored_outside_and_guarded(runtime, people):
                                        data)
     assert len(attachments.list_attachments(runtime, people.legal_officer, iid)) == 1
     assert len(list(attachments.storage_dir(runtime).iterdir())) == 1  # nothing left behind
+
     history = instances.get_instance(runtime, people.director, iid)["history"]
     assert any(e["action"] == "attachment_read" for e in history)
+
+def test_files_of_a_publishing_case_are_kept_as_sent(runtime, people):
+    from tests.samples import PUBLISHING_REQUEST
+
+    iid = instances.start_instance(runtime, people.staff, "publishing", PUBLISHING_REQUEST)["id"]
+    meta = attachments.add_attachment(runtime, people.staff, iid, "แผน.pdf", "application/pdf",
+                                      PDF)
+    (stored,) = attachments.storage_dir(runtime).iterdir()
+    assert stored.read_bytes() == PDF
+    assert attachments.read_attachment(runtime, people.director, meta["id"])[1] == PDF
 
 
 def test_administration_is_for_admins_and_audited(runtime, people):

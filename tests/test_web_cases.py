@@ -339,3 +339,47 @@ def test_history_shows_acting_for(sqlite_runtime, web_people, browser):
     acting.post(f"/tasks/{task_id}/complete", {"director_decision": "approve"})
     page = html(staff.get(f"/cases/{iid}"))
     assert "รักษาราชการแทน ผู้อำนวยการ สพป." in page
+
+
+# ---- a complaint received by letter, with its scan --------------------------------------
+
+def test_a_letter_complaint_is_recorded_with_its_scan(sqlite_runtime, web_people, browser):
+    import io
+
+    from sqlalchemy import func, select
+
+    from engine.models import Attachment, ProcessInstance
+    from engine.services.attachments import storage_dir
+
+    legal = browser("legal_officer")
+    legal.get("/start/complaint")
+    # A PNG sent as a PDF: refused, nothing recorded, the typed fields kept.
+    refused = legal.post("/start/complaint", {
+        **form_of(COMPLAINT), "files": [(io.BytesIO(b"\x89PNG\r\n\x1a\n0"), "scan.pdf",
+                                         "application/pdf")]},
+        content_type="multipart/form-data")
+    assert refused.status_code == 400
+    text = html(refused)
+    assert "“scan.pdf”" in text and 'id="f-files-error"' in text and 'id="files-dropped"' in text
+    assert f'value="{COMPLAINT["accused_name"]}"' in text
+    with sqlite_runtime.db.read() as session:
+        assert session.scalar(select(func.count(ProcessInstance.id))) == 0
+        assert session.scalar(select(func.count(Attachment.id))) == 0
+    assert not any(storage_dir(sqlite_runtime).glob("*"))
+
+    done = legal.post("/start/complaint", {
+        **form_of(COMPLAINT), "files": [(io.BytesIO(PDF), "หนังสือร้องเรียน.pdf",
+                                         "application/pdf")]},
+        content_type="multipart/form-data")
+    assert done.status_code == 302, html(done)[:2000]
+    iid = int(done.headers["Location"].rsplit("/", 1)[1])
+    case = html(legal.get(f"/cases/{iid}"))
+    assert "หนังสือร้องเรียน.pdf" in case and "หนังสือ" in case  # the scan, channel "letter"
+    view = instances.get_instance(sqlite_runtime, web_people.legal_officer, iid)
+    assert view["data"]["channel"] == "letter" and view["data"]["received_at"] == "2026-12-04"
+    (link,) = re.findall(r'href="/attachments/(\d+)"', case)
+    assert legal.get(f"/attachments/{link}").data == PDF
+    with sqlite_runtime.db.read() as session:
+        stored = session.get(Attachment, int(link))
+        assert stored.sealed and stored.uploaded_by == web_people.legal_officer.username
+    assert PDF not in (storage_dir(sqlite_runtime) / stored.stored_name).read_bytes()

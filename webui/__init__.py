@@ -50,12 +50,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from webui import admin, api, auth, cases, errors, i18n, inbox, owner, pages, public_pages, web
     from webui import escalations as escalation_pages
     from webui import holidays as holiday_pages
+    from webui import privacy as privacy_pages
     from webui import reports as report_pages
 
     # Uploads may be larger than other requests: raise the limit for that one endpoint
     # before CSRF protection parses the body.
     app.before_request(cases.allow_large_upload)
     app.before_request(owner.allow_large_upload)
+    app.before_request(public_pages.allow_large_upload)
 
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # bearer tokens, not cookies
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(owner.bp)
     app.register_blueprint(public_pages.bp)
     app.register_blueprint(report_pages.bp)
+    app.register_blueprint(privacy_pages.bp)
     errors.register(app)
 
     limiter = Limiter(get_remote_address, app=app,

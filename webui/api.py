@@ -15,6 +15,7 @@ from engine.runtime import Runtime
 from engine.services import (
     escalations,
     instances,
+    privacy_log,
     processes,
     public,
     tasks,
@@ -250,3 +251,16 @@ def add_evidence(code: str) -> tuple[Response, int]:
     stored = public.add_evidence(rt(), code, request.form.get("secret", ""),
                                  upload.filename or "", upload.mimetype or "", upload.read())
     return jsonify(stored), 201
+
+
+# ---- the Director's log of personal-data reads ------------------------------------------
+
+@bp.get("/privacy/reads")
+@token_required
+def privacy_reads() -> Response:
+    # The role first: other roles get 403 whatever their filters say.
+    privacy_log.require_reader(actor())
+    filters = privacy_log.filters_from(request.args)
+    return jsonify(privacy_log.list_reads(
+        rt(), actor(), filters, limit=_int_arg("limit", privacy_log.PAGE_SIZE),
+        offset=_int_arg("offset", 0)))

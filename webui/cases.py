@@ -28,7 +28,7 @@ from engine.workdays import BANGKOK
 from webui.errors import status_of
 from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
 from webui.i18n import localize
-from webui.web import actor, rt, safe_next, show_date
+from webui.web import actor, chosen_files, rt, safe_next, show_date
 
 bp = Blueprint("cases", __name__)
 
@@ -41,6 +41,9 @@ def allow_large_upload() -> None:
     """Runs before CSRF parsing: only the upload endpoints may send a file-sized body."""
     if request.endpoint in ("cases.upload_attachment", "api.add_evidence"):
         request.max_content_length = attachments.MAX_BYTES + UPLOAD_OVERHEAD
+    elif request.endpoint == "cases.start" and request.method == "POST":
+        request.max_content_length = (instances.MAX_START_FILES * attachments.MAX_BYTES
+                                      + UPLOAD_OVERHEAD)
 
 
 # ---- what every case view shows: data, history, comments, attachments -----------------
@@ -396,13 +399,19 @@ def _start_defaults(process_key: str) -> dict[str, Any]:
 
 def _start_page(process: Mapping[str, Any], *, values: Mapping[str, Any] | None = None,
                 errors: Mapping[str, str] | None = None, message: str = "",
-                status: int = 200) -> tuple[str, int]:
+                status: int = 200, files_dropped: int = 0) -> tuple[str, int]:
     form = process.get("start_form")
+    errors = dict(errors or {})
+    files_error = errors.pop(instances.START_FILES_FIELD, None)
     fields = fields_for(form, _start_defaults(process["key"]) if values is None else values,
                         errors)
     return render_template(
         "start.html", process=process, form=form, fields=fields, message=message,
-        other_errors=form_errors_elsewhere(form, errors or {}),
+        other_errors=form_errors_elsewhere(form, errors), files_error=files_error,
+        files_dropped=files_dropped, files_field=instances.START_FILES_FIELD,
+        limits={"count": instances.MAX_START_FILES,
+                "max_mb": attachments.MAX_BYTES // (1024 * 1024),
+                "accept": ",".join(sorted(attachments.ALLOWED_TYPES))},
     ), status
 
 
@@ -413,18 +422,20 @@ def start(process_key: str) -> Response | tuple[str, int]:
     if request.method == "GET":
         return _start_page(process)
     data, typed, conversion_errors = parse_form(process.get("start_form"), request.form)
+    files = chosen_files(instances.START_FILES_FIELD)
     if conversion_errors:
         return _start_page(process, values=typed, errors=conversion_errors, status=400,
+                           files_dropped=len(files),
                            message=_("ข้อมูลในแบบฟอร์มไม่ถูกต้อง กรุณาแก้ไขช่องที่ระบุ"))
     try:
-        case = instances.start_instance(rt(), actor(), process_key, data)
+        case = instances.start_instance(rt(), actor(), process_key, data, files)
     except InvalidData as error:
         fields = {name: localize(text) for name, text in error.fields.items()}
         return _start_page(process, values=typed, errors=fields, status=400,
-                           message=localize(error.message))
+                           files_dropped=len(files), message=localize(error.message))
     except (Conflict, ProcessError) as error:
         return _start_page(process, values=typed, status=status_of(error),
-                           message=localize(error.message))
+                           files_dropped=len(files), message=localize(error.message))
     flash(_("เริ่มเรื่อง “%(title)s” แล้ว (เลขที่ %(id)s)", title=case.get("title") or "",
             id=case["id"]), "success")
     return redirect(url_for("cases.case_page", instance_id=case["id"]))

@@ -120,6 +120,25 @@ _PROCESS = {
     },
 }
 
+_PERSONAL_DATA_READ = {
+    "type": "object",
+    "required": ["id", "at", "username", "display_name", "instance_id", "action"],
+    "properties": {
+        "id": {"type": "integer", "description": "the audit event's id"},
+        "at": {"type": "string", "format": "date-time"},
+        "username": {"type": "string"},
+        "display_name": {"type": "string"},
+        "acting_for": {"type": ["string", "null"],
+                       "description": "the role held only by an acting appointment"},
+        "instance_id": {"type": ["integer", "null"], "description": "the case number"},
+        "action": {"type": "string", "description": "personal_data_read, attachment_read, …"},
+        "fields": {"type": "array", "items": {"type": "string"},
+                   "description": "names (never values) of the personal-data fields shown"},
+        "attachment": {"type": ["object", "null"], "properties": {
+            "id": {"type": "integer"}, "filename": {"type": ["string", "null"]}}},
+    },
+}
+
 
 def _error(description: str) -> dict[str, Any]:
     return {
@@ -196,6 +215,7 @@ def openapi_document() -> dict[str, Any]:
                 "Instance": _INSTANCE,
                 "Process": _PROCESS,
                 "Escalation": _ESCALATION,
+                "PersonalDataRead": _PERSONAL_DATA_READ,
             },
         },
         "paths": {
@@ -379,8 +399,10 @@ def openapi_document() -> dict[str, Any]:
             },
             "/public/complaints/{code}": {
                 "get": {
-                    "summary": "Status and dates of a complaint (no token; rate-limited); a wrong "
-                               "secret gets the same 404 as an unknown code",
+                    "summary": "Status and dates of a complaint (no token; rate-limited); once "
+                               "the complainant has been told, `result` holds the outcome and "
+                               "the office's message; a wrong secret gets the same 404 as an "
+                               "unknown code",
                     "security": [],
                     "parameters": [
                         {"name": "code", "in": "path", "required": True,
@@ -395,6 +417,39 @@ def openapi_document() -> dict[str, Any]:
             "/openapi.json": {
                 "get": {"summary": "This document", "security": [],
                         "responses": {"200": {"description": "OpenAPI 3.1"}}}
+            },
+            "/privacy/reads": {
+                "get": {
+                    "summary": "Reads of complaint personal data (the case's personal data, "
+                               "its files), newest first: who, when, which case, what. Director "
+                               "only; each call is itself audited",
+                    "parameters": [
+                        {"name": "instance_id", "in": "query", "schema": {"type": "integer"},
+                         "description": "the case number"},
+                        {"name": "date_from", "in": "query",
+                         "schema": {"type": "string", "format": "date"},
+                         "description": "first Bangkok date, inclusive (YYYY-MM-DD)"},
+                        {"name": "date_to", "in": "query",
+                         "schema": {"type": "string", "format": "date"},
+                         "description": "last Bangkok date, inclusive (YYYY-MM-DD)"},
+                        {"name": "username", "in": "query", "schema": {"type": "string"},
+                         "description": "the reader's user name (exact, any case)"},
+                        {"name": "limit", "in": "query",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": 200,
+                                    "default": 50}},
+                        {"name": "offset", "in": "query",
+                         "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                    ],
+                    "responses": {
+                        "200": _ok({"type": "object", "properties": {
+                            "reads": {"type": "array", "items": _ref("PersonalDataRead")},
+                            "total": {"type": "integer"},
+                            "limit": {"type": "integer"},
+                            "offset": {"type": "integer"}}}),
+                        "400": _ERRORS["400"], "401": _ERRORS["401"],
+                        "403": _error("only the Director may see this log"),
+                    },
+                }
             },
         },
     }

@@ -4,6 +4,10 @@ The engine does the work (engine/services/public.py); these pages only draw the 
 start form without the fields the office sets itself, show the privacy notice before the
 form, and hand back a printable receipt. The secret is shown once, in the body of the POST
 response: never in a URL, a redirect or the session cookie, and the page is not cached.
+
+Evidence files come with the form (multipart). The engine checks all of them before it
+stores anything; a refused form comes back with what was typed, but a browser cannot
+refill a file input, so the page says to choose the files again.
 """
 
 from __future__ import annotations
@@ -13,17 +17,17 @@ from datetime import datetime
 from typing import Any
 
 import segno
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from engine.errors import InvalidData, NotFound
 from engine.forms import validate_form
-from engine.services import processes, public
+from engine.services import attachments, processes, public
 from engine.workdays import BANGKOK
 from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
 from webui.i18n import localize
-from webui.web import rt
+from webui.web import chosen_files, rt
 
 bp = Blueprint("public_pages", __name__)
 
@@ -31,6 +35,30 @@ bp = Blueprint("public_pages", __name__)
 ACK = "notice_acknowledged"
 #: Fields of the person complaining: all optional, shown in their own group.
 COMPLAINANT_PREFIX = "complainant_"
+#: The file input; the engine names its errors with the same key.
+EVIDENCE = public.EVIDENCE_FIELD
+#: Room for five full-size files on top of the app's usual limit for the typed fields.
+EVIDENCE_BYTES = public.MAX_EVIDENCE_FILES * attachments.MAX_BYTES
+
+
+def allow_large_upload() -> None:
+    """Runs before CSRF parsing: only the complaint form may carry evidence files.
+
+    Anything larger still gets the app's Thai 413 page before the body is parsed.
+    """
+    if request.endpoint == "public_pages.complaint" and request.method == "POST":
+        request.max_content_length = current_app.config["MAX_CONTENT_LENGTH"] + EVIDENCE_BYTES
+
+
+def _evidence_limits() -> dict[str, Any]:
+    return {
+        "count": public.MAX_EVIDENCE_FILES,
+        "max_mb": attachments.MAX_BYTES // (1024 * 1024),
+        "days": public.EVIDENCE_DAYS,
+        # Types and endings both: some systems offer only files whose ending matches.
+        "accept": ",".join([*sorted(attachments.ALLOWED_TYPES), ".pdf", ".jpg", ".jpeg",
+                            ".png"]),
+    }
 
 
 def _start_form() -> dict[str, Any]:
@@ -60,9 +88,10 @@ def _citizen_form() -> dict[str, Any]:
 
 def _complaint_page(*, values: Mapping[str, Any] | None = None,
                     errors: Mapping[str, str] | None = None, message: str = "",
-                    status: int = 200) -> tuple[str, int]:
+                    status: int = 200, files_dropped: int = 0) -> tuple[str, int]:
     form = _citizen_form()
     errors = dict(errors or {})
+    evidence_error = errors.pop(EVIDENCE, "")
     fields = fields_for(form, values or {}, errors)
     optional = _("ไม่ระบุก็ได้")
     for f in fields:
@@ -77,6 +106,9 @@ def _complaint_page(*, values: Mapping[str, Any] | None = None,
         complainant_fields=[f for f in fields if f.name.startswith(COMPLAINANT_PREFIX)],
         message=message,
         other_errors=form_errors_elsewhere(form, errors),
+        evidence_error=evidence_error,
+        files_dropped=files_dropped,
+        limits=_evidence_limits(),
     ), status
 
 
@@ -108,18 +140,22 @@ def complaint() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
         return _complaint_page()
     form = _citizen_form()
     data, typed, conversion_errors = parse_form(form, request.form)
+    files = chosen_files(EVIDENCE)
     if conversion_errors:
-        return _complaint_page(values=typed, errors=conversion_errors, status=400,
+        errors = {**conversion_errors, **{name: localize(text) for name, text
+                                          in public.evidence_problems(files).items()}}
+        return _complaint_page(values=typed, errors=errors, status=400,
+                               files_dropped=len(files),
                                message=_("ข้อมูลในแบบฟอร์มไม่ถูกต้อง กรุณาแก้ไขช่องที่ระบุ"))
     try:
-        receipt = public.submit_complaint(rt(), data)
+        receipt = public.submit_complaint_with_evidence(rt(), data, files)
     except InvalidData as error:
         errors = {name: localize(text) for name, text in error.fields.items()}
         if ACK in errors:
             errors[ACK] = _("กรุณาทำเครื่องหมายเพื่อยืนยันว่าได้อ่านประกาศความเป็นส่วนตัวแล้ว")
             errors = {**_other_errors(data), **errors}
         return _complaint_page(values=typed, errors=errors, status=400,
-                               message=localize(error.message))
+                               files_dropped=len(files), message=localize(error.message))
     track_url = url_for("public_pages.track", code=receipt["tracking_code"], _external=True)
     body = render_template("public/receipt.html", receipt=receipt, track_url=track_url,
                            qr=_qr(track_url))

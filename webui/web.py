@@ -14,7 +14,8 @@ from flask_login import current_user
 from engine.actors import Actor
 from engine.roles import ROLES
 from engine.runtime import Runtime
-from engine.services import processes
+from engine.services import attachments, processes
+from engine.services.attachments import UploadedFile
 from engine.thai_dates import be_year, format_thai_date, format_thai_datetime
 from engine.workdays import BANGKOK
 from webui.i18n import current_language
@@ -115,6 +116,15 @@ def countdown(days_left: int | None, overdue: bool = False) -> str:
     if days_left == 0:
         return _("ครบกำหนดวันนี้")
     return ngettext("เกินกำหนด %(num)d วันทำการ", "เกินกำหนด %(num)d วันทำการ", -days_left)
+
+
+def chosen_files(field: str) -> list[UploadedFile]:
+    """The files chosen in a multiple-file input; an empty input arrives as a part with no
+    name. One byte over the limit is read, enough for the engine to say a file is too
+    large without reading all of it."""
+    return [UploadedFile(upload.filename or "", upload.mimetype or "",
+                         upload.read(attachments.MAX_BYTES + 1))
+            for upload in request.files.getlist(field) if upload.filename]
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -10,17 +10,19 @@ from __future__ import annotations
 import hashlib
 import secrets
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from engine.actors import Actor
 from engine.audit import record
-from engine.errors import InvalidData, NotFound
-from engine.models import Attachment, utcnow
-from engine.personal_data import personal_fields
+from engine.errors import Forbidden, InvalidData, NotFound
+from engine.models import Attachment, ProcessInstance, utcnow
+from engine.personal_data import may_read_personal_data, personal_fields
 from engine.runtime import Runtime
 from engine.services.case_access import visible_case
 from engine.services.views import iso
@@ -49,6 +51,7 @@ def _view(attachment: Attachment) -> dict[str, Any]:
         "sha256": attachment.sha256,
         "at": iso(attachment.at),
         "uploaded_by": attachment.uploaded_by,
+        "kind": attachment.kind,
     }
 
 
@@ -60,10 +63,27 @@ def clean_filename(name: str) -> str:
     return base[:MAX_NAME] or "attachment"
 
 
-def check_file(content_type: str, data: bytes) -> None:
-    """Refuse empty, oversized, unlisted types, and files whose bytes lie about their type."""
+#: The type each file-name ending promises. A name that promises one type while the file
+#: is declared another (a PNG renamed "x.pdf") would open wrongly for the reader.
+_ENDINGS = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+            ".jpe": "image/jpeg", ".png": "image/png"}
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """One file a person chose, as the browser sent it; nothing is trusted until checked."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def check_file(content_type: str, data: bytes, filename: str = "") -> None:
+    """Refuse empty, oversized, unlisted types, files whose bytes lie about their type, and
+    names whose ending promises another type."""
     fields: dict[str, str] = {}
     signatures = ALLOWED_TYPES.get(content_type)
+    promised = _ENDINGS.get(Path(clean_filename(filename)).suffix.lower()) if filename else None
     if not data:
         fields["file"] = "ไฟล์ว่าง / the file is empty"
     elif len(data) > MAX_BYTES:
@@ -72,30 +92,64 @@ def check_file(content_type: str, data: bytes) -> None:
         fields["file"] = "รับเฉพาะ PDF, JPEG หรือ PNG / only PDF, JPEG or PNG files"
     elif not data.startswith(signatures):
         fields["file"] = "เนื้อไฟล์ไม่ตรงกับชนิดที่แจ้ง / the file's content is not a " + content_type
+    elif promised is not None and promised != content_type:
+        fields["file"] = ("นามสกุลของชื่อไฟล์ไม่ตรงกับชนิดของไฟล์ / the file name's ending does "
+                          "not match the file's type")
     if fields:
         raise InvalidData("แนบไฟล์ไม่ได้ / the file cannot be attached", fields)
+
+
+def files_problems(files: Sequence[UploadedFile], *, field: str, max_files: int
+                   ) -> dict[str, str]:
+    """What is wrong with several files chosen at once, under ``field``, naming each bad
+    file; empty when every file may be stored. Stores nothing."""
+    if len(files) > max_files:
+        return {field: (f"แนบไฟล์ได้ไม่เกิน {max_files} ไฟล์ (เลือกมา {len(files)} ไฟล์) "
+                        f"/ at most {max_files} files ({len(files)} chosen)")}
+    thai: list[str] = []
+    english: list[str] = []
+    for upload in files:
+        name = clean_filename(upload.filename)
+        try:
+            check_file(upload.content_type, upload.data, upload.filename)
+        except InvalidData as error:
+            th, _sep, en = error.fields.get("file", error.message).partition(" / ")
+            thai.append(f"“{name}”: {th}")
+            english.append(f"“{name}”: {en or th}")
+    if not thai:
+        return {}
+    # One "Thai / English" text, so the page shows every bad file in the reader's language.
+    return {field: "; ".join(thai) + " / " + "; ".join(english)}
 
 
 def add_attachment(
     rt: Runtime, actor: Actor, instance_id: int, filename: str, content_type: str, data: bytes
 ) -> dict[str, Any]:
-    check_file(content_type, data)
+    check_file(content_type, data, filename)
     with rt.db.write() as session:
-        visible_case(rt, session, actor, instance_id)
+        instance, _definition = visible_case(rt, session, actor, instance_id)
+        if not may_open_files(actor, instance):
+            raise Forbidden("ไฟล์ของเรื่องร้องเรียนสำหรับกลุ่มกฎหมายและคดีและผู้อำนวยการ / "
+                            "complaint files are for Legal Affairs and the Director")
         return store_attachment(rt, session, actor, instance_id, filename, content_type, data)
 
 
 def store_attachment(
     rt: Runtime, session: Session, actor: Actor | None, instance_id: int, filename: str,
-    content_type: str, data: bytes,
+    content_type: str, data: bytes, *, kind: str = "file",
 ) -> dict[str, Any]:
     """Write a checked file and its row in the caller's transaction; ``actor`` None is the
-    public (a citizen's evidence). The caller has checked the file and the access."""
+    public (a citizen's evidence) or the system (a letter). The caller has checked the file
+    and the access. Files of cases that hold personal data are encrypted at rest: evidence
+    and letters name people."""
     folder = storage_dir(rt)
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(16)
     path = folder / stored_name
-    path.write_bytes(data)
+    instance = session.get_one(ProcessInstance, instance_id)
+    sealed = bool(personal_fields(instance.process_key))
+    path.write_bytes(rt.cipher.encrypt_bytes(data) if sealed else data)
+    _forget_on_rollback(session, path)
     try:
         attachment = Attachment(
             instance_id=instance_id,
@@ -104,8 +158,10 @@ def store_attachment(
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
             stored_name=stored_name,
+            sealed=sealed,
+            kind=kind,
             uploaded_by_id=actor.id if actor else None,
-            uploaded_by=actor.username if actor else "public",
+            uploaded_by=actor.username if actor else ("system" if kind == "letter" else "public"),
             at=utcnow(),
         )
         session.add(attachment)
@@ -118,9 +174,31 @@ def store_attachment(
         raise
 
 
+def may_open_files(actor: Actor, instance: ProcessInstance) -> bool:
+    """Files of cases that hold personal data (evidence, letters) name people: like the
+    personal data itself they are for the privileged roles only, whatever the lanes say."""
+    return not personal_fields(instance.process_key) or may_read_personal_data(actor.roles)
+
+
+def _forget_on_rollback(session: Session, path: Path) -> None:
+    """Delete the file if the command's transaction rolls back (a later file, a later step
+    or the commit failed): no orphan bytes of a case or row that was never saved."""
+    written = session.info.setdefault("attachment_files", [])
+    if not written:
+        def unlink_written(_session: Session) -> None:
+            for stored in written:
+                stored.unlink(missing_ok=True)
+            written.clear()
+
+        event.listen(session, "after_rollback", unlink_written)
+    written.append(path)
+
+
 def list_attachments(rt: Runtime, actor: Actor, instance_id: int) -> list[dict[str, Any]]:
     with rt.db.read() as session:
-        visible_case(rt, session, actor, instance_id)
+        instance, _definition = visible_case(rt, session, actor, instance_id)
+        if not may_open_files(actor, instance):
+            return []
         rows = session.scalars(
             select(Attachment).where(Attachment.instance_id == instance_id).order_by(Attachment.id)
         )
@@ -139,8 +217,12 @@ def read_attachment(rt: Runtime, actor: Actor, attachment_id: int) -> tuple[dict
             instance, _definition = visible_case(rt, session, actor, attachment.instance_id)
         except NotFound:
             raise missing from None
+        if not may_open_files(actor, instance):
+            raise missing
         if personal_fields(instance.process_key):
             record(session, actor, "attachment_read", instance_id=instance.id,
                    attachment_id=attachment.id)
         data = (storage_dir(rt) / attachment.stored_name).read_bytes()
+        if attachment.sealed:
+            data = rt.cipher.decrypt_bytes(data)
         return _view(attachment), data

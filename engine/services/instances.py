@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ from engine.personal_data import (
 from engine.runner import case_data
 from engine.runtime import Runtime, WorkflowGuard
 from engine.services.access import may_see_instance
+from engine.services.attachments import UploadedFile, files_problems, store_attachment
 from engine.services.cases import (
     Case,
     CaseRow,
@@ -36,11 +38,20 @@ from engine.services.views import ViewContext, event_view, instance_summary, iso
 from engine.workdays import BANGKOK, to_bangkok_date
 from engine.workflow_state import SERIALIZER_VERSION
 
+#: Files a person may attach when starting a case (e.g. the scanned letter of a complaint).
+MAX_START_FILES = 5
+#: The error key for those files (the start page's file input).
+START_FILES_FIELD = "files"
+
 
 def start_instance(
-    rt: Runtime, actor: Actor, process_key: str, data: dict[str, Any] | None
+    rt: Runtime, actor: Actor, process_key: str, data: dict[str, Any] | None,
+    files: Sequence[UploadedFile] = (),
 ) -> dict[str, Any]:
-    """Start a case of the current version of ``process_key`` with its start-form data."""
+    """Start a case of the current version of ``process_key`` with its start-form data and
+    any files that came with it (a complaint's scanned letter and evidence): all of it in
+    one transaction, or nothing."""
+    problems = files_problems(files, field=START_FILES_FIELD, max_files=MAX_START_FILES)
     with rt.workflow_guard() as guard, rt.db.write() as session:
         definition = current_definition(rt, session, process_key)
         start_role = definition.bundle.get("start_role")
@@ -50,9 +61,20 @@ def start_instance(
                 f"'{process_key}'"
             )
         schema = definition.start_form
-        clean = validate_form(schema, data or {}) if schema else _no_form(data)
+        try:
+            clean = validate_form(schema, data or {}) if schema else _no_form(data)
+        except InvalidData as error:
+            raise InvalidData(error.message, {**error.fields, **problems}) from None
+        if problems:
+            raise InvalidData("แนบไฟล์ไม่ได้ ยังไม่ได้เริ่มเรื่อง / a file cannot be attached; "
+                              "nothing was saved", problems)
         case, opened, personal = start_case(rt, session, guard, definition, clean, actor)
         view = _started_view(case, actor, opened, case.instance.created_at)
+        view["attachments"] = [
+            store_attachment(rt, session, actor, case.instance.id, upload.filename,
+                             upload.content_type, upload.data)
+            for upload in files
+        ]
         if personal_fields(process_key):
             view["personal_data"] = _show_personal(session, actor, case.instance.id, personal)
     return view

@@ -4,6 +4,9 @@ A submission becomes the same record as a letter or a visit, with ``channel`` se
 ``website`` and ``received_at`` the Bangkok date it arrived. The citizen gets a public
 tracking code and a secret; only the secret's hash is stored. Tracking shows status
 and dates only, and a wrong secret gets exactly the answer an unknown code gets.
+
+Evidence files come either with the complaint (:func:`submit_complaint_with_evidence`, the
+web page) or afterwards (:func:`add_evidence`, the API); both count against the same limit.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -20,9 +24,15 @@ from engine.errors import InvalidData, NotFound
 from engine.forms import validate_form
 from engine.models import Attachment, ProcessInstance, Task, TrackingCode, utcnow
 from engine.runtime import Runtime
-from engine.services.attachments import check_file, store_attachment
+from engine.services.attachments import (
+    UploadedFile,
+    check_file,
+    files_problems,
+    store_attachment,
+)
 from engine.services.cases import case_data_of
 from engine.services.instances import current_definition, start_case
+from engine.services.letters import complaint_outcome, not_considered_reasons
 from engine.services.views import iso
 from engine.thai_dates import be_year
 from engine.workdays import BANGKOK
@@ -57,8 +67,23 @@ def _new_code(year_be: int) -> str:
     return f"GF{year_be % 100:02d}-{body[:4]}-{body[4:]}"
 
 
-def submit_complaint(rt: Runtime, data: dict[str, Any]) -> dict[str, Any]:
-    """File a complaint from the website; return its tracking code and secret (shown once)."""
+#: Evidence files a citizen may attach to one complaint, within this many days of filing.
+MAX_EVIDENCE_FILES = 5
+EVIDENCE_DAYS = 7
+#: What store_attachment records as the uploader of a citizen's file.
+PUBLIC_UPLOADER = "public"
+#: The error key for evidence files filed with a complaint (the web form's file input).
+EVIDENCE_FIELD = "evidence"
+def evidence_problems(files: Sequence[UploadedFile]) -> dict[str, str]:
+    """What is wrong with the citizen's files, under :data:`EVIDENCE_FIELD`."""
+    return files_problems(files, field=EVIDENCE_FIELD, max_files=MAX_EVIDENCE_FILES)
+
+
+def _channel_fields(data: Any, problems: dict[str, str]) -> dict[str, Any]:
+    """The citizen's fields with the channel's own; refuses what only the office may set.
+
+    ``problems`` (the files' faults) travel with any refusal, so one answer names them all.
+    """
     if not isinstance(data, dict):
         raise InvalidData("ข้อมูลต้องเป็น JSON object / the body must be a JSON object")
     fields = {k: v for k, v in data.items() if k != "notice_acknowledged"}
@@ -66,19 +91,33 @@ def submit_complaint(rt: Runtime, data: dict[str, Any]) -> dict[str, Any]:
         raise InvalidData(
             "กรุณาอ่านและรับทราบประกาศความเป็นส่วนตัวก่อนส่งเรื่อง / read and acknowledge the "
             "privacy notice before sending",
-            {"notice_acknowledged": "ต้องรับทราบ / must be true"},
+            {"notice_acknowledged": "ต้องรับทราบ / must be true", **problems},
         )
     bad = [key for key in CHANNEL_FIELDS if key in fields]
     if bad:
         raise InvalidData("ช่องทางและวันที่รับเรื่องระบบกำหนดเอง / the channel and the received "
                           "date are set by the office",
-                          {key: "ไม่ต้องส่ง / do not send" for key in bad})
+                          {**{key: "ไม่ต้องส่ง / do not send" for key in bad}, **problems})
+    return fields
+
+
+def _file(rt: Runtime, data: Any, files: Sequence[UploadedFile]
+          ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """File the complaint and store its files in one transaction: all of it, or nothing."""
+    problems = evidence_problems(files)
+    fields = _channel_fields(data, problems)
     now = utcnow()
     today = now.astimezone(BANGKOK).date()
     fields.update(channel="website", received_at=today.isoformat())
     with rt.workflow_guard() as guard, rt.db.write() as session:
         definition = current_definition(rt, session, PROCESS_KEY)
-        clean = validate_form(definition.start_form, fields)
+        try:
+            clean = validate_form(definition.start_form, fields)
+        except InvalidData as error:
+            raise InvalidData(error.message, {**error.fields, **problems}) from None
+        if problems:
+            raise InvalidData("แนบไฟล์ไม่ได้ ยังไม่ได้ส่งเรื่อง / a file cannot be attached; "
+                              "nothing was sent", problems)
         case, _opened, _personal = start_case(rt, session, guard, definition, clean, None)
         secret = secrets.token_urlsafe(12)
         code = _new_code(be_year(today))
@@ -86,12 +125,29 @@ def submit_complaint(rt: Runtime, data: dict[str, Any]) -> dict[str, Any]:
             code = _new_code(be_year(today))
         session.add(TrackingCode(instance_id=case.instance.id, code=code,
                                  secret_hash=_hash(secret), created_at=now))
-    return {"tracking_code": code, "secret": secret, "received_on": today.isoformat()}
+        stored = [store_attachment(rt, session, None, case.instance.id, upload.filename,
+                                   upload.content_type, upload.data) for upload in files]
+    receipt = {"tracking_code": code, "secret": secret, "received_on": today.isoformat()}
+    return receipt, stored
 
 
-#: Evidence files a citizen may attach to one complaint, within this many days of filing.
-MAX_EVIDENCE_FILES = 5
-EVIDENCE_DAYS = 7
+def submit_complaint(rt: Runtime, data: dict[str, Any]) -> dict[str, Any]:
+    """File a complaint from the website; return its tracking code and secret (shown once)."""
+    receipt, _stored = _file(rt, data, ())
+    return receipt
+
+
+def submit_complaint_with_evidence(rt: Runtime, data: dict[str, Any],
+                                   files: Sequence[UploadedFile]) -> dict[str, Any]:
+    """File a complaint with up to :data:`MAX_EVIDENCE_FILES` evidence files (the web page).
+
+    Every file is checked before anything is stored; one bad file, or a bad field, refuses
+    the lot and files nothing. The receipt adds ``files``: the stored display names and
+    sizes, which count against the same limit as files added later with the secret.
+    """
+    receipt, stored = _file(rt, data, files)
+    return {**receipt, "files": [{"filename": view["filename"], "size": view["size"]}
+                                 for view in stored]}
 
 
 def _tracked(session: Any, code: str, secret: str) -> TrackingCode:
@@ -110,11 +166,14 @@ def _tracked(session: Any, code: str, secret: str) -> TrackingCode:
 def add_evidence(rt: Runtime, code: str, secret: str, filename: str, content_type: str,
                  data: bytes) -> dict[str, Any]:
     """Attach a PDF or image to a complaint filed on the website (the API's upload call)."""
-    check_file(content_type, data)
+    check_file(content_type, data, filename)
     with rt.db.write() as session:
         row = _tracked(session, code, secret)
+        # A citizen's files only: letters the system files on the case have no uploader
+        # either, but must not use up the citizen's allowance.
         count = session.scalar(select(func.count()).where(
-            Attachment.instance_id == row.instance_id, Attachment.uploaded_by_id.is_(None)))
+            Attachment.instance_id == row.instance_id, Attachment.uploaded_by_id.is_(None),
+            Attachment.uploaded_by == PUBLIC_UPLOADER))
         if count >= MAX_EVIDENCE_FILES or utcnow() - row.created_at > timedelta(
                 days=EVIDENCE_DAYS):
             raise InvalidData(
@@ -158,4 +217,19 @@ def track_complaint(rt: Runtime, code: str, secret: str) -> dict[str, Any]:
             "received_on": instance.received_on.isoformat() if instance.received_on else None,
             "updated_at": iso(instance.updated_at),
             "closed_at": iso(instance.ended_at),
+            "result": _result(rt, session, instance, data),
         }
+
+
+def _result(rt: Runtime, session: Any, instance: ProcessInstance,
+            data: dict[str, Any]) -> dict[str, Any] | None:
+    """What the office told the complainant (seed 5.3), once it did: the outcome and the
+    message Legal Affairs wrote for them, never internal notes."""
+    if "result_message" not in data:
+        return None
+    definition = rt.definitions.by_id(session, instance.version_id)
+    return {
+        "outcome": complaint_outcome(data, not_considered_reasons(definition)),
+        "message": data["result_message"],
+        "notified_on": data.get("notified_on"),
+    }

@@ -1,0 +1,82 @@
+"""The Director's page of reads of complaint personal data (engine/services/privacy_log.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from engine.errors import InvalidData
+from engine.services import privacy_log, processes
+from webui.i18n import localize
+from webui.web import actor, rt
+
+bp = Blueprint("privacy", __name__, url_prefix="/privacy")
+
+#: The query parameters the page keeps from one request to the next.
+FILTERS = ("instance_id", "date_from", "date_to", "username")
+
+
+def _action_labels() -> dict[str, str]:
+    """Thai names of the read actions; a read added to the engine's list without a label
+    here still shows, by its code."""
+    return {
+        "personal_data_read": _("เปิดดูข้อมูลส่วนบุคคล"),
+        "attachment_read": _("เปิดไฟล์แนบ"),
+    }
+
+
+def _field_titles() -> dict[str, str]:
+    """Thai titles of the personal-data fields a read names, from the complaint start form."""
+    for process in processes.list_processes(rt()):
+        if process["key"] == "complaint":
+            properties = (process.get("start_form") or {}).get("properties") or {}
+            return {name: str(prop.get("title") or name) for name, prop in properties.items()
+                    if isinstance(prop, dict)}
+    return {}
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+@bp.get("/reads")
+@login_required
+def reads() -> tuple[str, int]:
+    me = actor()
+    if privacy_log.READER_ROLE not in me.roles:
+        abort(403)
+    typed = {name: request.args.get(name, "")[:100] for name in FILTERS}
+    page = _page_number()
+    try:
+        filters = privacy_log.filters_from(typed)
+    except InvalidData as error:
+        # Nothing is listed (or audited) for filters that cannot be understood.
+        return render_template(
+            "privacy/reads.html", typed=typed, result=None, labels=_action_labels(), titles={},
+            message=localize(error.message),
+            errors={k: localize(v) for k, v in error.fields.items()}, pages={},
+        ), 400
+    size = privacy_log.PAGE_SIZE
+    result = privacy_log.list_reads(rt(), me, filters, limit=size, offset=(page - 1) * size)
+    return render_template(
+        "privacy/reads.html", typed=typed, result=result, labels=_action_labels(),
+        titles=_field_titles(), message="", errors={},
+        pages=_pages(typed, page, result["total"], size),
+    ), 200
+
+
+def _pages(typed: dict[str, str], page: int, total: int, size: int) -> dict[str, Any]:
+    kept = {k: v for k, v in typed.items() if v}
+    last = max(1, -(-total // size))
+    return {
+        "page": page,
+        "last": last,
+        "first_row": (page - 1) * size + 1 if total else 0,
+        "last_row": min(page * size, total),
+        "previous": url_for("privacy.reads", **kept, page=page - 1) if page > 1 else None,
+        "next": url_for("privacy.reads", **kept, page=page + 1) if page < last else None,
+    }
