@@ -377,3 +377,17 @@ class TrackingCode(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReportDelivery(Base):
+    """A periodic report handed to its readers once: the unique key makes a second
+    scheduler's attempt a no-op."""
+
+    __tablename__ = "report_delivery"
+    __table_args__ = (UniqueConstraint("report", "fiscal_year", "half"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report: Mapped[str] = mapped_column(String(40))
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    half: Mapped[int] = mapped_column(Integer)
+    delivered_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -39,6 +39,8 @@ class Runtime:
         self.calendar = WorkingCalendar()
         self._calendar_stamp: tuple | None = None
         self._calendar_checked = float("-inf")
+        #: Periodic reports this process knows are delivered (saves a query per tick).
+        self.delivered_reports: set[tuple[str, int, int]] = set()
         # The helpers look the calendar up on each call, so a calendar rebuilt after an
         # administrator's change reaches workflows already held in the cache.
         self.script_engine = make_script_engine({

@@ -26,6 +26,7 @@ from engine.mailer import deliver_outbox
 from engine.models import DueTimer, utcnow
 from engine.runtime import Runtime
 from engine.services.cases import ProcessError, load_case, run_engine, save_case
+from engine.services.report_delivery import deliver_due_report
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ class TickReport:
     errors: list[str] = field(default_factory=list)
     mail_sent: int = 0
     mail_failed: int = 0
+    #: Six-monthly reports handed to their readers in this pass (0 or 1).
+    reports_delivered: int = 0
 
 
 # Built once: an idle pass should cost little more than the indexed query itself.
@@ -135,6 +138,10 @@ def tick(rt: Runtime, owner: str | None = None) -> TickReport:
                 report.errors.append(timer_id)
         if len(claimed) < BATCH:
             break
+    try:
+        report.reports_delivered = int(deliver_due_report(rt, utcnow()))
+    except Exception:  # noqa: BLE001 - a report that cannot be built must not stop the mail
+        log.exception("six-monthly report delivery failed")
     report.mail_sent, report.mail_failed = deliver_outbox(rt)
     return report
 

@@ -406,8 +406,19 @@ def upgrade() -> None:
         sa.UniqueConstraint("instance_id"),
     )
 
+    op.create_table(
+        "report_delivery",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report", sa.String(length=40), nullable=False),
+        sa.Column("fiscal_year", sa.Integer(), nullable=False),
+        sa.Column("half", sa.Integer(), nullable=False),
+        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("report", "fiscal_year", "half"),
+    )
 
 def downgrade() -> None:
+    op.drop_table("report_delivery")
     op.drop_table("tracking_code")
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.drop_index("ix_task_open_role")
