@@ -86,6 +86,16 @@ def test_production_refuses_to_start_without_keys(env):
     assert "GOVFLOW_DATA_KEY" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_broken_office_file_stops_serve_and_the_scheduler_with_what_to_fix(env, tmp_path):
+    office = tmp_path / "office.toml"
+    office.write_text('[office]\nname = "สพป.ทดสอบ"\n', encoding="utf-8")
+    for args in (["serve", "--port", str(free_port())], ["tick"]):
+        result = run({**env, "GOVFLOW_OFFICE_FILE": str(office)}, *args)
+        assert result.returncode != 0 and "Traceback" not in result.stderr
+        assert "address" in result.stderr and "logo" in result.stderr  # the missing keys
+        assert str(office) in result.stderr
+
+
 def test_help_texts(env):
     for args in ([], ["validate"], ["user", "add"], ["serve"]):
         result = run(env, *args, "--help")

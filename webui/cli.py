@@ -19,11 +19,16 @@ from engine.keys import ConfigurationError
 from engine.roles import ROLES
 
 
-def _runtime():
+def _runtime(*, office: bool = False):
+    """The runtime; ``office``: also check the office file now (commands that serve pages,
+    fire timers or print documents), so a broken one is a clear start-up error."""
     from engine.runtime import Runtime
 
     try:
-        return Runtime(Settings.from_env())
+        runtime = Runtime(Settings.from_env())
+        if office:
+            runtime.office  # noqa: B018 — read now, not at the first letter
+        return runtime
     except ConfigurationError as exc:
         raise click.ClickException(exc.message) from exc
 
@@ -169,7 +174,7 @@ def serve(host: str, port: int, threads: int, scheduler: bool) -> None:
     from engine.scheduler import make_scheduler
     from webui import create_app
 
-    runtime = _runtime()
+    runtime = _runtime(office=True)
     app = create_app(runtime=runtime)
     background = make_scheduler(runtime, background=True) if scheduler else None
     if background is not None:
@@ -192,14 +197,14 @@ def scheduler(interval: float) -> None:
 
     click.echo("govflow scheduler: ทำงาน / running (Ctrl+C เพื่อหยุด / to stop)")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
-        make_scheduler(_runtime(), background=False, interval=interval).start()
+        make_scheduler(_runtime(office=True), background=False, interval=interval).start()
 
 
 @main.command(help="Run one scheduler pass and exit (for cron-style deployments).")
 def tick() -> None:
     from engine.scheduler import tick as one_pass
 
-    report = one_pass(_runtime())
+    report = one_pass(_runtime(office=True))
     click.echo(f"fired {report.fired} timer(s), skipped {report.skipped}, "
                f"errors {len(report.errors)}; mail sent {report.mail_sent}, "
                f"failed {report.mail_failed}")
