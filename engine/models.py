@@ -391,3 +391,26 @@ class ReportDelivery(Base):
     fiscal_year: Mapped[int] = mapped_column(Integer)
     half: Mapped[int] = mapped_column(Integer)
     delivered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LetterJob(Base):
+    """A letter to draw: decided in the command that completed its step, drawn by the
+    scheduler outside any user's transaction (a Thai PDF costs ~0.1 s of CPU), then kept
+    as an attachment of the case."""
+
+    __tablename__ = "letter_job"
+    __table_args__ = (Index("ix_letter_job_pending", "done_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    issued_on: Mapped[date] = mapped_column(Date)
+    letter_number: Mapped[str] = mapped_column(String(40), default="")
+    #: The letter's fields, encrypted: they name the complainant or the accused.
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    done_at: Mapped[datetime | None] = mapped_column()
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))

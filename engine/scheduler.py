@@ -26,6 +26,7 @@ from engine.mailer import deliver_outbox
 from engine.models import DueTimer, utcnow
 from engine.runtime import Runtime
 from engine.services.cases import ProcessError, load_case, run_engine, save_case
+from engine.services.letters import draw_pending_letters
 from engine.services.report_delivery import deliver_due_report
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,9 @@ class TickReport:
     errors: list[str] = field(default_factory=list)
     mail_sent: int = 0
     mail_failed: int = 0
+    #: Letters drawn as PDFs and kept on their cases, and those that failed (retried).
+    letters_drawn: int = 0
+    letters_failed: int = 0
     #: Six-monthly reports handed to their readers in this pass (0 or 1).
     reports_delivered: int = 0
 
@@ -118,7 +122,8 @@ def _mark_error(rt: Runtime, timer_id: str, instance_id: int, error: ProcessErro
 
 
 def tick(rt: Runtime, owner: str | None = None) -> TickReport:
-    """One pass: fire every due timer, then deliver due mail."""
+    """One pass: fire every due timer, draw queued letters, hand over a due six-monthly
+    report, then deliver due mail."""
     owner = owner or scheduler_id()
     report = TickReport()
     while True:
@@ -138,6 +143,7 @@ def tick(rt: Runtime, owner: str | None = None) -> TickReport:
                 report.errors.append(timer_id)
         if len(claimed) < BATCH:
             break
+    report.letters_drawn, report.letters_failed = draw_pending_letters(rt)
     try:
         report.reports_delivered = int(deliver_due_report(rt, utcnow()))
     except Exception:  # noqa: BLE001 - a report that cannot be built must not stop the mail

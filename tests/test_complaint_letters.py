@@ -13,6 +13,7 @@ from engine.mailer import deliver_outbox
 from engine.models import Attachment, OutboxMessage, Task
 from engine.services import attachments, instances, tasks
 from engine.services.attachments import storage_dir
+from engine.services.letters import draw_pending_letters
 from engine.workdays import BANGKOK
 from tests.mail_support import with_smtp
 from tests.pdf_text import pdf_text, squash
@@ -45,6 +46,10 @@ def run(rt, people, case_id: int, steps) -> dict:
 
 
 def letters_of(rt, people, case_id: int) -> list[tuple[dict, bytes]]:
+    """The case's letters, once the scheduler has drawn what was queued (the steps above
+    ran with the clock as late as January 2027)."""
+    with clock.frozen(bkk("2027-02-01T09:00")):
+        draw_pending_letters(rt)
     views = [a for a in attachments.list_attachments(rt, people.legal_officer, case_id)
              if a["kind"] == "letter"]
     return [attachments.read_attachment(rt, people.legal_officer, a["id"]) for a in views]
@@ -166,3 +171,36 @@ def test_the_tracking_page_shows_the_result_once_told(runtime, people):
     assert RESULT["result_message"] in text and "25 มกราคม 2570" in text
     for name in SECRETS:
         assert name not in text
+
+
+def test_letters_are_drawn_by_the_scheduler_once_and_retried_after_a_template_fix(
+        own_copy):
+    from engine.models import LetterJob
+    from engine.scheduler import tick
+
+    rt, people, _owner, folder = own_copy
+    case = instances.start_instance(rt, people.legal_officer, "complaint", COMPLAINT)
+    run(rt, people, case["id"], [
+        ("legal_officer", {"screening_outcome": "not_considered",
+                           "not_considered_reason": "time_barred"}),
+        ("legal_officer", {**RESULT, "notify_method": "letter"})])
+    # The step is done and the letter decided, but not drawn inside the user's command.
+    views = attachments.list_attachments(rt, people.legal_officer, case["id"])
+    assert [a for a in views if a["kind"] == "letter"] == []
+    # A template broken after the step: the job fails, stays queued, and says so.
+    template = folder / "letters" / "result_notice.toml"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(good.replace("ดังนี้ $result_summary", "ดังนี้ $summary"),
+                        encoding="utf-8")
+    assert draw_pending_letters(rt) == (0, 1)
+    with rt.db.read() as session:
+        job = session.scalars(select(LetterJob)).one()
+        assert job.done_at is None and job.attempts == 1 and "summary" in job.last_error
+    template.write_text(good, encoding="utf-8")
+    with clock.frozen(bkk("2099-01-01T09:00")):  # past the retry back-off
+        assert tick(rt).letters_drawn == 1
+        assert tick(rt).letters_drawn == 0  # once
+    [(view, pdf)] = [(v, d) for v, d in letters_of(rt, people, case["id"])]
+    assert squash(RESULT["result_message"]) in text_of(pdf)
+    with rt.db.read() as session:
+        assert session.scalars(select(LetterJob.attachment_id)).one() == view["id"]

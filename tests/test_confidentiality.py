@@ -358,8 +358,8 @@ def test_legal_affairs_and_the_director_do_see_identities(
     made = [s for s in seen if s.endpoint == "cases.download_attachment"
             and s.url.rsplit("/", 1)[1] not in {str(i) for i in data.files.values()}
             and s.status == 200]
-    if made:
-        assert any(s.secrets for s in made), [s.url for s in made]
+    assert made, "the data set's letters were not drawn or not served to Legal Affairs"
+    assert any(s.secrets for s in made), [s.url for s in made]
 
 
 def test_public_tracking_and_receipts_show_no_identity(sweep: Sweep, data: Dataset) -> None:

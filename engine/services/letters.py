@@ -2,33 +2,43 @@
 
 Which step issues which letter is set in ``processes.toml`` (``[<process>.letters]``):
 the notice of initial action to the accused or their unit (seed 5.1) and the result
-notice to the complainant (seed 5.3). A letter is rendered from its template in
-``processes/letters/`` with the office's identity, kept as an encrypted attachment of the
-case, and recorded in the audit log. The result notice is also e-mailed to the
+notice to the complainant (seed 5.3). The completing command decides the letter and
+queues it with its fields sealed; the scheduler draws it from its template in
+``processes/letters/`` with the office's identity and keeps it as an encrypted attachment
+of the case, like the outbox does for mail. The result notice is also e-mailed to the
 complainant when they gave an address; the message is sealed in the outbox.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.actors import Actor
 from engine.audit import record
 from engine.definitions import Definition
+from engine.documents.letter_templates import fill_letter
 from engine.documents.letters import render_letter
-from engine.errors import InvalidData
-from engine.models import OutboxMessage, ProcessInstance, TrackingCode
+from engine.errors import GovflowError, InvalidData
+from engine.models import LetterJob, OutboxMessage, ProcessInstance, TrackingCode, utcnow
 from engine.runtime import Runtime
 from engine.services.attachments import store_attachment
 from engine.thai_dates import format_thai_date
 from engine.workdays import BANGKOK
+
+log = logging.getLogger(__name__)
+
+#: Letters drawn per scheduler pass, and how long a claimed job is left to its drawer.
+LETTER_BATCH = 20
+CLAIM_FOR = timedelta(seconds=120)
+MAX_RETRY = timedelta(hours=1)
 
 #: Who the complainant is in a letter or e-mail when they gave no name.
 ANONYMOUS = "ผู้ร้องเรียน"
@@ -119,33 +129,96 @@ FIELDS: dict[str, FieldBuilder] = {
 
 
 def issue_letters(rt: Runtime, session: Session, running: Any, actor: Actor, bpmn_id: str,
-                  data: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
-    """Issue the letter the process settings name for the step just completed.
+                  data: Mapping[str, Any], now: datetime) -> int | None:
+    """Issue the letter the process settings name for the step just completed; return its
+    job id.
 
-    Runs in the completing command's transaction: no letter without the step, and no
-    step without its letter.
+    In the completing command's transaction the letter is decided, checked against its
+    template (a field it lacks refuses the step and changes nothing) and queued with its
+    fields sealed; the scheduler draws the PDF (:func:`draw_pending_letters`).
     """
     kind = running.definition.bundle.get("letters", {}).get(bpmn_id)
     if kind is None:
-        return []
+        return None
     instance_id = running.instance.id
     personal = rt.cipher.decrypt(session.scalar(
         select(ProcessInstance.personal_data).where(ProcessInstance.id == instance_id)))
     case = LetterCase(instance_id, running.instance.received_on, session.scalar(
         select(TrackingCode.code).where(TrackingCode.instance_id == instance_id)),
         running.definition)
-    issued_on = now.astimezone(BANGKOK).date()
-    pdf = render_letter(rt.office, kind, FIELDS[kind](case, data, personal),
-                        issued_on=issued_on, letter_number=str(data.get("letter_number") or ""),
-                        processes_dir=rt.settings.processes_dir)
-    name = f"{LETTER_FILENAMES.get(kind, kind)} เรื่องเลขที่ {instance_id}.pdf"
-    view = store_attachment(rt, session, None, instance_id, name, "application/pdf", pdf,
-                            kind="letter")
+    fields = FIELDS[kind](case, data, personal)
+    fill_letter(rt.office, kind, fields, processes_dir=rt.settings.processes_dir)
+    job = LetterJob(instance_id=instance_id, kind=kind,
+                    issued_on=now.astimezone(BANGKOK).date(),
+                    letter_number=str(data.get("letter_number") or ""),
+                    sealed=rt.cipher.encrypt(fields), created_at=now, next_attempt_at=now)
+    session.add(job)
+    session.flush()
     record(session, actor, "letter_issued", instance_id=instance_id, letter=kind,
-           attachment_id=view["id"])
+           letter_job=job.id)
     if kind == "result_notice" and personal.get("complainant_email"):
         _email_result(rt, session, case, data, personal)
-    return [view]
+    return job.id
+
+
+def draw_pending_letters(rt: Runtime) -> tuple[int, int]:
+    """Draw the queued letters and keep each as an attachment of its case; return
+    (drawn, failed). A job is claimed first, so two schedulers never draw the same one;
+    the drawing happens outside any transaction."""
+    drawn = failed = 0
+    for job_id in _claim(rt):
+        with rt.db.read() as session:
+            job = session.get_one(LetterJob, job_id)
+            kind, instance_id, issued_on = job.kind, job.instance_id, job.issued_on
+            number, fields = job.letter_number, rt.cipher.decrypt(job.sealed)
+        try:
+            pdf = render_letter(rt.office, kind, fields, issued_on=issued_on,
+                                letter_number=number, processes_dir=rt.settings.processes_dir)
+        except GovflowError as exc:  # a template broken since the step: retry after a fix
+            failed += 1
+            _failed(rt, job_id, exc.message)
+            continue
+        drawn += _keep(rt, job_id, instance_id, kind, pdf)
+    return drawn, failed
+
+
+def _claim(rt: Runtime) -> list[int]:
+    now = utcnow()
+    with rt.db.write() as session:
+        query = (select(LetterJob.id)
+                 .where(LetterJob.done_at.is_(None), LetterJob.next_attempt_at <= now)
+                 .order_by(LetterJob.id).limit(LETTER_BATCH))
+        if rt.db.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids = list(session.scalars(query))
+        if ids:
+            session.execute(update(LetterJob).where(LetterJob.id.in_(ids))
+                            .values(next_attempt_at=now + CLAIM_FOR))
+        return ids
+
+
+def _keep(rt: Runtime, job_id: int, instance_id: int, kind: str, pdf: bytes) -> int:
+    with rt.db.write() as session:
+        done = session.execute(update(LetterJob).where(
+            LetterJob.id == job_id, LetterJob.done_at.is_(None)).values(done_at=utcnow()))
+        if done.rowcount != 1:  # drawn meanwhile by a scheduler whose claim had lapsed
+            return 0
+        name = f"{LETTER_FILENAMES.get(kind, kind)} เรื่องเลขที่ {instance_id}.pdf"
+        view = store_attachment(rt, session, None, instance_id, name, "application/pdf", pdf,
+                                kind="letter")
+        session.execute(update(LetterJob).where(LetterJob.id == job_id)
+                        .values(attachment_id=view["id"]))
+        return 1
+
+
+def _failed(rt: Runtime, job_id: int, message: str) -> None:
+    with rt.db.write() as session:
+        job = session.get_one(LetterJob, job_id)
+        job.attempts += 1
+        job.last_error = message[:500]
+        job.next_attempt_at = utcnow() + min(CLAIM_FOR * 2**job.attempts, MAX_RETRY)
+    # The kind and job only: the message may quote a field.
+    log.warning("letter job %s could not be drawn; retrying later", job_id)
 
 
 def _email_result(rt: Runtime, session: Session, case: LetterCase, data: Mapping[str, Any],

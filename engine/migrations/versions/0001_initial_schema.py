@@ -416,8 +416,32 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("report", "fiscal_year", "half"),
     )
+    op.create_table(
+        "letter_job",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("issued_on", sa.Date(), nullable=False),
+        sa.Column("letter_number", sa.String(length=40), nullable=False),
+        sa.Column("sealed", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.String(length=500), nullable=True),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attachment_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["attachment_id"], ["attachment.id"]),
+        sa.ForeignKeyConstraint(["instance_id"], ["process_instance.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("letter_job", schema=None) as batch_op:
+        batch_op.create_index("ix_letter_job_pending", ["done_at", "next_attempt_at"],
+                              unique=False)
+        batch_op.create_index(batch_op.f("ix_letter_job_instance_id"), ["instance_id"],
+                              unique=False)
 
 def downgrade() -> None:
+    op.drop_table("letter_job")
     op.drop_table("report_delivery")
     op.drop_table("tracking_code")
     with op.batch_alter_table("task", schema=None) as batch_op:
