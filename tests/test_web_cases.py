@@ -383,3 +383,23 @@ def test_a_letter_complaint_is_recorded_with_its_scan(sqlite_runtime, web_people
         stored = session.get(Attachment, int(link))
         assert stored.sealed and stored.uploaded_by == web_people.legal_officer.username
     assert PDF not in (storage_dir(sqlite_runtime) / stored.stored_name).read_bytes()
+
+
+def test_a_letter_shows_as_pending_until_the_scheduler_draws_it(sqlite_runtime, web_people,
+                                                                browser):
+    from engine.services.letters import draw_pending_letters
+
+    case = instances.start_instance(sqlite_runtime, web_people.legal_officer, "complaint",
+                                    COMPLAINT)
+    step = tasks.complete_task(sqlite_runtime, web_people.legal_officer,
+                               case["tasks"][0]["id"], {"screening_outcome": "not_considered",
+                                                        "not_considered_reason": "time_barred"})
+    tasks.complete_task(sqlite_runtime, web_people.legal_officer, step["next_tasks"][0]["id"], {
+        "notified_on": "2026-12-10", "notify_method": "letter", "result_message": "แจ้งผลแล้ว"})
+    legal = browser("legal_officer")
+    page = html(legal.get(f"/cases/{case['id']}"))
+    assert 'id="letters-pending"' in page and "หนังสือแจ้งผลการดำเนินการ" in page
+    assert draw_pending_letters(sqlite_runtime) == (1, 0)
+    page = html(legal.get(f"/cases/{case['id']}"))
+    assert 'id="letters-pending"' not in page
+    assert re.search(r'href="/attachments/\d+">หนังสือแจ้งผลการดำเนินการ', page)

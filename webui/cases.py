@@ -22,7 +22,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
-from engine.services import attachments, comments, instances, processes, tasks
+from engine.services import attachments, comments, instances, letters, processes, tasks
 from engine.services.cases import ProcessError
 from engine.workdays import BANGKOK
 from webui.errors import status_of
@@ -141,12 +141,14 @@ def _case_parts(
     try:
         case = instances.get_instance(rt(), me, instance_id, include_personal=include_personal)
     except NotFound:
-        return {"case": None, "history": [], "comments": [], "attachments": [], "data": []}
+        return {"case": None, "history": [], "comments": [], "attachments": [], "data": [],
+                "letters_pending": []}
     return {
         "case": case,
         "history": history_rows(case.get("history") or []),
         "comments": comments.list_comments(rt(), me, instance_id),
         "attachments": attachments.list_attachments(rt(), me, instance_id),
+        "letters_pending": letters.pending_letters(rt(), me, instance_id),
         "data": data_rows(case.get("data"), [*(case.get("forms") or []), *forms]),
     }
 

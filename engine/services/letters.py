@@ -29,7 +29,8 @@ from engine.documents.letters import render_letter
 from engine.errors import GovflowError, InvalidData
 from engine.models import LetterJob, OutboxMessage, ProcessInstance, TrackingCode, utcnow
 from engine.runtime import Runtime
-from engine.services.attachments import store_attachment
+from engine.services.attachments import may_open_files, store_attachment
+from engine.services.case_access import visible_case
 from engine.thai_dates import format_thai_date
 from engine.workdays import BANGKOK
 
@@ -180,6 +181,18 @@ def draw_pending_letters(rt: Runtime) -> tuple[int, int]:
             continue
         drawn += _keep(rt, job_id, instance_id, kind, pdf)
     return drawn, failed
+
+
+def pending_letters(rt: Runtime, actor: Actor, instance_id: int) -> list[str]:
+    """The names of the case's letters still being drawn, for those who may open them."""
+    with rt.db.read() as session:
+        instance, _definition = visible_case(rt, session, actor, instance_id)
+        if not may_open_files(actor, instance):
+            return []
+        kinds = session.scalars(select(LetterJob.kind).where(
+            LetterJob.instance_id == instance_id, LetterJob.done_at.is_(None))
+            .order_by(LetterJob.id))
+        return [LETTER_FILENAMES.get(kind, kind) for kind in kinds]
 
 
 def _claim(rt: Runtime) -> list[int]:
