@@ -24,7 +24,9 @@ import urllib.error  # noqa: E402
 import urllib.request  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
+from datetime import date, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
 
 import pytest  # noqa: E402
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
@@ -52,6 +54,7 @@ USERS = {
     "webadmin": ("web_admin", "ICT", "วีระ ดูแลเว็บ"),
     "icthead": ("ict_head", "ICT", "ไอซีที หัวหน้า"),
     "nitikorn": ("legal_officer", "LEGAL", "นิติกร ทดสอบ"),
+    "legalhead": ("legal_head", "LEGAL", "หัวหน้ากฎหมาย ทดสอบ"),
 }
 
 
@@ -71,6 +74,8 @@ def _free_port() -> int:
 class Server:
     url: str
     log: Path
+    #: The environment `govflow serve` runs with: its instance directory, for `govflow tick`.
+    env: dict[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +120,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             if time.monotonic() > deadline:
                 pytest.fail(f"govflow serve did not answer on {url}:\n{log.read_text()}")
             time.sleep(0.1)
-        yield Server(url=url, log=log)
+        yield Server(url=url, log=log, env=env)
     finally:
         proc.terminate()
         try:
@@ -236,6 +241,14 @@ def submit_task(page: Page, task_name: str) -> None:
 
 def case_status(page: Page):
     return page.get_by_role("region", name="สถานะเรื่อง")
+
+
+def scheduler_pass(server: Server) -> None:
+    """One `govflow tick`, as cron runs it beside a server started with --no-scheduler:
+    draws the letters steps have queued (and fires due timers: none in these tests)."""
+    tick = subprocess.run([GOVFLOW, "tick"], env=server.env, capture_output=True, text=True,
+                          timeout=60)
+    assert tick.returncode == 0, f"govflow tick failed:\n{tick.stdout}\n{tick.stderr}"
 
 
 # ---- the tests -------------------------------------------------------------------------
@@ -428,3 +441,220 @@ def test_missing_required_field_shows_thai_error_and_keeps_input(page: Page) -> 
     expect(page.get_by_role("radio", name=re.compile(r"^มาตรา 9"))).to_be_checked()
     expect(page.get_by_role("checkbox", name=re.compile(r"^ข้าพเจ้ายืนยัน"))).to_be_checked()
     shot(page, "form-error-missing-title")
+
+
+#: Filed on the website by a citizen; nothing in common with COMPLAINT, so the inbox rows of
+#: the two cases never mix.
+WEB_COMPLAINT = {
+    "subject": "ร้องเรียนการเรียกเก็บเงินค่าฝากเข้าเรียนชั้นอนุบาล",
+    "details": "เจ้าหน้าที่การเงินเรียกเก็บเงินคนละ 5,000 บาทโดยไม่ออกใบเสร็จ",
+    "complaint_type": "เรียกรับสินบนหรือผลประโยชน์",
+    "accused_name": "นางสมมุติ เก็บเงิน",
+    "accused_position": "เจ้าหน้าที่การเงิน",
+    "accused_unit": "โรงเรียนบ้านหนองน้ำใส",
+    "event_date": "2026-11-02",
+    "event_place": "ห้องธุรการ อาคาร 1",
+    "complainant_name": "นายพลเมือง กล้าพูด",
+    "complainant_email": "phonlamueang@example.org",
+}
+WEB_STEPS = {
+    "initial": "ดำเนินการเบื้องต้นและแจ้งผู้ถูกร้องเรียน/ผู้เกี่ยวข้อง",
+    "follow_up": "ติดตามความคืบหน้าจากหน่วยงานที่เกี่ยวข้อง",
+    "review": "ตรวจสอบผลการดำเนินการ",
+    "notify": "แจ้งผลให้ผู้ร้องเรียนทราบ",
+}
+THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
+               "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+#: The smallest PDF a reader opens: one empty page.
+TINY_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def thai_long_date(day: date) -> str:
+    """``day`` as the pages write it: day, Thai month, Buddhist Era year."""
+    return f"{day.day} {THAI_MONTHS[day.month - 1]} {day.year + 543}"
+
+
+def described(page: Page, term: str):
+    """The ``<dd>`` after the ``<dt>`` reading exactly ``term`` (receipts, tracking page)."""
+    return page.locator("dt", has_text=re.compile(rf"^{re.escape(term)}$")).locator(
+        "xpath=following-sibling::dd[1]")
+
+
+def track(page: Page, code: str, secret: str):
+    """The citizen's tracking page for ``code``: its status panel."""
+    page.goto("/track")
+    expect(page.get_by_role("heading", name="ติดตามเรื่องร้องเรียน", level=1)).to_be_visible()
+    field(page, "รหัสติดตามเรื่อง").fill(code)
+    field(page, "รหัสลับ").fill(secret)
+    page.get_by_role("button", name="ตรวจสอบสถานะ").click()
+    status = page.get_by_role("region", name=re.compile(r"^สถานะเรื่อง"))
+    expect(status).to_contain_text(code)
+    for text in (WEB_COMPLAINT["complainant_name"], WEB_COMPLAINT["complainant_email"],
+                 WEB_COMPLAINT["accused_name"], WEB_COMPLAINT["accused_unit"],
+                 WEB_COMPLAINT["details"]):
+        assert text not in page.content(), f"the tracking page shows {text!r}"
+    return status
+
+
+def test_citizen_files_on_website_and_legal_affairs_runs_the_case(
+        page: Page, server: Server, tmp_path: Path) -> None:
+    """The issue's "Done when": a citizen files on the website and follows the case with
+    their code; Legal Affairs runs the whole case, from triage to telling the citizen."""
+    today = datetime.now(ZoneInfo("Asia/Bangkok")).date()
+    subject = WEB_COMPLAINT["subject"]
+
+    # 1. The citizen, not signed in: privacy notice, the form, one PDF, the receipt.
+    page.goto("/complaint")
+    expect(page.get_by_role("heading", name="แจ้งเรื่องร้องเรียนการทุจริต", level=1)).to_be_visible()
+    notice = page.get_by_role("region", name=re.compile(r"^ประกาศความเป็นส่วนตัว"))
+    expect(notice).to_contain_text("มาตรา 23")
+    expect(notice).to_contain_text("สิทธิของเจ้าของข้อมูล")
+    page.get_by_role("checkbox", name=re.compile(
+        r"^ข้าพเจ้าได้อ่านและรับทราบประกาศความเป็นส่วนตัวแล้ว")).check()
+    field(page, "เรื่อง").fill(subject)
+    field(page, "ข้อเท็จจริงหรือพฤติการณ์").fill(WEB_COMPLAINT["details"])
+    field(page, "ประเภทเรื่องร้องเรียน").select_option(label=WEB_COMPLAINT["complaint_type"])
+    field(page, "ชื่อผู้ถูกร้องเรียน").fill(WEB_COMPLAINT["accused_name"])
+    field(page, "ตำแหน่งผู้ถูกร้องเรียน").fill(WEB_COMPLAINT["accused_position"])
+    field(page, "หน่วยงาน/โรงเรียนของผู้ถูกร้องเรียน").fill(WEB_COMPLAINT["accused_unit"])
+    field(page, "วันที่เกิดเหตุ").fill(WEB_COMPLAINT["event_date"])
+    field(page, "สถานที่เกิดเหตุ").fill(WEB_COMPLAINT["event_place"])
+    field(page, "ชื่อผู้ร้องเรียน").fill(WEB_COMPLAINT["complainant_name"])
+    field(page, "อีเมลผู้ร้องเรียน").fill(WEB_COMPLAINT["complainant_email"])
+    evidence = tmp_path / "ใบเสร็จปลอม.pdf"
+    evidence.write_bytes(TINY_PDF)
+    field(page, "ไฟล์หลักฐาน").set_input_files(evidence)
+    shot(page, "web-complaint-01-form")
+    page.get_by_role("button", name="ส่งเรื่องร้องเรียน").click()
+
+    expect(page.get_by_role("heading", name="ใบรับเรื่องร้องเรียน", level=1)).to_be_visible()
+    expect(page.get_by_text("สำนักงานได้รับเรื่องร้องเรียนของท่านแล้ว")).to_be_visible()
+    code = described(page, "รหัสติดตามเรื่อง").inner_text().strip()
+    secret = described(page, "รหัสลับ").inner_text().strip()
+    assert re.fullmatch(r"GF\d\d-[A-Z0-9]{4}-[A-Z0-9]{4}", code), code
+    assert len(secret) >= 12, secret
+    expect(described(page, "วันที่รับเรื่อง")).to_have_text(thai_long_date(today))
+    expect(described(page, "ไฟล์หลักฐานที่แนบ")).to_contain_text(evidence.name)
+    expect(page.get_by_role("img", name="คิวอาร์โค้ดสำหรับติดตามเรื่อง")).to_be_visible()
+    shot(page, "web-complaint-02-receipt")
+
+    # 2. The citizen follows the case: received, being screened, nothing personal shown.
+    status = track(page, code, secret)
+    expect(status).to_contain_text("รับเรื่องแล้ว อยู่ระหว่างพิจารณาเบื้องต้น")
+    expect(status).not_to_contain_text("ผลการดำเนินการ")
+    shot(page, "web-complaint-03-tracked-received")
+
+    # 3. Legal Affairs: the group's inbox, the task with the citizen's file, triage.
+    sign_in(page, "nitikorn")
+    main_menu(page, "กล่องงาน")
+    inbox_tab(page, "งานที่ยังไม่มีผู้รับ")
+    row = task_row(page, subject, TRIAGE)
+    expect(row.get_by_role("cell").nth(3)).to_have_text(re.compile(thai_long_date(today)))
+    row.get_by_role("link", name=TRIAGE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TRIAGE)
+    files = page.get_by_role("region", name=re.compile(r"^ไฟล์แนบ"))
+    expect(files.get_by_role("link", name=evidence.name)).to_be_visible()
+    expect(files).to_contain_text("ผู้ร้องเรียนทางเว็บไซต์")
+    expect(page.get_by_role("region", name="ข้อมูลเรื่อง")).to_contain_text("เว็บไซต์")
+    page.get_by_role("button", name="รับงานนี้").click()
+    expect(page.get_by_text("รับงานแล้ว")).to_be_visible()
+    choose(page, "ผลการคัดกรอง", "รับไว้พิจารณา")
+    field(page, "ความเห็นประกอบ").fill("มีพยานเอกสาร อยู่ในอำนาจหน้าที่ของ สพป.")
+    shot(page, "web-complaint-04-triage")
+    submit_task(page, TRIAGE)
+    expect(page).to_have_url(re.compile(r"/cases/\d+$"))
+    case_url = page.url
+    sign_out(page)
+
+    # 4. The Director's order.
+    sign_in(page, "director")
+    open_and_claim(page, subject, DIRECTOR_ORDER)
+    field(page, "ข้อสั่งการ").fill("ให้กลุ่มกฎหมายและคดีสืบสวนข้อเท็จจริงและรายงานผล")
+    choose(page, "ลักษณะการดำเนินการ", "สืบสวนข้อเท็จจริง")
+    shot(page, "web-complaint-05-director-order")
+    submit_task(page, DIRECTOR_ORDER)
+    sign_out(page)
+
+    # 5. The initial action: the system issues the notice letter onto the case.
+    sign_in(page, "nitikorn")
+    open_and_claim(page, subject, WEB_STEPS["initial"])
+    field(page, "การดำเนินการเบื้องต้น").fill("มีหนังสือแจ้งโรงเรียนให้ชี้แจงข้อเท็จจริงภายใน 15 วัน")
+    field(page, "วันที่แจ้งผู้ถูกร้องเรียน/ผู้เกี่ยวข้อง").fill(today.isoformat())
+    choose(page, "ผู้รับหนังสือแจ้งการดำเนินการเบื้องต้น", "ผู้บังคับบัญชาของหน่วยงานผู้ถูกร้องเรียน")
+    field(page, "เลขที่หนังสือส่ง").fill("ศธ 04001/1234")
+    shot(page, "web-complaint-06-initial-action")
+    submit_task(page, WEB_STEPS["initial"])
+    # The next step is the officer's own, so the app opens it; the letter is on the case
+    # (once the scheduler has drawn it, if the step only queued it).
+    expect(page.get_by_role("heading", level=1)).to_have_text(WEB_STEPS["follow_up"])
+    scheduler_pass(server)
+    page.goto(case_url)
+    files = page.get_by_role("region", name=re.compile(r"^ไฟล์แนบ"))
+    letter = files.get_by_role("listitem").filter(
+        has=page.get_by_role("link", name=re.compile(r"^หนังสือแจ้งการดำเนินการเบื้องต้น.*\.pdf$")))
+    expect(letter).to_have_count(1)
+    expect(letter).to_contain_text("หนังสือที่ระบบออก")
+    expect(files.get_by_role("link", name=evidence.name)).to_be_visible()
+    shot(page, "web-complaint-07-letter-issued")
+
+    # 6. Two rounds of follow-up: not settled yet, then settled.
+    for note, resolved in (("โรงเรียนยังไม่ส่งคำชี้แจง เร่งรัดทางโทรศัพท์", False),
+                           ("โรงเรียนคืนเงินแก่ผู้ปกครองครบทุกรายและตั้งกรรมการสอบวินัยแล้ว", True)):
+        open_and_claim(page, subject, WEB_STEPS["follow_up"])
+        field(page, "วันที่ติดตาม").fill(today.isoformat())
+        field(page, "ผลการติดตาม").fill(note)
+        settled = page.get_by_role("checkbox", name=re.compile(r"^ได้ข้อยุติแล้ว"))
+        if resolved:
+            settled.check()
+            shot(page, "web-complaint-08-follow-up-resolved")
+        expect(settled).to_be_checked(checked=resolved)
+        submit_task(page, WEB_STEPS["follow_up"])
+    open_tasks = page.get_by_role("region", name="งานที่รอดำเนินการ")
+    expect(open_tasks.get_by_role("link", name=WEB_STEPS["review"])).to_be_visible()
+    sign_out(page)
+
+    # 7. The head of Legal Affairs approves the result.
+    sign_in(page, "legalhead")
+    open_and_claim(page, subject, WEB_STEPS["review"])
+    field(page, "สรุปผลการดำเนินการ").fill("ข้อเท็จจริงรับฟังได้ โรงเรียนคืนเงินแล้ว อยู่ระหว่างสอบวินัย")
+    choose(page, "ผลการตรวจสอบ", "เห็นชอบ แจ้งผลผู้ร้องเรียน")
+    shot(page, "web-complaint-09-review")
+    submit_task(page, WEB_STEPS["review"])
+    sign_out(page)
+
+    # 8. Legal Affairs tells the citizen; the case ends with the result letter.
+    result_message = "สำนักงานได้ตรวจสอบแล้ว โรงเรียนคืนเงินแก่ผู้ปกครองครบถ้วนและดำเนินการทางวินัยแล้ว"
+    sign_in(page, "nitikorn")
+    open_and_claim(page, subject, WEB_STEPS["notify"])
+    field(page, "ผลการดำเนินการที่แจ้งผู้ร้องเรียน").fill(result_message)
+    field(page, "วันที่แจ้งผล").fill(today.isoformat())
+    field(page, "วิธีแจ้งผล").select_option(label="อีเมล")  # six ways: a drop-down list
+    shot(page, "web-complaint-10-notify")
+    submit_task(page, WEB_STEPS["notify"])
+    expect(page).to_have_url(case_url)
+    scheduler_pass(server)
+    page.reload()
+    expect(case_status(page)).to_contain_text("เสร็จสิ้น")
+    expect(page.get_by_role("region", name="งานที่รอดำเนินการ")).to_contain_text(
+        "ไม่มีงานที่รอดำเนินการ")
+    history = page.get_by_role("region", name="ประวัติการดำเนินการ")
+    for step in (TRIAGE, DIRECTOR_ORDER, *WEB_STEPS.values()):
+        expect(history).to_contain_text(f"ดำเนินการเสร็จ “{step}”")
+    expect(page.get_by_role("region", name=re.compile(r"^ไฟล์แนบ")).get_by_role(
+        "link", name=re.compile(r"^หนังสือแจ้งผลการดำเนินการ.*\.pdf$"))).to_be_visible()
+    shot(page, "web-complaint-11-closed")
+    sign_out(page)
+
+    # 9. The citizen tracks again: done, with the outcome and the message, dates in BE.
+    status = track(page, code, secret)
+    expect(status).to_contain_text("ดำเนินการแล้วเสร็จ")
+    expect(described(page, "ผลการพิจารณา")).to_have_text(
+        "รับไว้พิจารณาและดำเนินการตามเรื่องร้องเรียนจนได้ข้อยุติแล้ว")
+    expect(described(page, "ผลการดำเนินการ")).to_have_text(result_message)
+    expect(described(page, "วันที่แจ้งผล")).to_have_text(thai_long_date(today))
+    expect(described(page, "วันที่ปิดเรื่อง")).to_have_text(thai_long_date(today))
+    expect(status).not_to_contain_text(str(today.year))  # the Buddhist Era only
+    shot(page, "web-complaint-12-tracked-result")
