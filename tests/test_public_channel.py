@@ -129,3 +129,18 @@ def test_evidence_upload_call(runtime, people):
     (task,) = tasks.list_tasks(runtime, people.legal_officer, "group")["tasks"]
     files = attachments.list_attachments(runtime, people.legal_officer, task["instance_id"])
     assert len(files) == 5 and {f["uploaded_by"] for f in files} == {"public"}
+
+
+def test_the_secret_is_easy_to_copy_and_forgiving_to_type(runtime):
+    import re
+
+    receipt = public.submit_complaint(runtime, {**WEB, "notice_acknowledged": True})
+    secret = receipt["secret"]
+    assert re.fullmatch(r"([ACDEFGHJKLMNPQRTUVWXY3479]{4}-){3}[ACDEFGHJKLMNPQRTUVWXY3479]{4}",
+                        secret)
+    typed = " " + secret.lower().replace("-", " ") + " "
+    assert public.track_complaint(runtime, receipt["tracking_code"], typed)["status"] == \
+        "received"
+    with pytest.raises(NotFound):
+        public.track_complaint(runtime, receipt["tracking_code"], secret[:-1] + "A"
+                               if secret[-1] != "A" else secret[:-1] + "C")

@@ -403,3 +403,26 @@ def test_a_letter_shows_as_pending_until_the_scheduler_draws_it(sqlite_runtime, 
     page = html(legal.get(f"/cases/{case['id']}"))
     assert 'id="letters-pending"' not in page
     assert re.search(r'href="/attachments/\d+">หนังสือแจ้งผลการดำเนินการ', page)
+
+
+def test_each_follow_up_round_stays_on_record(sqlite_runtime, web_people, browser):
+    case = instances.start_instance(sqlite_runtime, web_people.legal_officer, "complaint",
+                                    COMPLAINT)
+    step = {"next_tasks": case["tasks"]}
+    for role, data in [
+        ("legal_officer", {"screening_outcome": "accept"}),
+        ("director", {"director_instruction": "สืบสวน", "action_type": "fact_finding"}),
+        ("legal_officer", {"initial_action_note": "แจ้งแล้ว", "parties_notified_on": "2026-12-09",
+                           "notice_to": "accused_unit"}),
+        ("legal_officer", {"follow_up_date": "2026-12-20", "follow_up_note": "รอบแรก ยังไม่ตอบ",
+                           "resolved": False}),
+        ("legal_officer", {"follow_up_date": "2027-01-20", "follow_up_note": "รอบสอง ตอบแล้ว",
+                           "resolved": False}),
+    ]:
+        step = tasks.complete_task(sqlite_runtime, getattr(web_people, role),
+                                   step["next_tasks"][0]["id"], data)
+    page = html(browser("legal_officer").get(f"/cases/{case['id']}"))
+    history = page[page.index('id="history"'):]
+    assert "รอบแรก ยังไม่ตอบ" in history and "รอบสอง ตอบแล้ว" in history
+    assert "20 ธันวาคม 2569" in history and "20 มกราคม 2570" in history
+    assert "ออกหนังสือ" in history and "letter_issued" not in page

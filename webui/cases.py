@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from io import BytesIO
@@ -32,6 +33,9 @@ from webui.web import actor, chosen_files, rt, safe_next, show_date
 
 bp = Blueprint("cases", __name__)
 
+#: A date kept by a script task rather than a form (e.g. the follow-up clock's start).
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
 #: Uploads are allowed this much above the file limit for the rest of the form.
 UPLOAD_OVERHEAD = 64 * 1024
 MAX_COMMENT = 5000
@@ -59,6 +63,7 @@ def _action_labels() -> dict[str, str]:
         "attachment_added": _("แนบไฟล์"),
         "attachment_read": _("เปิดไฟล์แนบ"),
         "personal_data_read": _("เปิดดูข้อมูลส่วนบุคคล"),
+        "letter_issued": _("ออกหนังสือ"),
         "timer_fired": _("ครบกำหนดเวลา"),
         "escalated": _("แจ้งเตือนผู้บังคับบัญชา"),
         "instance_completed": _("เรื่องเสร็จสิ้น"),
@@ -73,12 +78,17 @@ def _acting_roles(value: Any) -> list[str]:
     return sorted(str(v) for v in value)
 
 
-def history_rows(history: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def history_rows(history: list[Mapping[str, Any]],
+                 schemas: list[Mapping[str, Any] | None] = ()) -> list[dict[str, Any]]:
+    """The history for people: actions in words, and what each completed step recorded
+    (each follow-up round keeps its own date and note here)."""
     labels = _action_labels()
     rows = []
     for event in history:
         detail = event.get("detail") or {}
         rows.append({
+            "values": [(label, text) for label, text, labelled
+                       in data_rows(event.get("values"), list(schemas)) if labelled],
             "at": event.get("at"),
             "who": event.get("actor_display") or event.get("actor") or "",
             "username": event.get("actor") or "",
@@ -122,7 +132,7 @@ def data_rows(
             continue
         if isinstance(value, bool):
             text = _("ใช่") if value else _("ไม่ใช่")
-        elif name in dates:
+        elif name in dates or (isinstance(value, str) and ISO_DAY.fullmatch(value)):
             text = show_date(value)  # Buddhist Era, like every date people see
         else:
             text = choices.get(name, {}).get(str(value), str(value))
@@ -145,7 +155,8 @@ def _case_parts(
                 "letters_pending": []}
     return {
         "case": case,
-        "history": history_rows(case.get("history") or []),
+        "history": history_rows(case.get("history") or [],
+                                [*(case.get("forms") or []), *forms]),
         "comments": comments.list_comments(rt(), me, instance_id),
         "attachments": attachments.list_attachments(rt(), me, instance_id),
         "letters_pending": letters.pending_letters(rt(), me, instance_id),

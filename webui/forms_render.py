@@ -68,6 +68,18 @@ def _kind(prop: Mapping[str, Any]) -> str:
     return "text"
 
 
+#: The format hint API clients read in a date field's description; a browser's date
+#: picker shows its own format, so the page leaves the hint out.
+_DATE_HINT = "วันที่ในรูปแบบ ปปปป-ดด-วว (ปี ค.ศ.)"
+
+
+def _help(prop: Mapping[str, Any], kind: str) -> str:
+    text = str(prop.get("description") or "")
+    if kind == "date":
+        text = text.replace(_DATE_HINT, "").strip()
+    return text
+
+
 def _display_value(value: Any, kind: str) -> Any:
     if value is None:
         return ""
@@ -95,8 +107,9 @@ def fields_for(
             name=name,
             label=str(prop.get("title") or name),
             kind=kind,
-            help=str(prop.get("description") or ""),
-            required=name in required,
+            help=_help(prop, kind),
+            # An unticked box is an answer ("no"), never a missing one.
+            required=name in required and kind != "checkbox",
             value=_display_value(values.get(name), kind),
             error=errors.get(name, ""),
             options=_choices(prop),

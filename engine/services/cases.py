@@ -17,7 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
@@ -164,15 +164,38 @@ def _restore(rt: Runtime, conn: Connection, instance: CaseRow,
                    instance.serializer_version, rt.script_engine)
 
 
-def case_data_of(rt: Runtime, session: Session, instance_id: int) -> dict[str, Any]:
-    """The case's current data (no personal data: it never enters the workflow)."""
+def case_workflow(rt: Runtime, session: Session, instance_id: int) -> BpmnWorkflow:
+    """The case's workflow for reading: the cached one at its revision, else restored."""
     conn = session.connection()
     instance = read_case_row(conn, instance_id)
     workflow = rt.workflows.peek(instance_id, instance.revision)
     if workflow is None:
         definition = rt.definitions.by_id(session, instance.version_id)
         workflow = _restore(rt, conn, instance, definition)
-    return case_data(workflow)
+    return workflow
+
+
+def case_data_of(rt: Runtime, session: Session, instance_id: int) -> dict[str, Any]:
+    """The case's current data (no personal data: it never enters the workflow)."""
+    return case_data(case_workflow(rt, session, instance_id))
+
+
+def submitted_values(workflow: BpmnWorkflow, task_id: str | None,
+                     fields: Any) -> dict[str, Any]:
+    """What a completed step recorded: its form's fields as that task left them.
+
+    The case's data holds only the latest value of each field; a step repeated (each
+    follow-up round) keeps its own values on its own task.
+    """
+    if not task_id or not isinstance(fields, list):
+        return {}
+    try:
+        task = workflow.get_task_from_id(UUID(task_id))
+    except (ValueError, TaskNotFoundException):
+        return {}
+    if task is None:
+        return {}
+    return {name: task.data[name] for name in fields if name in task.data}
 
 
 def new_workflow(rt: Runtime, definition: Definition, data: dict) -> BpmnWorkflow:

@@ -28,11 +28,12 @@ from engine.services.attachments import UploadedFile, files_problems, store_atta
 from engine.services.cases import (
     Case,
     CaseRow,
-    case_data_of,
+    case_workflow,
     insert_case,
     new_workflow,
     run_engine,
     save_case,
+    submitted_values,
 )
 from engine.services.views import ViewContext, event_view, instance_summary, iso, task_view
 from engine.workdays import BANGKOK, to_bangkok_date
@@ -190,14 +191,24 @@ def get_instance(
         view = instance_summary(instance, definition.version)
         ctx = ViewContext(rt.calendar, {instance.process_key: definition.name})
         view["tasks"] = [task_view(t, ctx) for t in tasks if t.state == "open"]
-        view["history"] = [event_view(e) for e in events]
+        workflow = case_workflow(rt, session, instance_id)
+        view["history"] = [_with_values(event_view(e), workflow) for e in events]
         view["process_name"] = definition.name
-        view["data"] = case_data_of(rt, session, instance_id)
+        view["data"] = case_data(workflow)
         # The version's forms, so a page can label every field and choice of the case.
         view["forms"] = list(definition.bundle["forms"].values())
         if personal_fields(instance.process_key) and include_personal:
             view["personal_data"] = _personal_data(rt, session, actor, instance)
         return view
+
+
+def _with_values(event: dict[str, Any], workflow: Any) -> dict[str, Any]:
+    """A completed step's history entry carries what it recorded (never personal data:
+    that is only in the start form, and never enters the workflow)."""
+    if event["action"] == "task_completed":
+        detail = event.get("detail") or {}
+        event["values"] = submitted_values(workflow, event.get("task_id"), detail.get("fields"))
+    return event
 
 
 def _personal_data(rt: Runtime, session, actor: Actor, instance: ProcessInstance) -> Any:

@@ -59,7 +59,16 @@ def _not_found() -> NotFound:
 
 
 def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+    """The stored form of a secret; case, spaces and dashes do not matter when typed."""
+    typed = "".join(secret.split()).replace("-", "").upper()
+    return hashlib.sha256(typed.encode("utf-8")).hexdigest()
+
+
+def _new_secret() -> str:
+    """16 characters without look-alikes (about 74 bits), in groups a person can copy
+    from a printed receipt: ``K7P2-QX9M-...``."""
+    body = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(16))
+    return "-".join(body[i:i + 4] for i in range(0, 16, 4))
 
 
 def _new_code(year_be: int) -> str:
@@ -119,7 +128,7 @@ def _file(rt: Runtime, data: Any, files: Sequence[UploadedFile]
             raise InvalidData("แนบไฟล์ไม่ได้ ยังไม่ได้ส่งเรื่อง / a file cannot be attached; "
                               "nothing was sent", problems)
         case, _opened, _personal = start_case(rt, session, guard, definition, clean, None)
-        secret = secrets.token_urlsafe(12)
+        secret = _new_secret()
         code = _new_code(be_year(today))
         while session.scalar(select(TrackingCode.id).where(TrackingCode.code == code)):
             code = _new_code(be_year(today))
@@ -158,7 +167,7 @@ def _tracked(session: Any, code: str, secret: str) -> TrackingCode:
     # Compare in constant time, and hash even when the code is unknown, so timing says
     # nothing about which half was wrong.
     expected = row.secret_hash if row is not None else _hash("")
-    if not hmac.compare_digest(expected, _hash(secret.strip())) or row is None:
+    if not hmac.compare_digest(expected, _hash(secret)) or row is None:
         raise _not_found()
     return row
 
