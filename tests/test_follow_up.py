@@ -128,3 +128,12 @@ def test_a_case_followed_up_for_years_does_not_stall(runtime, people):
             assert task["bpmn_id"] == "follow_up"
         step = follow_up(runtime, people.legal_officer, task["id"], "2026-12-21", resolved=True)
         assert [t["bpmn_id"] for t in step["next_tasks"]] == ["review_result"]
+
+
+def test_instructions_quote_the_time_limits_the_bpmn_sets(runtime, people):
+    follow = to_follow_up(runtime, people)
+    text = tasks.get_task(runtime, people.legal_officer, follow["id"])["documentation"]
+    assert "ภายใน 10 วันทำการนับจากการติดตามครั้งล่าสุด" in text and "{" not in text
+    case = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+    triage = tasks.get_task(runtime, people.legal_officer, case["tasks"][0]["id"])
+    assert "ภายใน 3 วันทำการนับจากวันที่ได้รับเรื่อง" in triage["documentation"]

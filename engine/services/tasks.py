@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, Literal
@@ -183,11 +184,27 @@ def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
         info = definition.task_info(row.bpmn_id) or {}
         view = task_view(row, view_context(rt, session))
         view["form"] = definition.form(info.get("form"))
-        view["documentation"] = info.get("documentation", "")
+        view["documentation"] = _filled(info.get("documentation", ""),
+                                        case_data_of(rt, session, row.instance_id))
         view["may_act"] = row.state == "open" and _may_work(actor, row)
         view["can_reassign"] = row.state == "open" and supervises(actor, definition.bundle)
         view["prefill"] = _prefill(rt, session, row, view["form"]) if view["may_act"] else {}
         return view
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _filled(documentation: str, data: dict[str, Any]) -> str:
+    """Instructions with ``{name}`` replaced by the case's number or short text of that
+    name, so "ภายใน {follow_up_days} วันทำการ" follows the BPMN's own time limit."""
+    def value(match: re.Match[str]) -> str:
+        found = data.get(match.group(1))
+        if isinstance(found, bool) or not isinstance(found, int | float | str):
+            return match.group(0)
+        return str(found) if len(str(found)) <= 40 else match.group(0)
+
+    return _PLACEHOLDER.sub(value, documentation)
 
 
 def _prefill(rt: Runtime, session: Session, row: Any, form: dict[str, Any]) -> dict[str, Any]:
