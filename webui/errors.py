@@ -30,7 +30,8 @@ HTTP_MESSAGES = {
     403: "ท่านไม่มีสิทธิ์ / you do not have permission",
     404: "ไม่พบสิ่งที่ต้องการ / not found",
     405: "ใช้วิธีเรียกนี้ไม่ได้ / method not allowed",
-    413: "ข้อมูลที่ส่งมีขนาดใหญ่เกินไป (สูงสุด 1 MB) / the request body is too large (1 MB max)",
+    413: "ข้อมูลที่ส่งมีขนาดใหญ่เกินกำหนดของคำขอนี้ / the request body is larger than this "
+         "endpoint accepts (1 MB of data; a file upload adds its file limit)",
     429: "ส่งคำขอบ่อยเกินไป กรุณารอสักครู่ / too many requests; wait a minute and try again",
     500: "ระบบขัดข้อง เจ้าหน้าที่ได้รับแจ้งแล้ว / something went wrong on our side",
 }
