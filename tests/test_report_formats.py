@@ -5,17 +5,27 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from engine.config import Settings
 from engine.documents.report_files import report_file
 from engine.documents.report_pdf import BAR_RGB, report_pdf
 from engine.documents.report_xlsx import CASES_SHEET, SUMMARY_SHEET, report_xlsx
-from engine.services.reports import complaint_report, month_label
+from engine.office import load_office
+from engine.services.reports import (
+    BUCKETS,
+    CASE_COLUMNS,
+    CaseLine,
+    ComplaintReport,
+    case_rows,
+    complaint_report,
+    month_label,
+)
 from tests.pdf_text import pdf_pages, pdf_text, squash
 from tests.samples import COMPLAINT, SECRETS
 
@@ -73,6 +83,41 @@ def test_pdf_report(runtime, first_half):
              for f in page["/Resources"]["/Font"].values()}
     assert any(f.endswith("Laksaman") for f in fonts)
     assert any(f.endswith("LaksamanBold") for f in fonts)
+
+
+def test_pdf_case_list_over_several_pages():
+    """The case list is drawn by hand, each distinct text shaped once and then repeated:
+    every row still shows all its values in order, a long type title wraps onto several
+    lines and is shown in full, and each page of the list repeats the heading row and
+    lists the fonts it uses."""
+    long_title = ("ยักยอกหรือใช้จ่ายเงินงบประมาณ/ทรัพย์สินของทางราชการโดยมิชอบ "
+                  "และเรียกรับสินบนหรือผลประโยชน์อื่นใดในการจัดซื้อจัดจ้างของหน่วยงาน")
+    channels = ("website", "letter", "in_person")
+    cases = [CaseLine(instance_id=101 + n, received_on=date(2026, 10, 1) + timedelta(days=n),
+                      channel=channels[n % 3], complaint_type="long" if n % 7 == 0 else "other",
+                      status=BUCKETS[n % 4], triage_working_days=n % 6 if n % 5 else None)
+                 for n in range(90)]
+    report = ComplaintReport(2570, 1, date(2026, 10, 1), date(2027, 3, 31), cases=cases,
+                             type_titles={"long": long_title, "other": "อื่น ๆ"})
+    office = load_office(Settings())
+    pdf = report_pdf(report, office, created=CREATED)
+    assert pdf == report_pdf(report, office, created=CREATED)
+    pages = pdf_pages(pdf)
+    texts = [squash(page.extract_text()) for page in pages]
+    everything = "".join(texts)
+    for row in case_rows(report):
+        assert squash("".join(str(value) for value in row)) in everything, row
+    # 13 cases, and the count by type; wrapped onto several lines in both tables.
+    assert everything.count(squash(long_title)) == 14
+    lines = [squash(line) for page in pages for line in page.extract_text().splitlines()]
+    assert not any(squash(long_title) in line for line in lines)
+    first = next(i for i, text in enumerate(texts) if squash("รายการเรื่อง") in text)
+    assert len(pages) - first >= 3
+    for page, text in zip(pages[first:], texts[first:], strict=True):
+        assert squash("".join(CASE_COLUMNS)) in text
+        fonts = {str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+        assert any(f.endswith("+Laksaman") for f in fonts)
+        assert any(f.endswith("+LaksamanBold") for f in fonts)
 
 
 def test_xlsx_report(runtime, first_half):

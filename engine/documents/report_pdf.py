@@ -8,14 +8,15 @@ so it carries no personal data and no complaint subjects.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import datetime
 
-from fpdf.enums import Align
+from fpdf.enums import Align, MethodReturnValue
 from fpdf.fonts import FontFace
 
 from engine import clock
 from engine.documents.pdf import LINE_MM, ThaiDocument
-from engine.documents.thai_wrap import breakable
+from engine.documents.thai_wrap import ZWSP, breakable
 from engine.office import OfficeIdentity
 from engine.services.reports import (
     CASE_COLUMNS,
@@ -34,6 +35,16 @@ TABLE_PT = 14
 CHART_MM = 62.0
 BAR_RGB = (31, 78, 121)
 HEADING_FILL = (225, 232, 240)
+#: The list of cases: one point smaller than the other tables. A row takes two lines
+#: (ยื่นด้วย|ตนเอง, อยู่ระหว่าง|ดำเนินการ), so the type beside them gets two for free;
+#: the date (up to "30 พฤศจิกายน 2569") stays on one line.
+CASE_PT = TABLE_PT - 1
+CASE_WIDTHS = (14.0, 43.0, 17.0, 51.0, 25.0, 20.0)
+CASE_ALIGN = (Align.R, Align.L, Align.L, Align.L, Align.L, Align.R)
+CASE_LINE_MM = 6.0
+#: Room left and right of a cell's text, and above and below a row's lines (so that
+#: tone marks over upper vowels stay clear of the rule above).
+CASE_PAD_X, CASE_PAD_Y = 1.5, 0.4
 SUBJECT = "รายงานสรุปผลการดำเนินงานเรื่องร้องเรียนการทุจริต รอบ 6 เดือน"
 
 
@@ -101,19 +112,98 @@ def _tables(pdf: ThaiDocument, report: ComplaintReport) -> None:
                        f"วันทำการ (จาก {triage['screened']} เรื่องที่พิจารณาเบื้องต้นแล้ว)")
     else:
         pdf.text_lines("ยังไม่มีเรื่องที่พิจารณาเบื้องต้นภายในรอบนี้")
-    _section_heading(pdf, "รายการเรื่อง (ไม่มีข้อมูลส่วนบุคคล)", room=3 * 6.5)
-    # One point smaller, so a long Thai date fits on one line of its column.
-    pdf.use_font(TABLE_PT - 1)
-    with pdf.table(col_widths=(15, 40, 26, 38, 31, 20), line_height=6, padding=(0, 1.5),
-                   text_align=("RIGHT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
-                   headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL)) as table:
-        head = table.row()
-        for column in CASE_COLUMNS:
-            head.cell(breakable(column))
-        for values in case_rows(report):
-            row = table.row()
-            for value in values:
-                row.cell(breakable(str(value)))
+    _case_table(pdf, case_rows(report))
+
+
+class _CaseTable:
+    """The list of cases, one row per case, the heading row again on every page.
+
+    Drawn by hand rather than with ``pdf.table()``: fpdf2 lays every table cell out twice
+    with ``multi_cell`` (to measure the row, then to draw it), measuring the text one
+    character at a time with HarfBuzz, ~10 ms a row. The values are few distinct short
+    texts (dates, channels, types, statuses, small numbers), so each is measured and
+    wrapped once, and drawn with ``repeated_cell``.
+    """
+
+    def __init__(self, pdf: ThaiDocument) -> None:
+        self.pdf = pdf
+        self._lines: dict[tuple[str, float, bool], tuple[str, ...]] = {}
+        self.top = pdf.get_y()
+
+    def lines(self, text: str, width: float, bold: bool = False) -> tuple[str, ...]:
+        """The text as the lines it takes in a column, wrapped between Thai words."""
+        key = (text, width, bold)
+        lines = self._lines.get(key)
+        if lines is None:
+            pdf = self.pdf
+            pdf.use_font(CASE_PT, bold=bold)
+            if pdf.text_width(text) <= width - 2 * pdf.c_margin:
+                lines = (text,) if text else ()
+            else:
+                wrapped = pdf.multi_cell(width, CASE_LINE_MM, breakable(text), dry_run=True,
+                                         output=MethodReturnValue.LINES)
+                lines = tuple(line.replace(ZWSP, "") for line in wrapped)
+            self._lines[key] = lines
+        return lines
+
+    def row_cells(self, values: tuple[object, ...], bold: bool = False) -> list[tuple[str, ...]]:
+        return [self.lines(str(value), width, bold)
+                for value, width in zip(values, CASE_WIDTHS, strict=True)]
+
+    @staticmethod
+    def height(cells: list[tuple[str, ...]]) -> float:
+        return max(1, *(len(lines) for lines in cells)) * CASE_LINE_MM + 2 * CASE_PAD_Y
+
+    def draw(self, cells: list[tuple[str, ...]], bold: bool = False) -> None:
+        """One row at the current position, each cell's lines in the middle of the row."""
+        pdf = self.pdf
+        pdf.use_font(CASE_PT, bold=bold)
+        top, x = pdf.get_y(), pdf.l_margin
+        height = self.height(cells)
+        if bold:
+            pdf.set_fill_color(*HEADING_FILL)
+            pdf.rect(x, top, sum(CASE_WIDTHS), height, style="DF")
+            pdf.set_fill_color(255)
+        for lines, width, align in zip(cells, CASE_WIDTHS, CASE_ALIGN, strict=True):
+            y = top + (height - len(lines) * CASE_LINE_MM) / 2
+            for line in lines:
+                pdf.set_xy(x, y)
+                pdf.repeated_cell(width, CASE_LINE_MM, line, align=align)
+                y += CASE_LINE_MM
+            x += width
+        pdf.set_xy(pdf.l_margin, top + height)
+        pdf.line(pdf.l_margin, top + height, pdf.l_margin + sum(CASE_WIDTHS), top + height)
+
+    def close(self) -> None:
+        """The outer top and the column rules of the part of the table on this page."""
+        pdf = self.pdf
+        bottom, x = pdf.get_y(), pdf.l_margin
+        pdf.line(x, self.top, x + sum(CASE_WIDTHS), self.top)
+        for width in (0, *CASE_WIDTHS):
+            x += width
+            pdf.line(x, self.top, x, bottom)
+
+
+def _case_table(pdf: ThaiDocument, rows: Sequence[tuple[object, ...]]) -> None:
+    table = _CaseTable(pdf)
+    c_margin, pdf.c_margin = pdf.c_margin, CASE_PAD_X
+    heading = table.row_cells(CASE_COLUMNS, bold=True)
+    first = table.height(table.row_cells(rows[0])) if rows else 0
+    _section_heading(pdf, "รายการเรื่อง (ไม่มีข้อมูลส่วนบุคคล)",
+                     room=table.height(heading) + first)
+    table.top = pdf.get_y()
+    table.draw(heading, bold=True)
+    for values in rows:
+        cells = table.row_cells(values)
+        if pdf.get_y() + table.height(cells) > pdf.page_break_trigger:
+            table.close()
+            pdf.add_page()
+            table.top = pdf.get_y()
+            table.draw(heading, bold=True)
+        table.draw(cells)
+    table.close()
+    pdf.c_margin = c_margin
+    pdf.use_font(TABLE_PT)
 
 
 def _nice_step(top: int) -> int:
