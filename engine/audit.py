@@ -14,6 +14,9 @@ from engine.actors import Actor
 from engine.models import AuditEvent, utcnow
 
 _INSERT = insert(AuditEvent.__table__)
+#: How a citizen who files or adds evidence on the website appears in a case's history.
+PUBLIC_NAME = "public"
+PUBLIC_DISPLAY = "ผู้ร้องเรียนทางเว็บไซต์"
 
 
 def record(
@@ -24,15 +27,18 @@ def record(
     instance_id: int | None = None,
     task_id: str | None = None,
     acting_for: str | None = None,
+    public: bool = False,
     **detail: Any,
 ) -> None:
+    """``actor`` None is govflow itself, or with ``public`` a citizen on the website."""
+    system = (PUBLIC_NAME, PUBLIC_DISPLAY) if public else ("system", "ระบบ")
     session.connection().execute(
         _INSERT,
         {
             "at": utcnow(),
             "actor_id": actor.id if actor else None,
-            "actor_name": actor.username if actor else "system",
-            "actor_display": actor.display_name if actor else "ระบบ",  # the system itself
+            "actor_name": actor.username if actor else system[0],
+            "actor_display": actor.display_name if actor else system[1],
             "acting_for": acting_for,
             "instance_id": instance_id,
             "task_id": task_id,

@@ -204,3 +204,20 @@ def test_letters_are_drawn_by_the_scheduler_once_and_retried_after_a_template_fi
     assert squash(RESULT["result_message"]) in text_of(pdf)
     with rt.db.read() as session:
         assert session.scalars(select(LetterJob.attachment_id)).one() == view["id"]
+
+
+def test_a_citizens_filing_is_credited_to_the_citizen_in_the_history(runtime, people):
+    from engine.services import public
+
+    web = {k: v for k, v in COMPLAINT.items() if k not in ("channel", "received_at")}
+    receipt = public.submit_complaint_with_evidence(
+        runtime, {**web, "notice_acknowledged": True},
+        [attachments.UploadedFile("หลักฐาน.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n")])
+    assert receipt["files"]
+    case_id = tasks.list_tasks(runtime, people.legal_officer, view="group")["tasks"][0][
+        "instance_id"]
+    history = instances.get_instance(runtime, people.legal_officer, case_id)["history"]
+    by_action = {e["action"]: e for e in history}
+    for action in ("instance_started", "attachment_added"):
+        assert by_action[action]["actor"] == "public"
+        assert by_action[action]["actor_display"] == "ผู้ร้องเรียนทางเว็บไซต์"

@@ -19,7 +19,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from engine.actors import Actor
-from engine.audit import record
+from engine.audit import PUBLIC_NAME, record
 from engine.errors import Forbidden, InvalidData, NotFound
 from engine.models import Attachment, ProcessInstance, utcnow
 from engine.personal_data import may_read_personal_data, personal_fields
@@ -161,12 +161,14 @@ def store_attachment(
             sealed=sealed,
             kind=kind,
             uploaded_by_id=actor.id if actor else None,
-            uploaded_by=actor.username if actor else ("system" if kind == "letter" else "public"),
+            uploaded_by=(actor.username if actor
+                         else "system" if kind == "letter" else PUBLIC_NAME),
             at=utcnow(),
         )
         session.add(attachment)
         session.flush()
         record(session, actor, "attachment_added", instance_id=instance_id,
+               public=actor is None and kind == "file",
                attachment_id=attachment.id, size=len(data), content_type=content_type)
         return _view(attachment)
     except BaseException:

@@ -121,7 +121,7 @@ def start_case(
     case = Case(row, definition, new_workflow(rt, definition, public))
     run_engine(case, "การเริ่มเรื่อง / starting the case")
     opened = save_case(rt, session, guard, case)
-    record(session, actor, "instance_started", instance_id=instance_id,
+    record(session, actor, "instance_started", instance_id=instance_id, public=actor is None,
            process_key=process_key, version=definition.version)
     return case, opened, personal
 
