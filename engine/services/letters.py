@@ -197,10 +197,14 @@ def pending_letters(rt: Runtime, actor: Actor, instance_id: int) -> list[str]:
 
 def _claim(rt: Runtime) -> list[int]:
     now = utcnow()
+    query = (select(LetterJob.id)
+             .where(LetterJob.done_at.is_(None), LetterJob.next_attempt_at <= now)
+             .order_by(LetterJob.id).limit(LETTER_BATCH))
+    # Nearly every pass finds nothing: look first without taking the write lock.
+    with rt.db.read() as session:
+        if session.scalar(query) is None:
+            return []
     with rt.db.write() as session:
-        query = (select(LetterJob.id)
-                 .where(LetterJob.done_at.is_(None), LetterJob.next_attempt_at <= now)
-                 .order_by(LetterJob.id).limit(LETTER_BATCH))
         if rt.db.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
         ids = list(session.scalars(query))
