@@ -125,6 +125,7 @@ BENCH_FORM = {
     "required": ["due_at"],
     "properties": {
         "due_at": {"type": "string", "title": "due at (ISO 8601 with offset)",
+                   "format": "date-time",
                    "minLength": 1, "maxLength": 64},
     },
 }
