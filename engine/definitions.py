@@ -164,6 +164,7 @@ def build_bundle(
     add_form(info.start_form, None, None)
     letters = dict(settings.letters) if settings else {}
     problems.extend(_letter_problems(file, info, letters, processes_dir))
+    problems.extend(_step_problems(file, info, settings))
     start_lane = _start_lane(loaded, info)
     start_rule = lanes.get(start_lane or "")
     problems.extend(_expression_problems(loaded, info))
@@ -185,7 +186,25 @@ def build_bundle(
         "title_field": settings.title_field if settings else None,
         "received_field": settings.received_field if settings else None,
         "letters": letters,
+        "notify_owner": list(settings.notify_owner) if settings else [],
+        "publication_step": settings.publication_step if settings else None,
     }
+
+
+def _step_problems(file: str, info: ProcessInfo,
+                   settings: ProcessSettings | None) -> list[Problem]:
+    """Steps processes.toml names must be user tasks of the process."""
+    if settings is None:
+        return []
+    named = [("notify_owner", task) for task in settings.notify_owner]
+    if settings.publication_step:
+        named.append(("publication_step", settings.publication_step))
+    return [_problem(file, None, task,
+                     f"processes.toml [{info.process_id}] {key} names '{task}', which is not a "
+                     "user task of this process",
+                     f"processes.toml [{info.process_id}] {key} อ้างถึงงาน '{task}' "
+                     "ซึ่งไม่มีในกระบวนงานนี้")
+            for key, task in named if task not in info.user_tasks]
 
 
 def _letter_problems(file: str, info: ProcessInfo, letters: dict[str, str],

@@ -39,6 +39,10 @@ class ProcessSettings:
     escalations: dict[str, EscalationRule] = field(default_factory=dict)
     #: User task id → the kind of letter govflow issues when that task completes.
     letters: dict[str, str] = field(default_factory=dict)
+    #: User tasks whose completion the case's owner (who started it) is told of.
+    notify_owner: tuple[str, ...] = ()
+    #: The user task whose completion publishes the request on the public pages.
+    publication_step: str | None = None
 
 
 class SettingsError(ValueError):
@@ -75,8 +79,13 @@ def _process(key: str, raw: Any) -> ProcessSettings:
             isinstance(kind, str) for kind in letters.values()):
         raise SettingsError(f'{where}.letters must map task ids to letter kinds, e.g. '
                             f'notify_result = "result_notice"')
-    fields: dict[str, Any] = {"escalations": escalations, "letters": dict(letters)}
-    for name in ("title_field", "received_field"):
+    notify_owner = raw.get("notify_owner", [])
+    if not isinstance(notify_owner, list) or not all(isinstance(t, str) for t in notify_owner):
+        raise SettingsError(f'{where} notify_owner must be a list of task ids, e.g. '
+                            f'["director_approval"]')
+    fields: dict[str, Any] = {"escalations": escalations, "letters": dict(letters),
+                              "notify_owner": tuple(notify_owner)}
+    for name in ("title_field", "received_field", "publication_step"):
         value = raw.get(name)
         if value is not None and not isinstance(value, str):
             raise SettingsError(f"{where} {name} must be a string")

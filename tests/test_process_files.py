@@ -522,7 +522,7 @@ def test_timer_day_counts_come_only_from_the_time_limits() -> None:
 def test_processes_toml_maps_every_lane_to_a_valid_role(pid: str) -> None:
     conf = settings()[pid]
     assert set(conf) <= {"supervisors", "title_field", "received_field", "lanes", "escalations",
-                         "letters"}
+                         "letters", "notify_owner", "publication_step"}
     assert conf["supervisors"] and set(conf["supervisors"]) <= VALID_ROLES
     lane_conf = conf["lanes"]
     lane_ids = {lane.get("id") for lane in lanes(pid)}

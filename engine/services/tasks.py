@@ -26,7 +26,7 @@ from engine.services.access import (
     supervises,
 )
 from engine.services.cases import case_data_of, load_case, run_engine, save_case
-from engine.services.letters import issue_letters
+from engine.services.step_effects import after_step
 from engine.services.views import ViewContext, task_view
 
 View = Literal["mine", "group", "all"]
@@ -339,7 +339,7 @@ def complete_task(
         row.state, row.completed_at, row.completed_by_id = "completed", now, actor.id
         record(session, actor, "task_completed", instance_id=row.instance_id, task_id=task_id,
                acting_for=actor.acting_role_for(row.role), task=row.name, fields=sorted(clean))
-        issue_letters(rt, session, case, actor, row.bpmn_id, spiff_task.data, now)
+        after_step(rt, session, case, actor, row.bpmn_id, spiff_task.data, now)
         opened = save_case(rt, session, guard, case)
         view = task_view(row)
         view["instance_status"] = case.instance.status
