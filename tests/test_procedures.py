@@ -6,7 +6,7 @@ import pytest
 
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.services import instances, tasks
-from tests.samples import COMPLAINT, PUBLISHING_REQUEST, SCENARIOS, SECRETS
+from tests.samples import COMPLAINT, PUBLISHING_REQUEST, REVISED, SCENARIOS, SECRETS
 
 
 def only_task(rt, actor, instance_id, bpmn_name_part=None):
@@ -171,3 +171,16 @@ def test_supervisor_views(runtime, people):
         tasks.list_tasks(runtime, people.staff, "all")
     with pytest.raises(InvalidData):
         tasks.list_tasks(runtime, people.staff, "everything")
+
+
+def test_a_second_round_never_offers_the_first_rounds_decision(runtime, people):
+    started = instances.start_instance(runtime, people.staff, "publishing", PUBLISHING_REQUEST)
+    step = tasks.complete_task(runtime, people.director, started["tasks"][0]["id"], {
+        "director_decision": "return", "director_reason": "ข้อมูลไม่ครบ"})
+    revise = tasks.get_task(runtime, people.staff, step["next_tasks"][0]["id"])
+    assert revise["prefill"]["title"] == PUBLISHING_REQUEST["title"]  # the request itself
+    step = tasks.complete_task(runtime, people.staff, revise["id"],
+                               {**REVISED, "revise_action": "resubmit"})
+    again = tasks.get_task(runtime, people.director, step["next_tasks"][0]["id"])
+    assert "director_reason" not in again["prefill"]
+    assert "director_decision" not in again["prefill"]

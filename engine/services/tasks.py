@@ -188,7 +188,8 @@ def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
                                         case_data_of(rt, session, row.instance_id))
         view["may_act"] = row.state == "open" and _may_work(actor, row)
         view["can_reassign"] = row.state == "open" and supervises(actor, definition.bundle)
-        view["prefill"] = _prefill(rt, session, row, view["form"]) if view["may_act"] else {}
+        view["prefill"] = (_prefill(rt, session, row, view["form"], definition.start_form)
+                           if view["may_act"] else {})
         return view
 
 
@@ -207,9 +208,12 @@ def _filled(documentation: str, data: dict[str, Any]) -> str:
     return _PLACEHOLDER.sub(value, documentation)
 
 
-def _prefill(rt: Runtime, session: Session, row: Any, form: dict[str, Any]) -> dict[str, Any]:
-    """Current case values for the form's fields, e.g. the request a revision starts from."""
-    fields = form.get("properties", {})
+def _prefill(rt: Runtime, session: Session, row: Any, form: dict[str, Any],
+             start_form: dict[str, Any]) -> dict[str, Any]:
+    """Current values of the request's own fields, e.g. the request a revision starts
+    from. A decision or reason from an earlier round is never offered again."""
+    started = (start_form or {}).get("properties", {})
+    fields = [key for key in form.get("properties", {}) if key in started]
     if not fields:
         return {}
     data = case_data_of(rt, session, row.instance_id)
