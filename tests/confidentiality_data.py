@@ -29,6 +29,8 @@ from engine.models import (
     Attachment,
     Escalation,
     ProcessVersion,
+    Publication,
+    PublicationFile,
     Task,
     TrackingCode,
     Unit,
@@ -437,6 +439,9 @@ def parameter_table(ds: Dataset) -> dict[str, list[str]]:
         unit_codes = list(session.scalars(select(Unit.code)))
         appointment_ids = [str(i) for i in session.scalars(select(ActingAppointment.id))]
         attachment_ids = [str(i) for i in session.scalars(select(Attachment.id))]
+        publication_ids = [str(i) for i in session.scalars(select(Publication.id))]
+        publication_file_ids = [str(i) for i in session.scalars(select(PublicationFile.id))]
+        categories = sorted(set(session.scalars(select(Publication.category))))
     return {
         # Every case, complaints and publishing alike, and one that does not exist.
         "instance_id": [str(i) for i in sorted(ds.cases.values())] + ["999999"],
@@ -453,6 +458,11 @@ def parameter_table(ds: Dataset) -> dict[str, list[str]]:
         "user_id": user_ids,
         "username": usernames,
         "appointment_id": appointment_ids,
+        # Publications and their files, and ones that do not exist; categories in use and one
+        # that does not exist.
+        "publication_id": publication_ids + ["999999"],
+        "file_id": publication_file_ids + ["999999"],
+        "category": categories + ["9.9"],
     }
 
 
@@ -477,6 +487,9 @@ def query_variants(ds: Dataset, endpoint: str, params: dict[str, str]) -> list[d
         "auth.signin": [{"next": "/inbox"}],
         "privacy.reads": [{"instance_id": str(i)} for i in ds.complaint_cases.values()],
         "api.privacy_reads": [{"instance_id": str(i)} for i in ds.complaint_cases.values()],
+        "public_info.category": [{"q": "แผน"}],
+        "publications.publication_list": [{"status": s} for s in ("published", "withdrawn")]
+        + [{"q": "แผน"}],
     }
     extra = variants.get(endpoint, [])
     if endpoint == "api.track_complaint" and params.get("code") in secret_of:

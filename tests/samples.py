@@ -44,7 +44,7 @@ SCENARIOS: dict[str, tuple[str, str, dict, list[tuple[str, dict]]]] = {
         ("director", {"director_decision": "approve"}),
         ("web_admin", SOURCE),
         ("ict_head", {"ict_decision": "approve"}),
-        ("web_admin", {"published_url": "https://example.go.th/p/1"}),
+        ("web_admin", {"publish_note": "นำขึ้นหน้าข้อมูลสาธารณะแล้ว"}),
     ]),
     "publishing_rejected_revised_resubmitted": ("staff", "publishing", PUBLISHING_REQUEST, [
         ("director", {"director_decision": "approve"}),

@@ -394,7 +394,8 @@ def test_publishing_request_to_publication(page: Page) -> None:
 
     sign_in(page, "webadmin")
     open_and_claim(page, title, PUBLISHING_STEPS["publish"])
-    field(page, "ลิงก์หน้าที่เผยแพร่").fill("https://example.go.th/p/plan2570")
+    # The request's category, prefilled; the public address is govflow's own, not typed.
+    expect(field(page, "หมวดหมู่ที่เผยแพร่")).to_have_value(PUBLISHING_REQUEST["category"])
     shot(page, "publishing-04-publish")
     submit_task(page, PUBLISHING_STEPS["publish"])
 
@@ -412,6 +413,15 @@ def test_publishing_request_to_publication(page: Page) -> None:
     expect(main).to_contain_text("อนุมัติ")
     expect(main).not_to_contain_text("director_decision")
     shot(page, "publishing-05-completed")
+    sign_out(page)
+
+    # Published at once: on the public pages without signing in, reached by links.
+    page.goto("/public")
+    page.get_by_role("link", name=re.compile(r"^1\.1\.1 ")).click()
+    page.get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.get_by_role("main")).to_contain_text(PUBLISHING_REQUEST["details"])
+    shot(page, "publishing-06-public-item")
 
 
 def test_missing_required_field_shows_thai_error_and_keeps_input(page: Page) -> None:

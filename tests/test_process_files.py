@@ -681,7 +681,8 @@ def test_publishing_request_requires_the_confirmation() -> None:
 def test_revise_form_repeats_the_request_fields() -> None:
     request = load_form(form_refs("publishing")["start_request"])["properties"]
     revise = load_form(form_refs("publishing")["owner_revise"])["properties"]
-    shared = {"title", "details", "external_link", "remarks", "category", "legal_basis"}
+    shared = {"title", "details", "external_link", "remarks", "category", "replaces",
+              "legal_basis"}
     assert set(revise) == shared | {"no_personal_data_confirmed", "revise_action"}
     for name in shared:
         assert revise[name] == request[name], f"{name} differs between request and revise"

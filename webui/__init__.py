@@ -51,6 +51,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from webui import escalations as escalation_pages
     from webui import holidays as holiday_pages
     from webui import privacy as privacy_pages
+    from webui import public_info as public_info_pages
+    from webui import publications as publication_pages
+    from webui import publishing_docs as publishing_doc_pages
     from webui import reports as report_pages
 
     # Uploads may be larger than other requests: raise the limit for that one endpoint
@@ -76,7 +79,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(owner.bp)
     app.register_blueprint(public_pages.bp)
     app.register_blueprint(report_pages.bp)
+    app.register_blueprint(publishing_doc_pages.bp)
     app.register_blueprint(privacy_pages.bp)
+    app.register_blueprint(public_info_pages.bp)
+    app.register_blueprint(publication_pages.bp)
     errors.register(app)
 
     limiter = Limiter(get_remote_address, app=app,

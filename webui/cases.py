@@ -23,7 +23,15 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
-from engine.services import attachments, comments, instances, letters, processes, tasks
+from engine.services import (
+    attachments,
+    comments,
+    instances,
+    letters,
+    processes,
+    publications,
+    tasks,
+)
 from engine.services.cases import ProcessError
 from engine.workdays import BANGKOK
 from webui.errors import status_of
@@ -288,8 +296,11 @@ def _case_page(instance_id: int, *, status: int = 200, comment_text: str = "",
     case = parts["case"]
     personal = case.get("personal_data")
     personal_rows = data_rows(personal, case.get("forms") or []) if personal else []
+    publication = (publications.publication_of_case(rt(), actor(), instance_id)
+                   if case.get("process_key") == "publishing" else None)
     return render_template(
         "case.html", personal_rows=personal_rows, comment_text=comment_text,
+        publication=publication,
         comment_error=comment_error, upload_error=upload_error, limits=_upload_limits(),
         return_to=url_for("cases.case_page", instance_id=instance_id), **parts,
     ), status

@@ -415,3 +415,34 @@ def report_complaints(fiscal_year: int, half: int, fmt: str, output: Path | None
         return
     output.write_bytes(document.content)
     click.echo(f"wrote {output} ({len(result.cases)} cases)", err=True)
+
+
+@report.command("publications", help="The publication log (ทะเบียนการเผยแพร่ข้อมูล): per "
+                "publishing request, who asked, approved (with รักษาราชการแทน for an acting "
+                "Director), checked, decided and published it, when (Buddhist Era), and the "
+                "outcome. --from/--to are Bangkok dates the requests were made, YYYY-MM-DD "
+                "(a year from 2400 is read as Buddhist Era); both optional. CSV; with -o the "
+                "file is UTF-8 with a byte-order mark, so spreadsheet programs read the Thai.")
+@click.option("--from", "date_from", default="", metavar="YYYY-MM-DD",
+              help="requests made on or after this day")
+@click.option("--to", "date_to", default="", metavar="YYYY-MM-DD",
+              help="requests made on or before this day")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="write the log to this file")
+def report_publications(date_from: str, date_to: str, output: Path | None) -> None:
+    from engine.services.publication_log import (
+        log_csv,
+        log_csv_bytes,
+        period_from,
+        publication_log,
+    )
+
+    try:
+        log = publication_log(_runtime(), None, period_from(date_from, date_to))
+    except GovflowError as exc:
+        raise click.ClickException(_with_fields(exc)) from exc
+    if output is None:
+        click.echo(log_csv(log), nl=False)
+        return
+    output.write_bytes(log_csv_bytes(log))
+    click.echo(f"wrote {output} ({len(log.records)} requests)", err=True)

@@ -440,7 +440,73 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_letter_job_instance_id"), ["instance_id"],
                               unique=False)
 
+    op.create_table(
+        "publication",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("category", sa.String(length=20), nullable=False),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("details", sa.Text(), nullable=False),
+        sa.Column("external_link", sa.String(length=2000), nullable=False),
+        sa.Column("legal_basis", sa.String(length=40), nullable=False),
+        sa.Column("legal_basis_title", sa.String(length=300), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=True),
+        sa.Column("unit_name", sa.String(length=200), nullable=False),
+        sa.Column("source_owner", sa.String(length=300), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_by_id", sa.Integer(), nullable=True),
+        sa.Column("published_by", sa.String(length=80), nullable=False),
+        sa.Column("published_by_display", sa.String(length=200), nullable=False),
+        sa.Column("replaces_id", sa.Integer(), nullable=True),
+        sa.Column("superseded_by_id", sa.Integer(), nullable=True),
+        sa.Column("superseded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("withdrawn_by_id", sa.Integer(), nullable=True),
+        sa.Column("withdrawn_by", sa.String(length=80), nullable=True),
+        sa.Column("withdrawn_by_display", sa.String(length=200), nullable=True),
+        sa.Column("withdrawn_reason", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(["instance_id"], ["process_instance.id"]),
+        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"]),
+        sa.ForeignKeyConstraint(["published_by_id"], ["user_account.id"]),
+        sa.ForeignKeyConstraint(["replaces_id"], ["publication.id"]),
+        sa.ForeignKeyConstraint(["superseded_by_id"], ["publication.id"]),
+        sa.ForeignKeyConstraint(["withdrawn_by_id"], ["user_account.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("instance_id"),
+    )
+    with op.batch_alter_table("publication", schema=None) as batch_op:
+        batch_op.create_index("ix_publication_listing", ["status", "category", "published_at"],
+                              unique=False)
+        batch_op.create_index("ix_publication_changes",
+                              ["category", "published_at", "superseded_at", "withdrawn_at"],
+                              unique=False)
+
+    op.create_table(
+        "publication_file",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("publication_id", sa.Integer(), nullable=False),
+        sa.Column("attachment_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["attachment_id"], ["attachment.id"]),
+        sa.ForeignKeyConstraint(["publication_id"], ["publication.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("publication_id", "attachment_id"),
+    )
+    with op.batch_alter_table("publication_file", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_publication_file_publication_id"),
+                              ["publication_id"], unique=False)
+
 def downgrade() -> None:
+    with op.batch_alter_table("publication_file", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_publication_file_publication_id"))
+
+    op.drop_table("publication_file")
+    with op.batch_alter_table("publication", schema=None) as batch_op:
+        batch_op.drop_index("ix_publication_changes")
+        batch_op.drop_index("ix_publication_listing")
+
+    op.drop_table("publication")
     op.drop_table("letter_job")
     op.drop_table("report_delivery")
     op.drop_table("tracking_code")

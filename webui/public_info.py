@@ -1,0 +1,126 @@
+"""The public information pages (ข้อมูลสาธารณะ), no sign-in: the index shaped like the
+ITA/OIT assessment's item 1, a page per category with search, item pages, published files
+and an Atom feed per category. The engine decides what is public
+(engine/services/public_info.py); these views only draw it.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
+
+from engine import clock
+from engine.errors import InvalidData
+from engine.services import public_info
+from engine.services.public_info import Gone, Moved
+from engine.services.publication_feed import (
+    CONTENT_TYPE,
+    FEED_ID_DATE,
+    Entry,
+    build_feed,
+    summary_of,
+    tag_authority,
+    tag_uri,
+)
+from webui.i18n import localize
+from webui.web import rt
+
+bp = Blueprint("public_info", __name__, url_prefix="/public")
+
+#: Pages beyond this are not offered (a crawler's page=10**9 would only cost a query).
+MAX_PAGE = 10_000
+#: How much of a refused search text is shown back to the reader.
+ECHO_CHARS = 1000
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_PAGE else 1
+
+
+@bp.get("")
+def index() -> str:
+    return render_template("public_info/index.html", office=rt().office,
+                           **public_info.index(rt()))
+
+
+@bp.get("/<category>")
+def category(category: str) -> tuple[str, int]:
+    typed = request.args.get("q", "")[:ECHO_CHARS]
+    page = _page_number()
+    try:
+        found = public_info.category(rt(), category, q=typed, page=page)
+    except InvalidData as error:
+        found = public_info.category(rt(), category, page=page)
+        return render_template("public_info/category.html", found=found, typed=typed,
+                               message=localize(error.message),
+                               error=localize(error.fields.get("q", "")), pages={}), 400
+    return render_template("public_info/category.html", found=found, typed=typed,
+                           message="", error="",
+                           pages=_pages(category, found["q"], page, found["total"])), 200
+
+
+def _pages(code: str, q: str, page: int, total: int) -> dict[str, Any]:
+    size = public_info.PAGE_SIZE
+    kept = {"q": q} if q else {}
+    last = min(max(1, -(-total // size)), MAX_PAGE)
+    return {
+        "page": page,
+        "last": last,
+        "first_row": (page - 1) * size + 1 if total else 0,
+        "last_row": min(page * size, total),
+        "previous": (url_for("public_info.category", category=code, **kept, page=page - 1)
+                     if page > 1 else None),
+        "next": (url_for("public_info.category", category=code, **kept, page=page + 1)
+                 if page < last else None),
+    }
+
+
+@bp.get("/<category>/feed.atom")
+def feed(category: str) -> Response:
+    found = public_info.feed(rt(), category)
+    authority = tag_authority(rt().settings.public_url)
+    office = rt().office
+    entries = [
+        Entry(id=tag_uri(authority, item["published_at"].date(), f"publication/{item['id']}"),
+              title=item["title"], updated=item["published_at"],
+              url=url_for("public_info.item", publication_id=item["id"], _external=True),
+              summary=summary_of(item["details"]))
+        for item in found["items"]
+    ]
+    body = build_feed(
+        feed_id=tag_uri(authority, FEED_ID_DATE, f"public/{category}"),
+        title=f"{office.name} – {found['title']}",
+        # A category with nothing ever published has changed "now" as far as a reader knows.
+        updated=found["updated"] or clock.now(),
+        self_url=url_for("public_info.feed", category=category, _external=True),
+        page_url=url_for("public_info.category", category=category, _external=True),
+        author=office.name,
+        entries=entries,
+    )
+    return Response(body, content_type=CONTENT_TYPE)
+
+
+@bp.get("/items/<int:publication_id>")
+def item(publication_id: int) -> Response | tuple[str, int]:
+    try:
+        found = public_info.item(rt(), publication_id)
+    except Gone:
+        return render_template("public_info/gone.html", publication_id=publication_id), 410
+    if isinstance(found, Moved):
+        # Permanent: the replaced item's address is the new item's for good.
+        return redirect(url_for("public_info.item", publication_id=found.to), code=301)
+    return render_template("public_info/item.html", item=found), 200
+
+
+@bp.get("/files/<int:file_id>")
+def public_file(file_id: int) -> Response:
+    meta, content = public_info.public_file(rt(), file_id)
+    response = send_file(BytesIO(content), mimetype=meta["content_type"],
+                         download_name=meta["filename"], as_attachment=False, max_age=0)
+    # The file opens in the browser but can run nothing, whatever it holds.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,91 @@
+"""The publishing evidence (issue 7): the publication log page with its CSV, and the
+request form as a PDF (engine/services/publication_log.py, engine/documents/request_form.py)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from engine.documents.request_form import request_form_pdf
+from engine.errors import InvalidData
+from engine.services.publication_log import (
+    KINDS,
+    LOG_ROLES,
+    OUTCOMES,
+    log_csv_bytes,
+    log_filename,
+    period_from,
+    publication_log,
+)
+from webui.i18n import localize
+from webui.web import actor, rt
+
+bp = Blueprint("publishing_docs", __name__)
+
+#: The query parameters the log page keeps from one request to the next.
+FILTERS = ("date_from", "date_to")
+FORMATS = ("", "html", "csv")
+
+
+def _headings() -> dict[str, str]:
+    return {
+        "approve": _("ผู้อนุมัติ (ผู้อำนวยการ สพป.)"),
+        "check": _("ผู้ตรวจสอบ (เจ้าหน้าที่ดูแลเว็บไซต์)"),
+        "decide": _("ผู้พิจารณา (ผู้อำนวยการกลุ่ม ICT)"),
+        "publish": _("ผู้นำข้อมูลขึ้นเผยแพร่"),
+    }
+
+
+def _outcomes() -> dict[str, str]:
+    return {
+        "published": _("เผยแพร่แล้ว"),
+        "superseded": _("เผยแพร่แล้ว (มีฉบับปรับปรุงแทน)"),
+        "taken_down": _("เผยแพร่แล้ว และถอนออกจากเว็บไซต์ภายหลัง"),
+        "returned": _("ส่งคืนแก้ไข"),
+        "rejected": _("ไม่อนุญาต"),
+        "withdrawn": _("ถอนเรื่อง"),
+        "in_progress": _("อยู่ระหว่างดำเนินการ"),
+    }
+
+
+def _page(typed: dict[str, str], *, log=None, message: str = "",
+          errors: dict[str, str] | None = None, status: int = 200) -> tuple[str, int]:
+    counts = {o: sum(1 for r in log.records if r.outcome == o) for o in OUTCOMES} if log else {}
+    return render_template(
+        "publishing_docs/log.html", typed=typed, log=log, message=message,
+        errors=errors or {}, kinds=KINDS, headings=_headings(), outcomes=_outcomes(),
+        counts=counts, kept={k: v for k, v in typed.items() if v},
+    ), status
+
+
+@bp.get("/reports/publications")
+@login_required
+def publication_log_page() -> Response | tuple[str, int]:
+    me = actor()
+    if me.roles.isdisjoint(LOG_ROLES):
+        abort(403)
+    typed = {name: request.args.get(name, "")[:20] for name in FILTERS}
+    fmt = request.args.get("format", "")
+    if fmt not in FORMATS:
+        return _page(typed, message=_("ไม่รู้จักรูปแบบไฟล์ที่ขอ ใช้ได้เฉพาะ CSV"), status=400)
+    try:
+        period = period_from(typed["date_from"], typed["date_to"])
+    except InvalidData as error:
+        # Nothing is listed (or recorded as listed) for a range that cannot be understood.
+        return _page(typed, message=localize(error.message),
+                     errors={k: localize(v) for k, v in error.fields.items()}, status=400)
+    log = publication_log(rt(), me, period)
+    if fmt == "csv":
+        return Response(log_csv_bytes(log), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="{log_filename(period)}"'})
+    return _page(typed, log=log)
+
+
+@bp.get("/cases/<int:instance_id>/request-form.pdf")
+@login_required
+def request_form(instance_id: int) -> Response:
+    # The engine checks who may see the case; a hidden or non-publishing case is a 404.
+    pdf = request_form_pdf(rt(), actor(), instance_id)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="request-form-{instance_id}.pdf"'})
