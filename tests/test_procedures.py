@@ -184,3 +184,18 @@ def test_a_second_round_never_offers_the_first_rounds_decision(runtime, people):
     again = tasks.get_task(runtime, people.director, step["next_tasks"][0]["id"])
     assert "director_reason" not in again["prefill"]
     assert "director_decision" not in again["prefill"]
+
+
+def test_a_field_the_owner_clears_in_a_revision_is_cleared(runtime, people):
+    request = {**PUBLISHING_REQUEST, "external_link": "https://example.go.th/old",
+               "remarks": "หมายเหตุเดิม"}
+    started = instances.start_instance(runtime, people.staff, "publishing", request)
+    step = tasks.complete_task(runtime, people.director, started["tasks"][0]["id"], {
+        "director_decision": "return", "director_reason": "ลิงก์ไม่ถูกต้อง"})
+    revised = {k: v for k, v in REVISED.items()
+               if k not in ("external_link", "remarks", "category")}
+    tasks.complete_task(runtime, people.staff, step["next_tasks"][0]["id"],
+                        {**revised, "revise_action": "resubmit"})
+    data = instances.get_instance(runtime, people.director, started["id"])["data"]
+    assert "external_link" not in data and "remarks" not in data
+    assert data["category"] == PUBLISHING_REQUEST["category"]  # a choice is kept

@@ -208,6 +208,18 @@ def _filled(documentation: str, data: dict[str, Any]) -> str:
     return _PLACEHOLDER.sub(value, documentation)
 
 
+def _cleared(form: dict[str, Any] | None, start_form: dict[str, Any] | None,
+             submitted: dict[str, Any]) -> list[str]:
+    """The request's own free-text or number fields a revision left empty: emptied, not
+    kept from the earlier version (a link or note the owner removed must not be published).
+    Choices are left alone: an unchosen choice keeps the request's."""
+    started = (start_form or {}).get("properties", {})
+    return [name for name, prop in ((form or {}).get("properties") or {}).items()
+            if name in started and name not in submitted and isinstance(prop, dict)
+            and prop.get("type") in ("string", "integer", "number")
+            and not any(key in prop for key in ("oneOf", "enum", "const"))]
+
+
 def _prefill(rt: Runtime, session: Session, row: Any, form: dict[str, Any],
              start_form: dict[str, Any]) -> dict[str, Any]:
     """Current values of the request's own fields, e.g. the request a revision starts
@@ -334,6 +346,8 @@ def complete_task(
         spiff_task = case.workflow.get_task_from_id(UUID(task_id))
         if spiff_task is None or spiff_task.state != TaskState.READY:
             raise Conflict("งานนี้ไม่อยู่ในสถานะรอดำเนินการแล้ว / this task is no longer waiting")
+        for name in _cleared(schema, case.definition.start_form, clean):
+            spiff_task.data.pop(name, None)
         spiff_task.data.update(clean)
         case.workflow.run_task_from_id(spiff_task.id)
         run_engine(case, f"งาน '{row.name}' / completing '{row.bpmn_id}'")
