@@ -192,10 +192,9 @@ def test_a_field_the_owner_clears_in_a_revision_is_cleared(runtime, people):
     started = instances.start_instance(runtime, people.staff, "publishing", request)
     step = tasks.complete_task(runtime, people.director, started["tasks"][0]["id"], {
         "director_decision": "return", "director_reason": "ลิงก์ไม่ถูกต้อง"})
-    revised = {k: v for k, v in REVISED.items()
-               if k not in ("external_link", "remarks", "category")}
+    revised = {k: v for k, v in REVISED.items() if k not in ("external_link", "remarks")}
     tasks.complete_task(runtime, people.staff, step["next_tasks"][0]["id"],
                         {**revised, "revise_action": "resubmit"})
     data = instances.get_instance(runtime, people.director, started["id"])["data"]
     assert "external_link" not in data and "remarks" not in data
-    assert data["category"] == PUBLISHING_REQUEST["category"]  # a choice is kept
+    assert data["category"] == PUBLISHING_REQUEST["category"]
