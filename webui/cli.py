@@ -446,3 +446,72 @@ def report_publications(date_from: str, date_to: str, output: Path | None) -> No
         return
     output.write_bytes(log_csv_bytes(log))
     click.echo(f"wrote {output} ({len(log.records)} requests)", err=True)
+
+
+def _backup_failure(exc: Exception) -> click.ClickException:
+    """A database or file error as one clear line, never a traceback."""
+    if isinstance(exc, GovflowError):
+        return click.ClickException(exc.message)
+    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return click.ClickException(f"ทำไม่สำเร็จ / failed: {detail}")
+
+
+@main.command(help="Back up the database and every attachment file into FILE (tar.gz, with "
+              "a manifest of row counts and sha256 sums). SQLite uses the online backup API "
+              "and PostgreSQL pg_dump, so govflow may keep running. The data key "
+              "(GOVFLOW_DATA_KEY / instance/data.key) is NOT included: back it up separately.")
+@click.argument("file", type=click.Path(path_type=Path))
+def backup(file: Path) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from engine import backup as service
+
+    try:
+        result = service.backup(Settings.from_env(), file)
+    except (GovflowError, OSError, sqlite3.Error, SQLAlchemyError) as exc:
+        raise _backup_failure(exc) from None
+    manifest = result.manifest
+    click.echo(f"สำรองแล้ว / backed up to {result.path}: {manifest['database']['kind']} "
+               f"database, {sum(manifest['row_counts'].values())} rows in "
+               f"{len(manifest['row_counts'])} tables, "
+               f"{len(manifest['attachments'])} attachment file(s)")
+    click.echo(service.KEY_REMINDER, err=True)
+
+
+@main.command(help="Restore a `govflow backup` FILE into the configured database and instance "
+              "folder. Stop the web app and the scheduler first. Refuses a damaged or altered "
+              "archive, and (unless --force) a database that already holds cases or a data "
+              "key other than the backup's. Prints the restored row counts against the "
+              "manifest.")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="overwrite a database that already holds cases")
+def restore(file: Path, force: bool) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from engine import backup as service
+
+    try:
+        result = service.restore(Settings.from_env(), file, force=force)
+    except (GovflowError, OSError, sqlite3.Error, SQLAlchemyError) as exc:
+        raise _backup_failure(exc) from None
+    manifest = result.manifest
+    click.echo(f"กู้คืนจากไฟล์สำรองเมื่อ / restored the backup of {manifest['created_at']} "
+               f"({manifest['database']['kind']}, {len(manifest['attachments'])} attachment "
+               "file(s))")
+    click.echo(f"  {'table':<24} {'manifest':>9} {'restored':>9}")
+    for name in sorted(set(manifest["row_counts"]) | set(result.counts)):
+        want = manifest["row_counts"].get(name)
+        got = result.counts.get(name)
+        mark = "" if want == got else "  <-- ไม่ตรง / MISMATCH"
+        click.echo(f"  {name:<24} {want if want is not None else '-':>9} "
+                   f"{got if got is not None else '-':>9}{mark}")
+    if result.mismatches:
+        raise click.ClickException(
+            "จำนวนแถวหลังกู้คืนไม่ตรงกับ manifest / the restored row counts do not match the "
+            "manifest: " + ", ".join(f"{name} {want} → {got}" for name, (want, got)
+                                    in sorted(result.mismatches.items())))
+    click.echo("จำนวนแถวตรงกับ manifest / row counts match the manifest")
