@@ -48,6 +48,8 @@ class Settings:
     office_file: Path | None = None
     #: The address citizens reach govflow at, for links in e-mails (e.g. the tracking page).
     public_url: str = "http://127.0.0.1:8000"
+    #: Seconds after which /healthz reports the scheduler as stopped (no newer heartbeat).
+    heartbeat_max_age: float = 30.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -68,6 +70,7 @@ class Settings:
             "public_rate_limit": _env("PUBLIC_RATE_LIMIT", "30/hour"),
             "office_file": Path(office) if (office := _env("OFFICE_FILE")) else None,
             "public_url": _env("PUBLIC_URL", "http://127.0.0.1:8000"),
+            "heartbeat_max_age": float(_env("HEARTBEAT_MAX_AGE", "30") or 30),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

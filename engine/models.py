@@ -471,3 +471,14 @@ class PublicationFile(Base):
     id: Mapped[int] = mapped_column(primary_key=True)  # the public file number (/public/files/<id>)
     publication_id: Mapped[int] = mapped_column(ForeignKey("publication.id"), index=True)
     attachment_id: Mapped[int] = mapped_column(ForeignKey("attachment.id"))
+
+
+class SchedulerHeartbeat(Base):
+    """The last sign of life of one scheduler (its id: host, pid and a random suffix) and
+    the figures of its last recorded pass; /healthz and /metrics read the newest beat."""
+
+    __tablename__ = "scheduler_heartbeat"
+
+    scheduler_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    beat_at: Mapped[datetime] = mapped_column()
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -26,6 +27,7 @@ from engine.mailer import deliver_outbox
 from engine.models import DueTimer, utcnow
 from engine.runtime import Runtime
 from engine.services.cases import ProcessError, load_case, run_engine, save_case
+from engine.services.health import record_heartbeat
 from engine.services.letters import draw_pending_letters
 from engine.services.report_delivery import deliver_due_report
 
@@ -125,6 +127,7 @@ def tick(rt: Runtime, owner: str | None = None) -> TickReport:
     """One pass: fire every due timer, draw queued letters, hand over a due six-monthly
     report, then deliver due mail."""
     owner = owner or scheduler_id()
+    started = time.perf_counter()
     report = TickReport()
     while True:
         claimed = claim_due(rt, owner)
@@ -149,7 +152,24 @@ def tick(rt: Runtime, owner: str | None = None) -> TickReport:
     except Exception:  # noqa: BLE001 - a report that cannot be built must not stop the mail
         log.exception("six-monthly report delivery failed")
     report.mail_sent, report.mail_failed = deliver_outbox(rt)
+    _heartbeat(rt, owner, report, time.perf_counter() - started)
     return report
+
+
+def _heartbeat(rt: Runtime, owner: str, report: TickReport, seconds: float) -> None:
+    """Record that this scheduler is alive, with the pass's figures (counts only)."""
+    figures = {
+        "claimed": report.claimed, "fired": report.fired, "skipped": report.skipped,
+        "errors": len(report.errors), "mail_sent": report.mail_sent,
+        "mail_failed": report.mail_failed, "letters_drawn": report.letters_drawn,
+        "letters_failed": report.letters_failed,
+        "reports_delivered": report.reports_delivered, "duration_ms": round(seconds * 1000, 3),
+    }
+    busy = any(value for key, value in figures.items() if key != "duration_ms")
+    try:
+        record_heartbeat(rt, owner, figures, busy=busy)
+    except Exception:  # noqa: BLE001 - a missed beat must not stop the timers
+        log.exception("scheduler heartbeat not recorded")
 
 
 def make_scheduler(rt: Runtime, *, background: bool, interval: float = 1.0) -> Any:

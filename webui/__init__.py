@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     from webui import admin, api, auth, cases, errors, i18n, inbox, owner, pages, public_pages, web
     from webui import escalations as escalation_pages
+    from webui import health as health_pages
     from webui import holidays as holiday_pages
     from webui import privacy as privacy_pages
     from webui import public_info as public_info_pages
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(privacy_pages.bp)
     app.register_blueprint(public_info_pages.bp)
     app.register_blueprint(publication_pages.bp)
+    app.register_blueprint(health_pages.bp)
     errors.register(app)
 
     limiter = Limiter(get_remote_address, app=app,

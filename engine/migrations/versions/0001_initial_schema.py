@@ -497,7 +497,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_publication_file_publication_id"),
                               ["publication_id"], unique=False)
 
+    op.create_table(
+        "scheduler_heartbeat",
+        sa.Column("scheduler_id", sa.String(length=100), nullable=False),
+        sa.Column("beat_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("figures", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("scheduler_id"),
+    )
+
 def downgrade() -> None:
+    op.drop_table("scheduler_heartbeat")
     with op.batch_alter_table("publication_file", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_publication_file_publication_id"))
 
