@@ -123,3 +123,9 @@ def test_public_links_are_visible_without_signing_in(app):
     text = html(Browser(app).get("/"))
     assert "ร้องเรียนการทุจริต" in text and "ติดตามเรื่องร้องเรียน" in text
     assert 'href="/complaint"' in text and 'href="/track"' in text
+
+
+def test_every_page_names_the_office_from_its_file(app, sqlite_runtime):
+    page = html(app.test_client().get("/complaint"))
+    footer = page[page.index('<footer'):]
+    assert sqlite_runtime.office.name in footer

@@ -181,4 +181,6 @@ def init(app: Flask) -> None:
             "is_admin": bool(me and "admin" in me.roles),
             "start_links": _start_links(me),
             "here": current_path(),
+            # The office's own name (processes/office.toml), not a generic one.
+            "office_name": rt().office.name,
         }
