@@ -261,3 +261,17 @@ def test_english_pages_keep_buddhist_era_dates(app, sqlite_runtime, web_people):
     year = publication_of(sqlite_runtime, iid).published_at.year + 543
     assert "Published on" in page and f"{year} BE" in page
     assert "Public information" in html(public.get("/public"))
+
+
+def test_a_long_category_is_paged_and_the_search_kept(app, sqlite_runtime, web_people):
+    for n in range(21):
+        published(sqlite_runtime, web_people,
+                  {**PUBLISHING_REQUEST, "title": f"ประกาศ ทดสอบ ฉบับที่ {n}"})
+    citizen = Browser(app)
+    first = html(citizen.get("/public/1.1.1?q=ทดสอบ"))
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    (link,) = re.findall(r'href="([^"]+)" rel="next"', first)
+    assert "page=2" in link and "q=" in link
+    second = html(citizen.get(link.replace("&amp;", "&")))
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    assert second.count("ประกาศ ทดสอบ ฉบับที่") == 1

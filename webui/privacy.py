@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.errors import InvalidData
 from engine.services import privacy_log, processes
 from webui.i18n import localize
-from webui.web import actor, rt
+from webui.web import actor, pages_of, rt
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
@@ -65,18 +63,5 @@ def reads() -> tuple[str, int]:
     return render_template(
         "privacy/reads.html", typed=typed, result=result, labels=_action_labels(),
         titles=_field_titles(), message="", errors={},
-        pages=_pages(typed, page, result["total"], size),
+        pages=pages_of("privacy.reads", page, result["total"], size, **typed),
     ), 200
-
-
-def _pages(typed: dict[str, str], page: int, total: int, size: int) -> dict[str, Any]:
-    kept = {k: v for k, v in typed.items() if v}
-    last = max(1, -(-total // size))
-    return {
-        "page": page,
-        "last": last,
-        "first_row": (page - 1) * size + 1 if total else 0,
-        "last_row": min(page * size, total),
-        "previous": url_for("privacy.reads", **kept, page=page - 1) if page > 1 else None,
-        "next": url_for("privacy.reads", **kept, page=page + 1) if page < last else None,
-    }

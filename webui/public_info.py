@@ -7,7 +7,6 @@ and an Atom feed per category. The engine decides what is public
 from __future__ import annotations
 
 from io import BytesIO
-from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
 
@@ -25,7 +24,7 @@ from engine.services.publication_feed import (
     tag_uri,
 )
 from webui.i18n import localize
-from webui.web import rt
+from webui.web import pages_of, rt
 
 bp = Blueprint("public_info", __name__, url_prefix="/public")
 
@@ -59,23 +58,9 @@ def category(category: str) -> tuple[str, int]:
                                error=localize(error.fields.get("q", "")), pages={}), 400
     return render_template("public_info/category.html", found=found, typed=typed,
                            message="", error="",
-                           pages=_pages(category, found["q"], page, found["total"])), 200
-
-
-def _pages(code: str, q: str, page: int, total: int) -> dict[str, Any]:
-    size = public_info.PAGE_SIZE
-    kept = {"q": q} if q else {}
-    last = min(max(1, -(-total // size)), MAX_PAGE)
-    return {
-        "page": page,
-        "last": last,
-        "first_row": (page - 1) * size + 1 if total else 0,
-        "last_row": min(page * size, total),
-        "previous": (url_for("public_info.category", category=code, **kept, page=page - 1)
-                     if page > 1 else None),
-        "next": (url_for("public_info.category", category=code, **kept, page=page + 1)
-                 if page < last else None),
-    }
+                           pages=pages_of("public_info.category", page, found["total"],
+                                          public_info.PAGE_SIZE, max_page=MAX_PAGE,
+                                          category=category, q=found["q"])), 200
 
 
 @bp.get("/<category>/feed.atom")

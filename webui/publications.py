@@ -3,8 +3,6 @@ history, and the web administrator's withdrawal (engine/services/publications.py
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -13,7 +11,7 @@ from werkzeug.wrappers import Response
 from engine.errors import Conflict, InvalidData
 from engine.services import publications
 from webui.i18n import localize
-from webui.web import actor, rt
+from webui.web import actor, pages_of, rt
 
 bp = Blueprint("publications", __name__, url_prefix="/publications")
 
@@ -55,23 +53,9 @@ def publication_list() -> tuple[str, int]:
     return render_template(
         "publications/list.html", typed=typed, result=result, labels=status_labels(),
         categories=result["categories"], message="", errors={},
-        pages=_pages(typed, page, result["total"], size),
+        pages=pages_of("publications.publication_list", page, result["total"], size,
+                       max_page=MAX_PAGE, **typed),
     ), 200
-
-
-def _pages(typed: dict[str, str], page: int, total: int, size: int) -> dict[str, Any]:
-    kept = {k: v for k, v in typed.items() if v}
-    last = min(max(1, -(-total // size)), MAX_PAGE)
-    return {
-        "page": page,
-        "last": last,
-        "first_row": (page - 1) * size + 1 if total else 0,
-        "last_row": min(page * size, total),
-        "previous": (url_for("publications.publication_list", **kept, page=page - 1)
-                     if page > 1 else None),
-        "next": (url_for("publications.publication_list", **kept, page=page + 1)
-                 if page < last else None),
-    }
 
 
 def _page(publication_id: int, *, reason: str = "", error: str = "", message: str = "",

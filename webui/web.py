@@ -127,6 +127,24 @@ def chosen_files(field: str) -> list[UploadedFile]:
             for upload in request.files.getlist(field) if upload.filename]
 
 
+def pages_of(endpoint: str, page: int, total: int, size: int, *,
+             max_page: int | None = None, **kept: Any) -> dict[str, Any]:
+    """Where a paged list is: its page, last page, row range and the links to the pages
+    around it, keeping the list's filters (``kept``, empty ones left out)."""
+    kept = {k: v for k, v in kept.items() if v}
+    last = max(1, -(-total // size))
+    if max_page is not None:
+        last = min(last, max_page)
+    return {
+        "page": page,
+        "last": last,
+        "first_row": (page - 1) * size + 1 if total else 0,
+        "last_row": min(page * size, total),
+        "previous": url_for(endpoint, **kept, page=page - 1) if page > 1 else None,
+        "next": url_for(endpoint, **kept, page=page + 1) if page < last else None,
+    }
+
+
 def safe_next(target: str | None, default: str) -> str:
     """Only paths on this site: never '//host', 'http://…' or backslash tricks."""
     if not target:
