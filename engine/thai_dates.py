@@ -115,6 +115,13 @@ def fiscal_half_bounds(fy_be: int, half: int) -> tuple[date, date]:
     raise ValueError(f"half must be 1 or 2, got {half!r}")
 
 
+def parse_iso_day(text: str) -> date:
+    """YYYY-MM-DD as a date input or an API client sends it; a year from 2400 on is read
+    as Buddhist Era (people type 2569-12-11 as often as 2026-12-11)."""
+    day = date.fromisoformat(text)
+    return day.replace(year=day.year - BE_OFFSET) if day.year >= _BE_MIN else day
+
+
 def parse_be_date(s: str) -> date:
     """Parse 'DD/MM/BBBB' with a Buddhist-Era year (Thai digits accepted)."""
     match = _BE_DATE.fullmatch(s.strip().translate(_FROM_THAI))

@@ -26,6 +26,7 @@ from engine.errors import Forbidden, InvalidData
 from engine.models import Attachment, AuditEvent
 from engine.runtime import Runtime
 from engine.services.views import iso
+from engine.thai_dates import parse_iso_day
 from engine.workdays import BANGKOK
 
 #: The audit actions that are reads of complaint personal data. The one list: add to it
@@ -41,8 +42,6 @@ LISTED_ACTION = "personal_data_reads_listed"
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 #: Buddhist-Era years are at least this; a year this large was typed in B.E.
-_BE_YEARS_FROM = 2400
-_BE_OFFSET = 543
 
 
 @dataclass(frozen=True)
@@ -53,14 +52,6 @@ class ReadFilters:
     date_from: date | None = None
     date_to: date | None = None
     username: str | None = None
-
-
-def _parse_day(text: str) -> date:
-    """YYYY-MM-DD as a date input sends it; a Buddhist-Era year is taken as one."""
-    day = date.fromisoformat(text)
-    if day.year >= _BE_YEARS_FROM:
-        day = day.replace(year=day.year - _BE_OFFSET)
-    return day
 
 
 def filters_from(args: Mapping[str, str]) -> ReadFilters:
@@ -79,7 +70,7 @@ def filters_from(args: Mapping[str, str]) -> ReadFilters:
         if not raw:
             continue
         try:
-            values[name] = _parse_day(raw)
+            values[name] = parse_iso_day(raw)
         except ValueError:
             problems[name] = ("วันที่ไม่ถูกต้อง ใช้รูปแบบ ปปปป-ดด-วว เช่น 2026-12-11 / not a "
                               "date; use YYYY-MM-DD, e.g. 2026-12-11")

@@ -21,7 +21,6 @@ from typing import Any
 from sqlalchemy import func, select
 
 from engine.errors import InvalidData, NotFound
-from engine.forms import validate_form
 from engine.models import Attachment, ProcessInstance, Task, TrackingCode, utcnow
 from engine.runtime import Runtime
 from engine.services.attachments import (
@@ -31,7 +30,7 @@ from engine.services.attachments import (
     store_attachment,
 )
 from engine.services.cases import case_data_of
-from engine.services.instances import current_definition, start_case
+from engine.services.instances import checked_start_data, current_definition, start_case
 from engine.services.letters import complaint_outcome, not_considered_reasons
 from engine.services.views import iso
 from engine.thai_dates import be_year
@@ -120,13 +119,9 @@ def _file(rt: Runtime, data: Any, files: Sequence[UploadedFile]
     fields.update(channel="website", received_at=today.isoformat())
     with rt.workflow_guard() as guard, rt.db.write() as session:
         definition = current_definition(rt, session, PROCESS_KEY)
-        try:
-            clean = validate_form(definition.start_form, fields)
-        except InvalidData as error:
-            raise InvalidData(error.message, {**error.fields, **problems}) from None
-        if problems:
-            raise InvalidData("แนบไฟล์ไม่ได้ ยังไม่ได้ส่งเรื่อง / a file cannot be attached; "
-                              "nothing was sent", problems)
+        clean = checked_start_data(
+            definition.start_form, fields, problems,
+            "แนบไฟล์ไม่ได้ ยังไม่ได้ส่งเรื่อง / a file cannot be attached; nothing was sent")
         case, _opened, _personal = start_case(rt, session, guard, definition, clean, None)
         secret = _new_secret()
         code = _new_code(be_year(today))

@@ -31,7 +31,7 @@ from engine.runner import case_data
 from engine.runtime import Runtime
 from engine.services.cases import case_workflow, submitted_values
 from engine.services.publishing_notices import decision_title
-from engine.thai_dates import BE_OFFSET, format_thai_date, format_thai_datetime, parse_be_date
+from engine.thai_dates import format_thai_date, format_thai_datetime, parse_be_date, parse_iso_day
 from engine.workdays import BANGKOK
 
 PROCESS_KEY = "publishing"
@@ -52,7 +52,6 @@ OUTCOME_TH = {
     "in_progress": "อยู่ระหว่างดำเนินการ",
 }
 ACTING = "รักษาราชการแทน"
-_BE_YEARS_FROM = 2400
 
 
 @dataclass(frozen=True)
@@ -239,10 +238,7 @@ class Period:
 def _parse_day(text: str) -> date:
     """YYYY-MM-DD (as a date input sends it; a year from 2400 is Buddhist Era) or
     DD/MM/YYYY with a Buddhist-Era year."""
-    if "/" in text:
-        return parse_be_date(text)
-    day = date.fromisoformat(text)
-    return day.replace(year=day.year - BE_OFFSET) if day.year >= _BE_YEARS_FROM else day
+    return parse_be_date(text) if "/" in text else parse_iso_day(text)
 
 
 def period_from(date_from: str | None, date_to: str | None) -> Period:
