@@ -188,7 +188,8 @@ def serve(host: str, port: int, threads: int, scheduler: bool) -> None:
 
 
 @main.command(help="Run the scheduler alone: fires due BPMN timers (deadlines, reminders, "
-              "escalations) within seconds and sends the e-mail outbox. Several may run "
+              "escalations) within seconds, draws queued letters, hands over the six-monthly "
+              "report, records its heartbeat and sends the e-mail outbox. Several may run "
               "against one PostgreSQL database; each timer fires once.")
 @click.option("--interval", default=1.0, show_default=True, type=float,
               help="seconds between passes")
