@@ -44,6 +44,8 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"
     #: Per client address, for the public complaint endpoints (filing and tracking).
     public_rate_limit: str = "30/hour"
+    #: Sign-in attempts per client address and user name.
+    signin_rate_limit: str = "10/minute"
     #: The office's name, address, phone and logo for letters and reports (TOML).
     office_file: Path | None = None
     #: The address citizens reach govflow at, for links in e-mails (e.g. the tracking page).
@@ -68,6 +70,7 @@ class Settings:
             "smtp_starttls": (_env("SMTP_STARTTLS", "false") or "").lower() in ("1", "true"),
             "ratelimit_storage_uri": _env("RATELIMIT_STORAGE_URI", "memory://"),
             "public_rate_limit": _env("PUBLIC_RATE_LIMIT", "30/hour"),
+            "signin_rate_limit": _env("SIGNIN_RATE_LIMIT", "10/minute"),
             "office_file": Path(office) if (office := _env("OFFICE_FILE")) else None,
             "public_url": _env("PUBLIC_URL", "http://127.0.0.1:8000"),
             "heartbeat_max_age": float(_env("HEARTBEAT_MAX_AGE", "30") or 30),

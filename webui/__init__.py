@@ -7,8 +7,6 @@ number of gunicorn workers can serve the same database.
 from __future__ import annotations
 
 from flask import Flask, Response, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 from engine.config import Settings
@@ -17,8 +15,6 @@ from engine.runtime import Runtime
 
 #: Largest request body accepted; larger gets 413 before anything is parsed.
 MAX_REQUEST_BYTES = 1024 * 1024
-#: Sign-in attempts allowed per client address and user name.
-SIGNIN_LIMIT = "10/minute"
 
 #: Nothing is loaded from anywhere but this app: no CDN, no web fonts, no inline script.
 CONTENT_SECURITY_POLICY = (
@@ -41,13 +37,25 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=runtime.settings.is_production,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
-        RATELIMIT_STORAGE_URI=runtime.settings.ratelimit_storage_uri,
     )
     app.json.ensure_ascii = False  # Thai stays readable in API responses
     app.json.sort_keys = False  # keep fields in the documented order
     app.extensions["govflow"] = runtime
 
-    from webui import admin, api, auth, cases, errors, i18n, inbox, owner, pages, public_pages, web
+    from webui import (
+        admin,
+        api,
+        auth,
+        cases,
+        errors,
+        i18n,
+        inbox,
+        owner,
+        pages,
+        public_pages,
+        rate_limits,
+        web,
+    )
     from webui import escalations as escalation_pages
     from webui import health as health_pages
     from webui import holidays as holiday_pages
@@ -87,20 +95,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(health_pages.bp)
     errors.register(app)
 
-    limiter = Limiter(get_remote_address, app=app,
-                      storage_uri=app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
-    app.view_functions["auth.signin"] = limiter.limit(
-        SIGNIN_LIMIT, key_func=auth.signin_rate_key, methods=["POST"]
-    )(app.view_functions["auth.signin"])
-    for endpoint in ("api.file_complaint", "api.track_complaint", "api.add_evidence"):
-        app.view_functions[endpoint] = limiter.limit(
-            runtime.settings.public_rate_limit
-        )(app.view_functions[endpoint])
-    for endpoint in ("public_pages.complaint", "public_pages.track"):
-        app.view_functions[endpoint] = limiter.limit(
-            runtime.settings.public_rate_limit, methods=["POST"]
-        )(app.view_functions[endpoint])
-    app.extensions["govflow_limiter"] = limiter
+    rate_limits.init(app, runtime.settings)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
