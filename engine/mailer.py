@@ -20,7 +20,9 @@ from engine.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-CLAIM_SECONDS = 120
+#: A claimed message is left to its sender this long; a sender killed meanwhile delays it by
+#: at most this much, and a slower one may see it sent twice (same Message-ID).
+CLAIM_SECONDS = 60
 BATCH = 50
 MAX_BACKOFF = timedelta(hours=1)
 

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import bindparam, or_, select, update
 
 from engine.audit import record
+from engine.logs import error_fields
 from engine.mailer import deliver_outbox
 from engine.models import DueTimer, utcnow
 from engine.runtime import Runtime
@@ -33,7 +34,9 @@ from engine.services.report_delivery import deliver_due_report
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)
+#: How long a claimed timer is left to its scheduler: after a crash, the longest a due
+#: timer waits for another scheduler to take it over.
+LEASE = timedelta(seconds=30)
 BATCH = 200
 _timer = DueTimer.__table__
 
@@ -139,37 +142,49 @@ def tick(rt: Runtime, owner: str | None = None) -> TickReport:
                 report.skipped += 0 if fired else 1
             except ProcessError as exc:
                 _mark_error(rt, timer_id, instance_id, exc)
+                # The code only: the message may quote the case's data (the audit has it).
+                log.warning("timer_failed", extra={
+                    "timer_id": timer_id, "instance_id": instance_id, "error_code": exc.code})
                 report.errors.append(timer_id)
-            except Exception:  # noqa: BLE001 - one bad case must not stop the others
-                # The lease lapses and another pass retries it; no case data in the log.
-                log.exception("timer %s of case %s failed", timer_id, instance_id)
+            except Exception as exc:  # noqa: BLE001 - one bad case must not stop the others
+                # The lease lapses and another pass retries it. Ids, type and frames only:
+                # the exception's text may quote the case's data.
+                log.error("timer_failed", extra={
+                    "timer_id": timer_id, "instance_id": instance_id, **error_fields(exc)})
                 report.errors.append(timer_id)
         if len(claimed) < BATCH:
             break
     report.letters_drawn, report.letters_failed = draw_pending_letters(rt)
     try:
         report.reports_delivered = int(deliver_due_report(rt, utcnow()))
-    except Exception:  # noqa: BLE001 - a report that cannot be built must not stop the mail
-        log.exception("six-monthly report delivery failed")
+    except Exception as exc:  # noqa: BLE001 - a report that cannot be built must not stop the mail
+        log.error("report_delivery_failed", extra=error_fields(exc))
     report.mail_sent, report.mail_failed = deliver_outbox(rt)
-    _heartbeat(rt, owner, report, time.perf_counter() - started)
+    figures = pass_figures(report, time.perf_counter() - started)
+    busy = any(value for key, value in figures.items() if key != "duration_ms")
+    if busy:  # an idle pass a second would drown the log; the heartbeat says it ran
+        log.info("scheduler_pass", extra={"scheduler_id": owner, **figures})
+    _heartbeat(rt, owner, figures, busy)
     return report
 
 
-def _heartbeat(rt: Runtime, owner: str, report: TickReport, seconds: float) -> None:
-    """Record that this scheduler is alive, with the pass's figures (counts only)."""
-    figures = {
+def pass_figures(report: TickReport, seconds: float) -> dict[str, int | float]:
+    """A pass's figures (counts only), for its heartbeat and its log line alike."""
+    return {
         "claimed": report.claimed, "fired": report.fired, "skipped": report.skipped,
         "errors": len(report.errors), "mail_sent": report.mail_sent,
         "mail_failed": report.mail_failed, "letters_drawn": report.letters_drawn,
         "letters_failed": report.letters_failed,
         "reports_delivered": report.reports_delivered, "duration_ms": round(seconds * 1000, 3),
     }
-    busy = any(value for key, value in figures.items() if key != "duration_ms")
+
+
+def _heartbeat(rt: Runtime, owner: str, figures: dict[str, int | float], busy: bool) -> None:
+    """Record that this scheduler is alive, with the pass's figures."""
     try:
         record_heartbeat(rt, owner, figures, busy=busy)
-    except Exception:  # noqa: BLE001 - a missed beat must not stop the timers
-        log.exception("scheduler heartbeat not recorded")
+    except Exception as exc:  # noqa: BLE001 - a missed beat must not stop the timers
+        log.error("heartbeat_failed", extra={"scheduler_id": owner, **error_fields(exc)})
 
 
 def make_scheduler(rt: Runtime, *, background: bool, interval: float = 1.0) -> Any:

@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         pages,
         public_pages,
         rate_limits,
+        request_log,
         web,
     )
     from webui import escalations as escalation_pages
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(public_info_pages.bp)
     app.register_blueprint(publication_pages.bp)
     app.register_blueprint(health_pages.bp)
+    request_log.init(app)
     errors.register(app)
 
     rate_limits.init(app, runtime.settings)

@@ -33,6 +33,16 @@ def _runtime(*, office: bool = False):
         raise click.ClickException(exc.message) from exc
 
 
+def _configure_logs() -> None:
+    """JSON log lines on stderr for the long-running commands (GOVFLOW_LOG_LEVEL/FORMAT)."""
+    from engine import logs
+
+    try:
+        logs.configure()
+    except ConfigurationError as exc:
+        raise click.ClickException(exc.message) from exc
+
+
 def _print_report(report: DeployReport, lang: str) -> None:
     for key, version in report.deployed:
         click.echo(f"ติดตั้ง / deployed: {key} ฉบับที่ / version {version}")
@@ -174,6 +184,7 @@ def serve(host: str, port: int, threads: int, scheduler: bool) -> None:
     from engine.scheduler import make_scheduler
     from webui import create_app
 
+    _configure_logs()
     runtime = _runtime(office=True)
     app = create_app(runtime=runtime)
     background = make_scheduler(runtime, background=True) if scheduler else None
@@ -196,6 +207,7 @@ def serve(host: str, port: int, threads: int, scheduler: bool) -> None:
 def scheduler(interval: float) -> None:
     from engine.scheduler import make_scheduler
 
+    _configure_logs()
     click.echo("govflow scheduler: ทำงาน / running (Ctrl+C เพื่อหยุด / to stop)")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         make_scheduler(_runtime(office=True), background=False, interval=interval).start()
@@ -205,6 +217,7 @@ def scheduler(interval: float) -> None:
 def tick() -> None:
     from engine.scheduler import tick as one_pass
 
+    _configure_logs()
     report = one_pass(_runtime(office=True))
     click.echo(f"fired {report.fired} timer(s), skipped {report.skipped}, "
                f"errors {len(report.errors)}; mail sent {report.mail_sent}, "

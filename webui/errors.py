@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import traceback
 
 from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from engine import logs
 from engine.errors import (
     Conflict,
     Forbidden,
@@ -18,6 +18,7 @@ from engine.errors import (
     NotAuthenticated,
     NotFound,
 )
+from webui import request_log
 from webui.i18n import localize
 
 log = logging.getLogger(__name__)
@@ -117,8 +118,13 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
-        # Log the type and the frames only: the exception's text may quote form data.
-        frames = "".join(traceback.format_tb(error.__traceback__))
-        log.error("unhandled %s at %s %s\n%s", type(error).__name__, request.method,
-                  request.path, frames)
+        # The type and the frames' file and line only, not log.exception: the exception's
+        # text may quote form data, and any handler (not only govflow's) would print it.
+        # The route rule, not the path: public paths carry tracking codes.
+        rule = request.url_rule
+        log.error("unhandled_error", extra={
+            "request_id": request_log.request_id(), "method": request.method,
+            "rule": rule.rule if rule is not None else None, "endpoint": request.endpoint,
+            **logs.error_fields(error),
+        })
         return error_response(500, "internal_error", HTTP_MESSAGES[500])

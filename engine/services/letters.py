@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 #: Letters drawn per scheduler pass, and how long a claimed job is left to its drawer.
 LETTER_BATCH = 20
-CLAIM_FOR = timedelta(seconds=120)
+CLAIM_FOR = timedelta(seconds=30)
 MAX_RETRY = timedelta(hours=1)
 
 #: Who the complainant is in a letter or e-mail when they gave no name.
