@@ -27,7 +27,6 @@ import argparse
 import json
 import logging
 import math
-import shutil
 import sqlite3
 import statistics
 import sys
@@ -54,106 +53,18 @@ from engine.services.users import add_user
 from engine.workdays import BANGKOK
 from engine.workflow_state import WorkflowCache
 
+if str(REPO_ROOT) not in sys.path:  # run as a script: make tests/ importable
+    sys.path.insert(0, str(REPO_ROOT))
+from tests.samples import COMPLAINT  # noqa: E402
+from tests.timer_process import BENCH_CODE, BENCH_KEY, processes_dir  # noqa: E402
+
 TIMERS_PER_COMPLAINT = 3
 #: Complaints are received and started here (a Friday), before any of their deadlines…
 CREATED_AT = datetime(2026, 12, 4, 10, 0, tzinfo=BANGKOK)
 #: …and the clock then jumps here, after the second escalation (15 Dec 16:30).
 ALL_DUE_AT = datetime(2026, 12, 16, 9, 0, tzinfo=BANGKOK)
-#: The lateness process, written to the temporary processes directory.
-BENCH_KEY = "bench"
-BENCH_CODE = "late_test"
-BENCH_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-                  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
-                  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-                  id="defs_bench" targetNamespace="http://govflow.local/bpmn/bench">
-  <bpmn:escalation id="esc_late_test" name="late test" escalationCode="late_test" />
-  <bpmn:process id="bench" name="Scheduler lateness bench" isExecutable="true">
-    <bpmn:laneSet id="laneset_bench">
-      <bpmn:lane id="lane_officer" name="officer">
-        <bpmn:flowNodeRef>start_bench</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>wait_task</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>due_timer</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>throw_late</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>end_late</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>end_done</bpmn:flowNodeRef>
-      </bpmn:lane>
-    </bpmn:laneSet>
-    <bpmn:startEvent id="start_bench" name="start">
-      <bpmn:extensionElements>
-        <spiffworkflow:properties>
-          <spiffworkflow:property name="formJsonSchemaFilename"
-                                  value="forms/start.schema.json" />
-        </spiffworkflow:properties>
-      </bpmn:extensionElements>
-      <bpmn:outgoing>flow_start_to_task</bpmn:outgoing>
-    </bpmn:startEvent>
-    <bpmn:userTask id="wait_task" name="wait">
-      <bpmn:incoming>flow_start_to_task</bpmn:incoming>
-      <bpmn:outgoing>flow_task_to_end</bpmn:outgoing>
-    </bpmn:userTask>
-    <bpmn:boundaryEvent id="due_timer" name="due" cancelActivity="false"
-                        attachedToRef="wait_task">
-      <bpmn:outgoing>flow_timer_to_throw</bpmn:outgoing>
-      <bpmn:timerEventDefinition id="due_timer_def">
-        <bpmn:timeDate xsi:type="bpmn:tFormalExpression">due_at</bpmn:timeDate>
-      </bpmn:timerEventDefinition>
-    </bpmn:boundaryEvent>
-    <bpmn:intermediateThrowEvent id="throw_late" name="late">
-      <bpmn:incoming>flow_timer_to_throw</bpmn:incoming>
-      <bpmn:outgoing>flow_throw_to_end</bpmn:outgoing>
-      <bpmn:escalationEventDefinition id="throw_late_def" escalationRef="esc_late_test" />
-    </bpmn:intermediateThrowEvent>
-    <bpmn:endEvent id="end_late" name="escalated">
-      <bpmn:incoming>flow_throw_to_end</bpmn:incoming>
-    </bpmn:endEvent>
-    <bpmn:endEvent id="end_done" name="done">
-      <bpmn:incoming>flow_task_to_end</bpmn:incoming>
-    </bpmn:endEvent>
-    <bpmn:sequenceFlow id="flow_start_to_task" sourceRef="start_bench" targetRef="wait_task" />
-    <bpmn:sequenceFlow id="flow_task_to_end" sourceRef="wait_task" targetRef="end_done" />
-    <bpmn:sequenceFlow id="flow_timer_to_throw" sourceRef="due_timer" targetRef="throw_late" />
-    <bpmn:sequenceFlow id="flow_throw_to_end" sourceRef="throw_late" targetRef="end_late" />
-  </bpmn:process>
-</bpmn:definitions>
-"""
-BENCH_FORM = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "bench start",
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["due_at"],
-    "properties": {
-        "due_at": {"type": "string", "title": "due at (ISO 8601 with offset)",
-                   "format": "date-time",
-                   "minLength": 1, "maxLength": 64},
-    },
-}
-BENCH_TOML = f"""
-
-[{BENCH_KEY}]
-supervisors = ["legal_head"]
-title_field = "due_at"
-
-[{BENCH_KEY}.lanes]
-lane_officer = {{ role = "legal_officer" }}
-
-[{BENCH_KEY}.escalations]
-{BENCH_CODE} = {{ level = 1, notify = "legal_officer" }}
-"""
-
-
 class BenchError(RuntimeError):
     """A timer did not fire exactly once, or set-up failed."""
-
-
-def complaint_sample() -> dict[str, Any]:
-    """The start-form data the tests use (tests/samples.py), one source for both."""
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
-    from tests.samples import COMPLAINT
-
-    return dict(COMPLAINT)
 
 
 def sig3(value: float) -> float:
@@ -183,18 +94,6 @@ def count(rt: Runtime, query: Any) -> int:
 
 
 # --------------------------------------------------------------------------- set-up
-
-
-def processes_dir(tmp: Path) -> Path:
-    """The repository's processes plus the lateness process, its form and settings."""
-    target = tmp / "processes"
-    shutil.copytree(REPO_ROOT / "processes", target)
-    (target / f"{BENCH_KEY}.bpmn").write_text(BENCH_BPMN, encoding="utf-8")
-    (target / "forms" / "start.schema.json").write_text(json.dumps(BENCH_FORM, indent=2),
-                                                         encoding="utf-8")
-    with (target / "processes.toml").open("a", encoding="utf-8") as toml:
-        toml.write(BENCH_TOML)
-    return target
 
 
 def make_runtime(tmp: Path, extra_users: int = 0) -> tuple[Runtime, dict[str, Actor]]:
@@ -426,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("need --waiting, --bulk-instances, --due, --lateness-cases ≥ 1, "
                      "--extra-users ≥ 0, --passes ≥ 50 and 0 < --min-due-s ≤ --max-due-s")
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    sample = complaint_sample()
+    sample = dict(COMPLAINT)
     with tempfile.TemporaryDirectory(prefix="govflow-scheduler-") as tmp:
         rt, actors = make_runtime(Path(tmp), args.extra_users)
         try:

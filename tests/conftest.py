@@ -52,6 +52,22 @@ def require_postgres() -> None:
     pytest.skip(_PG_PROBLEM)
 
 
+REDIS_URL = os.environ.get("GOVFLOW_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+def require_redis() -> None:
+    """Redis shares rate-limit counters between workers; CI must run those tests."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        problem = f"Redis not reachable at {REDIS_URL}: {type(exc).__name__}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the shared rate-limit tests: {problem}")
+        pytest.skip(problem)
+
+
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A PostgreSQL URL whose search_path is a schema of this test's own, dropped after."""

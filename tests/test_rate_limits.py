@@ -7,29 +7,16 @@ address of its own, so counters left in the shared Redis by other runs never mee
 from __future__ import annotations
 
 import dataclasses
-import os
 import random
 
 import pytest
-import redis
 
 from engine.keys import ConfigurationError
 from engine.runtime import Runtime
-from tests.conftest import People
+from tests.conftest import REDIS_URL, People, require_redis
 from webui import create_app
 
-REDIS_URL = os.environ.get("GOVFLOW_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 UNKNOWN_CASE = "/api/v1/public/complaints/GF69-AAAA-AAAA?secret=x"
-
-
-def require_redis() -> None:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        problem = f"Redis not reachable at {REDIS_URL}: {type(exc).__name__}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the shared rate-limit tests: {problem}")
-        pytest.skip(problem)
 
 
 def _address() -> str:
