@@ -241,7 +241,7 @@ def _day_count(n: object) -> int:
         count = n
     elif isinstance(n, float) and n.is_integer():
         count = int(n)
-    elif isinstance(n, str) and n.strip().isdigit():
+    elif isinstance(n, str) and n.strip().isdecimal():
         count = int(n.strip())
     else:
         raise ValueError(f"number of working days must be a whole number, got {n!r}")

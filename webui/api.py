@@ -24,6 +24,7 @@ from engine.services import (
 )
 from engine.workdays import BANGKOK
 from webui.openapi import openapi_document
+from webui.web import MAX_ID
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -113,10 +114,14 @@ def _int_arg(name: str, default: int) -> int:
     if raw is None:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        raise InvalidData(f"{name} ต้องเป็นตัวเลข / must be a whole number",
-                          {name: "whole number"}) from None
+        value = None
+    # Beyond the database's integers a number would only overflow inside the driver.
+    if value is None or not -MAX_ID <= value <= MAX_ID:
+        raise InvalidData(f"{name} ต้องเป็นตัวเลข / must be a whole number up to {MAX_ID}",
+                          {name: "whole number"})
+    return value
 
 
 def _datetime_arg(name: str) -> datetime | None:

@@ -37,7 +37,7 @@ from engine.workdays import BANGKOK
 from webui.errors import status_of
 from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
 from webui.i18n import localize
-from webui.web import actor, chosen_files, rt, safe_next, show_date
+from webui.web import MAX_ID, actor, chosen_files, rt, safe_next, show_date
 
 bp = Blueprint("cases", __name__)
 
@@ -371,6 +371,9 @@ def upload_attachment(instance_id: int) -> Response | tuple[str, int]:
                 error = localize(failure.message)
                 if failure.fields:
                     error = "; ".join(localize(v) for v in failure.fields.values())
+        if error:
+            # Named, as on the pages that take several files: which file was refused.
+            error = f"“{attachments.clean_filename(upload.filename)}”: {error}"
     if error:
         if task_id:
             return _task_page(task_id, status=400, upload_error=error)
@@ -384,7 +387,7 @@ def upload_attachment(instance_id: int) -> Response | tuple[str, int]:
 @bp.get("/attachments/<attachment_id>")
 @login_required
 def download_attachment(attachment_id: str) -> Response:
-    if not attachment_id.isdigit():
+    if not (attachment_id.isascii() and attachment_id.isdigit()) or int(attachment_id) > MAX_ID:
         abort(404)
     meta, content = attachments.read_attachment(rt(), actor(), int(attachment_id))
     response = send_file(

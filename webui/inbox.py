@@ -46,11 +46,13 @@ def _date_arg(name: str) -> tuple[date | None, str]:
         return None, _("วันที่ไม่ถูกต้อง ใช้ปฏิทินเลือกวันที่")
 
 
+#: Pages beyond this are not offered (page=10**30 would only overflow the query's offset).
+MAX_PAGE = 10_000
+
+
 def _page_arg() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdecimal() and 0 < int(raw) <= MAX_PAGE else 1
 
 
 @bp.get("/inbox")

@@ -30,7 +30,7 @@ def status_labels() -> dict[str, str]:
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_PAGE else 1
+    return int(raw) if raw.isdecimal() and 0 < int(raw) <= MAX_PAGE else 1
 
 
 @bp.get("")

@@ -10,6 +10,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from engine.actors import Actor
 from engine.roles import ROLES
@@ -182,7 +183,22 @@ def _start_links(me: Actor | None) -> list[dict[str, Any]]:
         return []
 
 
+#: The largest id the database's integer columns hold (PostgreSQL's ``integer``).
+MAX_ID = 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` matching only ids the database can hold: a larger number in a URL is a
+    404 like any missing id, not an overflow inside the database driver."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init(app: Flask) -> None:
+    # Before any blueprint is registered: rules take their converters when added.
+    app.url_map.converters["int"] = BoundedIntConverter
     app.jinja_env.filters.update(
         thai_date=show_date, thai_datetime=show_datetime, countdown=countdown,
         role_name=role_name,

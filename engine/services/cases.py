@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from engine.audit import record
 from engine.definitions import Definition
 from engine.errors import Conflict, GovflowError, NotFound
+from engine.expressions import ExpressionError
 from engine.models import DueTimer, ProcessInstance, Task, utcnow
 from engine.runner import Scan, advance, attached_timer_due, case_data, status_of
 from engine.runtime import Runtime, WorkflowGuard
@@ -217,10 +218,17 @@ def run_engine(case: Case, step: str) -> None:
 def engine_failure_message(exc: SpiffWorkflowException, step: str) -> str:
     task = getattr(exc, "task", None)
     where = task.task_spec.bpmn_id if task is not None else "?"
+    # SpiffWorkflow's text says only that an expression failed; the restricted evaluator's
+    # own message (Thai / English) says why, e.g. a result too large.
+    cause = exc.__cause__ or exc.__context__
+    thai_why, english_why = "", ""
+    if isinstance(cause, ExpressionError):
+        thai, _sep, english = str(cause).partition(" / ")
+        thai_why, english_why = f" ({thai})", f" ({english or thai})"
     return (
-        f"กระบวนงานทำงานต่อไม่ได้ที่ขั้นตอน '{where}' หลัง{step}: แจ้งผู้ดูแลกระบวนงานให้แก้ไฟล์ BPMN "
-        f"/ the process failed at '{where}' after {step}: {exc}. Nothing was saved; "
-        "ask the process owner to fix the BPMN file."
+        f"กระบวนงานทำงานต่อไม่ได้ที่ขั้นตอน '{where}' หลัง{step}{thai_why}: แจ้งผู้ดูแลกระบวนงานให้แก้ไฟล์ "
+        f"BPMN / the process failed at '{where}' after {step}: {exc}{english_why}. Nothing was "
+        "saved; ask the process owner to fix the BPMN file."
     )
 
 

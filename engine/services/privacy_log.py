@@ -61,7 +61,7 @@ def filters_from(args: Mapping[str, str]) -> ReadFilters:
     values: dict[str, Any] = {}
     raw_case = (args.get("instance_id") or "").strip().lstrip("#")
     if raw_case:
-        if raw_case.isdigit() and 0 < int(raw_case) < 2**31:
+        if raw_case.isdecimal() and 0 < int(raw_case) < 2**31:
             values["instance_id"] = int(raw_case)
         else:
             problems["instance_id"] = "เลขที่เรื่องต้องเป็นตัวเลข เช่น 12 / a case number, e.g. 12"
@@ -139,10 +139,10 @@ def list_reads(rt: Runtime, actor: Actor, filters: ReadFilters | None = None, *,
     """
     require_reader(actor)
     filters = filters or ReadFilters()
-    if not 1 <= limit <= MAX_PAGE_SIZE or offset < 0:
+    if not 1 <= limit <= MAX_PAGE_SIZE or not 0 <= offset < 2**31:  # within SQL integers
         raise InvalidData(f"limit ต้องอยู่ระหว่าง 1–{MAX_PAGE_SIZE} และ offset ไม่ติดลบ / limit "
                           f"must be 1–{MAX_PAGE_SIZE} and offset not negative",
-                          {"limit": f"1–{MAX_PAGE_SIZE}", "offset": "0 or more"})
+                          {"limit": f"1–{MAX_PAGE_SIZE}", "offset": f"0–{2**31 - 1}"})
     with rt.db.write() as session:
         total = session.scalar(_where(select(func.count(AuditEvent.id)), filters)) or 0
         events = list(session.scalars(

@@ -25,7 +25,6 @@ from engine.models import Attachment, ProcessInstance, Task, TrackingCode, utcno
 from engine.runtime import Runtime
 from engine.services.attachments import (
     UploadedFile,
-    check_file,
     files_problems,
     store_attachment,
 )
@@ -170,7 +169,11 @@ def _tracked(session: Any, code: str, secret: str) -> TrackingCode:
 def add_evidence(rt: Runtime, code: str, secret: str, filename: str, content_type: str,
                  data: bytes) -> dict[str, Any]:
     """Attach a PDF or image to a complaint filed on the website (the API's upload call)."""
-    check_file(content_type, data, filename)
+    # The message names the file, as the page's does, so the sender knows which one.
+    problems = files_problems([UploadedFile(filename, content_type, data)], field="file",
+                              max_files=1)
+    if problems:
+        raise InvalidData("แนบไฟล์ไม่ได้ / the file cannot be attached", problems)
     with rt.db.write() as session:
         row = _tracked(session, code, secret)
         # A citizen's files only: letters the system files on the case have no uploader
