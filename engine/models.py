@@ -82,6 +82,10 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Part of every web session's identity; signing out raises it, so a session cookie
+    #: copied before sign-out no longer signs anyone in (Flask's sessions are signed cookies
+    #: the server cannot otherwise take back).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     unit: Mapped[Unit | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(

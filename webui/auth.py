@@ -38,18 +38,27 @@ MAX_PASSWORD = 1024
 
 
 class WebUser(UserMixin):
-    """The Flask-Login wrapper around the engine's Actor, loaded fresh on every request."""
+    """The Flask-Login wrapper around the engine's Actor, loaded fresh on every request.
 
-    def __init__(self, actor: Actor) -> None:
+    Its id in the session is "<user id>.<session epoch>": signing out raises the user's
+    epoch, so a copy of the session cookie taken before sign-out signs no one in.
+    """
+
+    def __init__(self, actor: Actor, epoch: int) -> None:
         self.actor = actor
+        self.epoch = epoch
 
     def get_id(self) -> str:
-        return str(self.actor.id)
+        return f"{self.actor.id}.{self.epoch}"
 
 
-def _load_user(user_id: str) -> WebUser | None:
+def _load_user(session_id: str) -> WebUser | None:
+    # A bare user id (a session made before epochs) counts as epoch 0: the user's first
+    # sign-out ends it like any other.
+    user_id, _dot, epoch = session_id.partition(".")
+    epoch = epoch or "0"
     try:
-        return WebUser(users.actor_by_id(rt(), int(user_id)))
+        return WebUser(users.session_actor(rt(), int(user_id), int(epoch)), int(epoch))
     except (NotFound, NotAuthenticated, ValueError):
         return None
 
@@ -95,7 +104,7 @@ def signin() -> Response | tuple[str, int] | str:
     session.clear()  # a fresh session on every sign-in
     if lang:
         session["lang"] = lang
-    login_user(WebUser(actor))
+    login_user(WebUser(actor, users.session_epoch(rt(), actor.id)))
     flash(_("ยินดีต้อนรับ %(name)s", name=actor.display_name), "success")
     return redirect(next_url)
 
@@ -104,6 +113,7 @@ def signin() -> Response | tuple[str, int] | str:
 @login_required
 def signout() -> Response:
     lang = session.get("lang")
+    users.end_sessions(rt(), current_user.actor.id)  # old copies of the cookie die too
     logout_user()
     session.clear()
     if lang:

@@ -40,6 +40,9 @@ SORTS = {
     "-received": (Task.received_on.desc(), Task.created_at.desc()),
 }
 MAX_PAGE = 200
+#: The largest offset a list accepts (far beyond any real inbox; within every database's
+#: integers).
+MAX_OFFSET = 2**31 - 1
 
 
 def _not_found(task_id: str) -> NotFound:
@@ -138,9 +141,11 @@ def list_tasks(
     """Open tasks in one of the three inbox views, filtered, sorted and paginated."""
     if sort not in SORTS:
         raise InvalidData("sort ไม่ถูกต้อง / invalid sort", {"sort": f"use one of {list(SORTS)}"})
-    if not 1 <= limit <= MAX_PAGE or offset < 0:
+    if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
+        # An offset past what the database's integers hold would fail inside the driver.
         raise InvalidData(
-            "ขนาดหน้าไม่ถูกต้อง / invalid page", {"limit": f"1–{MAX_PAGE}; offset ≥ 0"}
+            f"ขนาดหน้าไม่ถูกต้อง / invalid page: limit 1–{MAX_PAGE}, offset 0–{MAX_OFFSET}",
+            {"limit": f"1–{MAX_PAGE}; offset ≥ 0", "offset": f"0–{MAX_OFFSET}"},
         )
     with rt.db.read() as session:
         query: Select = select(Task).where(
@@ -275,13 +280,15 @@ def unclaim_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
     """Give a task back to the group. Its holder or a supervisor of the process may do it."""
     with rt.db.write() as session:
         row = _task_row(session, task_id, lock=True)
+        definition = rt.definitions.by_id(session, _version_of(session, row))
+        if not may_see_task(actor, row, definition.bundle):
+            # The same answer as a missing task: no one else learns it exists or what it is.
+            raise _not_found(task_id)
         _require_open(row)
         if row.assignee_id is None:
             return task_view(row)
-        if row.assignee_id != actor.id:
-            definition = rt.definitions.by_id(session, _version_of(session, row))
-            if not supervises(actor, definition.bundle):
-                raise _claimed_by_other()
+        if row.assignee_id != actor.id and not supervises(actor, definition.bundle):
+            raise _claimed_by_other()
         session.connection().execute(_ASSIGN, {"tid": task_id, **_holder(None)})
         _hold(row, None)
         record(session, actor, "task_unclaimed", instance_id=row.instance_id, task_id=task_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.actors import Actor, actor_of
@@ -128,6 +128,32 @@ def actor_by_id(rt: Runtime, user_id: int) -> Actor:
         if user is None or not user.active:
             raise NotFound(f"ไม่พบผู้ใช้ {user_id} / no active user {user_id}")
         return actor_of(session, user)
+
+
+def session_epoch(rt: Runtime, user_id: int) -> int:
+    """The user's current session epoch, written into a web session at sign-in."""
+    with rt.db.read() as session:
+        epoch = session.scalar(select(User.session_epoch).where(User.id == user_id))
+        if epoch is None:
+            raise NotFound(f"ไม่พบผู้ใช้ {user_id} / no user {user_id}")
+        return epoch
+
+
+def session_actor(rt: Runtime, user_id: int, epoch: int) -> Actor:
+    """The signed-in user of a web session made at ``epoch``; a session from before the
+    user's last sign-out, like a deactivated user, no longer resolves."""
+    with rt.db.read() as session:
+        user = session.get(User, user_id)
+        if user is None or not user.active or user.session_epoch != epoch:
+            raise NotFound(f"ไม่พบผู้ใช้ {user_id} / no active user {user_id}")
+        return actor_of(session, user)
+
+
+def end_sessions(rt: Runtime, user_id: int) -> None:
+    """Sign the user out everywhere: every web session made before now stops working."""
+    with rt.db.write() as session:
+        session.execute(update(User).where(User.id == user_id)
+                        .values(session_epoch=User.session_epoch + 1))
 
 
 def actor_by_username(rt: Runtime, username: str) -> Actor:

@@ -93,6 +93,7 @@ def upgrade() -> None:
         sa.Column("email", sa.String(length=300), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("session_epoch", sa.Integer(), server_default="0", nullable=False),
         sa.ForeignKeyConstraint(
             ["unit_id"],
             ["unit.id"],
