@@ -146,7 +146,7 @@ class Load:
     seconds: float
     timer_cases_per_s: float = 0.0
     timer_process: str | None = None
-    submitters: int = 12
+    submitters: int = 40
     seed: int = 8
     outcomes: Outcomes = field(default_factory=Outcomes)
     stop: threading.Event = field(default_factory=threading.Event)
