@@ -103,8 +103,11 @@ def test_errors_are_json_with_codes(api, app):
     staff = api["staff"]
     started = staff.post("/processes/publishing/instances", {"data": PUBLISHING_REQUEST}).json
     task_id = started["tasks"][0]["id"]
-    # Outside the lane: 403.
-    refused = api["web_admin"].post(f"/tasks/{task_id}/claim")
+    # Outside the lane: hidden like a missing task (404); a supervisor sees it but may not
+    # act (403).
+    hidden = api["web_admin"].post(f"/tasks/{task_id}/claim")
+    assert hidden.status_code == 404 and hidden.json["error"] == "not_found"
+    refused = api["ict_head"].post(f"/tasks/{task_id}/claim")
     assert refused.status_code == 403 and refused.json["message"]
     # Invalid data: 400 naming the fields, and nothing changes.
     bad = api["director"].post(f"/tasks/{task_id}/complete",

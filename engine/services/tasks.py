@@ -179,13 +179,21 @@ def count_tasks(rt: Runtime, actor: Actor) -> dict[str, int | None]:
         return counts
 
 
+def _visible_row(rt: Runtime, session: Session, actor: Actor, task_id: str, *,
+                 lock: bool = False) -> tuple[SimpleNamespace, Any]:
+    """The task's row and definition; to someone who may not see the task, the same 404 as
+    a missing one, so no one else learns it exists (a supervisor sees it but may not act)."""
+    row = _task_row(session, task_id, lock=lock)
+    definition = rt.definitions.by_id(session, _version_of(session, row))
+    if not may_see_task(actor, row, definition.bundle):
+        raise _not_found(task_id)
+    return row, definition
+
+
 def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
     """A task with its form (JSON Schema), instructions and the form's current values."""
     with rt.db.read() as session:
-        row = _task_row(session, task_id)
-        definition = rt.definitions.by_id(session, _version_of(session, row))
-        if not may_see_task(actor, row, definition.bundle):
-            raise _not_found(task_id)
+        row, definition = _visible_row(rt, session, actor, task_id)
         info = definition.task_info(row.bpmn_id) or {}
         view = task_view(row, view_context(rt, session))
         view["form"] = definition.form(info.get("form"))
@@ -261,7 +269,7 @@ def _claimed_by_other() -> Conflict:
 def claim_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
     """Take an unclaimed task. Exactly one of many concurrent claimers wins; the rest get 409."""
     with rt.db.write() as session:
-        row = _task_row(session, task_id)
+        row, _ = _visible_row(rt, session, actor, task_id)
         require_act(actor, row)
         _require_open(row)
         if row.assignee_id == actor.id:
@@ -279,11 +287,7 @@ def claim_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
 def unclaim_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
     """Give a task back to the group. Its holder or a supervisor of the process may do it."""
     with rt.db.write() as session:
-        row = _task_row(session, task_id, lock=True)
-        definition = rt.definitions.by_id(session, _version_of(session, row))
-        if not may_see_task(actor, row, definition.bundle):
-            # The same answer as a missing task: no one else learns it exists or what it is.
-            raise _not_found(task_id)
+        row, definition = _visible_row(rt, session, actor, task_id, lock=True)
         _require_open(row)
         if row.assignee_id is None:
             return task_view(row)
@@ -341,7 +345,7 @@ def complete_task(
 ) -> dict[str, Any]:
     """Submit a task's form and move the case on. An unclaimed task is claimed on the way."""
     with rt.workflow_guard() as guard, rt.db.write() as session:
-        row = _task_row(session, task_id, lock=True)
+        row, _ = _visible_row(rt, session, actor, task_id, lock=True)
         require_act(actor, row)
         _require_open(row)
         if row.assignee_id not in (None, actor.id):
