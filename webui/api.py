@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -64,7 +65,21 @@ def json_body() -> dict[str, Any]:
             "ต้องส่ง JSON object เช่น {\"data\": {...}} / send a JSON object such as "
             "{\"data\": {...}} with Content-Type: application/json"
         )
+    _require_unicode_text(body)
     return body
+
+
+def _require_unicode_text(body: dict[str, Any]) -> None:
+    """JSON may escape half a surrogate pair (``"\\ud800"``): text no database, file or
+    answer can encode. Refuse it here, once, instead of failing wherever it is written."""
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidData(
+            "ข้อความมีอักขระที่ไม่ถูกต้อง (surrogate ที่ไม่มีคู่) กรุณาตรวจสอบการเข้ารหัส UTF-8 / "
+            "the text contains an unpaired surrogate (e.g. \\ud800), which is not valid "
+            "Unicode; send UTF-8 text"
+        ) from None
 
 
 def form_data(body: dict[str, Any]) -> dict[str, Any]:
