@@ -14,6 +14,8 @@ gets a conscious decision.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from engine.services import admin, attachments, comments, escalations, instances
 from engine.services.processes import deploy
 from engine.services.users import add_user, issue_token
 from tests.confidentiality_data import (
+    FILED,
     SCREENED,
     SWEPT,
     Dataset,
@@ -257,6 +260,17 @@ def _drive(world: World, label: str, scenario: str, stop_at: str | None,
         steps_to_do -= 1
         role, data = steps.pop(0)
         tasks.complete_task(world.rt, world.users[by_role[role]], open_tasks[0].id, data)
+
+
+@contextmanager
+def frozen_world(tmp: Path) -> Iterator[World]:
+    """The world built and used on the day the dataset's complaints were filed."""
+    with clock.frozen(FILED):
+        built = build_world(tmp)
+        try:
+            yield built
+        finally:
+            built.rt.close()
 
 
 def build_world(tmp: Path) -> World:

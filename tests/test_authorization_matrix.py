@@ -16,7 +16,7 @@ The matrix runs on its own app with CSRF protection OFF (``WTF_CSRF_ENABLED = Fa
 that the role check, not a missing token, is what refuses a POST; CSRF itself is tested in
 tests/test_csrf_and_session.py. The cross-case tests (IDOR) below run with CSRF on.
 
-The data set is built once per module (tests/authz_data.build_world, on SQLite the way the
+The data set is built once per module (tests/authz_data.frozen_world, on SQLite the way the
 ``sqlite_runtime`` fixture makes it, with processes/ copied because owner routes write BPMN
 files back), inside a frozen clock so its deadlines and escalations are what they should be.
 """
@@ -42,11 +42,11 @@ from tests.authz_data import (
     USERS,
     WHO,
     World,
-    build_world,
     fingerprint,
+    frozen_world,
     parameters,
 )
-from tests.confidentiality_data import FILED, SWEPT, Dataset, query_variants
+from tests.confidentiality_data import SWEPT, Dataset, query_variants
 from tests.web_client import Browser
 from webui import create_app
 
@@ -74,10 +74,8 @@ class Outcome:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with clock.frozen(FILED):
-        built = build_world(tmp_path_factory.mktemp("authz"))
+    with frozen_world(tmp_path_factory.mktemp("authz")) as built:
         yield built
-    built.rt.close()
 
 
 @pytest.fixture(scope="module")

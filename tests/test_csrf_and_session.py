@@ -21,8 +21,8 @@ from collections.abc import Iterator
 import pytest
 
 from engine import clock
-from tests.authz_data import ACCESS, BODIES, World, build_world, fingerprint, parameters
-from tests.confidentiality_data import FILED, SWEPT
+from tests.authz_data import ACCESS, BODIES, World, fingerprint, frozen_world, parameters
+from tests.confidentiality_data import SWEPT
 from tests.web_client import Browser
 from webui import create_app
 
@@ -34,10 +34,8 @@ PUBLIC_FORMS = {"auth.signin", "auth.language", "public_pages.complaint", "publi
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with clock.frozen(FILED):
-        built = build_world(tmp_path_factory.mktemp("csrf"))
+    with frozen_world(tmp_path_factory.mktemp("csrf")) as built:
         yield built
-    built.rt.close()
 
 
 @pytest.fixture(scope="module")
