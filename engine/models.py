@@ -28,6 +28,16 @@ from sqlalchemy.types import TypeDecorator
 
 from engine import clock
 
+#: The largest value an integer column holds on every backend (PostgreSQL's ``integer``):
+#: ids, offsets and numbers past it are refused before they reach the driver, which
+#: would fail on them.
+MAX_DB_INT = 2**31 - 1
+
+
+def valid_id(value: int) -> bool:
+    """Could ``value`` be a row's id? (Larger numbers in a URL are simply missing.)"""
+    return 0 < value <= MAX_DB_INT
+
 
 def utcnow() -> datetime:
     # Through the engine clock, so tests that move time move every timestamp with it.

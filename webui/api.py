@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from engine.actors import Actor
 from engine.errors import InvalidData, NotAuthenticated
+from engine.models import MAX_DB_INT
 from engine.runtime import Runtime
 from engine.services import (
     escalations,
@@ -25,7 +26,6 @@ from engine.services import (
 )
 from engine.workdays import BANGKOK
 from webui.openapi import openapi_document
-from webui.web import MAX_ID
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -133,8 +133,8 @@ def _int_arg(name: str, default: int) -> int:
     except ValueError:
         value = None
     # Beyond the database's integers a number would only overflow inside the driver.
-    if value is None or not -MAX_ID <= value <= MAX_ID:
-        raise InvalidData(f"{name} ต้องเป็นตัวเลข / must be a whole number up to {MAX_ID}",
+    if value is None or not -MAX_DB_INT <= value <= MAX_DB_INT:
+        raise InvalidData(f"{name} ต้องเป็นตัวเลข / must be a whole number up to {MAX_DB_INT}",
                           {name: "whole number"})
     return value
 

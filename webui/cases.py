@@ -23,6 +23,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.models import MAX_DB_INT
 from engine.services import (
     attachments,
     comments,
@@ -37,7 +38,7 @@ from engine.workdays import BANGKOK
 from webui.errors import status_of
 from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
 from webui.i18n import localize
-from webui.web import MAX_ID, actor, chosen_files, rt, safe_next, show_date
+from webui.web import actor, chosen_files, rt, safe_next, show_date
 
 bp = Blueprint("cases", __name__)
 
@@ -387,7 +388,7 @@ def upload_attachment(instance_id: int) -> Response | tuple[str, int]:
 @bp.get("/attachments/<attachment_id>")
 @login_required
 def download_attachment(attachment_id: str) -> Response:
-    if not (attachment_id.isascii() and attachment_id.isdigit()) or int(attachment_id) > MAX_ID:
+    if not (attachment_id.isascii() and attachment_id.isdigit()) or int(attachment_id) > MAX_DB_INT:
         abort(404)
     meta, content = attachments.read_attachment(rt(), actor(), int(attachment_id))
     response = send_file(

@@ -13,6 +13,7 @@ from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from engine.actors import Actor
+from engine.models import MAX_DB_INT
 from engine.roles import ROLES
 from engine.runtime import Runtime
 from engine.services import attachments, processes
@@ -183,16 +184,12 @@ def _start_links(me: Actor | None) -> list[dict[str, Any]]:
         return []
 
 
-#: The largest id the database's integer columns hold (PostgreSQL's ``integer``).
-MAX_ID = 2**31 - 1
-
-
 class BoundedIntConverter(IntegerConverter):
     """``<int:...>`` matching only ids the database can hold: a larger number in a URL is a
     404 like any missing id, not an overflow inside the database driver."""
 
     def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", MAX_ID)
+        kwargs.setdefault("max", MAX_DB_INT)
         super().__init__(url_map, *args, **kwargs)
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import Select, func, select
 from engine.actors import Actor
 from engine.audit import record
 from engine.errors import Forbidden, InvalidData
-from engine.models import Attachment, AuditEvent
+from engine.models import MAX_DB_INT, Attachment, AuditEvent, valid_id
 from engine.runtime import Runtime
 from engine.services.views import iso
 from engine.thai_dates import parse_iso_day
@@ -61,7 +61,7 @@ def filters_from(args: Mapping[str, str]) -> ReadFilters:
     values: dict[str, Any] = {}
     raw_case = (args.get("instance_id") or "").strip().lstrip("#")
     if raw_case:
-        if raw_case.isdecimal() and 0 < int(raw_case) < 2**31:
+        if raw_case.isdecimal() and valid_id(int(raw_case)):
             values["instance_id"] = int(raw_case)
         else:
             problems["instance_id"] = "เลขที่เรื่องต้องเป็นตัวเลข เช่น 12 / a case number, e.g. 12"
@@ -139,10 +139,10 @@ def list_reads(rt: Runtime, actor: Actor, filters: ReadFilters | None = None, *,
     """
     require_reader(actor)
     filters = filters or ReadFilters()
-    if not 1 <= limit <= MAX_PAGE_SIZE or not 0 <= offset < 2**31:  # within SQL integers
+    if not 1 <= limit <= MAX_PAGE_SIZE or not 0 <= offset <= MAX_DB_INT:
         raise InvalidData(f"limit ต้องอยู่ระหว่าง 1–{MAX_PAGE_SIZE} และ offset ไม่ติดลบ / limit "
                           f"must be 1–{MAX_PAGE_SIZE} and offset not negative",
-                          {"limit": f"1–{MAX_PAGE_SIZE}", "offset": f"0–{2**31 - 1}"})
+                          {"limit": f"1–{MAX_PAGE_SIZE}", "offset": f"0–{MAX_DB_INT}"})
     with rt.db.write() as session:
         total = session.scalar(_where(select(func.count(AuditEvent.id)), filters)) or 0
         events = list(session.scalars(

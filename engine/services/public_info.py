@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.errors import GovflowError, NotFound
-from engine.models import Attachment, Publication, PublicationFile
+from engine.models import Attachment, Publication, PublicationFile, valid_id
 from engine.runtime import Runtime
 from engine.services.attachments import storage_dir
-from engine.services.publications import clean_query, current_categories, matching, valid_id
+from engine.services.publications import clean_query, current_categories, matching
 
 PAGE_SIZE = 20
 FEED_SIZE = 50

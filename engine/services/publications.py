@@ -22,7 +22,14 @@ from engine.actors import Actor
 from engine.audit import record
 from engine.definitions import Definition
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
-from engine.models import Attachment, ProcessInstance, Publication, PublicationFile, utcnow
+from engine.models import (
+    Attachment,
+    ProcessInstance,
+    Publication,
+    PublicationFile,
+    utcnow,
+    valid_id,
+)
 from engine.runtime import Runtime
 from engine.services.access import may_see_instance
 from engine.services.case_access import visible_case
@@ -33,8 +40,6 @@ STATUSES = ("published", "superseded", "withdrawn")
 WITHDRAW_ROLE = "web_admin"
 MAX_REASON = 2000
 MAX_QUERY = 100
-#: The largest id the database's integer column holds: larger numbers in a URL are missing.
-MAX_ID = 2**31 - 1
 STAFF_PAGE = 50
 
 
@@ -99,10 +104,6 @@ def matching(query: str) -> ColumnElement[bool]:
     the query are taken literally."""
     return or_(Publication.title.icontains(query, autoescape=True),
                Publication.details.icontains(query, autoescape=True))
-
-
-def valid_id(value: int) -> bool:
-    return 0 < value <= MAX_ID
 
 
 # ---- publishing: the step hook -----------------------------------------------------------

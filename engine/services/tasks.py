@@ -16,7 +16,7 @@ from engine.actors import Actor, actor_of
 from engine.audit import record
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.forms import validate_form
-from engine.models import ProcessInstance, Task, User, utcnow
+from engine.models import MAX_DB_INT, ProcessInstance, Task, User, utcnow
 from engine.runtime import Runtime
 from engine.services.access import (
     may_act_on,
@@ -40,9 +40,6 @@ SORTS = {
     "-received": (Task.received_on.desc(), Task.created_at.desc()),
 }
 MAX_PAGE = 200
-#: The largest offset a list accepts (far beyond any real inbox; within every database's
-#: integers).
-MAX_OFFSET = 2**31 - 1
 
 
 def _not_found(task_id: str) -> NotFound:
@@ -141,11 +138,11 @@ def list_tasks(
     """Open tasks in one of the three inbox views, filtered, sorted and paginated."""
     if sort not in SORTS:
         raise InvalidData("sort ไม่ถูกต้อง / invalid sort", {"sort": f"use one of {list(SORTS)}"})
-    if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_OFFSET:
+    if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_DB_INT:
         # An offset past what the database's integers hold would fail inside the driver.
         raise InvalidData(
-            f"ขนาดหน้าไม่ถูกต้อง / invalid page: limit 1–{MAX_PAGE}, offset 0–{MAX_OFFSET}",
-            {"limit": f"1–{MAX_PAGE}; offset ≥ 0", "offset": f"0–{MAX_OFFSET}"},
+            f"ขนาดหน้าไม่ถูกต้อง / invalid page: limit 1–{MAX_PAGE}, offset 0–{MAX_DB_INT}",
+            {"limit": f"1–{MAX_PAGE}; offset ≥ 0", "offset": f"0–{MAX_DB_INT}"},
         )
     with rt.db.read() as session:
         query: Select = select(Task).where(
