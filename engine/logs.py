@@ -208,9 +208,6 @@ class _Stderr(logging.StreamHandler):
     like logging's own last-resort handler: a test runner or click's CliRunner that swaps
     stderr for a while leaves no handler writing to a closed stream."""
 
-    def __init__(self) -> None:
-        super().__init__()
-
     @property  # type: ignore[override]
     def stream(self) -> IO[str]:
         return sys.stderr

@@ -120,11 +120,6 @@ def register(app: Flask) -> None:
     def _unexpected(error: Exception) -> Response:
         # The type and the frames' file and line only, not log.exception: the exception's
         # text may quote form data, and any handler (not only govflow's) would print it.
-        # The route rule, not the path: public paths carry tracking codes.
-        rule = request.url_rule
-        log.error("unhandled_error", extra={
-            "request_id": request_log.request_id(), "method": request.method,
-            "rule": rule.rule if rule is not None else None, "endpoint": request.endpoint,
-            **logs.error_fields(error),
-        })
+        log.error("unhandled_error", extra={**request_log.route_fields(),
+                                            **logs.error_fields(error)})
         return error_response(500, "internal_error", HTTP_MESSAGES[500])

@@ -46,6 +46,14 @@ def _user_id() -> int | None:
     return None
 
 
+def route_fields() -> dict[str, object]:
+    """Which request this is, for any log line about it: its id, method, route rule and
+    endpoint (never the path: public paths carry tracking codes)."""
+    rule = request.url_rule
+    return {"request_id": request_id(), "method": request.method,
+            "rule": rule.rule if rule is not None else None, "endpoint": request.endpoint}
+
+
 def _start() -> None:
     g.request_started = time.perf_counter()
     request_id()
@@ -53,12 +61,8 @@ def _start() -> None:
 
 def _finish(response: Response) -> Response:
     started = g.get("request_started")
-    rule = request.url_rule
     log.info("http_request", extra={
-        "request_id": request_id(),
-        "method": request.method,
-        "rule": rule.rule if rule is not None else None,
-        "endpoint": request.endpoint,
+        **route_fields(),
         "status": response.status_code,
         "duration_ms": (round((time.perf_counter() - started) * 1000, 3)
                         if started is not None else None),
