@@ -44,7 +44,6 @@ import csv
 import hashlib
 import io
 import json
-import math
 import pstats
 import random
 import re
@@ -58,6 +57,7 @@ from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from timing import measure_rounds, nearest_rank, sig3
 
 from engine.config import REPO_ROOT, Settings
 from engine.documents import thai_wrap
@@ -132,14 +132,6 @@ class BenchError(RuntimeError):
     """A document came out wrong, or the set-up failed."""
 
 
-def sig3(value: float) -> float:
-    return float(f"{value:.3g}")
-
-
-def nearest_rank(sorted_values: list[float], p: float) -> float:
-    return sorted_values[max(0, math.ceil(p * len(sorted_values)) - 1)]
-
-
 @dataclass
 class Timing:
     """Per-call milliseconds, with what the last call returned and whether every call
@@ -171,22 +163,14 @@ def measure(fns: dict[str, Callable[[], Any]], repeat: int, budget_s: float,
     """Up to ``repeat`` rounds, each calling every function once in turn, so a load that
     comes and goes on the machine falls on all of them alike. After ``min_rounds``, stops
     early when another round would likely overrun ``budget_s``."""
-    if warm:
-        for fn in fns.values():
-            fn()
-    samples: dict[str, list[float]] = {name: [] for name in fns}
     prints: dict[str, set[Any]] = {name: set() for name in fns}
     results: dict[str, Any] = {}
-    began = time.perf_counter()
-    for round_ in range(repeat):
-        elapsed = time.perf_counter() - began
-        if round_ >= min_rounds and elapsed + elapsed / round_ > budget_s:
-            break
-        for name, fn in fns.items():
-            started = time.perf_counter()
-            results[name] = fn()
-            samples[name].append((time.perf_counter() - started) * 1000)
-            prints[name].add(_fingerprint(results[name]))
+
+    def seen(name: str, result: Any) -> None:
+        results[name] = result
+        prints[name].add(_fingerprint(result))
+
+    samples = measure_rounds(fns, repeat, budget_s, min_rounds=min_rounds, warm=warm, seen=seen)
     return {name: Timing(samples[name], results[name], len(prints[name]) == 1)
             for name in fns}
 

@@ -41,6 +41,7 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
+from timing import sig3
 
 from engine.actors import Actor
 from engine.bpmn_loader import load_bpmn
@@ -100,10 +101,6 @@ def complaint_sample() -> dict[str, Any]:
     from tests.samples import COMPLAINT
 
     return dict(COMPLAINT)
-
-
-def sig3(value: float) -> float:
-    return float(f"{value:.3g}")
 
 
 # --------------------------------------------------------------------------- govflow

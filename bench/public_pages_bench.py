@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import sqlite3
 import statistics
@@ -50,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
+from timing import measure_rounds, nearest_rank
 
 from engine.config import REPO_ROOT, Settings
 from engine.models import Attachment, ProcessInstance, ProcessVersion, Publication, PublicationFile
@@ -255,26 +255,11 @@ def fill(rt: Runtime, n: int, seed: int = SEED) -> dict[str, Any]:
 # --------------------------------------------------------------------------- measuring
 
 
-def nearest_rank(sorted_values: list[float], p: float) -> float:
-    return sorted_values[max(0, math.ceil(p * len(sorted_values)) - 1)]
-
-
 def measure(fns: dict[str, Callable[[], Any]], repeat: int, budget_s: float,
             min_rounds: int = 5) -> dict[str, dict[str, float]]:
     """Up to ``repeat`` rounds, each calling every function once in turn; after
     ``min_rounds``, stops when another round would likely overrun ``budget_s``."""
-    for fn in fns.values():
-        fn()  # warm: templates, compiled statements, parsed forms, pooled connection
-    samples: dict[str, list[float]] = {name: [] for name in fns}
-    began = time.perf_counter()
-    for round_ in range(repeat):
-        elapsed = time.perf_counter() - began
-        if round_ >= min_rounds and elapsed + elapsed / round_ > budget_s:
-            break
-        for name, fn in fns.items():
-            started = time.perf_counter()
-            fn()
-            samples[name].append((time.perf_counter() - started) * 1000)
+    samples = measure_rounds(fns, repeat, budget_s, min_rounds=min_rounds)
     out = {}
     for name, values in samples.items():
         values.sort()

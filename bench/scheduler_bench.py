@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from timing import nearest_rank, sig3
 
 from engine import clock
 from engine.actors import Actor
@@ -65,14 +66,6 @@ CREATED_AT = datetime(2026, 12, 4, 10, 0, tzinfo=BANGKOK)
 ALL_DUE_AT = datetime(2026, 12, 16, 9, 0, tzinfo=BANGKOK)
 class BenchError(RuntimeError):
     """A timer did not fire exactly once, or set-up failed."""
-
-
-def sig3(value: float) -> float:
-    return float(f"{value:.3g}")
-
-
-def nearest_rank(sorted_values: list[float], p: float) -> float:
-    return sorted_values[max(0, math.ceil(p * len(sorted_values)) - 1)]
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[dict[str, float], list[Any]]:
