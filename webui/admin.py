@@ -21,7 +21,7 @@ from engine.errors import Conflict, InvalidData
 from engine.roles import ROLES
 from engine.services import admin
 from webui.errors import status_of
-from webui.i18n import localize
+from webui.i18n import localize, localize_fields
 from webui.web import actor, rt
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -39,8 +39,7 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _failure(error: InvalidData | Conflict) -> tuple[str, dict[str, str]]:
-    fields = getattr(error, "fields", None) or {}
-    return localize(error.message), {k: localize(v) for k, v in fields.items()}
+    return localize(error.message), localize_fields(getattr(error, "fields", None))
 
 
 def _form(*names: str) -> dict[str, str]:

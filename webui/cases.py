@@ -37,7 +37,7 @@ from engine.services.cases import ProcessError
 from engine.workdays import BANGKOK
 from webui.errors import status_of
 from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
-from webui.i18n import localize
+from webui.i18n import localize, localize_fields
 from webui.web import actor, chosen_files, rt, safe_next, show_date
 
 bp = Blueprint("cases", __name__)
@@ -259,7 +259,7 @@ def complete(task_id: str) -> Response | tuple[str, int]:
     try:
         done = tasks.complete_task(rt(), me, task_id, data)
     except InvalidData as error:
-        fields = {name: localize(text) for name, text in error.fields.items()}
+        fields = localize_fields(error.fields)
         return _task_page(task_id, values=typed, errors=fields, status=400,
                           message=localize(error.message))
     except (Conflict, ProcessError) as error:
@@ -458,7 +458,7 @@ def start(process_key: str) -> Response | tuple[str, int]:
     try:
         case = instances.start_instance(rt(), actor(), process_key, data, files)
     except InvalidData as error:
-        fields = {name: localize(text) for name, text in error.fields.items()}
+        fields = localize_fields(error.fields)
         return _start_page(process, values=typed, errors=fields, status=400,
                            files_dropped=len(files), message=localize(error.message))
     except (Conflict, ProcessError) as error:

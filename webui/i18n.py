@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -56,6 +57,11 @@ def localize(message: str | None) -> str:
     if not sep:
         return message
     return english.strip() if current_language() == "en" else thai.strip()
+
+
+def localize_fields(fields: Mapping[str, str] | None) -> dict[str, str]:
+    """An error's message per field (``InvalidData.fields``) in the reader's language."""
+    return {name: localize(text) for name, text in (fields or {}).items()}
 
 
 def init(app: Flask) -> None:

@@ -8,7 +8,7 @@ from flask_login import login_required
 
 from engine.errors import InvalidData
 from engine.services import privacy_log, processes
-from webui.i18n import localize
+from webui.i18n import localize, localize_fields
 from webui.web import actor, pages_of, rt
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
@@ -56,7 +56,7 @@ def reads() -> tuple[str, int]:
         return render_template(
             "privacy/reads.html", typed=typed, result=None, labels=_action_labels(), titles={},
             message=localize(error.message),
-            errors={k: localize(v) for k, v in error.fields.items()}, pages={},
+            errors=localize_fields(error.fields), pages={},
         ), 400
     size = privacy_log.PAGE_SIZE
     result = privacy_log.list_reads(rt(), me, filters, limit=size, offset=(page - 1) * size)

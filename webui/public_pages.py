@@ -26,7 +26,7 @@ from engine.forms import validate_form
 from engine.services import attachments, processes, public
 from engine.workdays import BANGKOK
 from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
-from webui.i18n import localize
+from webui.i18n import localize, localize_fields
 from webui.web import chosen_files, rt
 
 bp = Blueprint("public_pages", __name__)
@@ -119,7 +119,7 @@ def _other_errors(data: Mapping[str, Any]) -> dict[str, str]:
     try:
         validate_form(_start_form(), fields)
     except InvalidData as error:
-        return {name: localize(text) for name, text in error.fields.items()}
+        return localize_fields(error.fields)
     return {}
 
 
@@ -142,15 +142,15 @@ def complaint() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     data, typed, conversion_errors = parse_form(form, request.form)
     files = chosen_files(EVIDENCE)
     if conversion_errors:
-        errors = {**conversion_errors, **{name: localize(text) for name, text
-                                          in public.evidence_problems(files).items()}}
+        errors = {**conversion_errors,
+                  **localize_fields(public.evidence_problems(files))}
         return _complaint_page(values=typed, errors=errors, status=400,
                                files_dropped=len(files),
                                message=_("ข้อมูลในแบบฟอร์มไม่ถูกต้อง กรุณาแก้ไขช่องที่ระบุ"))
     try:
         receipt = public.submit_complaint_with_evidence(rt(), data, files)
     except InvalidData as error:
-        errors = {name: localize(text) for name, text in error.fields.items()}
+        errors = localize_fields(error.fields)
         if ACK in errors:
             errors[ACK] = _("กรุณาทำเครื่องหมายเพื่อยืนยันว่าได้อ่านประกาศความเป็นส่วนตัวแล้ว")
             errors = {**_other_errors(data), **errors}

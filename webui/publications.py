@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from engine.errors import Conflict, InvalidData
 from engine.services import publications
-from webui.i18n import localize
+from webui.i18n import localize, localize_fields
 from webui.web import actor, pages_of, rt
 
 bp = Blueprint("publications", __name__, url_prefix="/publications")
@@ -48,7 +48,7 @@ def publication_list() -> tuple[str, int]:
             "publications/list.html", typed=typed, result=None, labels=status_labels(),
             categories=publications.categories(rt()),
             message=localize(error.message),
-            errors={k: localize(v) for k, v in error.fields.items()}, pages={},
+            errors=localize_fields(error.fields), pages={},
         ), 400
     return render_template(
         "publications/list.html", typed=typed, result=result, labels=status_labels(),

@@ -18,7 +18,7 @@ from engine.services.publication_log import (
     period_from,
     publication_log,
 )
-from webui.i18n import localize
+from webui.i18n import localize, localize_fields
 from webui.web import actor, rt
 
 bp = Blueprint("publishing_docs", __name__)
@@ -74,7 +74,7 @@ def publication_log_page() -> Response | tuple[str, int]:
     except InvalidData as error:
         # Nothing is listed (or recorded as listed) for a range that cannot be understood.
         return _page(typed, message=localize(error.message),
-                     errors={k: localize(v) for k, v in error.fields.items()}, status=400)
+                     errors=localize_fields(error.fields), status=400)
     log = publication_log(rt(), me, period)
     if fmt == "csv":
         return Response(log_csv_bytes(log), mimetype="text/csv", headers={
