@@ -12,10 +12,9 @@ import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import select, update
-
 from engine.config import Settings
 from engine.models import OutboxMessage, utcnow
+from engine.queues import claim_due_ids
 from engine.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -28,24 +27,8 @@ MAX_BACKOFF = timedelta(hours=1)
 
 
 def _claim(rt: Runtime) -> list[int]:
-    now = utcnow()
-    with rt.db.write() as session:
-        query = (
-            select(OutboxMessage.id)
-            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.id)
-            .limit(BATCH)
-        )
-        if rt.db.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        ids = list(session.scalars(query))
-        if ids:
-            session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids))
-                .values(next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
-            )
-        return ids
+    return claim_due_ids(rt, OutboxMessage, OutboxMessage.sent_at.is_(None), limit=BATCH,
+                         hold=timedelta(seconds=CLAIM_SECONDS))
 
 
 def _email(rt: Runtime, row: OutboxMessage) -> EmailMessage:

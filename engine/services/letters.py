@@ -28,6 +28,7 @@ from engine.documents.letter_templates import fill_letter
 from engine.documents.letters import render_letter
 from engine.errors import GovflowError, InvalidData
 from engine.models import LetterJob, OutboxMessage, ProcessInstance, TrackingCode, utcnow
+from engine.queues import claim_due_ids
 from engine.runtime import Runtime
 from engine.services.attachments import may_open_files, store_attachment
 from engine.services.case_access import visible_case
@@ -196,22 +197,8 @@ def pending_letters(rt: Runtime, actor: Actor, instance_id: int) -> list[str]:
 
 
 def _claim(rt: Runtime) -> list[int]:
-    now = utcnow()
-    query = (select(LetterJob.id)
-             .where(LetterJob.done_at.is_(None), LetterJob.next_attempt_at <= now)
-             .order_by(LetterJob.id).limit(LETTER_BATCH))
-    # Nearly every pass finds nothing: look first without taking the write lock.
-    with rt.db.read() as session:
-        if session.scalar(query) is None:
-            return []
-    with rt.db.write() as session:
-        if rt.db.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        ids = list(session.scalars(query))
-        if ids:
-            session.execute(update(LetterJob).where(LetterJob.id.in_(ids))
-                            .values(next_attempt_at=now + CLAIM_FOR))
-        return ids
+    return claim_due_ids(rt, LetterJob, LetterJob.done_at.is_(None), limit=LETTER_BATCH,
+                         hold=CLAIM_FOR)
 
 
 def _keep(rt: Runtime, job_id: int, instance_id: int, kind: str, pdf: bytes) -> int:
