@@ -8,11 +8,11 @@ personal data.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from engine.errors import NotAuthenticated
-from engine.runtime import Runtime
 from engine.services import health, users
+from webui.web import rt
 
 bp = Blueprint("health", __name__)
 
@@ -20,22 +20,16 @@ bp = Blueprint("health", __name__)
 METRICS_ROLES = frozenset({"admin", "ict_head"})
 
 
-def _rt() -> Runtime:
-    return current_app.extensions["govflow"]
-
-
 @bp.get("/healthz")
 def healthz() -> Response:
-    report, status = health.health(_rt())
+    report, status = health.health(rt())
     response = jsonify(report)
     response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def _plain(status: int, message: str) -> Response:
     response = Response(message + "\n", status=status, mimetype="text/plain")
-    response.headers["Cache-Control"] = "no-store"
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="govflow metrics"'
     return response
@@ -47,12 +41,11 @@ def metrics() -> Response:
     if scheme.lower() != "bearer" or not token.strip():
         return _plain(401, "send 'Authorization: Bearer <token>' of an admin or ict_head user")
     try:
-        actor = users.actor_for_token(_rt(), token.strip())
+        actor = users.actor_for_token(rt(), token.strip())
     except NotAuthenticated:
         return _plain(401, "the API token is invalid or revoked")
     if not actor.has_any(METRICS_ROLES):
         return _plain(403, "metrics need the role admin or ict_head")
-    response = Response(health.metrics(_rt()), status=200)
+    response = Response(health.metrics(rt()), status=200)
     response.headers["Content-Type"] = health.CONTENT_TYPE
-    response.headers["Cache-Control"] = "no-store"
     return response

@@ -65,5 +65,4 @@ def init(app: Flask, settings: Settings) -> Limiter:
         views[endpoint] = limiter.limit(public_limit)(views[endpoint])
     for endpoint in PUBLIC_PAGE_ENDPOINTS:
         views[endpoint] = limiter.limit(public_limit, methods=["POST"])(views[endpoint])
-    app.extensions["govflow_limiter"] = limiter
     return limiter

@@ -74,11 +74,6 @@ def record_heartbeat(rt: Runtime, scheduler_id: str, figures: dict[str, Any], *,
     return True
 
 
-def forget_heartbeats(rt: Runtime) -> None:
-    """Forget what this process wrote (tests), so the next pass writes again."""
-    _written.pop(rt, None)
-
-
 def _newest_beat(conn: Any) -> datetime | None:
     # max() keeps the column's type, so this is an aware UTC datetime on both backends.
     return conn.execute(select(func.max(_beat.c.beat_at))).scalar()

@@ -19,7 +19,12 @@ from engine.errors import GovflowError, NotFound
 from engine.models import Attachment, Publication, PublicationFile, valid_id
 from engine.runtime import Runtime
 from engine.services.attachments import storage_dir
-from engine.services.publications import clean_query, current_categories, matching
+from engine.services.publications import (
+    clean_query,
+    current_categories,
+    files_of,
+    matching,
+)
 
 PAGE_SIZE = 20
 FEED_SIZE = 50
@@ -117,13 +122,6 @@ def item(rt: Runtime, publication_id: int) -> dict[str, Any] | Moved:
         if row.status == "superseded":
             return Moved(_newest(session, row))
         categories = current_categories(rt, session)
-        files = session.execute(
-            select(PublicationFile.id, Attachment.filename, Attachment.content_type,
-                   Attachment.size)
-            .join(Attachment, Attachment.id == PublicationFile.attachment_id)
-            .where(PublicationFile.publication_id == row.id)
-            .order_by(PublicationFile.id)
-        ).all()
         view = _item_summary(row)
         view.update(
             category_title=categories.get(row.category, row.category),
@@ -131,8 +129,7 @@ def item(rt: Runtime, publication_id: int) -> dict[str, Any] | Moved:
             external_link=row.external_link,
             legal_basis_title=row.legal_basis_title or row.legal_basis,
             source_owner=row.source_owner,
-            files=[{"id": f.id, "filename": f.filename, "content_type": f.content_type,
-                    "size": f.size} for f in files],
+            files=files_of(session, row.id),
         )
         return view
 

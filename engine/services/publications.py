@@ -342,7 +342,7 @@ def get_publication(rt: Runtime, actor: Actor, publication_id: int) -> dict[str,
             superseded_by_id=row.superseded_by_id, withdrawn_reason=row.withdrawn_reason,
             instance_id=row.instance_id if _may_see_case(rt, session, actor, row) else None,
             may_withdraw=row.status == "published" and WITHDRAW_ROLE in actor.roles,
-            files=_files(session, row.id), history=_history(session, row),
+            files=files_of(session, row.id), history=_history(session, row),
         )
         return view
 
@@ -355,7 +355,7 @@ def _may_see_case(rt: Runtime, session: Session, actor: Actor, row: Publication)
     return may_see_instance(actor, instance, definition.bundle)
 
 
-def _files(session: Session, publication_id: int) -> list[dict[str, Any]]:
+def files_of(session: Session, publication_id: int) -> list[dict[str, Any]]:
     rows = session.execute(
         select(PublicationFile.id, Attachment.filename, Attachment.content_type,
                Attachment.size)
