@@ -122,6 +122,14 @@ def validate_form(schema: Mapping[str, Any], data: Any) -> dict[str, Any]:
     )
 
 
+def choice_options(prop: Any) -> dict[str, str]:
+    """A field's choices (its ``oneOf`` consts), code → title, in the form's order."""
+    if not isinstance(prop, Mapping):
+        return {}
+    return {str(o["const"]): str(o.get("title") or o["const"])
+            for o in prop.get("oneOf") or () if isinstance(o, Mapping) and "const" in o}
+
+
 def _title(schema: Mapping[str, Any], name: str) -> str:
     prop = schema.get("properties", {}).get(name, {})
     return str(prop.get("title") or name)

@@ -23,6 +23,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.forms import choice_options
 from engine.models import MAX_DB_INT
 from engine.services import (
     attachments,
@@ -122,8 +123,7 @@ def _labels_and_choices(
             labels.setdefault(name, str(prop.get("title") or name))
             if prop.get("format") == "date":
                 dates.add(name)
-            options = {str(o["const"]): str(o.get("title") or o["const"])
-                       for o in prop.get("oneOf") or [] if isinstance(o, Mapping) and "const" in o}
+            options = choice_options(prop)
             if options:
                 choices.setdefault(name, options)
     return labels, choices, dates

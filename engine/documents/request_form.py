@@ -23,11 +23,11 @@ from engine import clock
 from engine.actors import Actor
 from engine.documents.pdf import LINE_MM, ThaiDocument
 from engine.errors import NotFound
+from engine.forms import choice_options
 from engine.office import OfficeIdentity
 from engine.runtime import Runtime
 from engine.services.case_access import visible_case
 from engine.services.publication_log import PROCESS_KEY, RequestRecord, Signoff, read_record
-from engine.services.publishing_notices import choice_title
 from engine.thai_dates import format_thai_date
 
 FORM_TITLE = "แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์"
@@ -86,7 +86,7 @@ def _text(prop: Mapping[str, Any], name: str, value: Any) -> str:
     if value in (None, ""):
         return "-"
     if prop.get("oneOf"):
-        return choice_title({"properties": {name: prop}}, name, value)
+        return choice_options(prop).get(str(value), str(value))
     if prop.get("format") == "date" and isinstance(value, str):
         try:
             return format_thai_date(date.fromisoformat(value))

@@ -22,6 +22,7 @@ from engine.actors import Actor
 from engine.audit import record
 from engine.definitions import Definition
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.forms import choice_options
 from engine.models import (
     Attachment,
     ProcessInstance,
@@ -52,9 +53,7 @@ def _not_found(publication_id: int) -> NotFound:
 
 def choices(form: Mapping[str, Any], field: str) -> dict[str, str]:
     """A form field's choices, code → title, in the form's order."""
-    prop = (form.get("properties") or {}).get(field) or {}
-    return {str(o["const"]): str(o.get("title") or o["const"])
-            for o in prop.get("oneOf") or [] if isinstance(o, Mapping) and "const" in o}
+    return choice_options((form.get("properties") or {}).get(field))
 
 
 def publishing_definitions(rt: Runtime, session: Session) -> list[Definition]:

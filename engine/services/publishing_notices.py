@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from engine.actors import Actor
 from engine.definitions import Definition
+from engine.forms import choice_options
 from engine.models import AuditEvent, Notification, OutboxMessage, User
 from engine.runtime import Runtime
 
@@ -37,25 +38,18 @@ SUBJECT_MAX = 300
 
 # ---- reading a step's form: the choice it offers and its reason fields ------------------
 
-def _options(prop: Any) -> dict[str, str]:
-    if not isinstance(prop, Mapping):
-        return {}
-    return {str(o["const"]): str(o.get("title") or o["const"])
-            for o in prop.get("oneOf") or () if isinstance(o, Mapping) and "const" in o}
-
-
 def decision_field(form: Mapping[str, Any]) -> str | None:
     """The field that records the step's decision: its first required choice (``oneOf``).
     Optional choices are not decisions: a revision's or the publication's category list."""
     required = set(form.get("required") or ())
     return next((name for name, prop in (form.get("properties") or {}).items()
-                 if name in required and _options(prop)), None)
+                 if name in required and choice_options(prop)), None)
 
 
 def choice_title(form: Mapping[str, Any], field: str, value: Any) -> str:
     """The Thai title the form gives ``value`` of ``field``; the value itself if none."""
     prop = (form.get("properties") or {}).get(field)
-    return _options(prop).get(str(value), "" if value in (None, "") else str(value))
+    return choice_options(prop).get(str(value), "" if value in (None, "") else str(value))
 
 
 def decision_title(form: Mapping[str, Any], values: Mapping[str, Any]) -> str:
