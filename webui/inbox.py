@@ -11,7 +11,7 @@ from flask_login import login_required
 
 from engine.services import processes, tasks
 from engine.workdays import BANGKOK
-from webui.web import actor, rt
+from webui.web import actor, page_arg, rt
 
 bp = Blueprint("inbox", __name__)
 
@@ -47,12 +47,6 @@ def _date_arg(name: str) -> tuple[date | None, str]:
 
 
 #: Pages beyond this are not offered (page=10**30 would only overflow the query's offset).
-MAX_PAGE = 10_000
-
-
-def _page_arg() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdecimal() and 0 < int(raw) <= MAX_PAGE else 1
 
 
 @bp.get("/inbox")
@@ -69,7 +63,7 @@ def inbox() -> str:
     sort = request.args.get("sort", "due")
     if sort not in SORTS:
         sort = "due"
-    page = _page_arg()
+    page = page_arg()
     due_before = None
     if due_day is not None:
         # "Due by this day": anything due before the next day starts in Bangkok.

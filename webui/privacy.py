@@ -9,7 +9,7 @@ from flask_login import login_required
 from engine.errors import InvalidData
 from engine.services import privacy_log, processes
 from webui.i18n import localize, localize_fields
-from webui.web import actor, pages_of, rt
+from webui.web import actor, page_arg, pages_of, rt
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
@@ -36,11 +36,6 @@ def _field_titles() -> dict[str, str]:
     return {}
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdecimal() and 0 < int(raw) < 100_000 else 1
-
-
 @bp.get("/reads")
 @login_required
 def reads() -> tuple[str, int]:
@@ -48,7 +43,7 @@ def reads() -> tuple[str, int]:
     if privacy_log.READER_ROLE not in me.roles:
         abort(403)
     typed = {name: request.args.get(name, "")[:100] for name in FILTERS}
-    page = _page_number()
+    page = page_arg(max_page=99_999)
     try:
         filters = privacy_log.filters_from(typed)
     except InvalidData as error:

@@ -24,19 +24,13 @@ from engine.services.publication_feed import (
     tag_uri,
 )
 from webui.i18n import localize
-from webui.web import pages_of, rt
+from webui.web import MAX_PAGE, page_arg, pages_of, rt
 
 bp = Blueprint("public_info", __name__, url_prefix="/public")
 
 #: Pages beyond this are not offered (a crawler's page=10**9 would only cost a query).
-MAX_PAGE = 10_000
 #: How much of a refused search text is shown back to the reader.
 ECHO_CHARS = 1000
-
-
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdecimal() and 0 < int(raw) <= MAX_PAGE else 1
 
 
 @bp.get("")
@@ -48,7 +42,7 @@ def index() -> str:
 @bp.get("/<category>")
 def category(category: str) -> tuple[str, int]:
     typed = request.args.get("q", "")[:ECHO_CHARS]
-    page = _page_number()
+    page = page_arg()
     try:
         found = public_info.category(rt(), category, q=typed, page=page)
     except InvalidData as error:

@@ -11,13 +11,12 @@ from werkzeug.wrappers import Response
 from engine.errors import Conflict, InvalidData
 from engine.services import publications
 from webui.i18n import localize, localize_fields
-from webui.web import actor, pages_of, rt
+from webui.web import MAX_PAGE, actor, page_arg, pages_of, rt
 
 bp = Blueprint("publications", __name__, url_prefix="/publications")
 
 #: The query parameters the list keeps from one request to the next.
 FILTERS = ("status", "category", "q")
-MAX_PAGE = 10_000
 
 
 def status_labels() -> dict[str, str]:
@@ -28,16 +27,11 @@ def status_labels() -> dict[str, str]:
     }
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdecimal() and 0 < int(raw) <= MAX_PAGE else 1
-
-
 @bp.get("")
 @login_required
 def publication_list() -> tuple[str, int]:
     typed = {name: request.args.get(name, "")[:1000] for name in FILTERS}
-    page = _page_number()
+    page = page_arg()
     size = publications.STAFF_PAGE
     try:
         result = publications.list_publications(rt(), actor(), **typed, limit=size,

@@ -129,6 +129,16 @@ def chosen_files(field: str) -> list[UploadedFile]:
             for upload in request.files.getlist(field) if upload.filename]
 
 
+#: The furthest page a list accepts (far beyond any real list).
+MAX_PAGE = 10_000
+
+
+def page_arg(max_page: int = MAX_PAGE) -> int:
+    """The ``page`` query parameter; 1 when it is missing, not a number or out of range."""
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdecimal() and 0 < int(raw) <= max_page else 1
+
+
 def pages_of(endpoint: str, page: int, total: int, size: int, *,
              max_page: int | None = None, **kept: Any) -> dict[str, Any]:
     """Where a paged list is: its page, last page, row range and the links to the pages
