@@ -168,11 +168,12 @@ def read_record(rt: Runtime, session: Session, instance: ProcessInstance) -> Req
                        position=positions.get(event.actor_id or 0, ""),
                        at=event.at, acting_for=event.acting_for, decision=decision)
 
-    unit = session.scalar(select(Unit.name).where(Unit.id == instance.unit_id)) or ""
+    # The unit the request names, else the requester's unit on record.
+    unit = data.get("unit") or session.scalar(
+        select(Unit.name).where(Unit.id == instance.unit_id)) or ""
     title = data.get(definition.bundle.get("title_field") or "title")
     out = RequestRecord(instance.id, title if isinstance(title, str) and title
-                        else instance.title, str(data.get("unit") or unit), definition, data,
-                        None, None)
+                        else instance.title, str(unit), definition, data, None, None)
     completions = [(e, step) for e, step in events if e.action == "task_completed"]
     last_kind: str | None = None
     for event, step in events:
