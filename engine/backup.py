@@ -24,11 +24,11 @@ import tarfile
 import tempfile
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, make_url
@@ -97,12 +97,21 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _sha256_file(path: Path) -> str:
+def _sha256_stream(handle: IO[bytes]) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
+    while chunk := handle.read(_CHUNK):
+        digest.update(chunk)
     return digest.hexdigest()
+
+
+def _sha256_file(path: Path) -> str:
+    with path.open("rb") as handle:
+        return _sha256_stream(handle)
+
+
+def _sqlite_readonly(path: Path) -> closing[sqlite3.Connection]:
+    """A read-only connection to a SQLite file, closed at the end of the ``with``."""
+    return closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30))
 
 
 def key_fingerprint(key: bytes) -> str:
@@ -195,16 +204,10 @@ def _dump_sqlite(url: str, target: Path) -> dict[str, int]:
     source_path = _sqlite_path(url)
     if not source_path.is_file():
         raise BackupError(f"ไม่พบฐานข้อมูล / database not found: {source_path}")
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)
-    try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)  # the online backup API: consistent while others write
-            return _sqlite_counts(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
+    with _sqlite_readonly(source_path) as source, \
+            closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)  # the online backup API: consistent while others write
+        return _sqlite_counts(copy)
 
 
 def _dump_postgres(url: str, target: Path) -> tuple[dict[str, int], str]:
@@ -364,11 +367,8 @@ def _verify(archive: tarfile.TarFile, manifest: dict[str, Any]) -> None:
                 continue
             seen.add(member.name)
             handle = archive.extractfile(member)
-            digest = hashlib.sha256()
             assert handle is not None
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
-            if digest.hexdigest() != wanted[member.name]:
+            if _sha256_stream(handle) != wanted[member.name]:
                 problems.append(f"{member.name}: sha256 ไม่ตรงกับ manifest (ไฟล์ถูกแก้ไขหรือเสีย) "
                                 "/ sha256 does not match the manifest (changed or damaged)")
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
@@ -385,13 +385,10 @@ def _target_cases(url: str, kind: str) -> int:
         path = _sqlite_path(url)
         if not path.is_file():
             return 0
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-        try:
+        with _sqlite_readonly(path) as conn:
             has = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
                                "name = 'process_instance'").fetchone()
             return conn.execute("SELECT count(*) FROM process_instance").fetchone()[0] if has else 0
-        finally:
-            conn.close()
     with _engine(url) as engine, engine.connect() as conn:
         has = conn.execute(text("SELECT to_regclass('process_instance')")).scalar()
         if not has:
@@ -464,11 +461,8 @@ def _restore_attachments(archive: tarfile.TarFile, manifest: dict[str, Any],
 
 def restored_counts(url: str, kind: str) -> dict[str, int]:
     if kind == "sqlite":
-        conn = sqlite3.connect(f"file:{_sqlite_path(url)}?mode=ro", uri=True, timeout=30)
-        try:
+        with _sqlite_readonly(_sqlite_path(url)) as conn:
             return _sqlite_counts(conn)
-        finally:
-            conn.close()
     with _engine(url) as engine, engine.connect() as conn:
         return _pg_counts(conn)
 
