@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -462,12 +463,20 @@ def report_publications(date_from: str, date_to: str, output: Path | None) -> No
     click.echo(f"wrote {output} ({len(log.records)} requests)", err=True)
 
 
-def _backup_failure(exc: Exception) -> click.ClickException:
+@contextlib.contextmanager
+def _backup_errors() -> Iterator[None]:
     """A database or file error as one clear line, never a traceback."""
-    if isinstance(exc, GovflowError):
-        return click.ClickException(exc.message)
-    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return click.ClickException(f"ทำไม่สำเร็จ / failed: {detail}")
+    import sqlite3
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except GovflowError as exc:
+        raise click.ClickException(exc.message) from None
+    except (OSError, sqlite3.Error, SQLAlchemyError) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise click.ClickException(f"ทำไม่สำเร็จ / failed: {detail}") from None
 
 
 @main.command(help="Back up the database and every attachment file into FILE (tar.gz, with "
@@ -476,16 +485,10 @@ def _backup_failure(exc: Exception) -> click.ClickException:
               "(GOVFLOW_DATA_KEY / instance/data.key) is NOT included: back it up separately.")
 @click.argument("file", type=click.Path(path_type=Path))
 def backup(file: Path) -> None:
-    import sqlite3
-
-    from sqlalchemy.exc import SQLAlchemyError
-
     from engine import backup as service
 
-    try:
+    with _backup_errors():
         result = service.backup(Settings.from_env(), file)
-    except (GovflowError, OSError, sqlite3.Error, SQLAlchemyError) as exc:
-        raise _backup_failure(exc) from None
     manifest = result.manifest
     click.echo(f"สำรองแล้ว / backed up to {result.path}: {manifest['database']['kind']} "
                f"database, {sum(manifest['row_counts'].values())} rows in "
@@ -502,16 +505,10 @@ def backup(file: Path) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="overwrite a database that already holds cases")
 def restore(file: Path, force: bool) -> None:
-    import sqlite3
-
-    from sqlalchemy.exc import SQLAlchemyError
-
     from engine import backup as service
 
-    try:
+    with _backup_errors():
         result = service.restore(Settings.from_env(), file, force=force)
-    except (GovflowError, OSError, sqlite3.Error, SQLAlchemyError) as exc:
-        raise _backup_failure(exc) from None
     manifest = result.manifest
     click.echo(f"กู้คืนจากไฟล์สำรองเมื่อ / restored the backup of {manifest['created_at']} "
                f"({manifest['database']['kind']}, {len(manifest['attachments'])} attachment "
