@@ -77,7 +77,8 @@ class Unit(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(50), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    #: The unit's full Thai name, e.g. "กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร".
+    name: Mapped[str] = mapped_column(String(300))
 
 
 class User(Base):
@@ -85,8 +86,8 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
-    display_name: Mapped[str] = mapped_column(String(200))
-    position: Mapped[str] = mapped_column(String(200), default="")
+    display_name: Mapped[str] = mapped_column(String(300))
+    position: Mapped[str] = mapped_column(String(300), default="")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     email: Mapped[str | None] = mapped_column(String(300))
@@ -96,6 +97,10 @@ class User(Base):
     #: copied before sign-out no longer signs anyone in (Flask's sessions are signed cookies
     #: the server cannot otherwise take back).
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Set by an administrator's password reset: the user must choose a new password at
+    #: the next sign-in before any other page opens.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default="0")
 
     unit: Mapped[Unit | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -115,14 +120,19 @@ class UserRole(Base):
 
 
 class ApiToken(Base):
-    """An API token; only its SHA-256 is stored, so a leaked table grants nothing."""
+    """An API token; only its SHA-256 is stored, so a leaked table grants nothing.
+
+    A user may hold several, one per system that calls the API, told apart by ``name``.
+    """
 
     __tablename__ = "api_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
 
 
@@ -205,7 +215,7 @@ class Task(Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # Copied from the user so listing an inbox page needs no join.
     assignee_name: Mapped[str | None] = mapped_column(String(80))
-    assignee_display: Mapped[str | None] = mapped_column(String(200))
+    assignee_display: Mapped[str | None] = mapped_column(String(300))
     received_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column()
@@ -222,7 +232,7 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     actor_name: Mapped[str] = mapped_column(String(80), default="system")
-    actor_display: Mapped[str] = mapped_column(String(200), default="")
+    actor_display: Mapped[str] = mapped_column(String(300), default="")
     #: The role the actor held only through an acting appointment (รักษาราชการแทน), if any.
     acting_for: Mapped[str | None] = mapped_column(String(40))
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
@@ -255,7 +265,7 @@ class Comment(Base):
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     author_name: Mapped[str] = mapped_column(String(80))
-    author_display: Mapped[str] = mapped_column(String(200))
+    author_display: Mapped[str] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     text: Mapped[str] = mapped_column(Text)
 
@@ -267,7 +277,11 @@ class Attachment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    #: The file's name as uploaded; for a sealed file only a neutral stand-in
+    #: ("file-12.pdf"), the real name being in ``sealed_filename``.
     filename: Mapped[str] = mapped_column(String(255))
+    #: The uploaded name, encrypted: scans are often named after the people in a complaint.
+    sealed_filename: Mapped[bytes | None] = mapped_column(LargeBinary)
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
@@ -359,6 +373,11 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(String(500))
     sent_at: Mapped[datetime | None] = mapped_column()
+    #: When the last attempt failed (None once sent, or before any failure).
+    failed_at: Mapped[datetime | None] = mapped_column()
+    #: An administrator gave up on the message; it is never sent.
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    cancelled_by: Mapped[str | None] = mapped_column(String(80))
     #: Recipient and body encrypted together when they are personal data (a message to a
     #: complainant); ``recipient`` and ``body`` then hold only a placeholder.
     sealed: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
@@ -419,7 +438,7 @@ class LetterJob(Base):
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     issued_on: Mapped[date] = mapped_column(Date)
-    letter_number: Mapped[str] = mapped_column(String(40), default="")
+    letter_number: Mapped[str] = mapped_column(String(100), default="")
     #: The letter's fields, encrypted: they name the complainant or the accused.
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -427,6 +446,11 @@ class LetterJob(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     done_at: Mapped[datetime | None] = mapped_column()
+    #: When the last attempt failed (None once drawn, or before any failure).
+    failed_at: Mapped[datetime | None] = mapped_column()
+    #: An administrator gave up on the letter; it is never drawn.
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+    cancelled_by: Mapped[str | None] = mapped_column(String(80))
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
 
 
@@ -456,7 +480,7 @@ class Publication(Base):
     legal_basis_title: Mapped[str] = mapped_column(String(300), default="")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     #: The unit as the request names it (the form's "unit"), shown on the public page.
-    unit_name: Mapped[str] = mapped_column(String(200), default="")
+    unit_name: Mapped[str] = mapped_column(String(300), default="")
     #: The source/owner the web administrator recorded at the check (seed step 3).
     source_owner: Mapped[str] = mapped_column(String(300), default="")
     #: The web administrator's note on the publish form (staff pages only).
@@ -464,14 +488,14 @@ class Publication(Base):
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     published_by: Mapped[str] = mapped_column(String(80))
-    published_by_display: Mapped[str] = mapped_column(String(200), default="")
+    published_by_display: Mapped[str] = mapped_column(String(300), default="")
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("publication.id"))
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("publication.id"))
     superseded_at: Mapped[datetime | None] = mapped_column()
     withdrawn_at: Mapped[datetime | None] = mapped_column()
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     withdrawn_by: Mapped[str | None] = mapped_column(String(80))
-    withdrawn_by_display: Mapped[str | None] = mapped_column(String(200))
+    withdrawn_by_display: Mapped[str | None] = mapped_column(String(300))
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
 
