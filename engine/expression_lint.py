@@ -181,7 +181,9 @@ class _Samples:
 
     def __init__(self, bases: list[Scope], scripts: list[Site], environment: Any) -> None:
         self._bases = bases
-        self._scripts = scripts
+        # What each script reads and sets: it runs on just what it reads, since the
+        # evaluator copies the data it is given (all the data: quadratic in the scripts).
+        self._scripts = [(site.text, _read_names(site), _assigned(site.text)) for site in scripts]
         self._environment = environment
         self._built: list[tuple[Scope, dict[int, Exception]]] = []
 
@@ -193,11 +195,14 @@ class _Samples:
         while len(self._built) <= k:
             scope = dict(self._bases[len(self._built)])
             failures: dict[int, Exception] = {}
-            for index, site in enumerate(self._scripts):
+            for index, (text, reads, sets) in enumerate(self._scripts):
+                data = {name: scope[name] for name in reads if name in scope}
                 try:
-                    self._environment.execute(site.text, scope)
+                    self._environment.execute(text, data)
                 except Exception as exc:  # noqa: BLE001 - judged per script below
                     failures[index] = exc
+                    continue
+                scope.update((name, data[name]) for name in sets if name in data)
             self._built.append((scope, failures))
         return self._built[k]
 
@@ -212,6 +217,13 @@ class _Context:
     personal: set[str]
     flags: list[str]
     suggested: int = 0
+    _sorted: list[str] | None = None
+
+    def sorted_known(self) -> list[str]:
+        # Sorted once per process, not once per problem: the check stays n·log n.
+        if self._sorted is None:
+            self._sorted = sorted(self.known or ())
+        return self._sorted
 
 
 def check_expressions(
@@ -285,12 +297,17 @@ def _assigned(script: str) -> set[str]:
 
 
 def _read_names(site: Site) -> list[str]:
-    """Variables the text reads, in order of first use (called helpers are not variables)."""
+    """Variables the text reads (called helpers are not variables; `n += 1` reads n)."""
     tree = _tree(site)
-    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    skipped: set[int] = set()
     names: dict[str, None] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in called:
+    for node in ast.walk(tree):  # parents come before their children
+        if isinstance(node, ast.Call):
+            skipped.add(id(node.func))
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            names.setdefault(node.target.id)
+        elif (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+              and id(node) not in skipped):
             names.setdefault(node.id)
     return list(names)
 
@@ -385,7 +402,7 @@ def _names_problem(context: _Context, site: Site) -> Problem | None:
 
 
 def _suggestions(context: _Context, unknown: list[str]) -> tuple[str, str]:
-    known = sorted(context.known or ())
+    known = context.sorted_known()
     if not known:
         return "", ""
     if context.suggested < _MAX_SUGGESTED:
@@ -427,7 +444,8 @@ def _run_problem(context: _Context, site: Site, samples: _Samples,
 
 def _evaluate(environment: Any, text: str, scope: Scope) -> Exception | None:
     try:
-        environment.evaluate(text, dict(scope))
+        # Evaluating never writes to the data, so the sample set is not copied.
+        environment.evaluate(text, scope)
     except Exception as exc:  # noqa: BLE001 - judged by the caller, never shown raw
         return exc
     return None

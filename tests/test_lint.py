@@ -577,3 +577,54 @@ def test_every_condition_of_our_processes_is_evaluated_and_passes(
     assert problems[0].line == line_of(broken.encode("utf-8"), f"{variable}x")
     assert f"uses {variable}x" in problems[0].message
     assert f"did you mean {variable}?" in problems[0].message
+
+
+def script_and_gateway_chain(n: int, condition: str) -> bytes:
+    """n × (script task s_i → gateway g_i: the condition to an end, or on by default)."""
+    parts = ['<bpmn:startEvent id="start"/>\n'
+             '<bpmn:sequenceFlow id="f_s" sourceRef="start" targetRef="s0"/>\n']
+    for i in range(n):
+        parts.append(
+            f'<bpmn:scriptTask id="s{i}"><bpmn:script>v{i} = {i}</bpmn:script></bpmn:scriptTask>\n'
+            f'<bpmn:sequenceFlow id="fs{i}" sourceRef="s{i}" targetRef="g{i}"/>\n'
+            f'<bpmn:exclusiveGateway id="g{i}" default="fd{i}"/>\n'
+            f'<bpmn:sequenceFlow id="fc{i}" sourceRef="g{i}" targetRef="e{i}">'
+            f"<bpmn:conditionExpression>{condition.format(i=i)}</bpmn:conditionExpression>"
+            "</bpmn:sequenceFlow>\n"
+            f'<bpmn:endEvent id="e{i}"/>\n'
+            f'<bpmn:sequenceFlow id="fd{i}" sourceRef="g{i}" targetRef="s{i + 1}"/>\n')
+    parts.append(f'<bpmn:endEvent id="s{n}"/>\n')
+    return bpmn("".join(parts))
+
+
+@pytest.mark.parametrize(("condition", "per_site"), [
+    ('v{i} == {i} and decision == "approve"', 1),  # evaluates on the first sample set
+    ("received_at &gt; 3", 2),  # fails on both sets (two choices of decision): a warning
+])
+def test_condition_and_script_checks_grow_linearly(
+    monkeypatch: pytest.MonkeyPatch, condition: str, per_site: int
+) -> None:
+    from engine.expressions import RestrictedEnvironment
+
+    calls = {"evaluate": 0, "execute": 0}
+    for name in calls:
+        original = getattr(RestrictedEnvironment, name)
+
+        def counted(self: Any, *args: Any, _name: str = name, _original: Any = original,
+                    **kwargs: Any) -> Any:
+            calls[_name] += 1
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(RestrictedEnvironment, name, counted)
+    bundle = {**DECISION_BUNDLE, "forms": {"forms/start.json": {"properties": {
+        "decision": {"enum": ["approve", "reject"]},
+        "received_at": {"type": "string", "format": "date"}}}}}
+    seen = []
+    for n in (50, 200):
+        calls.update(evaluate=0, execute=0)
+        problems = lint(load_bpmn(script_and_gateway_chain(n, condition), "x.bpmn"), {"p": bundle})
+        assert not has_errors(problems), [p.format() for p in problems[:3]]
+        seen.append(dict(calls))
+    # Each condition evaluated, each script run, once per sample set tried: no more.
+    assert seen == [{"evaluate": 50 * per_site, "execute": 50 * per_site},
+                    {"evaluate": 200 * per_site, "execute": 200 * per_site}]
