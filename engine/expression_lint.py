@@ -319,7 +319,7 @@ def _problem(context: _Context, site: Site, en: str, th: str,
 
 def _where(site: Site) -> tuple[str, str]:
     owner = site.element_id or "?"
-    return f"the {site.what_en} of {owner}", f"{site.what_th}ของ {owner}"
+    return f"the {site.what_en} of {owner}", f"{site.what_th}ของ {owner} "
 
 
 def _halves(error: ExpressionError) -> tuple[str, str]:
