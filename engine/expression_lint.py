@@ -354,8 +354,10 @@ def _compile_problem(context: _Context, site: Site, error: ExpressionError) -> P
     if isinstance(error, ExpressionSyntaxError):
         at_en = at_th = ""
         if error.line:
-            at_en = f" at line {error.line}, column {error.column}"
-            at_th = f" ที่บรรทัด {error.line} คอลัมน์ {error.column}"
+            at_en, at_th = f" at line {error.line}", f" ที่บรรทัด {error.line}"
+        if error.line and error.column:
+            at_en += f", column {error.column}"
+            at_th += f" คอลัมน์ {error.column}"
         example = "days = 3" if site.is_script else 'decision == "approve"'
         return _problem(
             context, site,
