@@ -511,34 +511,30 @@ def test_a_condition_failing_on_every_sample_for_data_reasons_is_a_warning() -> 
     assert "TypeError" not in warning.message and "not supported" not in warning.message
 
 
-@pytest.mark.parametrize(("script", "words"), [
-    ("triage_days = (", "is not valid expression syntax at line 1"),
-    ("triage_days = 9 ** 9 ** 9", "goes beyond what govflow's evaluator allows"),
-    ("import os", "uses what govflow does not run: import not allowed in scripts"),
-    ("due = deadline_after(received_on, 3)", "uses received_on, which no form field"),
-])
-def test_a_script_that_can_never_run_is_an_error(script: str, words: str) -> None:
-    data = condition_process('decision == "approve"', script=script)
-    problem = only_error(checked_problems(data))
-    assert (problem.element_id, problem.line) == ("prepare", line_of(data, "<bpmn:script>"))
-    assert problem.message.startswith("the script of prepare ")
-    assert words in problem.message, problem.message
-    assert problem.message_th.startswith("สคริปต์ของ prepare")
-
-
-@pytest.mark.parametrize(("pre_script", "words"), [
-    ("x = (", "is not valid expression syntax"),
-    ("x = y.z", "attribute access ('.z') is not allowed"),
-    ("x = nothing_sets_this", "uses nothing_sets_this"),
-])
-def test_a_pre_script_is_checked_like_a_script_task(pre_script: str, words: str) -> None:
+SCRIPT_PLACES = {  # keyword of condition_process → (element id, its tag, English name)
+    "script": ("prepare", "<bpmn:script>", "script"),
     # SpiffWorkflow runs spiffworkflow:preScript through the same evaluator.
-    data = condition_process('decision == "approve"', pre_script=pre_script)
+    "pre_script": ("work", "<spiffworkflow:preScript>", "pre-script"),
+}
+
+
+@pytest.mark.parametrize(("where", "script", "words"), [
+    ("script", "triage_days = (", "is not valid expression syntax at line 1"),
+    ("script", "triage_days = 9 ** 9 ** 9", "goes beyond what govflow's evaluator allows"),
+    ("script", "import os", "uses what govflow does not run: import not allowed in scripts"),
+    ("script", "due = deadline_after(received_on, 3)", "uses received_on, which no form field"),
+    ("pre_script", "x = (", "is not valid expression syntax"),
+    ("pre_script", "x = y.z", "attribute access ('.z') is not allowed"),
+    ("pre_script", "x = nothing_sets_this", "uses nothing_sets_this"),
+])
+def test_a_script_that_can_never_run_is_an_error(where: str, script: str, words: str) -> None:
+    element_id, tag, what = SCRIPT_PLACES[where]
+    data = condition_process('decision == "approve"', **{where: script})
     problem = only_error(checked_problems(data))
-    assert (problem.element_id, problem.line) == (
-        "work", line_of(data, "<spiffworkflow:preScript>"))
-    assert problem.message.startswith("the pre-script of work ")
+    assert (problem.element_id, problem.line) == (element_id, line_of(data, tag))
+    assert problem.message.startswith(f"the {what} of {element_id} ")
     assert words in problem.message, problem.message
+    assert f"ของ {element_id} " in problem.message_th
 
 
 def test_what_a_pre_script_sets_is_known_to_conditions() -> None:
