@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn_loader import BpmnLoadError, LoadedBpmn, Problem, ProcessInfo, load_bpmn
 from engine.db import Database
-from engine.expressions import ExpressionError, check_expression, check_script
+from engine.expressions import ExpressionError, check_expression
 from engine.forms import FormFileError, load_form
 from engine.lint import lint
 from engine.models import ProcessVersion
@@ -287,15 +287,13 @@ def _start_lane(loaded: LoadedBpmn, info: ProcessInfo) -> str | None:
 
 
 def _expression_problems(loaded: LoadedBpmn, info: ProcessInfo) -> list[Problem]:
-    checks: list[tuple[str, str, Any]] = [
-        (flow_id, expr, check_expression) for flow_id, expr in info.conditions.items()
-    ]
-    checks += [(timer.element_id, timer.expression, check_expression) for timer in info.timers]
-    checks += [(task_id, script, check_script) for task_id, script in info.script_tasks.items()]
+    # Conditions and scripts are compiled and evaluated by engine.expression_lint
+    # (through lint), which says in its own words what to fix; timers here.
     problems = []
-    for element_id, text, check in checks:
+    for timer in info.timers:
+        element_id, text = timer.element_id, timer.expression
         try:
-            check(text)
+            check_expression(text)
         except ExpressionError as exc:
             problems.append(
                 _problem(

@@ -25,8 +25,11 @@ __all__ = [
     "MAX_INT",
     "MAX_ITEMS",
     "ExpressionError",
+    "ExpressionLimitError",
+    "ExpressionSyntaxError",
     "RestrictedEnvironment",
     "SAFE_BUILTINS",
+    "UnknownVariableError",
     "check_expression",
     "check_script",
     "make_script_engine",
@@ -55,8 +58,32 @@ class ExpressionError(ValueError):
     """A BPMN expression or script uses something the restricted evaluator refuses."""
 
 
-def _refuse(thai: str, english: str) -> ExpressionError:
-    return ExpressionError(f"{thai} / {english}")
+# The kinds below let deploy-time checks (engine.expression_lint) say in their own
+# words what to fix; they are ExpressionErrors, so every existing handler still holds.
+class ExpressionSyntaxError(ExpressionError):
+    """Not Python syntax; ``line`` and ``column`` (1-based, or None) say where."""
+
+    line: int | None = None
+    column: int | None = None
+
+
+class ExpressionLimitError(ExpressionError):
+    """Beyond one of the evaluator's limits: a result's size, the source's length or depth."""
+
+
+class UnknownVariableError(ExpressionError):
+    """A name that is not in the task data; ``name`` is that name."""
+
+    name: str = ""
+
+
+def _refuse(thai: str, english: str, kind: type[ExpressionError] = ExpressionError,
+            **details: Any) -> ExpressionError:
+    error = kind(f"{thai} / {english}")
+    # Set after construction, so the exception still pickles and copies like any other.
+    for key, value in details.items():
+        setattr(error, key, value)
+    return error
 
 
 # -- size guards --------------------------------------------------------------
@@ -89,6 +116,7 @@ def _too_big(what: str) -> ExpressionError:
         f"ผลลัพธ์ของ {what} ใหญ่เกินไป",
         f"the result of {what} is too large (limit: {MAX_ITEMS:,} characters/items, "
         f"integers up to 10**100)",
+        ExpressionLimitError,
     )
 
 
@@ -200,7 +228,8 @@ _OPERATOR_WORDS: dict[type[ast.AST], str] = {
 def _safe_round(number: Any, ndigits: int | None = None) -> Any:
     # round(1, -10**9) computes 10**(10**9) internally.
     if ndigits is not None and abs(ndigits) > 100:
-        raise _refuse("จำนวนหลักของ round() มากเกินไป", "round(): ndigits must be within ±100")
+        raise _refuse("จำนวนหลักของ round() มากเกินไป", "round(): ndigits must be within ±100",
+                      ExpressionLimitError)
     return round(number, ndigits)
 
 
@@ -334,6 +363,7 @@ class _Compiler:
                 raise _refuse(
                     f"ไม่พบตัวแปร '{name}' ในข้อมูลของงาน",
                     f"unknown variable '{name}' (not in the task data)",
+                    UnknownVariableError, name=name,
                 ) from None
 
         return load
@@ -486,16 +516,22 @@ def _parse(source: str, mode: str) -> ast.AST:
     if not isinstance(source, str):
         raise _refuse("นิพจน์ต้องเป็นข้อความ", f"expression must be a string, not {source!r}")
     if len(source) > _MAX_SOURCE:
-        raise _refuse("นิพจน์ยาวเกินไป", f"expression is longer than {_MAX_SOURCE:,} characters")
+        raise _refuse("นิพจน์ยาวเกินไป", f"expression is longer than {_MAX_SOURCE:,} characters",
+                      ExpressionLimitError)
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
         raise _refuse(
             "นิพจน์ไม่ถูกต้องตามไวยากรณ์",
             f"syntax error: {exc.msg} (line {exc.lineno}, column {exc.offset})",
+            ExpressionSyntaxError, line=exc.lineno, column=exc.offset,
         ) from None
-    except (ValueError, MemoryError, RecursionError) as exc:
-        raise _refuse("นิพจน์อ่านไม่ได้", f"cannot parse expression: {exc}") from None
+    except ValueError as exc:  # e.g. a NUL character in the text
+        raise _refuse("นิพจน์อ่านไม่ได้", f"cannot parse expression: {exc}",
+                      ExpressionSyntaxError) from None
+    except (MemoryError, RecursionError) as exc:
+        raise _refuse("นิพจน์อ่านไม่ได้", f"cannot parse expression: {exc}",
+                      ExpressionLimitError) from None
     _check_depth(tree)
     return tree
 
@@ -507,7 +543,8 @@ def _check_depth(tree: ast.AST) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > _MAX_DEPTH:
-            raise _refuse("นิพจน์ซ้อนกันลึกเกินไป", "expression is nested too deeply")
+            raise _refuse("นิพจน์ซ้อนกันลึกเกินไป", "expression is nested too deeply",
+                          ExpressionLimitError)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 

@@ -11,7 +11,9 @@ whitelist. This module adds what neither of them sees:
 3. no element that loads but that govflow cannot run (messages, compensation,
    links, transactions, ad-hoc sub-processes, service tasks);
 4. a warning for loops built from gateways, which SpiffWorkflow stalls on after
-   about 250 rounds (task-tree depth 1000).
+   about 250 rounds (task-tree depth 1000);
+5. every condition and script compiles and evaluates on sample data, and names
+   only variables something sets (`engine.expression_lint`).
 """
 
 from __future__ import annotations
@@ -65,10 +67,20 @@ def lint(loaded: LoadedBpmn, bundles: Mapping[str, Mapping[str, Any]]) -> list[P
         if bundle is not None or not info.start_form:
             # Without the start form (already reported) timers would fail on names.
             problems += check_timers(loaded.file, process, info, bundle or {})
+        problems += _check_expressions(loaded.file, process, pid, bundle)
         problems += check_gateways(loaded.file, process)
         problems += check_unsupported(loaded.file, process)
         problems += check_gateway_loops(loaded.file, process)
     return problems
+
+
+def _check_expressions(
+    file: str, process: etree._Element, pid: str, bundle: Mapping[str, Any] | None
+) -> list[Problem]:
+    # Imported here: engine.expression_lint builds on this module's sample values.
+    from engine.expression_lint import check_expressions
+
+    return check_expressions(file, process, pid, bundle)
 
 
 def _process_element(tree: etree._ElementTree, pid: str) -> etree._Element | None:

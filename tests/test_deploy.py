@@ -134,3 +134,35 @@ def test_a_broken_letter_or_letter_setting_is_refused_at_deploy(tmp_path, own_pr
     assert not report.ok and "thank_you_note" in " ".join(p.format() for p in report.problems)
     assert _versions(rt)["complaint"][0] == 1  # the working version stays live
     rt.close()
+
+
+def test_a_condition_that_can_never_evaluate_is_refused_at_deploy_and_by_validate(
+        tmp_path, own_processes):
+    """The evaluator refuses 9 ** 9 ** 9 ** 9 only when a case reaches the gateway: the
+    deploy check evaluates it first, so nothing is saved and validate exits 1."""
+    rt = make_runtime(tmp_path, processes_dir=own_processes)
+    assert deploy(rt).ok
+    before = _versions(rt)
+    line = _break_line(own_processes / "complaint.bpmn", 'screening_outcome == "accept"',
+                       "9 ** 9 ** 9 ** 9 &gt; 1")
+    report = deploy(rt)
+    assert not report.ok and report.deployed == []
+    problem = next(p for p in report.problems if p.severity == "error")
+    assert (problem.file, problem.line, problem.element_id) == (
+        "complaint.bpmn", line, "flow_screening_accept")
+    assert "beyond what govflow's evaluator allows" in problem.message
+    assert _versions(rt) == before
+    result = CliRunner().invoke(cli, ["validate", "--lang", "en",
+                                      str(own_processes / "complaint.bpmn")])
+    assert result.exit_code == 1, result.output
+    assert f"complaint.bpmn:{line}: the condition of flow_screening_accept goes beyond" \
+        in result.output and "[flow_screening_accept]" in result.output
+    thai = CliRunner().invoke(cli, ["validate", str(own_processes / "complaint.bpmn")])
+    assert thai.exit_code == 1 and "เกินขีดจำกัด" in thai.output
+    # A misspelt field is refused the same way, with the field it meant.
+    _break_line(own_processes / "complaint.bpmn", "9 ** 9 ** 9 ** 9 &gt; 1",
+                'screening_outcom == "accept"')
+    report = deploy(rt)
+    assert not report.ok and _versions(rt) == before
+    assert any("did you mean screening_outcome?" in p.message for p in report.problems)
+    rt.close()

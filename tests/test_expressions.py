@@ -377,3 +377,33 @@ def test_date_objects_pass_through_helpers(env):
     assert env.evaluate("deadline_after(d, 3)", {"d": date(2026, 12, 4)}) == (
         "2026-12-11T16:30:00+07:00"
     )
+
+
+# -- kinds of refusal, for the deploy-time check (engine.expression_lint) ---------------
+
+
+def test_refusals_say_their_kind_and_stay_expression_errors(env):
+    import pickle
+
+    from engine.expressions import (
+        ExpressionLimitError,
+        ExpressionSyntaxError,
+        UnknownVariableError,
+    )
+
+    with pytest.raises(ExpressionSyntaxError) as syntax:
+        env.evaluate("a == (1", {})
+    assert (syntax.value.line, syntax.value.column) == (1, 6)
+    with pytest.raises(ExpressionSyntaxError):
+        env.evaluate("a\x00", {})
+    for too_much in ("9 ** 9 ** 9 ** 9 > 1", "'a' * 10**6", "x" * 10_001, "[" * 150 + "]" * 150):
+        with pytest.raises(ExpressionLimitError):
+            env.evaluate(too_much, {"x": 1})
+    with pytest.raises(UnknownVariableError) as unknown:
+        env.evaluate("decison == 1", {"decision": 1})
+    assert unknown.value.name == "decison"
+    for kind in (ExpressionSyntaxError, ExpressionLimitError, UnknownVariableError):
+        assert issubclass(kind, ExpressionError)
+    # SpiffWorkflow keeps and copies the cause of a failed task: it must survive pickling.
+    copied = pickle.loads(pickle.dumps(unknown.value))  # noqa: S301 - our own bytes
+    assert copied.name == "decison" and str(copied) == str(unknown.value)

@@ -364,11 +364,29 @@ def test_value_dependent_script_escapes_are_refused_at_upload(world, payload):
 
 
 @pytest.mark.parametrize("payload", ["10**10**10 > 0", "len([0] * 10**10) > 0",
-                                     "len('a' * 10**10) > 0"])
-def test_value_dependent_condition_escapes_fail_safely_when_run(own_copy, payload):
-    """A gateway condition whose size is known only at run time passes the upload check;
-    the completion that reaches it is refused with the owner's message, nothing saved."""
+                                     "len('a' * 10**10) > 0", "9 ** 9 ** 9 ** 9 > 1"])
+def test_condition_escapes_beyond_the_limits_are_refused_at_upload(world, payload):
+    """Sizes known only when evaluated: the upload check evaluates every gateway condition
+    on sample data, so one beyond the evaluator's limits is refused with the flow named."""
+    was = before(world.rt, world.root)
+    data = _with(world.rt.settings.processes_dir, condition=payload)
+    with pytest.raises(versions.InvalidData) as refused:
+        versions.deploy_upload(world.rt, world.owner, "complaint.bpmn", data)
+    assert "flow_screening_accept" in refused.value.fields["file"]
+    assert "beyond what govflow's evaluator allows" in refused.value.fields["file"]
+    page = html(owner_upload(world.browser("owner"), data))
+    assert "จึงติดตั้งไม่ได้" in page and "flow_screening_accept" in page
+    no_traceback(page)
+    assert_unchanged(world.rt, world.root, was)
+
+
+def test_a_condition_too_large_only_on_real_data_fails_safely_when_run(own_copy):
+    """A condition fine on the sample data but beyond the limits on a case's own values
+    passes the upload check; the completion that reaches it is refused with the owner's
+    message, nothing saved."""
     rt, people, owner, folder = own_copy
+    # The sample subject has 8 characters (10**40), the case's 34 (10**170 > 10**100).
+    payload = "10 ** (len(subject) * 5) > 0"
     versions.deploy_upload(rt, owner, "complaint.bpmn", _with(folder, condition=payload))
     assert [v["version"] for v in versions.list_versions(rt, "complaint")] == [2, 1]
     client = create_app(runtime=rt).test_client()

@@ -4,7 +4,7 @@ from typing import Any
 import pytest
 
 from engine.bpmn_loader import LoadedBpmn, Problem, load_bpmn, process_info, read_xml
-from engine.definitions import check_file
+from engine.definitions import check_bytes, check_file
 from engine.lint import has_errors, lint, sample_data
 
 REPO = Path(__file__).resolve().parents[1]
@@ -398,3 +398,229 @@ def test_complaint_triage_timers_were_evaluated() -> None:
     }
     assert all(("follow_up" if p.element_id.startswith("follow_up") else "triage_days")
                in p.message for p in problems)
+
+
+# ------------------------------------------------- conditions and scripts (issue 13)
+
+DECISION_BUNDLE = {
+    "start_form": "forms/start.json",
+    "forms": {"forms/start.json": {"type": "object", "properties": {
+        "decision": {"type": "string", "enum": ["approve", "reject"]},
+        "urgent": {"type": "boolean"},
+        "received_at": {"type": "string", "format": "date"},
+        "complainant_email": {"type": "string"},
+    }}},
+    "tasks": {},
+}
+
+
+def condition_process(condition: str, script: str = "", pre_script: str = "") -> bytes:
+    """start → [script] → work → gw: f_yes (the condition) or f_no (the default)."""
+    from xml.sax.saxutils import escape
+
+    first = "work"
+    script_task = ""
+    if script:
+        first = "prepare"
+        script_task = (
+            '<bpmn:scriptTask id="prepare" scriptFormat="python">\n'
+            f"<bpmn:script>{escape(script)}</bpmn:script></bpmn:scriptTask>\n"
+            '<bpmn:sequenceFlow id="f_prepare" sourceRef="prepare" targetRef="work"/>\n'
+        )
+    extension = (
+        "<bpmn:extensionElements>\n"
+        f"<spiffworkflow:preScript>{escape(pre_script)}</spiffworkflow:preScript>\n"
+        "</bpmn:extensionElements>\n"
+    ) if pre_script else ""
+    return bpmn(
+        '<bpmn:startEvent id="start"/>\n'
+        f'<bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="{first}"/>\n'
+        + script_task
+        + f'<bpmn:userTask id="work">\n{extension}</bpmn:userTask>\n'
+        '<bpmn:sequenceFlow id="f1" sourceRef="work" targetRef="gw"/>\n'
+        '<bpmn:exclusiveGateway id="gw" default="f_no"/>\n'
+        '<bpmn:sequenceFlow id="f_yes" sourceRef="gw" targetRef="end_yes">\n'
+        f"<bpmn:conditionExpression>{escape(condition)}</bpmn:conditionExpression>\n"
+        "</bpmn:sequenceFlow>\n"
+        '<bpmn:sequenceFlow id="f_no" sourceRef="gw" targetRef="end_no"/>\n'
+        '<bpmn:endEvent id="end_yes"/><bpmn:endEvent id="end_no"/>\n'
+    )
+
+
+def checked_problems(data: bytes, pid: str = "p") -> list[Problem]:
+    data = data.replace(b'<bpmn:process id="p"', f'<bpmn:process id="{pid}"'.encode())
+    loaded = load_bpmn(data, "x.bpmn")
+    return lint(loaded, {pid: DECISION_BUNDLE})
+
+
+@pytest.mark.parametrize("bundle", [DECISION_BUNDLE, None])
+def test_huge_exponent_condition_is_an_error_at_its_line(bundle: dict[str, Any] | None) -> None:
+    # The evaluator refuses it only when a case reaches the gateway; now at deploy,
+    # with or without the forms (no variable is needed to see it).
+    data = condition_process("9 ** 9 ** 9 ** 9 > 1")
+    problem = only_error(run(data, bundle))
+    assert problem.element_id == "f_yes"
+    assert problem.line == line_of(data, "<bpmn:conditionExpression>")
+    assert "the condition of f_yes goes beyond what govflow's evaluator allows" in problem.message
+    assert "10**100" in problem.message and "make it smaller or simpler" in problem.message
+    assert "เงื่อนไขของ f_yes เกินขีดจำกัด" in problem.message_th
+    assert "Traceback" not in problem.message and " / " not in problem.message
+
+
+def test_unknown_variable_in_a_condition_is_an_error_with_a_suggestion() -> None:
+    data = condition_process('decison == "approve"')
+    problem = only_error(checked_problems(data))
+    assert (problem.element_id, problem.line) == (
+        "f_yes", line_of(data, "<bpmn:conditionExpression>"))
+    assert "uses decison, which no form field, no script and nothing govflow sets" \
+        in problem.message
+    assert "did you mean decision?" in problem.message
+    assert "decison" in problem.message_th and "หรือหมายถึง decision" in problem.message_th
+
+
+@pytest.mark.parametrize("condition", [
+    'decision == "approve"', "urgent and decision != 'reject'", "triage_days > 2",
+    "complainant_contactable or urgent",
+])
+def test_conditions_on_form_fields_scripts_and_govflow_data_pass(condition: str) -> None:
+    data = condition_process(condition, script="triage_days = 3")
+    assert checked_problems(data, pid="complaint") == []
+
+
+def test_each_choice_of_a_list_is_tried() -> None:
+    # Fails (KeyError) on "approve", the first choice; evaluates on "reject".
+    assert checked_problems(condition_process('{"reject": 1}[decision] == 1')) == []
+
+
+def test_personal_data_in_a_condition_is_an_error() -> None:
+    # The complaint's personal fields are encrypted outside the case data.
+    problem = only_error(checked_problems(
+        condition_process('complainant_email != ""'), pid="complaint"))
+    assert problem.element_id == "f_yes"
+    assert "complainant_email: personal data" in problem.message
+    assert "complainant_contactable" in problem.message
+
+
+def test_a_condition_failing_on_every_sample_for_data_reasons_is_a_warning() -> None:
+    problems = checked_problems(condition_process("received_at > 3"))
+    assert len(problems) == 1 and not has_errors(problems), [p.format() for p in problems]
+    warning = problems[0]
+    assert warning.element_id == "f_yes"
+    assert "failed on every sample of the forms' values (values of different types" \
+        in warning.message
+    assert "TypeError" not in warning.message and "not supported" not in warning.message
+
+
+SCRIPT_PLACES = {  # keyword of condition_process → (element id, its tag, English name)
+    "script": ("prepare", "<bpmn:script>", "script"),
+    # SpiffWorkflow runs spiffworkflow:preScript through the same evaluator.
+    "pre_script": ("work", "<spiffworkflow:preScript>", "pre-script"),
+}
+
+
+@pytest.mark.parametrize(("where", "script", "words"), [
+    ("script", "triage_days = (", "is not valid expression syntax at line 1"),
+    ("script", "triage_days = 9 ** 9 ** 9", "goes beyond what govflow's evaluator allows"),
+    ("script", "import os", "uses what govflow does not run: import not allowed in scripts"),
+    ("script", "due = deadline_after(received_on, 3)", "uses received_on, which no form field"),
+    ("pre_script", "x = (", "is not valid expression syntax"),
+    ("pre_script", "x = y.z", "attribute access ('.z') is not allowed"),
+    ("pre_script", "x = nothing_sets_this", "uses nothing_sets_this"),
+])
+def test_a_script_that_can_never_run_is_an_error(where: str, script: str, words: str) -> None:
+    element_id, tag, what = SCRIPT_PLACES[where]
+    data = condition_process('decision == "approve"', **{where: script})
+    problem = only_error(checked_problems(data))
+    assert (problem.element_id, problem.line) == (element_id, line_of(data, tag))
+    assert problem.message.startswith(f"the {what} of {element_id} ")
+    assert words in problem.message, problem.message
+    assert f"ของ {element_id} " in problem.message_th
+
+
+def test_what_a_pre_script_sets_is_known_to_conditions() -> None:
+    data = condition_process("checked == 1", pre_script="checked = 1")
+    assert checked_problems(data) == []
+
+
+def test_names_are_not_judged_without_the_forms() -> None:
+    # The forms could not be read (reported by build_bundle): every name would be unknown.
+    assert run(condition_process('decison == "approve"')) == []
+
+
+def _condition_texts(name: str) -> list[str]:
+    tree = read_xml((PROCESSES / name).read_bytes(), name)
+    tags = ("conditionExpression", "loopCondition")
+    return [el.text.strip() for tag in tags
+            for el in tree.iter(f"{{http://www.omg.org/spec/BPMN/20100524/MODEL}}{tag}")]
+
+
+@pytest.mark.parametrize(("name", "condition"), [
+    (name, condition) for name in ("complaint.bpmn", "publishing.bpmn")
+    for condition in _condition_texts(name)
+])
+def test_every_condition_of_our_processes_is_evaluated_and_passes(
+    name: str, condition: str
+) -> None:
+    # As shipped: no error. With its variable misspelt: an error at that condition, so
+    # the condition was judged against the real forms, not skipped.
+    assert check_file(PROCESSES / name, PROCESSES).ok
+    variable = condition.replace("not ", "").split()[0]
+    text = (PROCESSES / name).read_text(encoding="utf-8")
+    assert text.count(f">{condition}<") == 1
+    broken = text.replace(f">{condition}<", f">{condition.replace(variable, variable + 'x')}<")
+    problems = errors(check_bytes(broken.encode("utf-8"), name, PROCESSES).problems)
+    assert len(problems) == 1, [p.format() for p in problems]
+    assert problems[0].line == line_of(broken.encode("utf-8"), f"{variable}x")
+    assert f"uses {variable}x" in problems[0].message
+    assert f"did you mean {variable}?" in problems[0].message
+
+
+def script_and_gateway_chain(n: int, condition: str) -> bytes:
+    """n × (script task s_i → gateway g_i: the condition to an end, or on by default)."""
+    parts = ['<bpmn:startEvent id="start"/>\n'
+             '<bpmn:sequenceFlow id="f_s" sourceRef="start" targetRef="s0"/>\n']
+    for i in range(n):
+        parts.append(
+            f'<bpmn:scriptTask id="s{i}"><bpmn:script>v{i} = {i}</bpmn:script></bpmn:scriptTask>\n'
+            f'<bpmn:sequenceFlow id="fs{i}" sourceRef="s{i}" targetRef="g{i}"/>\n'
+            f'<bpmn:exclusiveGateway id="g{i}" default="fd{i}"/>\n'
+            f'<bpmn:sequenceFlow id="fc{i}" sourceRef="g{i}" targetRef="e{i}">'
+            f"<bpmn:conditionExpression>{condition.format(i=i)}</bpmn:conditionExpression>"
+            "</bpmn:sequenceFlow>\n"
+            f'<bpmn:endEvent id="e{i}"/>\n'
+            f'<bpmn:sequenceFlow id="fd{i}" sourceRef="g{i}" targetRef="s{i + 1}"/>\n')
+    parts.append(f'<bpmn:endEvent id="s{n}"/>\n')
+    return bpmn("".join(parts))
+
+
+@pytest.mark.parametrize(("condition", "per_site"), [
+    ('v{i} == {i} and decision == "approve"', 1),  # evaluates on the first sample set
+    ("received_at &gt; 3", 2),  # fails on both sets (two choices of decision): a warning
+])
+def test_condition_and_script_checks_grow_linearly(
+    monkeypatch: pytest.MonkeyPatch, condition: str, per_site: int
+) -> None:
+    from engine.expressions import RestrictedEnvironment
+
+    calls = {"evaluate": 0, "execute": 0}
+    for name in calls:
+        original = getattr(RestrictedEnvironment, name)
+
+        def counted(self: Any, *args: Any, _name: str = name, _original: Any = original,
+                    **kwargs: Any) -> Any:
+            calls[_name] += 1
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(RestrictedEnvironment, name, counted)
+    bundle = {**DECISION_BUNDLE, "forms": {"forms/start.json": {"properties": {
+        "decision": {"enum": ["approve", "reject"]},
+        "received_at": {"type": "string", "format": "date"}}}}}
+    seen = []
+    for n in (50, 200):
+        calls.update(evaluate=0, execute=0)
+        problems = lint(load_bpmn(script_and_gateway_chain(n, condition), "x.bpmn"), {"p": bundle})
+        assert not has_errors(problems), [p.format() for p in problems[:3]]
+        seen.append(dict(calls))
+    # Each condition evaluated, each script run, once per sample set tried: no more.
+    assert seen == [{"evaluate": 50 * per_site, "execute": 50 * per_site},
+                    {"evaluate": 200 * per_site, "execute": 200 * per_site}]

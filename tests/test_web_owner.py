@@ -253,3 +253,17 @@ def test_diagram_is_svg_or_a_clear_503(owned):
     assert "<svg" in response.get_data(as_text=True)
     assert "script-src" not in response.headers["Content-Security-Policy"]
     assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+def test_upload_preview_refuses_a_condition_that_can_never_evaluate(owned):
+    rt, people, app, folder = owned
+    owner = signed_in(rt, people, app, "owner")
+    before = (folder / "complaint.bpmn").read_bytes()
+    broken = before.replace(b'screening_outcome == "accept"', b"9 ** 9 ** 9 ** 9 &gt; 1", 1)
+    page = html(upload(owner, broken))
+    assert "flow_screening_accept" in page and "ข้อผิดพลาด" in page
+    assert "เกินขีดจำกัดของตัวประมวลผลนิพจน์" in page
+    assert "ติดตั้ง</button>" not in page and 'name="token"' not in page
+    assert not list((rt.settings.instance_dir / "uploads").glob("*.bpmn"))
+    assert (folder / "complaint.bpmn").read_bytes() == before
+    assert [v["version"] for v in versions.list_versions(rt, "complaint")] == [1]
