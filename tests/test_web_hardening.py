@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from cryptography.fernet import Fernet
 from lxml import etree
 
+from engine.config import REPO_ROOT
 from engine.keys import ConfigurationError
 from engine.runtime import Runtime
 from tests.mail_support import free_port
@@ -188,22 +189,24 @@ def test_the_largest_body_is_the_largest_upload_and_serve_says_so():
     assert f"{LARGEST_BODY_BYTES // 2**20} MB" in " ".join(shown.output.split())
 
 
-@pytest.fixture
-def served(sqlite_runtime, tmp_path):
-    """`govflow serve` in a subprocess on a free loopback port, over the test's database."""
+def _server(command: list[str], runtime: Runtime, log: Path):
+    """A server subprocess on a free loopback port (``{port}`` in ``command``) over the
+    test's database: its port."""
     port = free_port()
-    env = {**os.environ, "GOVFLOW_INSTANCE_DIR": str(sqlite_runtime.settings.instance_dir),
+    env = {**os.environ, "GOVFLOW_INSTANCE_DIR": str(runtime.settings.instance_dir),
            "GOVFLOW_DATABASE_URL": "", "GOVFLOW_LOG_LEVEL": "WARNING"}
-    with (tmp_path / "serve.log").open("wb") as log:
-        server = subprocess.Popen([str(BIN / "govflow"), "serve", "--no-scheduler",
-                                   "--port", str(port)], env=env, stdout=log, stderr=log)
+    with log.open("wb") as out:
+        server = subprocess.Popen([arg.format(port=port) for arg in command], env=env,
+                                  cwd=REPO_ROOT, stdout=out, stderr=out)
     try:
         for _ in range(300):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/complaint", timeout=2)
                 break
-            except (urllib.error.URLError, ConnectionError):
-                assert server.poll() is None, (tmp_path / "serve.log").read_text()
+            except urllib.error.HTTPError:  # it answers
+                break
+            except OSError:  # refused, or not answering yet
+                assert server.poll() is None, log.read_text()
                 time.sleep(0.1)
         yield port
     finally:
@@ -211,15 +214,40 @@ def served(sqlite_runtime, tmp_path):
         server.wait(timeout=10)
 
 
+@pytest.fixture
+def served(sqlite_runtime, tmp_path):
+    """`govflow serve` (waitress), as `make run` starts it."""
+    yield from _server([str(BIN / "govflow"), "serve", "--no-scheduler", "--port", "{port}"],
+                       sqlite_runtime, tmp_path / "serve.log")
+
+
+@pytest.fixture
+def gunicorn(sqlite_runtime, tmp_path):
+    """gunicorn on webui.wsgi:app, as the README's production section runs it."""
+    yield from _server([str(BIN / "gunicorn"), "-w", "1", "--threads", "2", "webui.wsgi:app",
+                        "-b", "127.0.0.1:{port}"], sqlite_runtime, tmp_path / "gunicorn.log")
+
+
+def _declare_600_mb(port: int, path: bytes) -> bytes:
+    """Headers announcing 600 MB and three bytes of body; then the answer's first bytes.
+    A server that waited for the body would time out here."""
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as conn:
+        conn.sendall(b"POST " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: multipart/form-data; boundary=x\r\n"
+                     b"Content-Length: 600000000\r\n\r\nabc")
+        return conn.recv(4096)
+
+
 def test_govflow_serve_refuses_an_oversized_body_before_reading_it(served):
     """600 MB declared, three bytes sent: the 413 arrives although the body never does
     (today waitress waits for the whole body, up to its default of 1 GB)."""
-    with socket.create_connection(("127.0.0.1", served), timeout=20) as conn:
-        conn.sendall(b"POST /complaint HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                     b"Content-Type: multipart/form-data; boundary=x\r\n"
-                     b"Content-Length: 600000000\r\n\r\nabc")
-        answer = conn.recv(4096)
-    assert answer.startswith(b"HTTP/1.1 413")
+    assert _declare_600_mb(served, b"/complaint").startswith(b"HTTP/1.1 413")
+
+
+def test_gunicorn_refuses_an_oversized_body_before_reading_it(gunicorn):
+    """The middleware answers, even on a page that would never read its body."""
+    for path in (b"/complaint", b"/public", b"/api/v1/public/complaints"):
+        assert _declare_600_mb(gunicorn, path).startswith(b"HTTP/1.1 413"), path
 
 
 def test_govflow_serve_still_takes_a_normal_request(served):
