@@ -118,6 +118,18 @@ def test_a_bad_proxy_or_address_setting_stops_start_up_naming_it(sqlite_runtime,
     assert named in caught.value.message and value in caught.value.message
 
 
+def test_govflow_serve_names_a_bad_setting_without_a_traceback(sqlite_runtime, monkeypatch):
+    from webui.cli import main
+
+    monkeypatch.setenv("GOVFLOW_INSTANCE_DIR", str(sqlite_runtime.settings.instance_dir))
+    monkeypatch.setenv("GOVFLOW_DATABASE_URL", "")
+    monkeypatch.setenv("GOVFLOW_TRUSTED_PROXIES", "all")
+    monkeypatch.setattr("waitress.serve", lambda *args, **kwargs: None)  # never serve here
+    result = CliRunner().invoke(main, ["serve", "--no-scheduler", "--port", str(free_port())])
+    assert result.exit_code == 1 and "GOVFLOW_TRUSTED_PROXIES" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_trusted_proxies_is_read_from_the_environment(monkeypatch):
     from engine.config import Settings
 

@@ -190,7 +190,10 @@ def serve(host: str, port: int, threads: int, scheduler: bool) -> None:
 
     _configure_logs()
     runtime = _runtime(office=True)
-    app = create_app(runtime=runtime)
+    try:
+        app = create_app(runtime=runtime)
+    except ConfigurationError as exc:  # a rate limit or proxy setting: say which, no traceback
+        raise click.ClickException(exc.message) from exc
     background = make_scheduler(runtime, background=True) if scheduler else None
     if background is not None:
         background.start()
