@@ -50,6 +50,8 @@ class Settings:
     office_file: Path | None = None
     #: The address citizens reach govflow at, for links in e-mails (e.g. the tracking page).
     public_url: str = "http://127.0.0.1:8000"
+    #: Reverse proxies in front of govflow whose X-Forwarded-* headers are believed (0: none).
+    trusted_proxies: str = "0"
     #: Seconds after which /healthz reports the scheduler as stopped (no newer heartbeat).
     heartbeat_max_age: float = 30.0
 
@@ -73,6 +75,7 @@ class Settings:
             "signin_rate_limit": _env("SIGNIN_RATE_LIMIT", "10/minute"),
             "office_file": Path(office) if (office := _env("OFFICE_FILE")) else None,
             "public_url": _env("PUBLIC_URL", "http://127.0.0.1:8000"),
+            "trusted_proxies": _env("TRUSTED_PROXIES", "0"),
             "heartbeat_max_age": float(_env("HEARTBEAT_MAX_AGE", "30") or 30),
         }
         values.update(overrides)

@@ -23,6 +23,10 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+#: Sent in production only: a development server on plain HTTP must stay reachable.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     runtime = runtime or Runtime(settings or Settings.from_env())
     runtime.office  # noqa: B018 — a broken office file is a start-up error, not a letter-time one
@@ -46,12 +50,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         admin,
         api,
         auth,
+        body_limit,
         cases,
         errors,
         i18n,
         inbox,
         owner,
         pages,
+        proxies,
         public_pages,
         rate_limits,
         request_log,
@@ -98,6 +104,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     errors.register(app)
 
     rate_limits.init(app, runtime.settings)
+    proxies.init(app, runtime.settings)
+    # Outermost: a body over the largest upload is refused before anything reads it.
+    app.wsgi_app = body_limit.BodyLimit(  # type: ignore[method-assign]
+        app.wsgi_app, headers=_production_headers(runtime.settings))
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
@@ -107,9 +117,16 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         response.headers.setdefault("X-Frame-Options", "DENY")
         if not request.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")
+        for name, value in _production_headers(runtime.settings):
+            response.headers.setdefault(name, value)
         return response
 
     return app
+
+
+def _production_headers(settings: Settings) -> list[tuple[str, str]]:
+    # HSTS: browsers then refuse plain HTTP to this site for a year, even a typed link.
+    return [("Strict-Transport-Security", HSTS)] if settings.is_production else []
 
 
 def runtime_of(app: Flask) -> Runtime:

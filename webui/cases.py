@@ -48,16 +48,18 @@ ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 #: Uploads are allowed this much above the file limit for the rest of the form.
 UPLOAD_OVERHEAD = 64 * 1024
+#: The largest bodies of one file upload and of a start with its files (the scans).
+ATTACHMENT_BODY_BYTES = attachments.MAX_BYTES + UPLOAD_OVERHEAD
+START_BODY_BYTES = instances.MAX_START_FILES * attachments.MAX_BYTES + UPLOAD_OVERHEAD
 MAX_COMMENT = 5000
 
 
 def allow_large_upload() -> None:
     """Runs before CSRF parsing: only the upload endpoints may send a file-sized body."""
     if request.endpoint in ("cases.upload_attachment", "api.add_evidence"):
-        request.max_content_length = attachments.MAX_BYTES + UPLOAD_OVERHEAD
+        request.max_content_length = ATTACHMENT_BODY_BYTES
     elif request.endpoint == "cases.start" and request.method == "POST":
-        request.max_content_length = (instances.MAX_START_FILES * attachments.MAX_BYTES
-                                      + UPLOAD_OVERHEAD)
+        request.max_content_length = START_BODY_BYTES
 
 
 # ---- what every case view shows: data, history, comments, attachments -----------------

@@ -172,7 +172,9 @@ def keygen() -> None:
 
 
 @main.command(help="Serve the web app and API (waitress), with the scheduler beside it unless "
-              "--no-scheduler. Production runs the app under gunicorn "
+              "--no-scheduler. A request body over 51 MB (the largest upload: five 10 MB "
+              "files and the form) is refused before it is read. Production runs the app "
+              "under gunicorn "
               "(gunicorn -w 4 'webui.wsgi:app') and the scheduler as `govflow scheduler`.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -184,16 +186,23 @@ def serve(host: str, port: int, threads: int, scheduler: bool) -> None:
 
     from engine.scheduler import make_scheduler
     from webui import create_app
+    from webui.body_limit import LARGEST_BODY_BYTES
 
     _configure_logs()
     runtime = _runtime(office=True)
-    app = create_app(runtime=runtime)
+    try:
+        app = create_app(runtime=runtime)
+    except ConfigurationError as exc:  # a rate limit or proxy setting: say which, no traceback
+        raise click.ClickException(exc.message) from exc
     background = make_scheduler(runtime, background=True) if scheduler else None
     if background is not None:
         background.start()
     click.echo(f"govflow: http://{host}:{port}/  (Ctrl+C เพื่อหยุด / to stop)")
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="govflow")
+        # waitress itself refuses a larger body by its Content-Length, before reading it
+        # (it refuses a body of exactly max_request_body_size bytes too: hence the + 1).
+        waitress.serve(app, host=host, port=port, threads=threads, ident="govflow",
+                       max_request_body_size=LARGEST_BODY_BYTES + 1)
     finally:
         if background is not None:
             background.shutdown(wait=False)

@@ -44,6 +44,7 @@ bp = Blueprint("owner", __name__, url_prefix="/owner")
 OWNER_ROLES = versions.OWNER_ROLES
 #: Room for the rest of the multipart form around a BPMN file at the engine's size limit.
 UPLOAD_OVERHEAD = 64 * 1024
+UPLOAD_BODY_BYTES = versions.MAX_UPLOAD + UPLOAD_OVERHEAD
 #: How long an uploaded file waits for its confirmation.
 UPLOAD_TTL_SECONDS = 60 * 60
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -63,7 +64,7 @@ def owner_required(view: Callable[..., Any]) -> Callable[..., Any]:
 def allow_large_upload() -> None:
     """Runs before CSRF parsing: the BPMN upload may be larger than other requests."""
     if request.endpoint == "owner.upload":
-        request.max_content_length = versions.MAX_UPLOAD + UPLOAD_OVERHEAD
+        request.max_content_length = UPLOAD_BODY_BYTES
 
 
 @bp.app_context_processor

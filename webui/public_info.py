@@ -24,7 +24,7 @@ from engine.services.publication_feed import (
     tag_uri,
 )
 from webui.i18n import localize
-from webui.web import MAX_PAGE, page_arg, pages_of, rt
+from webui.web import MAX_PAGE, page_arg, pages_of, public_url_for, rt
 
 bp = Blueprint("public_info", __name__, url_prefix="/public")
 
@@ -65,7 +65,7 @@ def feed(category: str) -> Response:
     entries = [
         Entry(id=tag_uri(authority, item["published_at"].date(), f"publication/{item['id']}"),
               title=item["title"], updated=item["published_at"],
-              url=url_for("public_info.item", publication_id=item["id"], _external=True),
+              url=public_url_for("public_info.item", publication_id=item["id"]),
               summary=summary_of(item["details"]))
         for item in found["items"]
     ]
@@ -74,8 +74,8 @@ def feed(category: str) -> Response:
         title=f"{office.name} – {found['title']}",
         # A category with nothing ever published has changed "now" as far as a reader knows.
         updated=found["updated"] or clock.now(),
-        self_url=url_for("public_info.feed", category=category, _external=True),
-        page_url=url_for("public_info.category", category=category, _external=True),
+        self_url=public_url_for("public_info.feed", category=category),
+        page_url=public_url_for("public_info.category", category=category),
         author=office.name,
         entries=entries,
     )

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import segno
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -25,9 +25,10 @@ from engine.errors import InvalidData, NotFound
 from engine.forms import validate_form
 from engine.services import attachments, processes, public
 from engine.workdays import BANGKOK
+from webui import MAX_REQUEST_BYTES
 from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
 from webui.i18n import localize, localize_fields
-from webui.web import chosen_files, rt
+from webui.web import chosen_files, public_url_for, rt
 
 bp = Blueprint("public_pages", __name__)
 
@@ -41,13 +42,18 @@ EVIDENCE = public.EVIDENCE_FIELD
 EVIDENCE_BYTES = public.MAX_EVIDENCE_FILES * attachments.MAX_BYTES
 
 
+def complaint_body_bytes() -> int:
+    """The complaint form's limit: the typed fields and five full-size files."""
+    return MAX_REQUEST_BYTES + EVIDENCE_BYTES
+
+
 def allow_large_upload() -> None:
     """Runs before CSRF parsing: only the complaint form may carry evidence files.
 
     Anything larger still gets the app's Thai 413 page before the body is parsed.
     """
     if request.endpoint == "public_pages.complaint" and request.method == "POST":
-        request.max_content_length = current_app.config["MAX_CONTENT_LENGTH"] + EVIDENCE_BYTES
+        request.max_content_length = complaint_body_bytes()
 
 
 def _evidence_limits() -> dict[str, Any]:
@@ -156,7 +162,7 @@ def complaint() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
             errors = {**_other_errors(data), **errors}
         return _complaint_page(values=typed, errors=errors, status=400,
                                files_dropped=len(files), message=localize(error.message))
-    track_url = url_for("public_pages.track", code=receipt["tracking_code"], _external=True)
+    track_url = public_url_for("public_pages.track", code=receipt["tracking_code"])
     body = render_template("public/receipt.html", receipt=receipt, track_url=track_url,
                            qr=_qr(track_url))
     return _no_store(body, 201)

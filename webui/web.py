@@ -47,6 +47,15 @@ def actor() -> Actor:
     return current_user.actor
 
 
+def public_url_for(endpoint: str, **values: Any) -> str:
+    """An absolute link (QR codes, feeds) under ``GOVFLOW_PUBLIC_URL``, never under the
+    request's Host header, which whoever sends the request chooses."""
+    base = urlsplit(rt().settings.public_url)
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
+                                       url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
 def role_name(role: str | None) -> str:
     if not role:
         return ""

@@ -14,6 +14,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from engine import clock
+from engine.documents.spreadsheet import new_workbook
 from engine.office import OfficeIdentity
 from engine.services.reports import (
     CASE_COLUMNS,
@@ -37,7 +38,7 @@ def report_xlsx(report: ComplaintReport, office: OfficeIdentity, *,
     """The report as .xlsx bytes; ``created`` (default: now) goes into the properties."""
     made = created or clock.now()
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = new_workbook(buffer)
     workbook.set_properties({
         "title": report.title,
         "subject": "รายงานเรื่องร้องเรียน รอบ 6 เดือน",

@@ -11,7 +11,6 @@ the latest round, the one that was published, returned, rejected or is still ope
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Session
 from engine.actors import Actor
 from engine.audit import record
 from engine.definitions import Definition
+from engine.documents.spreadsheet import csv_writer
 from engine.errors import Forbidden, InvalidData
 from engine.models import AuditEvent, ProcessInstance, Publication, Task, Unit, User
 from engine.roles import ROLES
@@ -352,7 +352,7 @@ def log_csv(log: PublicationLog) -> str:
     """The log as CSV text; written to a file or sent, it gets a byte-order mark
     (:func:`log_csv_bytes`) so spreadsheet programs read the Thai."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow([log.title])
     writer.writerow(LOG_COLUMNS)
     writer.writerows(log_rows(log))

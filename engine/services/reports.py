@@ -7,7 +7,6 @@ complainant's own words): cases are listed by number, date, channel, type and st
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from sqlalchemy import select
 
 from engine.actors import Actor
 from engine.audit import record
+from engine.documents.spreadsheet import csv_writer
 from engine.errors import Forbidden, InvalidData
 from engine.models import ProcessInstance, Task
 from engine.runtime import Runtime
@@ -222,7 +222,7 @@ def case_rows(report: ComplaintReport) -> list[tuple[int, str, str, str, str, in
 def report_csv(report: ComplaintReport) -> str:
     """The report as CSV (UTF-8 with a BOM when written, so spreadsheet programs read Thai)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow([report.title])
     if not report.cases:
         writer.writerow([NO_COMPLAINTS])
