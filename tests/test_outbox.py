@@ -29,7 +29,7 @@ from tests.mail_support import with_smtp
 from tests.samples import COMPLAINT
 from tests.test_cli import run
 from tests.test_health import metric, parse_metrics
-from tests.web_client import html
+from tests.web_client import Browser, form_of, html
 from webui import create_app
 
 pytest_plugins = ("tests.web_support",)
@@ -186,6 +186,18 @@ def test_a_bad_complainant_address_is_refused_at_the_public_api(runtime, address
     assert "อีเมล" in problem
     assert ("บรรทัดเดียว" in problem) if "\n" in address else ("หนึ่งที่อยู่" in problem)
     with runtime.db.read() as session:
+        assert session.scalar(select(func.count(ProcessInstance.id))) == 0
+
+
+@pytest.mark.parametrize("address", [INJECTED, LIST])
+def test_a_bad_complainant_address_is_refused_on_the_public_page(app, sqlite_runtime, address):
+    citizen = Browser(app)
+    assert citizen.get("/complaint").status_code == 200
+    response = citizen.post("/complaint", {**form_of(WEB), "notice_acknowledged": "on",
+                                           "complainant_email": address})
+    assert response.status_code == 400 and 'class="receipt-code"' not in html(response)
+    assert "อีเมล" in html(response) and 'aria-invalid="true"' in html(response)
+    with sqlite_runtime.db.read() as session:
         assert session.scalar(select(func.count(ProcessInstance.id))) == 0
 
 
