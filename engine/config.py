@@ -54,6 +54,9 @@ class Settings:
     trusted_proxies: str = "0"
     #: Seconds after which /healthz reports the scheduler as stopped (no newer heartbeat).
     heartbeat_max_age: float = 30.0
+    #: Seconds after which an unsent e-mail or undrawn letter makes /healthz report the
+    #: outbox stuck (and lists it on the administrators' outbox page).
+    outbox_stuck_after: float = 3600.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -77,6 +80,7 @@ class Settings:
             "public_url": _env("PUBLIC_URL", "http://127.0.0.1:8000"),
             "trusted_proxies": _env("TRUSTED_PROXIES", "0"),
             "heartbeat_max_age": float(_env("HEARTBEAT_MAX_AGE", "30") or 30),
+            "outbox_stuck_after": float(_env("OUTBOX_STUCK_AFTER", "3600") or 3600),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

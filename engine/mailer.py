@@ -13,6 +13,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from engine.config import Settings
+from engine.emails import header_text, is_email
 from engine.models import OutboxMessage, utcnow
 from engine.queues import claim_due_ids
 from engine.runtime import Runtime
@@ -31,16 +32,24 @@ def _claim(rt: Runtime) -> list[int]:
                          hold=timedelta(seconds=CLAIM_SECONDS))
 
 
+class UnsendableMessage(ValueError):
+    """A queued message that is not one valid address; it is never handed to SMTP."""
+
+
 def _email(rt: Runtime, row: OutboxMessage) -> EmailMessage:
+    """The message as sent: one checked recipient, and every header on one line whatever
+    put it in the queue (a wrapped BPMN task name, a row written by hand)."""
     recipient, body = row.recipient, row.body
     if row.sealed:
         opened = rt.cipher.decrypt(row.sealed)
         recipient, body = opened["recipient"], opened["body"]
+    if not is_email(recipient):
+        raise UnsendableMessage
     message = EmailMessage()
-    message["From"] = rt.settings.smtp_from
+    message["From"] = header_text(rt.settings.smtp_from)
     message["To"] = recipient
-    message["Subject"] = row.subject
-    message["Message-ID"] = row.message_id
+    message["Subject"] = header_text(row.subject)
+    message["Message-ID"] = header_text(row.message_id)
     message.set_content(body)
     return message
 
@@ -55,40 +64,54 @@ def _send(settings: Settings, message: EmailMessage) -> None:
         smtp.send_message(message)
 
 
+#: What ``last_error`` says, after the exception's type. Fixed phrases: an exception's own
+#: text may quote the address or the body, and last_error is shown to administrators.
+CANNOT_BUILD = "the message cannot be built (not one valid recipient, or a bad header)"
+CANNOT_SEND = "the SMTP server refused the message or could not be reached"
+
+
 def deliver_outbox(rt: Runtime) -> tuple[int, int]:
-    """Send what is due; return (sent, failed). Without SMTP settings nothing is sent."""
+    """Send what is due; return (sent, failed). Without SMTP settings nothing is sent.
+
+    A message that cannot be built or sent is marked failed and backed off; it never
+    stops the messages after it.
+    """
     settings = rt.settings
     if not settings.smtp_host:
         return 0, 0
     sent = failed = 0
     for message_id in _claim(rt):
-        with rt.db.read() as session:
-            row = session.get_one(OutboxMessage, message_id)
-            email = _email(rt, row)
-            attempts = row.attempts
+        stage = CANNOT_BUILD
         try:
+            with rt.db.read() as session:
+                row = session.get_one(OutboxMessage, message_id)
+                email = _email(rt, row)
+            stage = CANNOT_SEND
             _send(settings, email)
-        except (OSError, smtplib.SMTPException) as exc:
+        except Exception as exc:  # noqa: BLE001 - one message must never stop the others
             failed += 1
-            backoff = min(timedelta(seconds=30 * 2**attempts), MAX_BACKOFF)
-            _record(rt, message_id, sent=False, error=type(exc).__name__, retry_in=backoff)
-            # The type only: an SMTP error may quote the recipient's address.
-            log.warning("outbox %s: send failed (%s), retry in %s", message_id,
-                        type(exc).__name__, backoff)
+            _failed(rt, message_id, f"{type(exc).__name__}: {stage}")
             continue
         sent += 1
-        _record(rt, message_id, sent=True)
+        _sent(rt, message_id)
     return sent, failed
 
 
-def _record(rt: Runtime, message_id: int, *, sent: bool, error: str | None = None,
-            retry_in: timedelta | None = None) -> None:
+def _failed(rt: Runtime, message_id: int, reason: str) -> None:
+    """Mark the message failed and back it off: 30 s, doubling, at most an hour."""
     now = utcnow()
     with rt.db.write() as session:
         row = session.get_one(OutboxMessage, message_id)
+        # The exponent is capped: a message retried for days must not overflow timedelta.
+        backoff = min(timedelta(seconds=30 * 2**min(row.attempts, 12)), MAX_BACKOFF)
         row.attempts += 1
-        if sent:
-            row.sent_at, row.last_error = now, None
-        else:
-            row.last_error = error
-            row.next_attempt_at = now + (retry_in or timedelta(seconds=30))
+        row.last_error, row.failed_at, row.next_attempt_at = reason, now, now + backoff
+    # The reason only: an SMTP error may quote the recipient's address.
+    log.warning("outbox %s: %s; retry in %s", message_id, reason, backoff)
+
+
+def _sent(rt: Runtime, message_id: int) -> None:
+    with rt.db.write() as session:
+        row = session.get_one(OutboxMessage, message_id)
+        row.attempts += 1
+        row.sent_at, row.last_error, row.failed_at = utcnow(), None, None

@@ -1,7 +1,8 @@
 """Claiming work from a queue table that several schedulers share (the e-mail outbox,
 the letter jobs).
 
-A row is due when it is pending and its ``next_attempt_at`` has passed. Claiming pushes
+A row is due when it is pending, not cancelled by an administrator, and its
+``next_attempt_at`` has passed. Claiming pushes
 ``next_attempt_at`` forward by ``hold``: no other scheduler takes the row meanwhile, and
 if the claimer dies the row comes due again once the hold has passed.
 """
@@ -21,7 +22,8 @@ def claim_due_ids(rt: Runtime, model: Any, pending: ColumnElement[bool], *, limi
                   hold: timedelta) -> list[int]:
     """Claim up to ``limit`` due rows of ``model``, oldest first; return their ids."""
     now = utcnow()
-    query = (select(model.id).where(pending, model.next_attempt_at <= now)
+    query = (select(model.id).where(pending, model.cancelled_at.is_(None),
+                                    model.next_attempt_at <= now)
              .order_by(model.id).limit(limit))
     # Nearly every pass finds nothing: look first without taking the write lock.
     with rt.db.read() as session:

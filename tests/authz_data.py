@@ -193,6 +193,9 @@ ACCESS: dict[tuple[str, str], frozenset[str] | dict[str, frozenset[str]]] = {
     ("GET", "holidays.calendar"): ADMIN,
     ("POST", "holidays.add"): ADMIN,
     ("POST", "holidays.remove"): ADMIN,
+    ("GET", "outbox.queue"): ADMIN,
+    ("POST", "outbox.retry"): ADMIN,
+    ("POST", "outbox.cancel"): ADMIN,
     # -- process owners (supervisors may read versions over the API) --
     ("GET", "owner.home"): OWNERS,
     ("GET", "owner.process_list"): OWNERS,

@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from webui import escalations as escalation_pages
     from webui import health as health_pages
     from webui import holidays as holiday_pages
+    from webui import outbox as outbox_pages
     from webui import privacy as privacy_pages
     from webui import public_info as public_info_pages
     from webui import publications as publication_pages
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(cases.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(holiday_pages.bp)
+    app.register_blueprint(outbox_pages.bp)
     app.register_blueprint(escalation_pages.bp)
     app.register_blueprint(owner.bp)
     app.register_blueprint(public_pages.bp)

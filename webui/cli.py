@@ -126,7 +126,8 @@ def user() -> None:
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(list(ROLES)))
 @click.option("--unit", required=True, help="unit code, e.g. PLAN; created if new")
 @click.option("--display-name", default=None)
-@click.option("--email", default=None, help="for deadline reminders and escalations")
+@click.option("--email", default=None,
+              help="one e-mail address, for deadline reminders and escalations")
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
 def user_add(name: str, roles: tuple[str, ...], unit: str, display_name: str | None,
              email: str | None, password_stdin: bool) -> None:

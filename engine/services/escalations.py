@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from engine.actors import Actor, holders_of
 from engine.audit import record
+from engine.emails import header_text
 from engine.errors import Conflict, InvalidData, NotFound
 from engine.models import (
     Escalation,
@@ -102,6 +103,8 @@ def _message(case: Any, task_name: str, level: int, due_at: datetime) -> tuple[s
     if not personal_fields(instance.process_key) and instance.title:
         named += f" “{instance.title}”"
     due = format_thai_datetime(due_at)
+    # A label wrapped in the modeller keeps its line break in the name: one line here.
+    task_name = header_text(task_name)
     if level == 0:
         subject = f"แจ้งเตือนกำหนดเวลา: {task_name}"
         text = f"{named}: งาน “{task_name}” จะครบกำหนด {due} กรุณาดำเนินการให้ทันกำหนด"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 import weakref
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -83,9 +84,49 @@ def _age(beat: datetime | None, now: datetime) -> float | None:
     return None if beat is None else round(max((now - beat).total_seconds(), 0.0), 3)
 
 
+@dataclass(frozen=True)
+class QueueState:
+    """One queue's figures (the outbox or the letter jobs): pending rows (not sent or
+    drawn, not cancelled), those whose last attempt failed, the attempts spent on them,
+    and when the oldest was queued."""
+
+    pending: int
+    failing: int
+    attempts: int
+    oldest: datetime | None
+
+
+#: Each queue's model and what "still to do" means for it.
+QUEUES: dict[str, tuple[Any, Any]] = {
+    "outbox": (OutboxMessage, OutboxMessage.sent_at.is_(None)),
+    "letters": (LetterJob, LetterJob.done_at.is_(None)),
+}
+
+
+def queue_state(conn: Any, name: str) -> QueueState:
+    model, pending = QUEUES[name]
+    row = conn.execute(select(
+        func.count(), func.count(model.last_error),
+        func.coalesce(func.sum(model.attempts), 0), func.min(model.created_at),
+    ).select_from(model).where(pending, model.cancelled_at.is_(None))).one()
+    return QueueState(*row)
+
+
+def _queue_report(state: QueueState, now: datetime, stuck_after: float) -> dict[str, Any]:
+    age = _age(state.oldest, now)
+    return {"ok": age is None or age <= stuck_after, "pending": state.pending,
+            "failing": state.failing, "oldest_age_s": age, "stuck_after_s": stuck_after}
+
+
 def health(rt: Runtime) -> tuple[dict[str, Any], int]:
     """The health report and its HTTP status: 200 when the database answers and a
-    scheduler beat within ``heartbeat_max_age`` seconds, else 503 naming what failed."""
+    scheduler beat within ``heartbeat_max_age`` seconds, else 503 naming what failed.
+
+    A queue (``outbox``, ``letters``) whose oldest pending row is older than
+    ``outbox_stuck_after`` is named in ``failing`` and makes the status ``degraded``,
+    but keeps HTTP 200: the site itself still serves, and a load balancer must not take
+    it out of rotation for a stuck message.
+    """
     max_age = rt.settings.heartbeat_max_age
     started = time.perf_counter()
     try:
@@ -93,6 +134,7 @@ def health(rt: Runtime) -> tuple[dict[str, Any], int]:
             conn.execute(text("SELECT 1"))
             latency_ms = round((time.perf_counter() - started) * 1000, 3)
             beat = _newest_beat(conn)
+            queues = {name: queue_state(conn, name) for name in QUEUES}
     except Exception as exc:  # noqa: BLE001 - any failure means the database is down
         # The exception's type only: its message may carry a path or a host.
         log.warning("health check: database unreachable (%s)", type(exc).__name__)
@@ -102,11 +144,16 @@ def health(rt: Runtime) -> tuple[dict[str, Any], int]:
             "database": {"ok": False, "error": type(exc).__name__},
             "scheduler": {"last_beat": None, "age_s": None, "ok": False},
         }, 503
-    age = _age(beat, utcnow())
+    now = utcnow()
+    age = _age(beat, now)
     scheduler_ok = age is not None and age <= max_age
+    reports = {name: _queue_report(state, now, rt.settings.outbox_stuck_after)
+               for name, state in queues.items()}
+    failing = ([] if scheduler_ok else ["scheduler"]) + [
+        name for name, report in reports.items() if not report["ok"]]
     return {
-        "status": "ok" if scheduler_ok else "degraded",
-        "failing": [] if scheduler_ok else ["scheduler"],
+        "status": "degraded" if failing else "ok",
+        "failing": failing,
         "database": {"ok": True, "latency_ms": latency_ms},
         "scheduler": {
             "last_beat": beat.isoformat() if beat else None,
@@ -114,6 +161,7 @@ def health(rt: Runtime) -> tuple[dict[str, Any], int]:
             "ok": scheduler_ok,
             "max_age_s": max_age,
         },
+        **reports,
     }, 200 if scheduler_ok else 503
 
 
@@ -177,16 +225,8 @@ def metrics(rt: Runtime) -> str:
             select(Escalation.status, func.count())
             .where(Escalation.status != "resolved").group_by(Escalation.status)
         ).tuples().all())
-        unsent, failing, failed_attempts = session.execute(
-            select(
-                func.count(),
-                func.count(OutboxMessage.last_error),
-                func.coalesce(func.sum(OutboxMessage.attempts), 0),
-            ).where(OutboxMessage.sent_at.is_(None))
-        ).one()
-        letters_pending = session.scalar(
-            select(func.count()).select_from(LetterJob).where(LetterJob.done_at.is_(None))
-        )
+        outbox = queue_state(session, "outbox")
+        letters = queue_state(session, "letters")
         beat = _newest_beat(session.connection())
         alive = session.scalar(
             select(func.count()).select_from(SchedulerHeartbeat).where(
@@ -206,14 +246,25 @@ def metrics(rt: Runtime) -> str:
                [({}, timers_late)])
     out.family("govflow_escalations", "Escalations not yet resolved, by status.",
                [({"status": s}, n) for s, n in sorted(escalations.items())])
-    out.family("govflow_outbox_unsent", "E-mails in the outbox not sent yet.", [({}, unsent)])
+    out.family("govflow_outbox_unsent", "E-mails in the outbox not sent yet (nor cancelled).",
+               [({}, outbox.pending)])
     out.family("govflow_outbox_failing",
-               "Unsent e-mails whose last delivery attempt failed.", [({}, failing)])
+               "Unsent e-mails whose last attempt to build or send them failed.",
+               [({}, outbox.failing)])
     out.family("govflow_outbox_failed_attempts",
                "Delivery attempts made so far for e-mails still unsent.",
-               [({}, failed_attempts)])
+               [({}, outbox.attempts)])
+    out.family("govflow_outbox_oldest_unsent_age_seconds",
+               "Seconds since the oldest unsent e-mail was queued (NaN: none).",
+               [({}, _age(outbox.oldest, now))])
     out.family("govflow_letter_jobs_pending", "Letters waiting to be drawn as PDF.",
-               [({}, letters_pending)])
+               [({}, letters.pending)])
+    out.family("govflow_letter_jobs_failing",
+               "Letters waiting to be drawn whose last attempt failed.",
+               [({}, letters.failing)])
+    out.family("govflow_letter_jobs_oldest_pending_age_seconds",
+               "Seconds since the oldest letter still to draw was queued (NaN: none).",
+               [({}, _age(letters.oldest, now))])
     out.family("govflow_scheduler_heartbeat_age_seconds",
                "Seconds since the newest scheduler heartbeat (NaN: none recorded).",
                [({}, _age(beat, now))])

@@ -166,22 +166,27 @@ def issue_letters(rt: Runtime, session: Session, running: Any, actor: Actor, bpm
 def draw_pending_letters(rt: Runtime) -> tuple[int, int]:
     """Draw the queued letters and keep each as an attachment of its case; return
     (drawn, failed). A job is claimed first, so two schedulers never draw the same one;
-    the drawing happens outside any transaction."""
+    the drawing happens outside any transaction. A job that cannot be drawn (a template
+    broken since the step, fields that no longer open) is marked failed and backed off;
+    it never stops the jobs after it."""
     drawn = failed = 0
     for job_id in _claim(rt):
-        with rt.db.read() as session:
-            job = session.get_one(LetterJob, job_id)
-            kind, instance_id, issued_on = job.kind, job.instance_id, job.issued_on
-            number, fields = job.letter_number, rt.cipher.decrypt(job.sealed)
         try:
-            pdf = render_letter(rt.office, kind, fields, issued_on=issued_on,
-                                letter_number=number, processes_dir=rt.settings.processes_dir)
-        except GovflowError as exc:  # a template broken since the step: retry after a fix
+            drawn += _draw(rt, job_id)
+        except Exception as exc:  # noqa: BLE001 - one letter must never stop the others
             failed += 1
-            _failed(rt, job_id, exc.message)
-            continue
-        drawn += _keep(rt, job_id, instance_id, kind, pdf)
+            _failed(rt, job_id, exc)
     return drawn, failed
+
+
+def _draw(rt: Runtime, job_id: int) -> int:
+    with rt.db.read() as session:
+        job = session.get_one(LetterJob, job_id)
+        kind, instance_id, issued_on = job.kind, job.instance_id, job.issued_on
+        number, fields = job.letter_number, rt.cipher.decrypt(job.sealed)
+    pdf = render_letter(rt.office, kind, fields, issued_on=issued_on, letter_number=number,
+                        processes_dir=rt.settings.processes_dir)
+    return _keep(rt, job_id, instance_id, kind, pdf)
 
 
 def pending_letters(rt: Runtime, actor: Actor, instance_id: int) -> list[str]:
@@ -215,14 +220,30 @@ def _keep(rt: Runtime, job_id: int, instance_id: int, kind: str, pdf: bytes) -> 
         return 1
 
 
-def _failed(rt: Runtime, job_id: int, message: str) -> None:
+#: What ``last_error`` says after the exception's type: a fixed phrase, because an
+#: exception's own text may quote a letter's field (a name, an address).
+CANNOT_DRAW = "the letter cannot be drawn (its template or its fields); retried later"
+
+
+def _reason(exc: Exception) -> str:
+    # govflow's own template errors name the template and the placeholder to fix, never
+    # a field's value; any other exception is named by its type only.
+    if isinstance(exc, GovflowError):
+        return exc.message[:500]
+    return f"{type(exc).__name__}: {CANNOT_DRAW}"
+
+
+def _failed(rt: Runtime, job_id: int, exc: Exception) -> None:
+    now = utcnow()
     with rt.db.write() as session:
         job = session.get_one(LetterJob, job_id)
         job.attempts += 1
-        job.last_error = message[:500]
-        job.next_attempt_at = utcnow() + min(CLAIM_FOR * 2**job.attempts, MAX_RETRY)
-    # The kind and job only: the message may quote a field.
-    log.warning("letter job %s could not be drawn; retrying later", job_id)
+        job.last_error, job.failed_at = _reason(exc), now
+        # The exponent is capped: a job retried for days must not overflow timedelta.
+        job.next_attempt_at = now + min(CLAIM_FOR * 2**min(job.attempts, 12), MAX_RETRY)
+    # The job only: the exception's text may quote a field.
+    log.warning("letter job %s could not be drawn (%s); retrying later", job_id,
+                type(exc).__name__)
 
 
 def _email_result(rt: Runtime, session: Session, case: LetterCase, data: Mapping[str, Any],

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine.actors import Actor, actor_of
 from engine.audit import record
+from engine.emails import checked_email
 from engine.errors import Conflict, InvalidData, NotAuthenticated, NotFound
 from engine.models import ApiToken, Unit, User, UserRole, utcnow
 from engine.passwords import hash_password, hash_token, new_token, verify_password
@@ -42,13 +43,6 @@ def _check_new_user(username: str, roles: list[str], password: str | None) -> No
         raise InvalidData("ข้อมูลผู้ใช้ไม่ถูกต้อง / invalid user details", fields)
 
 
-def _plausible_email(email: str) -> bool:
-    local, _, domain = email.partition("@")
-    return bool(local and "." in domain) and len(email) <= 300 and not any(
-        c.isspace() for c in email
-    )
-
-
 def add_user(
     rt: Runtime,
     username: str,
@@ -63,8 +57,8 @@ def add_user(
     actor: Actor | None = None,
 ) -> Actor:
     _check_new_user(username, roles, password)
-    if email is not None and not _plausible_email(email):
-        raise InvalidData("อีเมลไม่ถูกต้อง / invalid e-mail address", {"email": "name@example.org"})
+    if email is not None:
+        checked_email(email, "email")
     with rt.db.write() as session:
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             raise Conflict(f"มีผู้ใช้ชื่อ '{username}' แล้ว / user '{username}' already exists")
