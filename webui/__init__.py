@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions["govflow"] = runtime
 
     from webui import (
+        account,
         admin,
         api,
         auth,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     csrf.exempt(api.bp)  # bearer tokens, not cookies
     i18n.init(app)
     auth.init_login(app)
+    account.init(app)
     web.init(app)
 
     app.register_blueprint(api.bp)
@@ -84,6 +86,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(holiday_pages.bp)
     app.register_blueprint(escalation_pages.bp)
     app.register_blueprint(owner.bp)
