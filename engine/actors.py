@@ -25,6 +25,8 @@ class Actor:
     acting_for: frozenset[str] = field(default_factory=frozenset)
     position: str = ""
     unit_name: str = ""
+    #: After an administrator's password reset: the web pages wait for a new password.
+    must_change_password: bool = False
 
     def has_any(self, roles: set[str] | frozenset[str] | list[str] | tuple[str, ...]) -> bool:
         return not self.roles.isdisjoint(roles)
@@ -82,4 +84,5 @@ def actor_of(session: Session, user: User, on: date | None = None) -> Actor:
         acting_for=acting,
         position=user.position,
         unit_name=unit_name,
+        must_change_password=bool(user.must_change_password),
     )

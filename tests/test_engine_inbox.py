@@ -184,7 +184,7 @@ def test_administration_is_for_admins_and_audited(runtime, people):
         actions = set(session.scalars(select(AuditEvent.action).where(
             AuditEvent.actor_name == "admin")))
     assert {"unit_added", "user_added", "password_reset", "roles_changed", "token_issued",
-            "tokens_revoked", "user_deactivated"} <= actions
+            "token_revoked", "user_deactivated"} <= actions
     with runtime.db.read() as session:
         details = " ".join(str(d) for d in session.scalars(select(AuditEvent.detail)))
     assert new_password not in details and "correct horse" not in details

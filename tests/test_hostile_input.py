@@ -41,11 +41,12 @@ from engine.expressions import (
 )
 from engine.runtime import Runtime
 from engine.schema import upgrade
-from engine.services import admin, attachments, instances, processes, tasks, versions
+from engine.services import attachments, instances, processes, tasks, versions
 from engine.services.processes import deploy
 from engine.services.users import add_user, issue_token
 from engine.workdays import WorkingCalendar, bpmn_helpers
 from tests import hostile_data as H
+from tests.account_support import known_password
 from tests.conftest import PROCESSES, People
 from tests.publication_support import published
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST, SCENARIOS
@@ -105,7 +106,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     people = People(rt)
     owner = add_user(rt, "owner", ["process_owner"], "ICT")
     everyone = {**people.all(), "owner": owner}
-    passwords = {name: admin.reset_password(rt, people.admin, a.username)
+    passwords = {name: known_password(rt, people.admin, a.username)
                  for name, a in everyone.items()}
     tokens = {name: issue_token(rt, a.username) for name, a in everyone.items()}
     complaint = instances.start_instance(rt, people.legal_officer, "complaint", COMPLAINT)

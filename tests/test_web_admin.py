@@ -75,7 +75,7 @@ def test_deactivate_reset_password_issue_token_and_roles(app, sqlite_runtime, br
     assert "แสดงครั้งเดียว" in html(reset)
     assert users.authenticate(sqlite_runtime, "staff_hr", new_password).username == "staff_hr"
     assert new_password not in html(b.get("/admin/users"))  # shown once only
-    token = b.post("/admin/users/staff_hr/token")
+    token = b.post("/admin/users/staff_hr/token", {"name": "ระบบสารบรรณ"})
     value = re.search(r'<code class="secret-value">([^<]+)</code>', html(token)).group(1)
     assert users.actor_for_token(sqlite_runtime, value).username == "staff_hr"
     b.get("/admin/users")

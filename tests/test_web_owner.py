@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.services import admin, instances, versions
+from engine.services import instances, versions
+from tests.account_support import known_password
 from tests.samples import COMPLAINT
 from tests.web_client import Browser, html
 from webui import create_app
@@ -28,7 +29,7 @@ def owned(own_copy):
 
 
 def signed_in(rt, people, app, username: str) -> Browser:
-    password = admin.reset_password(rt, people.admin, username)
+    password = known_password(rt, people.admin, username)
     b = Browser(app)
     b.signin(username, password)
     return b

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.services import admin
+from tests.account_support import known_password
 from tests.conftest import People
 from tests.web_client import Browser
 from webui import create_app
@@ -21,7 +21,7 @@ def web_people(sqlite_runtime) -> People:
 @pytest.fixture
 def passwords(sqlite_runtime, web_people) -> dict[str, str]:
     """A password for each test user, set the way an administrator would."""
-    return {name: admin.reset_password(sqlite_runtime, web_people.admin, actor.username)
+    return {name: known_password(sqlite_runtime, web_people.admin, actor.username)
             for name, actor in web_people.all().items()}
 
 

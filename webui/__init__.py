@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions["govflow"] = runtime
 
     from webui import (
+        account,
         admin,
         api,
         auth,
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     csrf.exempt(api.bp)  # bearer tokens, not cookies
     i18n.init(app)
     auth.init_login(app)
+    account.init(app)
     web.init(app)
 
     app.register_blueprint(api.bp)
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(holiday_pages.bp)
     app.register_blueprint(outbox_pages.bp)
     app.register_blueprint(escalation_pages.bp)

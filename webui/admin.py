@@ -143,8 +143,38 @@ def reset_password(username: str) -> tuple[str, int]:
 @bp.post("/users/<username>/token")
 @admin_required
 def issue_token(username: str) -> tuple[str, int]:
-    token = admin.issue_token(rt(), actor(), username)
-    return _users_page(secret={"username": username, "kind": "token", "value": token})
+    name = (request.form.get("name") or "").strip()
+    field = f"token-name-{username}"
+    if not name:
+        message = _("กรุณาตั้งชื่อโทเคน เช่น ชื่อระบบที่จะใช้")
+        return _users_page(status=400, message=message, errors={field: message},
+                           values={"roles": [], field: name, "open_tokens": username})
+    try:
+        token = admin.issue_token(rt(), actor(), username, name)
+    except (InvalidData, Conflict) as error:
+        message, fields = _failure(error)
+        return _users_page(status=status_of(error), message=message,
+                           errors={field: fields.get("name", message)},
+                           values={"roles": [], field: name, "open_tokens": username})
+    return _users_page(secret={"username": username, "kind": "token", "value": token,
+                               "name": name.strip()})
+
+
+@bp.post("/users/<username>/tokens/revoke")
+@admin_required
+def revoke_tokens(username: str) -> Response | tuple[str, int]:
+    """One token (``token_id``) or, with ``all``, every live token of the user."""
+    raw = request.form.get("token_id", "")
+    if request.form.get("all") == "1":
+        token_id = None
+    elif raw.isdecimal() and len(raw) < 19:
+        token_id = int(raw)
+    else:
+        return _users_page(status=400, message=_("กรุณาเลือกโทเคนที่จะยกเลิก"))
+    count = admin.revoke_tokens(rt(), actor(), username, token_id)
+    flash(_("ยกเลิกโทเคนของ %(user)s แล้ว %(count)d รายการ", user=username, count=count),
+          "success")
+    return redirect(url_for("admin.users"))
 
 
 # ---- units -----------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def token_required(view: Callable[..., Response]) -> Callable[..., Response]:
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthenticated(
                 "ต้องส่ง Authorization: Bearer <token> / send 'Authorization: Bearer <token>'; "
-                "get a token with `govflow user token NAME`"
+                "get a token with `govflow user token new NAME --name LABEL`"
             )
         g.actor = users.actor_for_token(rt(), token.strip())
         return view(*args, **kwargs)

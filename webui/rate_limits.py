@@ -17,7 +17,7 @@ from limits.storage import storage_from_string
 
 from engine.config import Settings
 from engine.keys import ConfigurationError
-from webui import auth
+from webui import account, auth
 
 #: The public endpoints that anyone may call without signing in: filing, tracking, evidence.
 PUBLIC_API_ENDPOINTS = ("api.file_complaint", "api.track_complaint", "api.add_evidence")
@@ -61,6 +61,10 @@ def init(app: Flask, settings: Settings) -> Limiter:
     views = app.view_functions
     views["auth.signin"] = limiter.limit(
         signin_limit, key_func=auth.signin_rate_key, methods=["POST"])(views["auth.signin"])
+    # Guessing the current password on the change page is guessing a sign-in.
+    views["account.change_password"] = limiter.limit(
+        signin_limit, key_func=account.password_rate_key,
+        methods=["POST"])(views["account.change_password"])
     for endpoint in PUBLIC_API_ENDPOINTS:
         views[endpoint] = limiter.limit(public_limit)(views[endpoint])
     for endpoint in PUBLIC_PAGE_ENDPOINTS:

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from engine.actors import Actor
 from engine.audit import record
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
-from engine.models import ActingAppointment, ApiToken, Unit, User, UserRole, utcnow
+from engine.models import ActingAppointment, Unit, User, UserRole, utcnow
 from engine.passwords import hash_password
 from engine.roles import ROLES
 from engine.runtime import Runtime
+from engine.services import tokens
 from engine.services import users as user_service
 from engine.services.views import iso
 
@@ -49,15 +50,19 @@ def _user_view(user: User, units: dict[int, Unit]) -> dict[str, Any]:
         "active": user.active,
         "email": user.email,
         "has_password": bool(user.password_hash),
+        "must_change_password": bool(user.must_change_password),
         "created_at": iso(user.created_at),
     }
 
 
 def list_users(rt: Runtime, actor: Actor) -> list[dict[str, Any]]:
+    """Every user, each with their live API tokens (``tokens``)."""
     _require_admin(actor)
     with rt.db.read() as session:
         units = {u.id: u for u in session.scalars(select(Unit))}
-        return [_user_view(u, units) for u in session.scalars(select(User).order_by(User.username))]
+        live = tokens.live_by_user(session)
+        return [{**_user_view(u, units), "tokens": live.get(u.id, [])}
+                for u in session.scalars(select(User).order_by(User.username))]
 
 
 def add_user(
@@ -85,12 +90,19 @@ def set_active(rt: Runtime, actor: Actor, username: str, active: bool) -> None:
 
 
 def reset_password(rt: Runtime, actor: Actor, username: str) -> str:
-    """Set a new random password and return it, to be shown once."""
+    """Set a new random password and return it, to be shown once. Whoever knew the old one
+    is locked out: the user's web sessions end, their API tokens are revoked, and the user
+    must choose a password of their own at the next sign-in."""
     _require_admin(actor)
     password = secrets.token_urlsafe(12)
+    password_hash = hash_password(password)  # before the write transaction: argon2 is slow
     with rt.db.write() as session:
-        _user(session, username).password_hash = hash_password(password)
-        record(session, actor, "password_reset", username=username)
+        user = _user(session, username)
+        user.password_hash = password_hash
+        user.must_change_password = True
+        user.session_epoch = User.session_epoch + 1
+        revoked = tokens.revoke_in(session, user, actor)
+        record(session, actor, "password_reset", username=username, tokens_revoked=revoked)
     return password
 
 
@@ -109,22 +121,21 @@ def set_roles(rt: Runtime, actor: Actor, username: str, roles: list[str]) -> Non
                after=sorted(set(roles)))
 
 
-def issue_token(rt: Runtime, actor: Actor, username: str) -> str:
+def issue_token(rt: Runtime, actor: Actor, username: str, name: str | None = None) -> str:
+    """A new named token for ``username``, shown once; their other tokens stay valid."""
     _require_admin(actor)
-    return user_service.issue_token(rt, username, actor=actor)
+    return tokens.issue(rt, username, name, actor=actor)
 
 
-def revoke_tokens(rt: Runtime, actor: Actor, username: str) -> int:
+def list_tokens(rt: Runtime, actor: Actor, username: str) -> list[dict[str, Any]]:
     _require_admin(actor)
-    with rt.db.write() as session:
-        user = _user(session, username)
-        tokens = session.scalars(
-            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        ).all()
-        for token in tokens:
-            token.revoked_at = utcnow()
-        record(session, actor, "tokens_revoked", username=username, count=len(tokens))
-        return len(tokens)
+    return tokens.list_tokens(rt, username)
+
+
+def revoke_tokens(rt: Runtime, actor: Actor, username: str, token_id: int | None = None) -> int:
+    """Revoke one of the user's tokens (``token_id``), or all; how many, each audited."""
+    _require_admin(actor)
+    return tokens.revoke(rt, username, token_id=token_id, actor=actor)
 
 
 def list_units(rt: Runtime, actor: Actor) -> list[dict[str, str]]:

@@ -12,10 +12,11 @@ from engine.actors import Actor, actor_of
 from engine.audit import record
 from engine.emails import checked_email
 from engine.errors import Conflict, InvalidData, NotAuthenticated, NotFound
-from engine.models import ApiToken, Unit, User, UserRole, utcnow
-from engine.passwords import hash_password, hash_token, new_token, verify_password
+from engine.models import Unit, User, UserRole, utcnow
+from engine.passwords import hash_password, verify_password
 from engine.roles import ROLES
 from engine.runtime import Runtime
+from engine.services import tokens
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -79,36 +80,25 @@ def add_user(
         return actor_of(session, user)
 
 
-def issue_token(rt: Runtime, username: str, actor: Actor | None = None) -> str:
-    """A new API token for ``username``; it is shown once and stored only as a hash."""
-    token = new_token()
-    with rt.db.write() as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise NotFound(f"ไม่พบผู้ใช้ '{username}' / no user '{username}'")
-        session.add(ApiToken(user_id=user.id, token_hash=hash_token(token)))
-        record(session, actor, "token_issued", username=username)
-    return token
+def issue_token(rt: Runtime, username: str, name: str | None = None,
+                actor: Actor | None = None) -> str:
+    """A new API token for ``username`` named ``name`` (``None``: the first free of "api",
+    "api-2"…); it is shown once and stored only as a hash. Other tokens stay valid."""
+    return tokens.issue(rt, username, name, actor=actor)
 
 
-def actor_for_token(rt: Runtime, token: str) -> Actor:
-    with rt.db.read() as session:
-        user = session.scalar(
-            select(User)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
-        )
-        if user is None or not user.active:
-            raise NotAuthenticated(
-                "โทเคนไม่ถูกต้องหรือถูกยกเลิกแล้ว / the API token is invalid or revoked"
-            )
-        return actor_of(session, user)
+#: The API's sign-in (engine.services.tokens keeps last_used_at).
+actor_for_token = tokens.actor_for_token
 
 
 def authenticate(rt: Runtime, username: str, password: str) -> Actor:
     with rt.db.read() as session:
         user = session.scalar(select(User).where(User.username == username))
-        if user is None or not user.active or not verify_password(user.password_hash, password):
+        # Verified whoever asks (a dummy hash for an unknown user, engine.passwords), so an
+        # unknown name takes as long as a wrong password and the time tells nobody who
+        # has an account.
+        matches = verify_password(user.password_hash if user else None, password)
+        if user is None or not user.active or not matches:
             raise NotAuthenticated(
                 "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง / wrong user name or password"
             )
@@ -187,7 +177,8 @@ def seed_demo(rt: Runtime) -> list[DemoLogin]:
     for username, role, unit_code, unit_name, display in DEMO_USERS:
         password = secrets.token_urlsafe(9)
         _upsert_demo_user(rt, username, role, unit_code, unit_name, display, password)
-        token = issue_token(rt, username)
+        # Each run replaces the user's "demo" token; tokens of other names stay.
+        token = tokens.issue(rt, username, "demo", replace=True)
         logins.append(DemoLogin(username, password, (role,), unit_code, token))
     return logins
 
@@ -204,5 +195,6 @@ def _upsert_demo_user(
                         role_rows=[UserRole(role=role)])
             session.add(user)
         user.password_hash = hash_password(password)
+        user.must_change_password = False  # the demo prints the password to use
         user.active = True
         record(session, None, "demo_user_seeded", username=username, at=utcnow().isoformat())
