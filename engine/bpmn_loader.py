@@ -502,10 +502,18 @@ def _check_call_refs(call: etree._Element, file: str, ids: _Ids) -> list[Problem
     if called and called in ids.processes:
         return []
     call_id = call.get("id") or "?"
+    if not called:
+        return [Problem(
+            file, call.sourceline, call_id,
+            f"call activity {call_id} names no process to call; set its calledElement to the "
+            "id of a process in this file",
+            f"call activity {call_id} ไม่ได้ระบุกระบวนการที่จะเรียก กรุณากำหนด calledElement "
+            "เป็น id ของกระบวนการในไฟล์นี้",
+        )]
     return [Problem(
         file, call.sourceline, call_id,
-        f"call activity {call_id} calls process '{called or ''}', which is not in this file",
-        f"call activity {call_id} เรียกกระบวนการ '{called or ''}' ซึ่งไม่มีอยู่ในไฟล์นี้",
+        f"call activity {call_id} calls process '{called}', which is not in this file",
+        f"call activity {call_id} เรียกกระบวนการ '{called}' ซึ่งไม่มีอยู่ในไฟล์นี้",
     )]
 
 
@@ -527,13 +535,14 @@ def _check_root_ref(element: etree._Element, file: str, ids: _Ids) -> list[Probl
     ref = (element.get(attr) or "").strip()
     if not ref or ref in ids.by_kind[kind]:
         return []
-    owner = element if element.get("id") else element.getparent()
-    owner_id = _nearest_id(owner) or "?"
+    # An event definition belongs to its event: name the event, as the modeler shows it.
+    is_definition = etree.QName(element).localname.endswith("EventDefinition")
+    owner_id = _nearest_id(element.getparent() if is_definition else element) or "?"
     return [Problem(
         file, element.sourceline, owner_id,
         f"{attr}=\"{ref}\" of {owner_id} names no bpmn:{kind} of this file; add "
         f"<bpmn:{kind} id=\"{ref}\"> under bpmn:definitions or pick an existing one",
-        f"{attr}=\"{ref}\" ของ {owner_id} อ้างถึง{kind_th}ที่ไม่มีในไฟล์นี้ "
+        f"{attr}=\"{ref}\" ของ {owner_id} อ้างถึง{kind_th} ที่ไม่มีในไฟล์นี้ "
         f"กรุณาเพิ่ม <bpmn:{kind} id=\"{ref}\"> ใต้ bpmn:definitions หรือเลือกรายการที่มีอยู่",
     )]
 
