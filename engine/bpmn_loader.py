@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.node_parser import NodeParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
@@ -139,6 +140,7 @@ class ProcessInfo:
     timers: list[TimerInfo] = field(default_factory=list)
     script_tasks: dict[str, str] = field(default_factory=dict)
     conditions: dict[str, str] = field(default_factory=dict)
+    start_event: str | None = None  # the first start event directly in the process
 
 
 @dataclass
@@ -718,10 +720,48 @@ def process_info(process: etree._Element) -> ProcessInfo:
         timers=_timers(process),
         script_tasks=_scripts(process),
         conditions=_conditions(process),
+        start_event=next((s.get("id") for s in process.iterchildren(f"{{{BPMN_NS}}}startEvent")
+                          if s.get("id")), None),
     )
 
 
 # ------------------------------------------------------------------------ spiff
+
+# SpiffWorkflow finds the message, signal, error, escalation or data reference that an
+# element names by searching the whole document each time (NodeParser.doc_xpath with
+# ".//bpmn:message[@id='…']"): events × elements. The same look-ups are answered from one
+# index per parse and document, built on first use; any other search is SpiffWorkflow's.
+_DOC_LOOKUP = re.compile(r"""\.//bpmn:(\w+)\[@id=(['"])([^'"]*)\2\]""")
+_spiff_doc_xpath = NodeParser.doc_xpath
+DocIndex = dict[tuple[str, str], list[etree._Element]]
+
+
+def _document_index(owner: object, root: etree._Element) -> DocIndex:
+    indexes = owner.__dict__.setdefault("_govflow_doc_index", {})
+    found = indexes.get(id(root))
+    if found is not None and found[0] is root:
+        return found[1]
+    index: DocIndex = {}
+    for element in root.iterdescendants(tag=etree.Element):
+        element_id = element.get("id")
+        if element_id is not None:
+            index.setdefault((element.tag, element_id), []).append(element)
+    indexes[id(root)] = (root, index)
+    return index
+
+
+def _indexed_doc_xpath(self: NodeParser, xpath: str) -> list:
+    match = _DOC_LOOKUP.fullmatch(xpath)
+    owner = getattr(getattr(self, "process_parser", None), "parser", None)
+    if match is None or owner is None:
+        return _spiff_doc_xpath(self, xpath)
+    index = _document_index(owner, self.node.getroottree().getroot())
+    tag = f"{{{self.nsmap.get('bpmn', BPMN_NS)}}}{match.group(1)}"
+    return list(index.get((tag, match.group(3)), []))
+
+
+NodeParser.doc_xpath = _indexed_doc_xpath
+
 
 
 def _by_id(tree: etree._ElementTree, element_id: str | None) -> etree._Element | None:

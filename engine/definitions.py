@@ -319,12 +319,8 @@ def _ids(loaded: LoadedBpmn) -> dict[str, Any]:
 
 
 def _start_lane(loaded: LoadedBpmn, info: ProcessInfo) -> str | None:
-    starts = loaded.tree.xpath(
-        "//bpmn:process[@id=$pid]/bpmn:startEvent/@id",
-        pid=info.process_id,
-        namespaces={"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"},
-    )
-    return info.node_lane.get(starts[0]) if starts else None
+    # From the ProcessInfo: searching the tree for each process cost processes × elements.
+    return info.node_lane.get(info.start_event) if info.start_event else None
 
 
 def _expression_problems(loaded: LoadedBpmn, info: ProcessInfo) -> list[Problem]:

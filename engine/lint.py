@@ -57,8 +57,9 @@ def lint(loaded: LoadedBpmn, bundles: Mapping[str, Mapping[str, Any]]) -> list[P
     Only executable processes are checked: the rest are diagrams, never run.
     """
     problems: list[Problem] = []
+    elements = _process_elements(loaded.tree)
     for pid, info in loaded.processes.items():
-        process = _process_element(loaded.tree, pid)
+        process = elements.get(pid)
         if process is None or not info.executable:
             continue
         bundle = bundles.get(pid)
@@ -69,6 +70,15 @@ def lint(loaded: LoadedBpmn, bundles: Mapping[str, Mapping[str, Any]]) -> list[P
         problems += check_unsupported(loaded.file, process)
         problems += check_gateway_loops(loaded.file, process)
     return problems
+
+
+def _process_elements(tree: etree._ElementTree) -> dict[str, etree._Element]:
+    """Each process by id (the first of an id), found in one pass: asking for each process
+    in turn scanned all of them (processes²)."""
+    found: dict[str, etree._Element] = {}
+    for process in tree.getroot().iterchildren(f"{{{BPMN_NS}}}process"):
+        found.setdefault(process.get("id") or "", process)
+    return found
 
 
 def _process_element(tree: etree._ElementTree, pid: str) -> etree._Element | None:

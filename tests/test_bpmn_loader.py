@@ -613,3 +613,42 @@ def test_a_long_chain_is_refused_in_plain_words_not_a_recursion_error():
     assert "split the process into sub-processes" in problem.message
     assert "Recursion" not in problem.message + problem.message_th
     assert problem.line is not None and problem.element_id
+
+
+def escalations(n: int) -> bytes:
+    """n branches, each throwing the one escalation of the file."""
+    branches = "\n".join(
+        f'<bpmn:sequenceFlow id="a{i}" sourceRef="split" targetRef="x{i}"/>'
+        f'<bpmn:intermediateThrowEvent id="x{i}"><bpmn:escalationEventDefinition '
+        f'id="x{i}_def" escalationRef="esc"/></bpmn:intermediateThrowEvent>'
+        f'<bpmn:sequenceFlow id="b{i}" sourceRef="x{i}" targetRef="e{i}"/>'
+        f'<bpmn:endEvent id="e{i}"/>' for i in range(n))
+    return (DI_HEAD + '<bpmn:escalation id="esc" escalationCode="late"/>\n'
+            '<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="start"/>'
+            '<bpmn:parallelGateway id="split"/>'
+            '<bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="split"/>\n'
+            f"{branches}\n</bpmn:process></bpmn:definitions>\n").encode()
+
+
+def test_spiffworkflow_finds_what_events_name_without_searching_the_whole_file(monkeypatch):
+    """Elements visited by SpiffWorkflow's document-wide searches, plus Python steps."""
+    from SpiffWorkflow.bpmn.parser.node_parser import NodeParser
+
+    visited = 0
+    search = NodeParser._xpath
+
+    def counting(self, node, xpath):
+        nonlocal visited
+        if node.getparent() is None:  # from the root: every element of the file is visited
+            visited += sum(1 for _ in node.iter())
+        return search(self, node, xpath)
+
+    monkeypatch.setattr(NodeParser, "_xpath", counting)
+    steps, searched = {}, {}
+    for n in (60, 240):
+        visited = 0
+        steps[n] = python_steps(check, escalations(n))
+        searched[n] = visited
+        assert check(escalations(n)).ok
+    assert steps[240] <= 5 * steps[60], steps
+    assert searched[240] <= 5 * searched[60], searched  # one search per event was n²
