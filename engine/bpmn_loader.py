@@ -141,6 +141,8 @@ class ProcessInfo:
     script_tasks: dict[str, str] = field(default_factory=dict)
     conditions: dict[str, str] = field(default_factory=dict)
     start_event: str | None = None  # the first start event directly in the process
+    start_line: int | None = None
+    line: int | None = None  # of the process element: where its file-wide problems sit
 
 
 @dataclass
@@ -709,6 +711,8 @@ def _conditions(process: etree._Element) -> dict[str, str]:
 
 def process_info(process: etree._Element) -> ProcessInfo:
     lanes, node_lane = _lanes(process)
+    start = next((s for s in process.iterchildren(f"{{{BPMN_NS}}}startEvent") if s.get("id")),
+                 None)
     return ProcessInfo(
         process_id=process.get("id") or "",
         name=process.get("name"),
@@ -720,8 +724,9 @@ def process_info(process: etree._Element) -> ProcessInfo:
         timers=_timers(process),
         script_tasks=_scripts(process),
         conditions=_conditions(process),
-        start_event=next((s.get("id") for s in process.iterchildren(f"{{{BPMN_NS}}}startEvent")
-                          if s.get("id")), None),
+        start_event=None if start is None else start.get("id"),
+        start_line=None if start is None else start.sourceline,
+        line=process.sourceline,
     )
 
 

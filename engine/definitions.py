@@ -160,7 +160,7 @@ def build_bundle(
             "documentation": task.documentation or "",
             "deadline_timers": _deadline_timers(info, task.id),
         }
-    add_form(info.start_form, None, None)
+    add_form(info.start_form, info.start_line, info.start_event)
     letters = dict(settings.letters) if settings else {}
     problems.extend(_letter_problems(file, info, letters, processes_dir))
     problems.extend(_step_problems(file, info, settings))
@@ -226,7 +226,7 @@ def _step_problems(file: str, info: ProcessInfo,
     named = [("notify_owner", task) for task in settings.notify_owner]
     if settings.publication_step:
         named.append(("publication_step", settings.publication_step))
-    return [_problem(file, None, task,
+    return [_problem(file, info.line, task,
                      f"processes.toml [{info.process_id}] {key} names '{task}', which is not a "
                      "user task of this process",
                      f"processes.toml [{info.process_id}] {key} อ้างถึงงาน '{task}' "
@@ -241,19 +241,19 @@ def _letter_problems(file: str, info: ProcessInfo, letters: dict[str, str],
     moment a letter is due."""
     from engine.documents.letters import LETTER_KINDS, check_letter_templates
 
-    problems = [_problem(file, None, None, text, text)
+    problems = [_problem(file, info.line, info.process_id, text, text)
                 for text in (check_letter_templates(processes_dir) if letters else [])]
     for task_id, kind in letters.items():
         if task_id not in info.user_tasks:
             problems.append(_problem(
-                file, None, task_id,
+                file, info.line, task_id,
                 f"processes.toml [{info.process_id}.letters] names '{task_id}', which is not a "
                 "user task of this process",
                 f"processes.toml [{info.process_id}.letters] อ้างถึงงาน '{task_id}' "
                 "ซึ่งไม่มีในกระบวนงานนี้"))
         if kind not in LETTER_KINDS:
             problems.append(_problem(
-                file, None, task_id,
+                file, info.line, task_id,
                 f"processes.toml [{info.process_id}.letters]: unknown letter '{kind}'; "
                 f"known: {', '.join(sorted(LETTER_KINDS))}",
                 f"processes.toml [{info.process_id}.letters]: ไม่รู้จักหนังสือ '{kind}'"))

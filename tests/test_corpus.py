@@ -147,3 +147,14 @@ def test_an_unknown_spiff_message_is_not_passed_through(monkeypatch):
     [problem] = checked("subprocess-without-isexpanded.bpmn").problems
     assert (problem.message, problem.message_th) == GENERIC
     assert problem.line is not None
+
+
+def test_processes_toml_problems_sit_at_the_process_line(tmp_path):
+    from engine.definitions import check_file
+
+    (tmp_path / "processes.toml").write_text(
+        '[no_lanes]\nnotify_owner = ["nowhere"]\n', encoding="utf-8")
+    problems = check_file(OWN / "user-task-no-lanes.bpmn", tmp_path).problems
+    [step] = [p for p in problems if "notify_owner" in p.message]
+    assert step.line == source_line("user-task-no-lanes.bpmn", '<bpmn:process id="no_lanes"')
+    assert all(p.line for p in problems)
