@@ -25,7 +25,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from engine.spiff_messages import GENERIC, TOO_DEEP, plain_spiff_message
+from engine.spiff_messages import GENERIC, KIND_TH, TOO_DEEP, plain_spiff_message
 
 __all__ = [
     "MAX_BPMN_BYTES",
@@ -521,21 +521,22 @@ def _check_call_refs(call: etree._Element, file: str, ids: _Ids) -> list[Problem
     )]
 
 
-# attribute, kind of root element it must name, and that kind in Thai.
+# The attribute that names a root element, and that element's kind.
 _ROOT_REFS = {
-    "errorEventDefinition": ("errorRef", "error", "ข้อผิดพลาด (error)"),
-    "escalationEventDefinition": ("escalationRef", "escalation", "การยกระดับ (escalation)"),
-    "messageEventDefinition": ("messageRef", "message", "ข้อความ (message)"),
-    "signalEventDefinition": ("signalRef", "signal", "สัญญาณ (signal)"),
-    "sendTask": ("messageRef", "message", "ข้อความ (message)"),
-    "receiveTask": ("messageRef", "message", "ข้อความ (message)"),
+    "errorEventDefinition": ("errorRef", "error"),
+    "escalationEventDefinition": ("escalationRef", "escalation"),
+    "messageEventDefinition": ("messageRef", "message"),
+    "signalEventDefinition": ("signalRef", "signal"),
+    "sendTask": ("messageRef", "message"),
+    "receiveTask": ("messageRef", "message"),
 }
 
 
 def _check_root_ref(element: etree._Element, file: str, ids: _Ids) -> list[Problem]:
     """An errorRef, escalationRef, messageRef or signalRef must name such an element:
     SpiffWorkflow meets a dangling one with an internal TypeError."""
-    attr, kind, kind_th = _ROOT_REFS[etree.QName(element).localname]
+    attr, kind = _ROOT_REFS[etree.QName(element).localname]
+    kind_th = KIND_TH[kind]
     ref = (element.get(attr) or "").strip()
     if not ref or ref in ids.by_kind[kind]:
         return []
@@ -561,7 +562,7 @@ _REFERENCE_CHECKS: dict[str, _Check] = {
 
 
 def _ids(root: etree._Element, processes: list[etree._Element]) -> _Ids:
-    by_kind: dict[str, set[str]] = {kind: set() for _, kind, _ in _ROOT_REFS.values()}
+    by_kind: dict[str, set[str]] = {kind: set() for kind in KIND_TH}
     for element in root.iterchildren(*(f"{{{BPMN_NS}}}{kind}" for kind in by_kind)):
         by_kind[etree.QName(element).localname].add(element.get("id"))
     return _Ids(

@@ -13,11 +13,19 @@ from collections.abc import Callable
 
 from lxml import etree
 
-__all__ = ["GENERIC", "TOO_DEEP", "plain_spiff_message"]
+__all__ = ["GENERIC", "KIND_TH", "TOO_DEEP", "plain_spiff_message"]
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
 Words = tuple[str, str]
+
+# The root elements that events and tasks name by id, in Thai.
+KIND_TH = {
+    "error": "ข้อผิดพลาด (error)",
+    "escalation": "การยกระดับ (escalation)",
+    "message": "ข้อความ (message)",
+    "signal": "สัญญาณ (signal)",
+}
 
 GENERIC: Words = (
     "the workflow engine cannot read this element; check it in Camunda Modeler, or "
@@ -41,10 +49,10 @@ def _association_refs(element: etree._Element | None, kind: str) -> str:
     return ", ".join(f"'{r.strip()}'" for r in refs) or "?"
 
 
-def _dangling(kind: str, kind_th: str) -> Words:
+def _dangling(kind: str) -> Words:
     return (f"the reference to a bpmn:{kind} names none in this file; add it under "
             "bpmn:definitions or pick an existing one",
-            f"การอ้างถึง{kind_th}ไม่ตรงกับรายการใดในไฟล์นี้ กรุณาเพิ่มไว้ใต้ bpmn:definitions "
+            f"การอ้างถึง{KIND_TH[kind]} ไม่ตรงกับรายการใดในไฟล์นี้ กรุณาเพิ่มไว้ใต้ bpmn:definitions "
             "หรือเลือกรายการที่มีอยู่")
 
 
@@ -59,11 +67,11 @@ _FIXED: list[tuple[str, Words]] = [
      ("service task has no spiffworkflow:serviceTaskOperator, so the engine does not know "
       "which service to call",
       "service task นี้ไม่มี spiffworkflow:serviceTaskOperator ระบบจึงไม่ทราบว่าต้องเรียกบริการใด")),
-    ("Expected an error node", _dangling("error", "ข้อผิดพลาด (error)")),
-    ("Expected an Error node", _dangling("error", "ข้อผิดพลาด (error)")),
-    ("Expected an Escalation node", _dangling("escalation", "การยกระดับ (escalation)")),
-    ("Expected a Message node", _dangling("message", "ข้อความ (message)")),
-    ("Expected a Signal node", _dangling("signal", "สัญญาณ (signal)")),
+    ("Expected an error node", _dangling("error")),
+    ("Expected an Error node", _dangling("error")),
+    ("Expected an Escalation node", _dangling("escalation")),
+    ("Expected a Message node", _dangling("message")),
+    ("Expected a Signal node", _dangling("signal")),
     ("Multiple outgoing flows are not supported",
      ("this {tag} has more than one outgoing sequence flow; put a gateway after it to "
       "choose or split the way",
