@@ -14,7 +14,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -401,6 +401,42 @@ def _streamed_error_count(schema: etree.XMLSchema, tree: etree._ElementTree) -> 
     return sum(1 for e in parser.error_log if e.domain_name == "SCHEMASV")
 
 
+def _slices(tree: etree._ElementTree) -> Iterator[tuple[etree._ElementTree, set[int]]]:
+    """What the cut copy left out, as small documents: each later run of MAX_XSD_SIBLINGS
+    children of a wide container, under bare copies of its ancestors (lines kept), with
+    the ids of the copied children. Every element is copied once: linear."""
+    for container in [el for el in tree.iter(tag=etree.Element) if len(el) > MAX_XSD_SIBLINGS]:
+        chain = [container, *container.iterancestors()][::-1]
+        for start in range(MAX_XSD_SIBLINGS, len(container), MAX_XSD_SIBLINGS):
+            parent = None
+            for original in chain:
+                bare = etree.Element(original.tag, dict(original.attrib), nsmap=original.nsmap)
+                bare.sourceline = original.sourceline
+                if parent is not None:
+                    parent.append(bare)
+                parent = bare
+            kept = [copy.deepcopy(child) for child in container[start:start + MAX_XSD_SIBLINGS]]
+            parent.extend(kept)
+            yield parent.getroottree(), {id(el) for child in kept for el in child.iter()}
+
+
+def _slice_errors(schema: etree.XMLSchema, tree: etree._ElementTree,
+                  wanted: int) -> list[tuple[int, str]]:
+    """Errors inside the left-out children, until ``wanted`` are found; errors of the bare
+    ancestors (which miss their other children) are not the file's and are dropped."""
+    found: list[tuple[int, str]] = []
+    for piece, inside in _slices(tree):
+        schema.validate(piece)
+        index = _elements_by_line(piece)
+        for error in schema.error_log:
+            element = _element_for_error(index, error.line, error.message)
+            if element is not None and id(element) in inside:
+                found.append((error.line, error.message))
+        if len(found) >= wanted:
+            break
+    return found
+
+
 def _schema_errors(tree: etree._ElementTree) -> tuple[list[tuple[int, str]], int]:
     """The schema errors with their lines, and how many more the file has beyond them."""
     schema = _get_schema()
@@ -408,7 +444,11 @@ def _schema_errors(tree: etree._ElementTree) -> tuple[list[tuple[int, str]], int
     with _schema_lock:  # the schema keeps its error_log on itself
         schema.validate(_cut_copy(tree) if wide else tree)
         errors = [(e.line, e.message) for e in schema.error_log]
-        total = _streamed_error_count(schema, tree) if wide else len(errors)
+        if not wide:
+            return errors, 0
+        total = _streamed_error_count(schema, tree)
+        if len(errors) < min(total, MAX_REPORTED_PROBLEMS):
+            errors += _slice_errors(schema, tree, MAX_REPORTED_PROBLEMS - len(errors))
     return errors, max(total - len(errors), 0)
 
 

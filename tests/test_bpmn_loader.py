@@ -530,8 +530,17 @@ def check(data: bytes) -> object:
     return check_bytes(data, "n.bpmn", REPO / "processes")
 
 
+def wide_with_last_error(n: int) -> bytes:
+    """n good flows in one process, the last without its targetRef."""
+    flows = [f'<bpmn:sequenceFlow id="f{i}" sourceRef="s" targetRef="s"/>' for i in range(n)]
+    flows[-1] = '<bpmn:sequenceFlow id="last" sourceRef="s"/>'
+    return (DI_HEAD + '<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s"/>\n'
+            + "\n".join(flows) + "\n</bpmn:process></bpmn:definitions>\n").encode()
+
+
 @pytest.mark.parametrize("make, n", [
     (bare_flows, 150),                                  # thousands of XSD errors
+    (wide_with_last_error, 1500),                       # one error past the cut copy
     (lambda n: bare_flows(n, sep=""), 150),             # ... all on one line (minified)
     (fan_out, 60),                                      # every stage, and lint
 ])
@@ -597,9 +606,24 @@ def test_errors_past_a_wide_container_are_counted_not_lost():
     data = (DI_HEAD + '<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s"/>\n'
             + "\n".join(flows) + "\n</bpmn:process></bpmn:definitions>\n").encode()
     problems = check_xsd(read_xml(data, "w.bpmn"), "w.bpmn")
-    assert [p.element_id for p in problems[:1]] == ["f10"]
-    assert problems[0].line == line_of(data, 'id="f10"')
-    assert isinstance(problems[-1], MoreProblems) and problems[-1].count == 1
+    # The first is found in the cut copy, the last among the children it left out.
+    assert [(p.element_id, p.line) for p in problems] == [
+        ("f10", line_of(data, 'id="f10"')), ("last", line_of(data, 'id="last"'))]
+    assert not any(isinstance(p, MoreProblems) for p in problems)
+
+
+def test_errors_past_the_bound_in_a_wide_container_are_counted():
+    from engine.bpmn_loader import MAX_REPORTED_PROBLEMS, MAX_XSD_SIBLINGS, MoreProblems
+
+    n = MAX_XSD_SIBLINGS * 3
+    flows = "\n".join(f'<bpmn:sequenceFlow id="f{i}" sourceRef="s"/>' for i in range(n))
+    data = (DI_HEAD + '<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s"/>\n'
+            + flows + "\n</bpmn:process></bpmn:definitions>\n").encode()
+    problems = check_xsd(read_xml(data, "w.bpmn"), "w.bpmn")
+    located = MAX_XSD_SIBLINGS - 1  # the cut copy keeps the start event and 999 flows
+    assert len(problems) == located + 1  # then one line with the count
+    assert isinstance(problems[-1], MoreProblems) and problems[-1].count == n - located
+    assert len(check(data).problems) == MAX_REPORTED_PROBLEMS + 1
 
 
 def test_a_long_chain_is_refused_in_plain_words_not_a_recursion_error():
