@@ -540,7 +540,7 @@ def wide_with_last_error(n: int) -> bytes:
 
 @pytest.mark.parametrize("make, n", [
     (bare_flows, 150),                                  # thousands of XSD errors
-    (wide_with_last_error, 1500),                       # one error past the cut copy
+    (wide_with_last_error, 3000),                       # one error past the cut copy
     (lambda n: bare_flows(n, sep=""), 150),             # ... all on one line (minified)
     (fan_out, 60),                                      # every stage, and lint
 ])
