@@ -7,28 +7,38 @@ may reach the network or the local disk (DTDs, entities) while we read it.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import hashlib
+import logging
 import os
 import re
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.node_parser import NodeParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from engine.spiff_messages import GENERIC, KIND_TH, TOO_DEEP, plain_spiff_message
+
 __all__ = [
     "MAX_BPMN_BYTES",
     "MAX_DEPTH",
+    "MAX_REPORTED_PROBLEMS",
+    "MoreProblems",
     "BpmnLoadError",
     "LoadedBpmn",
     "Problem",
     "ProcessInfo",
     "TimerInfo",
     "UserTaskInfo",
+    "bound_problems",
     "check_xsd",
     "load_bpmn",
     "load_bpmn_file",
@@ -39,10 +49,14 @@ MAX_BPMN_BYTES = 5 * 1024 * 1024
 # Modelers nest a handful of levels (definitions/process/subProcess/.../script);
 # anything near libxml2's own 256 limit is an attack or a broken generator.
 MAX_DEPTH = 200
+# A report longer than this helps nobody (8,000 copies of one mistake): the rest is
+# counted in one last line, "and 1,234 more".
+MAX_REPORTED_PROBLEMS = 200
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
+_log = logging.getLogger(__name__)
 FORM_PROPERTY = "formJsonSchemaFilename"
 TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
 
@@ -73,6 +87,20 @@ class Problem:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         suffix = f" [{self.element_id}]" if self.element_id else ""
         return f"{where}: {text}{suffix}"
+
+
+@dataclass(frozen=True)
+class MoreProblems(Problem):
+    """The last line of a report cut short: "and 1,234 more"."""
+
+    count: int = 0
+
+    @classmethod
+    def of(cls, file: str, line: int | None, count: int,
+           severity: Literal["error", "warning"]) -> MoreProblems:
+        shown = f"{count:,}"
+        return cls(file, line, None, f"and {shown} more (fix those above and check again)",
+                   f"และอีก {shown} รายการ (แก้ไขรายการข้างต้นแล้วตรวจอีกครั้ง)", severity, count)
 
 
 class BpmnLoadError(Exception):
@@ -112,6 +140,9 @@ class ProcessInfo:
     timers: list[TimerInfo] = field(default_factory=list)
     script_tasks: dict[str, str] = field(default_factory=dict)
     conditions: dict[str, str] = field(default_factory=dict)
+    start_event: str | None = None  # the first start event directly in the process
+    start_line: int | None = None
+    line: int | None = None  # of the process element: where its file-wide problems sit
 
 
 @dataclass
@@ -301,21 +332,26 @@ def _plain_xsd_message(raw: str) -> tuple[str, str]:
             f"ไม่เป็นไปตามมาตรฐาน BPMN 2.0: {text}")
 
 
-def _elements_by_line(tree: etree._ElementTree) -> dict[int, list[etree._Element]]:
-    index: dict[int, list[etree._Element]] = {}
+LineIndex = dict[tuple[int, str | None], etree._Element]
+
+
+def _elements_by_line(tree: etree._ElementTree) -> LineIndex:
+    """The first element on each line, and the first of each tag on each line.
+
+    Built once per file, so finding the element behind each XSD error costs
+    one look-up however many elements share its line (a minified file has one).
+    """
+    index: LineIndex = {}
     for element in tree.iter(tag=etree.Element):
-        index.setdefault(element.sourceline, []).append(element)
+        index.setdefault((element.sourceline, None), element)
+        index.setdefault((element.sourceline, element.tag), element)
     return index
 
 
-def _element_for_error(
-    index: dict[int, list[etree._Element]], line: int, message: str
-) -> etree._Element | None:
-    candidates = index.get(line, [])
+def _element_for_error(index: LineIndex, line: int, message: str) -> etree._Element | None:
     named = re.search(r"Element '(\{[^}]*\}[\w.-]+|[\w.-]+)'", message)
-    if named:
-        candidates = [el for el in candidates if el.tag == named.group(1)] or candidates
-    return candidates[0] if candidates else None
+    found = index.get((line, named.group(1))) if named else None
+    return found if found is not None else index.get((line, None))
 
 
 def _nearest_id(element: etree._Element | None) -> str | None:
@@ -337,18 +373,94 @@ def _swap_correlation_expressions(tree: etree._ElementTree, tag: str) -> list[et
     return found
 
 
+# libxml2 names each error's element by its path ("…/bpmn:sequenceFlow[4711]"), counting
+# the siblings before it: n errors among n siblings cost n². Containers wider than this
+# are checked in a copy cut to this many children (for the lines), and the whole file
+# once more as a stream (for the count).
+MAX_XSD_SIBLINGS = 1000
+
+
+def _widest(tree: etree._ElementTree) -> int:
+    return max((len(el) for el in tree.iter(tag=etree.Element)), default=0)
+
+
+def _cut_copy(tree: etree._ElementTree) -> etree._ElementTree:
+    """A copy with every container cut to its first MAX_XSD_SIBLINGS children (lines kept)."""
+    root = copy.deepcopy(tree.getroot())
+    for element in [el for el in root.iter(tag=etree.Element) if len(el) > MAX_XSD_SIBLINGS]:
+        del element[MAX_XSD_SIBLINGS:]
+    return root.getroottree()
+
+
+def _streamed_error_count(schema: etree.XMLSchema, tree: etree._ElementTree) -> int:
+    # Validating while parsing names no paths, so it is linear, but it gives no lines.
+    parser = etree.XMLParser(schema=schema, resolve_entities=False, no_network=True,
+                             load_dtd=False, huge_tree=False)
+    with contextlib.suppress(etree.XMLSyntaxError):  # the log holds what we count
+        etree.fromstring(etree.tostring(tree), parser)
+    return sum(1 for e in parser.error_log if e.domain_name == "SCHEMASV")
+
+
+def _slices(tree: etree._ElementTree) -> Iterator[tuple[etree._ElementTree, set[int]]]:
+    """What the cut copy left out, as small documents: each later run of MAX_XSD_SIBLINGS
+    children of a wide container, under bare copies of its ancestors (lines kept), with
+    the ids of the copied children. Every element is copied once: linear."""
+    for container in [el for el in tree.iter(tag=etree.Element) if len(el) > MAX_XSD_SIBLINGS]:
+        chain = [container, *container.iterancestors()][::-1]
+        for start in range(MAX_XSD_SIBLINGS, len(container), MAX_XSD_SIBLINGS):
+            parent = None
+            for original in chain:
+                bare = etree.Element(original.tag, dict(original.attrib), nsmap=original.nsmap)
+                bare.sourceline = original.sourceline
+                if parent is not None:
+                    parent.append(bare)
+                parent = bare
+            kept = [copy.deepcopy(child) for child in container[start:start + MAX_XSD_SIBLINGS]]
+            parent.extend(kept)
+            yield parent.getroottree(), {id(el) for child in kept for el in child.iter()}
+
+
+def _slice_errors(schema: etree.XMLSchema, tree: etree._ElementTree,
+                  wanted: int) -> list[tuple[int, str]]:
+    """Errors inside the left-out children, until ``wanted`` are found; errors of the bare
+    ancestors (which miss their other children) are not the file's and are dropped."""
+    found: list[tuple[int, str]] = []
+    for piece, inside in _slices(tree):
+        schema.validate(piece)
+        index = _elements_by_line(piece)
+        for error in schema.error_log:
+            element = _element_for_error(index, error.line, error.message)
+            if element is not None and id(element) in inside:
+                found.append((error.line, error.message))
+        if len(found) >= wanted:
+            break
+    return found
+
+
+def _schema_errors(tree: etree._ElementTree) -> tuple[list[tuple[int, str]], int]:
+    """The schema errors with their lines, and how many more the file has beyond them."""
+    schema = _get_schema()
+    wide = _widest(tree) > MAX_XSD_SIBLINGS
+    with _schema_lock:  # the schema keeps its error_log on itself
+        schema.validate(_cut_copy(tree) if wide else tree)
+        errors = [(e.line, e.message) for e in schema.error_log]
+        if not wide:
+            return errors, 0
+        total = _streamed_error_count(schema, tree)
+        if len(errors) < min(total, MAX_REPORTED_PROBLEMS):
+            errors += _slice_errors(schema, tree, MAX_REPORTED_PROBLEMS - len(errors))
+    return errors, max(total - len(errors), 0)
+
+
 def check_xsd(tree: etree._ElementTree, file: str) -> list[Problem]:
     """Return one Problem per schema error, each with its line and nearest id."""
-    schema = _get_schema()
     swapped = _swap_correlation_expressions(tree, f"{{{BPMN_NS}}}messagePath")
     try:
-        with _schema_lock:  # the schema keeps its error_log on itself
-            valid = schema.validate(tree)
-            errors = [(e.line, e.message) for e in schema.error_log]
+        errors, beyond = _schema_errors(tree)
     finally:
         for element in swapped:
             element.tag = f"{{{BPMN_NS}}}formalExpression"
-    if valid:
+    if not errors and not beyond:
         return []
     index = _elements_by_line(tree)
     problems = []
@@ -356,6 +468,9 @@ def check_xsd(tree: etree._ElementTree, file: str) -> list[Problem]:
         element = _element_for_error(index, line, message) if line else None
         en, th = _plain_xsd_message(message)
         problems.append(Problem(file, line or None, _nearest_id(element), en, th))
+    if beyond:
+        line = problems[-1].line if problems else tree.getroot().sourceline
+        problems.append(MoreProblems.of(file, line, beyond, "error"))
     return problems
 
 
@@ -368,17 +483,44 @@ def _is_executable(process: etree._Element) -> bool:
     return process.get("isExecutable", "true").strip() == "true"
 
 
-def _check_flow_refs(flow: etree._Element, file: str, all_ids: set[str]) -> list[Problem]:
-    parent = flow.getparent()
-    sibling_ids = {el.get("id") for el in parent if isinstance(el.tag, str)}
+class _Siblings:
+    """The ids of each container's direct children, each set built once.
+
+    Rebuilding the set for every flow made a container of n flows cost n².
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[etree._Element, set[str]] = {}
+
+    def of(self, element: etree._Element) -> set[str]:
+        parent = element.getparent()
+        ids = self._ids.get(parent)
+        if ids is None:
+            ids = {el.get("id") for el in parent.iterchildren(tag=etree.Element)}
+            self._ids[parent] = ids
+        return ids
+
+
+@dataclass(frozen=True)
+class _Ids:
+    all: set[str]
+    processes: set[str]
+    # Root elements events and tasks point at, by kind: error, escalation, message, signal.
+    by_kind: dict[str, set[str]]
+    siblings: _Siblings
+
+
+def _check_flow_refs(flow: etree._Element, file: str, ids: _Ids) -> list[Problem]:
+    sibling_ids = ids.siblings.of(flow)
     flow_id = flow.get("id") or "?"
     problems = []
     for attr, what in (("sourceRef", "comes from"), ("targetRef", "points to")):
         ref = flow.get(attr)
         if not ref or ref in sibling_ids:
             continue  # a missing attribute is reported by the XSD check
-        where = "is in another process or sub-process" if ref in all_ids else "does not exist"
-        where_th = "อยู่ในกระบวนการหรือกระบวนการย่อยอื่น" if ref in all_ids else "ไม่มีอยู่จริง"
+        elsewhere = ref in ids.all
+        where = "is in another process or sub-process" if elsewhere else "does not exist"
+        where_th = "อยู่ในกระบวนการหรือกระบวนการย่อยอื่น" if elsewhere else "ไม่มีอยู่จริง"
         problems.append(Problem(
             file, flow.sourceline, flow_id,
             f"sequence flow {flow_id} {what} '{ref}', which {where}",
@@ -387,9 +529,9 @@ def _check_flow_refs(flow: etree._Element, file: str, all_ids: set[str]) -> list
     return problems
 
 
-def _check_boundary_refs(event: etree._Element, file: str, all_ids: set[str]) -> list[Problem]:
+def _check_boundary_refs(event: etree._Element, file: str, ids: _Ids) -> list[Problem]:
     ref = event.get("attachedToRef")
-    if not ref or ref in all_ids:
+    if not ref or ref in ids.all:
         return []
     event_id = event.get("id") or "?"
     return [Problem(
@@ -399,32 +541,92 @@ def _check_boundary_refs(event: etree._Element, file: str, all_ids: set[str]) ->
     )]
 
 
-def _check_call_refs(call: etree._Element, file: str, process_ids: set[str]) -> list[Problem]:
+def _check_call_refs(call: etree._Element, file: str, ids: _Ids) -> list[Problem]:
     called = call.get("calledElement")
-    if called and called in process_ids:
+    if called and called in ids.processes:
         return []
     call_id = call.get("id") or "?"
+    if not called:
+        return [Problem(
+            file, call.sourceline, call_id,
+            f"call activity {call_id} names no process to call; set its calledElement to the "
+            "id of a process in this file",
+            f"call activity {call_id} ไม่ได้ระบุกระบวนการที่จะเรียก กรุณากำหนด calledElement "
+            "เป็น id ของกระบวนการในไฟล์นี้",
+        )]
     return [Problem(
         file, call.sourceline, call_id,
-        f"call activity {call_id} calls process '{called or ''}', which is not in this file",
-        f"call activity {call_id} เรียกกระบวนการ '{called or ''}' ซึ่งไม่มีอยู่ในไฟล์นี้",
+        f"call activity {call_id} calls process '{called}', which is not in this file",
+        f"call activity {call_id} เรียกกระบวนการ '{called}' ซึ่งไม่มีอยู่ในไฟล์นี้",
     )]
 
 
+# The attribute that names a root element, and that element's kind.
+_ROOT_REFS = {
+    "errorEventDefinition": ("errorRef", "error"),
+    "escalationEventDefinition": ("escalationRef", "escalation"),
+    "messageEventDefinition": ("messageRef", "message"),
+    "signalEventDefinition": ("signalRef", "signal"),
+    "sendTask": ("messageRef", "message"),
+    "receiveTask": ("messageRef", "message"),
+}
+
+
+def _check_root_ref(element: etree._Element, file: str, ids: _Ids) -> list[Problem]:
+    """An errorRef, escalationRef, messageRef or signalRef must name such an element:
+    SpiffWorkflow meets a dangling one with an internal TypeError."""
+    attr, kind = _ROOT_REFS[etree.QName(element).localname]
+    kind_th = KIND_TH[kind]
+    ref = (element.get(attr) or "").strip()
+    if not ref or ref in ids.by_kind[kind]:
+        return []
+    # An event definition belongs to its event: name the event, as the modeler shows it.
+    is_definition = etree.QName(element).localname.endswith("EventDefinition")
+    owner_id = _nearest_id(element.getparent() if is_definition else element) or "?"
+    return [Problem(
+        file, element.sourceline, owner_id,
+        f"{attr}=\"{ref}\" of {owner_id} names no bpmn:{kind} of this file; add "
+        f"<bpmn:{kind} id=\"{ref}\"> under bpmn:definitions or pick an existing one",
+        f"{attr}=\"{ref}\" ของ {owner_id} อ้างถึง{kind_th} ที่ไม่มีในไฟล์นี้ "
+        f"กรุณาเพิ่ม <bpmn:{kind} id=\"{ref}\"> ใต้ bpmn:definitions หรือเลือกรายการที่มีอยู่",
+    )]
+
+
+_Check = Callable[[etree._Element, str, _Ids], list[Problem]]
+_REFERENCE_CHECKS: dict[str, _Check] = {
+    f"{{{BPMN_NS}}}sequenceFlow": _check_flow_refs,
+    f"{{{BPMN_NS}}}boundaryEvent": _check_boundary_refs,
+    f"{{{BPMN_NS}}}callActivity": _check_call_refs,
+    **{f"{{{BPMN_NS}}}{tag}": _check_root_ref for tag in _ROOT_REFS},
+}
+
+
+def _ids(root: etree._Element, processes: list[etree._Element]) -> _Ids:
+    by_kind: dict[str, set[str]] = {kind: set() for kind in KIND_TH}
+    for element in root.iterchildren(*(f"{{{BPMN_NS}}}{kind}" for kind in by_kind)):
+        by_kind[etree.QName(element).localname].add(element.get("id"))
+    return _Ids(
+        all={el.get("id") for el in root.iter(tag=etree.Element) if el.get("id")},
+        processes={p.get("id") for p in processes},
+        by_kind=by_kind,
+        siblings=_Siblings(),
+    )
+
+
 def check_references(tree: etree._ElementTree, file: str) -> list[Problem]:
-    """Catch dangling references in executable processes before SpiffWorkflow
-    turns them into misleading messages without line numbers."""
-    all_ids = {el.get("id") for el in tree.iter(tag=etree.Element) if el.get("id")}
-    processes = tree.getroot().findall(f"{{{BPMN_NS}}}process")
-    process_ids = {p.get("id") for p in processes}
+    """Catch dangling references before SpiffWorkflow turns them into misleading
+    messages without line numbers: errors in executable processes, warnings in
+    the rest (they are shown, never run). One walk over each process."""
+    root = tree.getroot()
+    processes = root.findall(f"{{{BPMN_NS}}}process")
+    ids = _ids(root, processes)
     problems: list[Problem] = []
-    for process in filter(_is_executable, processes):
-        for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
-            problems += _check_flow_refs(flow, file, all_ids)
-        for event in process.iter(f"{{{BPMN_NS}}}boundaryEvent"):
-            problems += _check_boundary_refs(event, file, all_ids)
-        for call in process.iter(f"{{{BPMN_NS}}}callActivity"):
-            problems += _check_call_refs(call, file, process_ids)
+    for process in processes:
+        severity: Literal["error", "warning"] = "error" if _is_executable(process) else "warning"
+        for element in process.iter(*_REFERENCE_CHECKS):
+            found = _REFERENCE_CHECKS[element.tag](element, file, ids)
+            problems += found if severity == "error" else [
+                replace(p, severity=severity) for p in found]
     return problems
 
 
@@ -550,6 +752,8 @@ def _conditions(process: etree._Element) -> dict[str, str]:
 
 def process_info(process: etree._Element) -> ProcessInfo:
     lanes, node_lane = _lanes(process)
+    start = next((s for s in process.iterchildren(f"{{{BPMN_NS}}}startEvent") if s.get("id")),
+                 None)
     return ProcessInfo(
         process_id=process.get("id") or "",
         name=process.get("name"),
@@ -561,10 +765,49 @@ def process_info(process: etree._Element) -> ProcessInfo:
         timers=_timers(process),
         script_tasks=_scripts(process),
         conditions=_conditions(process),
+        start_event=None if start is None else start.get("id"),
+        start_line=None if start is None else start.sourceline,
+        line=process.sourceline,
     )
 
 
 # ------------------------------------------------------------------------ spiff
+
+# SpiffWorkflow finds the message, signal, error, escalation or data reference that an
+# element names by searching the whole document each time (NodeParser.doc_xpath with
+# ".//bpmn:message[@id='…']"): events × elements. The same look-ups are answered from one
+# index per parse and document, built on first use; any other search is SpiffWorkflow's.
+_DOC_LOOKUP = re.compile(r"""\.//bpmn:(\w+)\[@id=(['"])([^'"]*)\2\]""")
+_spiff_doc_xpath = NodeParser.doc_xpath
+DocIndex = dict[tuple[str, str], list[etree._Element]]
+
+
+def _document_index(owner: object, root: etree._Element) -> DocIndex:
+    indexes = owner.__dict__.setdefault("_govflow_doc_index", {})
+    found = indexes.get(id(root))
+    if found is not None and found[0] is root:
+        return found[1]
+    index: DocIndex = {}
+    for element in root.iterdescendants(tag=etree.Element):
+        element_id = element.get("id")
+        if element_id is not None:
+            index.setdefault((element.tag, element_id), []).append(element)
+    indexes[id(root)] = (root, index)
+    return index
+
+
+def _indexed_doc_xpath(self: NodeParser, xpath: str) -> list:
+    match = _DOC_LOOKUP.fullmatch(xpath)
+    owner = getattr(getattr(self, "process_parser", None), "parser", None)
+    if match is None or owner is None:
+        return _spiff_doc_xpath(self, xpath)
+    index = _document_index(owner, self.node.getroottree().getroot())
+    tag = f"{{{self.nsmap.get('bpmn', BPMN_NS)}}}{match.group(1)}"
+    return list(index.get((tag, match.group(3)), []))
+
+
+NodeParser.doc_xpath = _indexed_doc_xpath
+
 
 
 def _by_id(tree: etree._ElementTree, element_id: str | None) -> etree._Element | None:
@@ -572,47 +815,6 @@ def _by_id(tree: etree._ElementTree, element_id: str | None) -> etree._Element |
         return None
     found = tree.xpath("//*[@id=$i]", i=element_id)
     return found[0] if found else None
-
-
-def _association_refs(element: etree._Element | None, kind: str) -> str:
-    if element is None:
-        return "?"
-    ref = "sourceRef" if kind == "dataInputAssociation" else "targetRef"
-    refs = element.xpath(f"./bpmn:{kind}/bpmn:{ref}/text()", namespaces=NS)
-    return ", ".join(f"'{r.strip()}'" for r in refs) or "?"
-
-
-def _plain_spiff_message(
-    raw: str, tag: str, element: etree._Element | None
-) -> tuple[str, str]:
-    """Turn SpiffWorkflow's wording into something a process owner can act on."""
-    if raw.startswith("There is no support implemented for this task type"):
-        return (f"'{tag}' is not supported by this workflow engine; use a supported element",
-                f"ระบบนี้ยังไม่รองรับองค์ประกอบ '{tag}' กรุณาใช้องค์ประกอบที่รองรับ")
-    if raw.startswith("When looking for a task spec, we found two items"):
-        target = raw.rsplit("(", 1)[-1].rstrip(")")
-        return (f"a sequence flow points to '{target}', which does not exist",
-                f"เส้นลำดับงาน (sequence flow) อ้างถึง '{target}' ซึ่งไม่มีอยู่จริง")
-    if match := re.match(r"Data Store with name (.*) has no implementation", raw):
-        name = match.group(1)
-        return (f"data store '{name}' is not supported by this workflow engine; "
-                "remove it or use a data object instead",
-                f"ระบบนี้ไม่รองรับ data store '{name}' กรุณาลบออกหรือใช้ data object แทน")
-    if match := re.match(r"Cannot resolve (dataInputAssociation|dataOutputAssociation)", raw):
-        refs = _association_refs(element, match.group(1))
-        return (f"a data association refers to {refs}, which is not a data object "
-                "of this process",
-                f"การเชื่อมโยงข้อมูล (data association) อ้างถึง {refs} "
-                "ซึ่งไม่ใช่ data object ของกระบวนการนี้")
-    if raw == "No start event found":
-        return ("the process has no start event",
-                "กระบวนการนี้ไม่มีเหตุการณ์เริ่มต้น (start event)")
-    if raw == "A Service Task must have an operator":
-        return ("service task has no spiffworkflow:serviceTaskOperator, so the engine "
-                "does not know which service to call",
-                "service task นี้ไม่มี spiffworkflow:serviceTaskOperator "
-                "ระบบจึงไม่ทราบว่าต้องเรียกบริการใด")
-    return raw, f"ตัวอ่าน BPMN รายงานข้อผิดพลาด: {raw}"
 
 
 def _data_store(tree: etree._ElementTree, raw: str) -> etree._Element | None:
@@ -624,6 +826,24 @@ def _data_store(tree: etree._ElementTree, raw: str) -> etree._Element | None:
     return found[0] if found else None
 
 
+def _located(file: str, tree: etree._ElementTree, element: etree._Element | None,
+             words: tuple[str, str]) -> Problem:
+    # Every message carries a line: without an element, the definitions element's.
+    if element is None:
+        element = tree.getroot()
+    return Problem(file, element.sourceline, element.get("id"), *words)
+
+
+def _own_words(raw: str, tag: str, element: etree._Element | None, file: str,
+               kind: str) -> tuple[str, str]:
+    words = plain_spiff_message(raw, tag, element)
+    if words is None:
+        # The library's text helps a developer, never a process owner: log it only.
+        _log.warning("SpiffWorkflow could not read %s (%s): %s", file, kind, raw)
+        return GENERIC
+    return words
+
+
 def _validation_problem(
     err: ValidationException, tree: etree._ElementTree, file: str, pid: str
 ) -> Problem:
@@ -632,27 +852,21 @@ def _validation_problem(
     element = _by_id(tree, getattr(err, "id", "") or None)
     if element is None:
         element = _data_store(tree, raw)
-    message, message_th = _plain_spiff_message(raw, getattr(err, "tag", "") or "?", element)
+    words = _own_words(raw, getattr(err, "tag", "") or "?", element, file, "ValidationException")
     if element is None:
         element = _by_id(tree, pid)
-    line = getattr(err, "line_number", None)
-    if not (isinstance(line, int) and line > 0):
-        line = None if element is None else element.sourceline
-    element_id = None if element is None else element.get("id")
-    return Problem(file, line, element_id, message, message_th)
+    return _located(file, tree, element, words)
 
 
 def _spiff_problem(err: Exception, tree: etree._ElementTree, file: str, pid: str) -> Problem:
     if isinstance(err, ValidationException):
         return _validation_problem(err, tree, file, pid)
-    # Anything else is a gap in SpiffWorkflow; it still must not escape as a traceback.
-    detail = f"{type(err).__name__}: {err}"
-    element = _by_id(tree, pid)
-    return Problem(
-        file, None if element is None else element.sourceline, pid or None,
-        f"the workflow engine could not read this process ({detail})",
-        f"ระบบไม่สามารถอ่านกระบวนการนี้ได้ ({detail})",
-    )
+    # Anything else is a gap in SpiffWorkflow; it still must not escape as a traceback,
+    # and its text (a TypeError from the library's own code) is no message for a person.
+    words = TOO_DEEP if isinstance(err, RecursionError) else GENERIC
+    if words is GENERIC:
+        _log.warning("SpiffWorkflow failed on %s: %s: %s", file, type(err).__name__, err)
+    return _located(file, tree, _by_id(tree, pid), words)
 
 
 def _spiff_specs(
@@ -681,9 +895,10 @@ def _spiff_specs(
 # ----------------------------------------------------------------------- entry
 
 
-def _not_executable_warning(file: str, processes: list[etree._Element]) -> Problem:
+def _not_executable_warning(file: str, root: etree._Element,
+                            processes: list[etree._Element]) -> Problem:
     if not processes:
-        return Problem(file, None, None, "the file contains no process",
+        return Problem(file, root.sourceline, root.get("id"), "the file contains no process",
                        "ไฟล์นี้ไม่มีกระบวนการ (process)", "warning")
     first = processes[0]
     value = first.get("isExecutable", "")
@@ -696,27 +911,45 @@ def _not_executable_warning(file: str, processes: list[etree._Element]) -> Probl
     )
 
 
+def bound_problems(problems: list[Problem], limit: int = MAX_REPORTED_PROBLEMS) -> list[Problem]:
+    """The first ``limit`` problems and, past them, one line "and 1,234 more".
+
+    That line sits at the first problem left out, and is an error when any error was.
+    A check that already stopped counting (see check_xsd) adds its own count.
+    """
+    plain = [p for p in problems if not isinstance(p, MoreProblems)]
+    counted = [p for p in problems if isinstance(p, MoreProblems)]
+    hidden = plain[limit:] + counted
+    if not hidden:
+        return plain
+    count = sum(p.count if isinstance(p, MoreProblems) else 1 for p in hidden)
+    error = any(p.severity == "error" for p in hidden)
+    return [*plain[:limit],
+            MoreProblems.of(hidden[0].file, hidden[0].line, count, "error" if error else "warning")]
+
+
 def load_bpmn(data: bytes, file: str) -> LoadedBpmn:
     """Check and parse one BPMN file; raise BpmnLoadError listing every problem."""
     tree = read_xml(data, file)
     content_hash = hashlib.sha256(data).hexdigest()
     problems = check_xsd(tree, file)
     problems += check_references(tree, file)
+    warnings = [p for p in problems if p.severity == "warning"]
     # Spiff on a schema-invalid or dangling file only adds confusing echoes.
-    if problems:
+    if len(warnings) < len(problems):
         raise BpmnLoadError(problems)
-    process_elements = tree.getroot().findall(f"{{{BPMN_NS}}}process")
+    root = tree.getroot()
+    process_elements = root.findall(f"{{{BPMN_NS}}}process")
     processes = {p.get("id"): process_info(p) for p in process_elements if p.get("id")}
     executable = [pid for pid, info in processes.items() if info.executable]
-    warnings: list[Problem] = []
     specs: dict[str, BpmnProcessSpec] = {}
     subs: dict[str, dict] = {}
     if executable:
         specs, subs, problems = _spiff_specs(tree, file, executable)
         if problems:
-            raise BpmnLoadError(problems)
+            raise BpmnLoadError(warnings + problems)
     else:
-        warnings.append(_not_executable_warning(file, process_elements))
+        warnings.insert(0, _not_executable_warning(file, root, process_elements))
     return LoadedBpmn(file, content_hash, tree, processes, specs, subs, warnings)
 
 

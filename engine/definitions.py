@@ -13,10 +13,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from engine.bpmn_loader import BpmnLoadError, LoadedBpmn, Problem, ProcessInfo, load_bpmn
+from engine.bpmn_loader import (
+    BpmnLoadError,
+    LoadedBpmn,
+    Problem,
+    ProcessInfo,
+    UserTaskInfo,
+    bound_problems,
+    load_bpmn,
+)
 from engine.db import Database
 from engine.expressions import ExpressionError, check_expression
 from engine.forms import FormFileError, load_form
@@ -139,17 +148,7 @@ def build_bundle(
     for task in info.user_tasks.values():
         rule = lanes.get(task.lane_id or "")
         if rule is None:
-            problems.append(
-                _problem(
-                    file,
-                    task.line,
-                    task.id,
-                    f"user task '{task.id}' is in lane '{task.lane_id}', which processes.toml "
-                    f"does not map to a role; add it under [{info.process_id}.lanes]",
-                    f"งาน '{task.name or task.id}' อยู่ในช่องทำงาน (lane) ที่ยังไม่ได้กำหนดบทบาท "
-                    f"ใน processes.toml",
-                )
-            )
+            problems.append(_lane_problem(file, info, task))
         add_form(task.form, task.line, task.id)
         tasks[task.id] = {
             "name": task.name or task.id,
@@ -161,7 +160,7 @@ def build_bundle(
             "documentation": task.documentation or "",
             "deadline_timers": _deadline_timers(info, task.id),
         }
-    add_form(info.start_form, None, None)
+    add_form(info.start_form, info.start_line, info.start_event)
     letters = dict(settings.letters) if settings else {}
     problems.extend(_letter_problems(file, info, letters, processes_dir))
     problems.extend(_step_problems(file, info, settings))
@@ -191,6 +190,34 @@ def build_bundle(
     }
 
 
+def _lane_problem(file: str, info: ProcessInfo, task: UserTaskInfo) -> Problem:
+    """A user task whose lane has no role: say which case it is and what to do."""
+    name = task.name or task.id
+    where = f"[{info.process_id}.lanes]"
+    if not info.lanes:
+        return _problem(
+            file, task.line, task.id,
+            f"user task '{task.id}' cannot be given to anyone: process '{info.process_id}' has "
+            f"no lanes. Add a lane for each role that works in it (in Camunda Modeler: "
+            f"Add Lane) and name each lane id under {where} in processes.toml",
+            f"งาน '{name}' ยังไม่มีผู้รับผิดชอบ เพราะกระบวนการ '{info.process_id}' ไม่มีช่องทำงาน "
+            f"(lane) กรุณาเพิ่ม lane หนึ่งช่องต่อบทบาท (ใน Camunda Modeler: Add Lane) "
+            f"แล้วระบุ id ของแต่ละ lane ไว้ใต้ {where} ใน processes.toml")
+    if task.lane_id is None:
+        return _problem(
+            file, task.line, task.id,
+            f"user task '{task.id}' is in no lane; move it into the lane of the role that "
+            f"does it (lanes are mapped to roles under {where} in processes.toml)",
+            f"งาน '{name}' ไม่อยู่ในช่องทำงาน (lane) ใด กรุณาย้ายไปไว้ใน lane ของบทบาทที่ทำงานนี้ "
+            f"(กำหนดบทบาทของ lane ไว้ใต้ {where} ใน processes.toml)")
+    return _problem(
+        file, task.line, task.id,
+        f"user task '{task.id}' is in lane '{task.lane_id}', which processes.toml "
+        f"does not map to a role; add it under {where}",
+        f"งาน '{name}' อยู่ในช่องทำงาน (lane) '{task.lane_id}' ที่ยังไม่ได้กำหนดบทบาท "
+        f"ใน processes.toml กรุณาเพิ่มไว้ใต้ {where}")
+
+
 def _step_problems(file: str, info: ProcessInfo,
                    settings: ProcessSettings | None) -> list[Problem]:
     """Steps processes.toml names must be user tasks of the process."""
@@ -199,7 +226,7 @@ def _step_problems(file: str, info: ProcessInfo,
     named = [("notify_owner", task) for task in settings.notify_owner]
     if settings.publication_step:
         named.append(("publication_step", settings.publication_step))
-    return [_problem(file, None, task,
+    return [_problem(file, info.line, task,
                      f"processes.toml [{info.process_id}] {key} names '{task}', which is not a "
                      "user task of this process",
                      f"processes.toml [{info.process_id}] {key} อ้างถึงงาน '{task}' "
@@ -214,19 +241,19 @@ def _letter_problems(file: str, info: ProcessInfo, letters: dict[str, str],
     moment a letter is due."""
     from engine.documents.letters import LETTER_KINDS, check_letter_templates
 
-    problems = [_problem(file, None, None, text, text)
+    problems = [_problem(file, info.line, info.process_id, text, text)
                 for text in (check_letter_templates(processes_dir) if letters else [])]
     for task_id, kind in letters.items():
         if task_id not in info.user_tasks:
             problems.append(_problem(
-                file, None, task_id,
+                file, info.line, task_id,
                 f"processes.toml [{info.process_id}.letters] names '{task_id}', which is not a "
                 "user task of this process",
                 f"processes.toml [{info.process_id}.letters] อ้างถึงงาน '{task_id}' "
                 "ซึ่งไม่มีในกระบวนงานนี้"))
         if kind not in LETTER_KINDS:
             problems.append(_problem(
-                file, None, task_id,
+                file, info.line, task_id,
                 f"processes.toml [{info.process_id}.letters]: unknown letter '{kind}'; "
                 f"known: {', '.join(sorted(LETTER_KINDS))}",
                 f"processes.toml [{info.process_id}.letters]: ไม่รู้จักหนังสือ '{kind}'"))
@@ -252,64 +279,72 @@ def _timer_escalations(loaded: LoadedBpmn, info: ProcessInfo) -> dict[str, Any]:
     """For each boundary timer: the task it sits on and the escalation code its path throws.
 
     The diagram says what happens at a deadline (timer → escalation event); the
-    engine only records and routes what the diagram throws.
+    engine only records and routes what the diagram throws. The flows, ids and
+    escalations are indexed once, not searched for each timer.
     """
-    tree = loaded.tree
+    attached = [t for t in info.timers if t.attached_to is not None]
+    if not attached:
+        return {}
+    root = loaded.tree.getroot()
+    targets: dict[str, list[str]] = {}
+    for flow in root.iter(f"{{{_BPMN['bpmn']}}}sequenceFlow"):
+        targets.setdefault(flow.get("sourceRef") or "", []).append(flow.get("targetRef") or "")
+    by_id = _ids(loaded)
+    codes = {
+        el.get("id"): el.get("escalationCode")
+        for el in root.iter(f"{{{_BPMN['bpmn']}}}escalation") if el.get("id")
+    }
     timers = {}
-    for timer in info.timers:
-        if timer.attached_to is None:
-            continue
-        codes = tree.xpath(
-            "//bpmn:sequenceFlow[@sourceRef=$tid]/@targetRef", tid=timer.element_id,
-            namespaces=_BPMN,
-        )
+    for timer in attached:
         code = None
-        for target in codes:
-            refs = tree.xpath(
-                "//*[@id=$target]/bpmn:escalationEventDefinition/@escalationRef",
-                target=target, namespaces=_BPMN,
-            )
-            for ref in refs:
-                found = tree.xpath("//bpmn:escalation[@id=$ref]/@escalationCode", ref=ref,
-                                   namespaces=_BPMN)
-                code = found[0] if found else ref
+        for target in targets.get(timer.element_id, []):
+            node = by_id.get(target)
+            definitions = [] if node is None else node.findall(
+                f"{{{_BPMN['bpmn']}}}escalationEventDefinition")
+            for ref in (d.get("escalationRef") for d in definitions):
+                if ref is not None:
+                    code = ref if codes.get(ref) is None else codes[ref]
         timers[timer.element_id] = {"attached_to": timer.attached_to, "escalation": code}
     return timers
 
 
+def _ids(loaded: LoadedBpmn) -> dict[str, Any]:
+    """Every element with an id, the first of each id as XPath's //*[@id=$x][1] would find."""
+    found: dict[str, Any] = {}
+    for element in loaded.tree.getroot().iter(tag=etree.Element):
+        element_id = element.get("id")
+        if element_id is not None:
+            found.setdefault(element_id, element)
+    return found
+
+
 def _start_lane(loaded: LoadedBpmn, info: ProcessInfo) -> str | None:
-    starts = loaded.tree.xpath(
-        "//bpmn:process[@id=$pid]/bpmn:startEvent/@id",
-        pid=info.process_id,
-        namespaces={"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"},
-    )
-    return info.node_lane.get(starts[0]) if starts else None
+    # From the ProcessInfo: searching the tree for each process cost processes × elements.
+    return info.node_lane.get(info.start_event) if info.start_event else None
 
 
 def _expression_problems(loaded: LoadedBpmn, info: ProcessInfo) -> list[Problem]:
     # Conditions and scripts are compiled and evaluated by engine.expression_lint
     # (through lint), which says in its own words what to fix; timers here.
     problems = []
+    by_id: dict[str, Any] | None = None
     for timer in info.timers:
         element_id, text = timer.element_id, timer.expression
         try:
             check_expression(text)
         except ExpressionError as exc:
+            by_id = _ids(loaded) if by_id is None else by_id  # once, and only when needed
+            element = by_id.get(element_id)
             problems.append(
                 _problem(
                     loaded.file,
-                    _line_of(loaded, element_id),
+                    None if element is None else element.sourceline,
                     element_id,
                     f"expression {text!r}: {exc}",
                     f"นิพจน์ {text!r} ใช้ไม่ได้: {exc}",
                 )
             )
     return problems
-
-
-def _line_of(loaded: LoadedBpmn, element_id: str) -> int | None:
-    found = loaded.tree.xpath("//*[@id=$id]", id=element_id)
-    return found[0].sourceline if found else None
 
 
 def version_hash(bpmn: bytes, process_key: str, bundle: dict[str, Any]) -> str:
@@ -341,7 +376,7 @@ def check_bytes(raw: bytes, name: str, processes_dir: Path) -> CheckedFile:
     try:
         loaded = load_bpmn(raw, name)
     except BpmnLoadError as exc:
-        return CheckedFile(raw, None, list(exc.problems), {})
+        return CheckedFile(raw, None, bound_problems(exc.problems), {})
     problems = list(loaded.warnings)
     try:
         settings = read_settings(processes_dir)
@@ -356,7 +391,7 @@ def check_bytes(raw: bytes, name: str, processes_dir: Path) -> CheckedFile:
         except BpmnLoadError as exc:
             problems.extend(exc.problems)
     problems.extend(lint(loaded, bundles))
-    return CheckedFile(raw, loaded, problems, bundles)
+    return CheckedFile(raw, loaded, bound_problems(problems), bundles)
 
 
 def deploy_directory(db: Database, processes_dir: Path, actor: str = "system") -> DeployReport:

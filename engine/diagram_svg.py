@@ -94,6 +94,9 @@ class Context:
     state: Mapping[str, str]
     # Activities with boundary events: those events sit on the bottom edge.
     hosts: frozenset[str] = frozenset()
+    # Sub-processes drawn collapsed on this plane: what they contain is not drawn here.
+    collapsed: frozenset[str] = frozenset()
+    plane_id: str = ""  # the process, collaboration or sub-process this diagram draws
 
 
 # ------------------------------------------------------------------------ helpers
@@ -377,10 +380,21 @@ def _task_marker(g: etree._Element, kind: str, box: Box) -> None:
         _add(m, "path", d=f"M{_fmt(x)},{_fmt(y + 9.5)} h16 M{_fmt(x + 5)},{_fmt(y + 5.5)} v8.5")
 
 
+def is_expanded(kind: str, di: etree._Element) -> bool:
+    """bpmn-js's rule (lib/util/DiUtil.js ``isExpanded``): a sub-process is open only when
+    its shape says isExpanded="true". Without the attribute it is collapsed, and bpmn-js's
+    importer (SubprocessCompatibility) moves the shapes drawn inside it to the
+    sub-process's own drill-down plane, so they are not drawn on this one either."""
+    return kind in SUBPROCESSES and di.get("isExpanded") == "true"
+
+
 def _bottom_markers(g: etree._Element, el: etree._Element | None, kind: str, box: Box,
                     collapsed: bool) -> bool:
-    """Loop, multi-instance, ad-hoc and collapsed (+) markers along the bottom edge."""
+    """Compensation, collapsed (+), loop, multi-instance and ad-hoc markers along the
+    bottom edge, left to right as bpmn-js places them."""
     names: list[str] = []
+    if el is not None and el.get("isForCompensation") == "true":
+        names.append("compensation")
     if collapsed:
         names.append("collapsed")
     if el is not None:
@@ -396,7 +410,12 @@ def _bottom_markers(g: etree._Element, el: etree._Element | None, kind: str, box
     for name in names:
         m = _add(g, "g", cls=f"marker marker-{name}", fill="none", stroke=STROKE,
                  stroke_width=1.5)
-        if name == "collapsed":
+        if name == "compensation":  # two rewind triangles
+            for dx in (0, 7):
+                _add(m, "polygon", fill="#fff", stroke_width=1,
+                     points=f"{_fmt(x + dx)},{_fmt(y + 7)} {_fmt(x + dx + 7)},{_fmt(y + 2)} "
+                            f"{_fmt(x + dx + 7)},{_fmt(y + 12)}")
+        elif name == "collapsed":
             _add(m, "rect", x=x, y=y, width=14, height=14, fill="#fff")
             _add(m, "path", d=f"M{_fmt(x + 7)},{_fmt(y + 3)} v8 M{_fmt(x + 3)},{_fmt(y + 7)} h8")
         elif name == "loop":
@@ -496,7 +515,7 @@ def _draw_activity(g: etree._Element, el: etree._Element | None, di: etree._Elem
                    box: Box, ctx: Context) -> None:
     kind = _local(el) if el is not None else "task"
     is_sub = kind in SUBPROCESSES
-    expanded = is_sub and di.get("isExpanded") == "true"
+    expanded = is_expanded(kind, di)
     dashed = el is not None and el.get("triggeredByEvent") == "true"  # event sub-process
     width = 4 if kind == "callActivity" else 1.5
     _add(g, "rect", cls="outline", x=box.x, y=box.y, width=box.w, height=box.h, rx=10,
@@ -784,7 +803,7 @@ def _layer(di: etree._Element, el: etree._Element | None) -> tuple[int, float]:
         return 0, -area
     if kind == "lane":
         return 1, -area
-    if kind in SUBPROCESSES and di.get("isExpanded") == "true":
+    if is_expanded(kind, di):
         return 2, -area
     if kind in ("boundaryEvent", "group"):
         return 5, 0
@@ -852,6 +871,10 @@ def render_svg(tree: etree._ElementTree, *, state: Mapping[str, str] | None = No
         return ref, el
 
     resolved = [(di, *resolve(di)) for di in items]
+    ctx.plane_id = plane.get("bpmnElement") or ""
+    ctx.collapsed = frozenset(
+        ref for di, ref, el in resolved
+        if el is not None and _local(el) in SUBPROCESSES and not is_expanded(_local(el), di))
     resolved.sort(key=lambda item: _layer(item[0], item[2]))
     for di, ref, el in resolved:
         _draw_item(svg, di, ref, el, ctx)
@@ -860,6 +883,20 @@ def render_svg(tree: etree._ElementTree, *, state: Mapping[str, str] | None = No
 
 def _plane_element(plane: etree._Element, ctx: Context) -> etree._Element | None:
     return ctx.elements.get(plane.get("bpmnElement") or "")
+
+
+def _inside_collapsed(el: etree._Element | None, ctx: Context) -> bool:
+    """Whether `el` sits inside a sub-process drawn collapsed here (bpmn-js moves it to that
+    sub-process's own plane). Data associations stay, as bpmn-js keeps them (#1619)."""
+    if el is None or not ctx.collapsed or _local(el) in (
+            "dataInputAssociation", "dataOutputAssociation"):
+        return False
+    parent = el.getparent()
+    while parent is not None and parent.get("id") != ctx.plane_id:
+        if parent.get("id") in ctx.collapsed and _local(parent) in SUBPROCESSES:
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def _draw_item(svg: etree._Element, di: etree._Element, ref: str,
@@ -872,6 +909,9 @@ def _draw_item(svg: etree._Element, di: etree._Element, ref: str,
         classes.append(f"state-{state}")
     g = _add(svg, "g", cls=" ".join(classes))
     g.set("data-element-id", ref)
+    if _inside_collapsed(el, ctx):
+        g.set("class", g.get("class") + " bpmn-hidden")  # kept, empty, so pages find it
+        return
     if is_edge:
         _draw_edge(g, el, di, ctx)
         return

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from engine.bpmn_loader import BPMN_NS, NS, LoadedBpmn, Problem, ProcessInfo, TimerInfo
+from engine.bpmn_loader import BPMN_NS, LoadedBpmn, Problem, ProcessInfo, TimerInfo
 from engine.expressions import ExpressionError, check_expression, check_script, make_script_engine
 from engine.workdays import WorkingCalendar, bpmn_helpers
 
@@ -59,8 +59,9 @@ def lint(loaded: LoadedBpmn, bundles: Mapping[str, Mapping[str, Any]]) -> list[P
     Only executable processes are checked: the rest are diagrams, never run.
     """
     problems: list[Problem] = []
+    elements = _process_elements(loaded.tree)
     for pid, info in loaded.processes.items():
-        process = _process_element(loaded.tree, pid)
+        process = elements.get(pid)
         if process is None or not info.executable:
             continue
         bundle = bundles.get(pid)
@@ -83,9 +84,13 @@ def _check_expressions(
     return check_expressions(file, process, pid, bundle)
 
 
-def _process_element(tree: etree._ElementTree, pid: str) -> etree._Element | None:
-    found = tree.xpath("/bpmn:definitions/bpmn:process[@id=$pid]", namespaces=NS, pid=pid)
-    return found[0] if found else None
+def _process_elements(tree: etree._ElementTree) -> dict[str, etree._Element]:
+    """Each process by id (the first of an id), found in one pass: asking for each process
+    in turn scanned all of them (processes²)."""
+    found: dict[str, etree._Element] = {}
+    for process in tree.getroot().iterchildren(f"{{{BPMN_NS}}}process"):
+        found.setdefault(process.get("id") or "", process)
+    return found
 
 
 def _problem(
@@ -332,17 +337,29 @@ def _outgoing(gateway: etree._Element) -> list[etree._Element]:
     ]
 
 
+def _outgoing_by_source(process: etree._Element) -> dict[tuple[Any, str | None], list[Any]]:
+    """Every flow by (its container, its sourceRef): one walk, where asking each
+    gateway in turn scanned all its container's flows (gateways × flows)."""
+    found: dict[tuple[Any, str | None], list[Any]] = {}
+    for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        found.setdefault((flow.getparent(), flow.get("sourceRef")), []).append(flow)
+    return found
+
+
 def check_gateways(file: str, process: etree._Element) -> list[Problem]:
     problems = []
+    outgoing = _outgoing_by_source(process)
     for gateway in process.iter(*_GATEWAYS):
-        problems += _check_gateway(file, gateway)
+        flows = outgoing.get((gateway.getparent(), gateway.get("id")), [])
+        problems += _check_gateway(file, gateway, flows)
     return problems
 
 
-def _check_gateway(file: str, gateway: etree._Element) -> list[Problem]:
+def _check_gateway(file: str, gateway: etree._Element,
+                   flows: list[etree._Element] | None = None) -> list[Problem]:
     gid = gateway.get("id")
     kind = _local(gateway)
-    flows = _outgoing(gateway)
+    flows = _outgoing(gateway) if flows is None else flows
     flow_ids = [f.get("id") for f in flows]
     default = gateway.get("default")
     problems = []
@@ -483,31 +500,39 @@ def _gateway_back_edges(
     for start in starts:
         if start in visited:
             continue
-        for path, target in _back_edges(start, edges, visited):
-            cycle = path[path.index(target):]
-            gateways = [nodes[n] for n in cycle if nodes[n].tag in _GATEWAYS]
-            if gateways:
-                yield gateways[-1], target
+        for gateway, target in _back_edges(start, edges, visited,
+                                           lambda n: nodes[n].tag in _GATEWAYS):
+            yield nodes[gateway], target
 
 
 def _back_edges(
-    start: str, edges: Mapping[str, list[str]], visited: set[str]
-) -> Iterator[tuple[list[str], str]]:
-    """Iterative DFS (no recursion limit); yields (current path, node it loops back to)."""
+    start: str, edges: Mapping[str, list[str]], visited: set[str],
+    is_gateway: Callable[[str], bool],
+) -> Iterator[tuple[str, str]]:
+    """Iterative DFS (no recursion limit); yields (the last gateway on the path, the node
+    it loops back to) for each back edge whose cycle has a gateway.
+
+    Each node's place on the path and the last gateway up to it are kept as the path
+    grows, so a back edge costs O(1), not a scan of the path.
+    """
     path = [start]
-    on_path = {start}
+    on_path = {start: 0}
+    last_gateway = [0 if is_gateway(start) else -1]  # index into path, or -1
     visited.add(start)
     pending = [iter(edges.get(start, ()))]
     while pending:
         successor = next(pending[-1], None)
         if successor is None:
             pending.pop()
-            on_path.discard(path.pop())
+            del on_path[path.pop()]
+            last_gateway.pop()
             continue
         if successor in on_path:
-            yield path, successor
+            if last_gateway[-1] >= on_path[successor]:
+                yield path[last_gateway[-1]], successor
         elif successor not in visited:
             visited.add(successor)
+            on_path[successor] = len(path)
+            last_gateway.append(len(path) if is_gateway(successor) else last_gateway[-1])
             path.append(successor)
-            on_path.add(successor)
             pending.append(iter(edges.get(successor, ())))

@@ -454,3 +454,225 @@ def test_corpus_broken_file_has_line():
     with pytest.raises(BpmnLoadError) as info:
         load_bpmn_file(CORPORA / "modelers" / "camunda-modeler" / "broken.bpmn")
     assert info.value.problems[0].line == 5
+
+
+# ------------------------------------------------------- issue 13: linear checks
+
+MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+DI_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    f'<bpmn:definitions xmlns:bpmn="{MODEL}"'
+    ' xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"'
+    ' xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"'
+    ' xmlns:di="http://www.omg.org/spec/DD/20100524/DI"'
+    ' id="defs" targetNamespace="http://example.org/govflow">\n'
+)
+
+
+def bare_flows(n: int, sep: str = "\n") -> bytes:
+    """The issue's reproducer: n `<sequenceFlow/>` without id or ends, in one process."""
+    flows = sep.join("<bpmn:sequenceFlow/>" for _ in range(n))
+    return (DI_HEAD + f'<bpmn:process id="p" isExecutable="true">{sep}{flows}{sep}'
+            "</bpmn:process></bpmn:definitions>\n").encode()
+
+
+def fan_out(n: int) -> bytes:
+    """A real-shaped file that passes every stage: a parallel split into n branches, each a
+    task and an exclusive gateway with a condition and a default, with BPMNDI."""
+    nodes = ['<bpmn:startEvent id="start"/>', '<bpmn:parallelGateway id="split"/>',
+             '<bpmn:sequenceFlow id="f_start" sourceRef="start" targetRef="split"/>']
+    shapes = []
+    for i in range(n):
+        nodes += [
+            f'<bpmn:sequenceFlow id="a{i}" sourceRef="split" targetRef="t{i}"/>',
+            f'<bpmn:task id="t{i}" name="Step {i}"/>',
+            f'<bpmn:sequenceFlow id="b{i}" sourceRef="t{i}" targetRef="g{i}"/>',
+            f'<bpmn:exclusiveGateway id="g{i}" default="d{i}"/>',
+            f'<bpmn:sequenceFlow id="c{i}" sourceRef="g{i}" targetRef="e{i}">'
+            "<bpmn:conditionExpression>1 == 1</bpmn:conditionExpression></bpmn:sequenceFlow>",
+            f'<bpmn:sequenceFlow id="d{i}" sourceRef="g{i}" targetRef="e{i}"/>',
+            f'<bpmn:endEvent id="e{i}"/>',
+        ]
+        shapes.append(f'<bpmndi:BPMNShape id="t{i}_di" bpmnElement="t{i}">'
+                      f'<dc:Bounds x="{200 + i * 150}" y="80" width="100" height="80"/>'
+                      "</bpmndi:BPMNShape>")
+        shapes.append(f'<bpmndi:BPMNEdge id="b{i}_di" bpmnElement="b{i}">'
+                      f'<di:waypoint x="{250 + i * 150}" y="160"/>'
+                      f'<di:waypoint x="{250 + i * 150}" y="200"/></bpmndi:BPMNEdge>')
+    body = "\n".join(nodes)
+    di = "\n".join(shapes)
+    return (DI_HEAD + f'<bpmn:process id="p" isExecutable="true">\n{body}\n</bpmn:process>\n'
+            '<bpmndi:BPMNDiagram id="dg"><bpmndi:BPMNPlane id="pl" bpmnElement="p">\n'
+            f"{di}\n</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>\n</bpmn:definitions>\n").encode()
+
+
+def python_steps(fn, *args) -> int:
+    """How many Python lines ran (each loop round counts): the work done, machine-free."""
+    steps = 0
+
+    def local(frame, event, arg):
+        nonlocal steps
+        if event == "line":
+            steps += 1
+        return local
+
+    sys.settrace(lambda frame, event, arg: local)
+    try:
+        fn(*args)
+    finally:
+        sys.settrace(None)
+    return steps
+
+
+def check(data: bytes) -> object:
+    from engine.definitions import check_bytes
+
+    return check_bytes(data, "n.bpmn", REPO / "processes")
+
+
+def wide_with_last_error(n: int) -> bytes:
+    """n good flows in one process, the last without its targetRef."""
+    flows = [f'<bpmn:sequenceFlow id="f{i}" sourceRef="s" targetRef="s"/>' for i in range(n)]
+    flows[-1] = '<bpmn:sequenceFlow id="last" sourceRef="s"/>'
+    return (DI_HEAD + '<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s"/>\n'
+            + "\n".join(flows) + "\n</bpmn:process></bpmn:definitions>\n").encode()
+
+
+@pytest.mark.parametrize("make, n", [
+    (bare_flows, 150),                                  # thousands of XSD errors
+    (wide_with_last_error, 3000),                       # one error past the cut copy
+    (lambda n: bare_flows(n, sep=""), 150),             # ... all on one line (minified)
+    (fan_out, 60),                                      # every stage, and lint
+])
+def test_check_work_grows_linearly(make, n):
+    check(make(n))  # the schema, imports and caches are built once, not counted
+    small = python_steps(check, make(n))
+    large = python_steps(check, make(4 * n))
+    # Linear work gives 4×; the quadratic spots of issue 13 gave 10–16× here.
+    assert large <= 5 * small, (small, large)
+
+
+def test_render_work_grows_linearly():
+    from engine.diagram_svg import render_svg
+
+    def render(data: bytes) -> str:
+        return render_svg(read_xml(data, "n.bpmn"))
+
+    render(fan_out(10))
+    small = python_steps(render, fan_out(60))
+    large = python_steps(render, fan_out(240))
+    assert large <= 5 * small, (small, large)
+
+
+def test_thousands_of_problems_stop_at_the_bound():
+    from engine.bpmn_loader import MAX_REPORTED_PROBLEMS, MoreProblems
+
+    checked = check(bare_flows(8000))
+    problems = checked.problems
+    assert len(problems) == MAX_REPORTED_PROBLEMS + 1
+    last = problems[-1]
+    assert isinstance(last, MoreProblems) and last.severity == "error"
+    # 8,000 flows lack both sourceRef and targetRef: 16,000 schema errors.
+    assert last.count == 16000 - MAX_REPORTED_PROBLEMS
+    assert last.message.startswith("and 15,800 more")
+    assert last.message_th.startswith("และอีก 15,800 รายการ")
+    assert last.line is not None
+    assert all(p.line is not None for p in problems)
+
+
+def test_the_cli_prints_the_bound_and_the_rest_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from engine.bpmn_loader import MAX_REPORTED_PROBLEMS
+    from webui.cli import main as cli
+
+    path = tmp_path / "flows.bpmn"
+    path.write_bytes(bare_flows(3000))
+    for lang, text in (("th", "และอีก 5,800 รายการ"), ("en", "and 5,800 more")):
+        result = CliRunner().invoke(cli, ["validate", "--lang", lang, str(path)])
+        lines = result.output.splitlines()
+        assert result.exit_code == 1
+        assert len(lines) == MAX_REPORTED_PROBLEMS + 1
+        assert text in lines[-1] and lines[-1].startswith("flows.bpmn:")
+
+
+def test_errors_past_a_wide_container_are_counted_not_lost():
+    from engine.bpmn_loader import MAX_XSD_SIBLINGS, MoreProblems
+
+    flows = [f'<bpmn:sequenceFlow id="f{i}" sourceRef="s" targetRef="s"/>'
+             for i in range(MAX_XSD_SIBLINGS + 500)]
+    flows[10] = '<bpmn:sequenceFlow id="f10" sourceRef="s"/>'  # no targetRef
+    flows[-1] = '<bpmn:sequenceFlow id="last" sourceRef="s"/>'
+    data = (DI_HEAD + '<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s"/>\n'
+            + "\n".join(flows) + "\n</bpmn:process></bpmn:definitions>\n").encode()
+    problems = check_xsd(read_xml(data, "w.bpmn"), "w.bpmn")
+    # The first is found in the cut copy, the last among the children it left out.
+    assert [(p.element_id, p.line) for p in problems] == [
+        ("f10", line_of(data, 'id="f10"')), ("last", line_of(data, 'id="last"'))]
+    assert not any(isinstance(p, MoreProblems) for p in problems)
+
+
+def test_errors_past_the_bound_in_a_wide_container_are_counted():
+    from engine.bpmn_loader import MAX_REPORTED_PROBLEMS, MAX_XSD_SIBLINGS, MoreProblems
+
+    n = MAX_XSD_SIBLINGS * 3
+    flows = "\n".join(f'<bpmn:sequenceFlow id="f{i}" sourceRef="s"/>' for i in range(n))
+    data = (DI_HEAD + '<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s"/>\n'
+            + flows + "\n</bpmn:process></bpmn:definitions>\n").encode()
+    problems = check_xsd(read_xml(data, "w.bpmn"), "w.bpmn")
+    located = MAX_XSD_SIBLINGS - 1  # the cut copy keeps the start event and 999 flows
+    assert len(problems) == located + 1  # then one line with the count
+    assert isinstance(problems[-1], MoreProblems) and problems[-1].count == n - located
+    assert len(check(data).problems) == MAX_REPORTED_PROBLEMS + 1
+
+
+def test_a_long_chain_is_refused_in_plain_words_not_a_recursion_error():
+    tasks = "\n".join(
+        f'<bpmn:task id="t{i}"/><bpmn:sequenceFlow id="f{i}" sourceRef="t{i}" '
+        f'targetRef="t{i + 1}"/>' for i in range(1500))
+    data = bpmn('<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s"/>'
+                '<bpmn:sequenceFlow id="f_s" sourceRef="s" targetRef="t0"/>\n'
+                f'{tasks}\n<bpmn:endEvent id="t1500"/></bpmn:process>\n')
+    [problem] = problems_of(data)
+    assert "split the process into sub-processes" in problem.message
+    assert "Recursion" not in problem.message + problem.message_th
+    assert problem.line is not None and problem.element_id
+
+
+def escalations(n: int) -> bytes:
+    """n branches, each throwing the one escalation of the file."""
+    branches = "\n".join(
+        f'<bpmn:sequenceFlow id="a{i}" sourceRef="split" targetRef="x{i}"/>'
+        f'<bpmn:intermediateThrowEvent id="x{i}"><bpmn:escalationEventDefinition '
+        f'id="x{i}_def" escalationRef="esc"/></bpmn:intermediateThrowEvent>'
+        f'<bpmn:sequenceFlow id="b{i}" sourceRef="x{i}" targetRef="e{i}"/>'
+        f'<bpmn:endEvent id="e{i}"/>' for i in range(n))
+    return (DI_HEAD + '<bpmn:escalation id="esc" escalationCode="late"/>\n'
+            '<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="start"/>'
+            '<bpmn:parallelGateway id="split"/>'
+            '<bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="split"/>\n'
+            f"{branches}\n</bpmn:process></bpmn:definitions>\n").encode()
+
+
+def test_spiffworkflow_finds_what_events_name_without_searching_the_whole_file(monkeypatch):
+    """Elements visited by SpiffWorkflow's document-wide searches, plus Python steps."""
+    from SpiffWorkflow.bpmn.parser.node_parser import NodeParser
+
+    visited = 0
+    search = NodeParser._xpath
+
+    def counting(self, node, xpath):
+        nonlocal visited
+        if node.getparent() is None:  # from the root: every element of the file is visited
+            visited += sum(1 for _ in node.iter())
+        return search(self, node, xpath)
+
+    monkeypatch.setattr(NodeParser, "_xpath", counting)
+    steps, searched = {}, {}
+    for n in (60, 240):
+        visited = 0
+        steps[n] = python_steps(check, escalations(n))
+        searched[n] = visited
+        assert check(escalations(n)).ok
+    assert steps[240] <= 5 * steps[60], steps
+    assert searched[240] <= 5 * searched[60], searched  # one search per event was n²

@@ -272,3 +272,62 @@ def test_corpus_file_renders(path: Path) -> None:
         assert di_refs(tree, diagram=diagram) <= ids
         drawn |= ids
     assert di_refs(tree) <= drawn
+
+
+# ------------------------------------------------ issue 13, item 12: the DI decides
+
+OWN_CORPUS = ROOT / "tests" / "corpus"
+
+
+def classes(g: etree._Element) -> set[str]:
+    return set((g.get("class") or "").split())
+
+
+def markers(g: etree._Element) -> set[str]:
+    return {c for el in g.iter(f"{{{SVG}}}g") for c in classes(el) if c.startswith("marker-")}
+
+
+@pytest.mark.parametrize("path", sorted(OWN_CORPUS.glob("*.bpmn")), ids=lambda p: p.name)
+def test_own_corpus_renders_or_says_there_is_no_diagram(path: Path) -> None:
+    tree = read_xml(path.read_bytes(), path.name)
+    if not di_refs(tree):
+        with pytest.raises(DiagramError):
+            render_file(path)
+        return
+    text = render_file(path)
+    assert di_refs(tree) <= group_ids(parse_svg(text))
+
+
+def test_sub_process_without_is_expanded_is_collapsed_with_its_insides_not_drawn() -> None:
+    # bpmn-js: DiUtil.isExpanded is false without isExpanded="true", and its importer
+    # moves the shapes inside to the sub-process's own drill-down plane.
+    svg = parse_svg(render_file(OWN_CORPUS / "subprocess-without-isexpanded.bpmn"))
+    sub = group(svg, "sub")
+    assert "marker-collapsed" in markers(sub)
+    for inside in ("sub_start", "sub_task", "sub_end", "sf1", "sf2"):
+        g = group(svg, inside)
+        assert "bpmn-hidden" in classes(g) and len(g) == 0, inside
+    for outside in ("start", "f1", "f2", "end"):
+        g = group(svg, outside)
+        assert "bpmn-hidden" not in classes(g) and len(g) > 0, outside
+    # The name is centred in the box, as for any collapsed activity.
+    [label] = [t for t in sub.iter(f"{{{SVG}}}text")]
+    assert label.get("text-anchor") == "middle"
+
+
+def test_sub_process_with_is_expanded_true_shows_its_insides() -> None:
+    data = (OWN_CORPUS / "subprocess-without-isexpanded.bpmn").read_bytes().replace(
+        b'bpmnElement="sub">', b'bpmnElement="sub" isExpanded="true">')
+    svg = parse_svg(render_svg(read_xml(data, "open.bpmn")))
+    assert "marker-collapsed" not in markers(group(svg, "sub"))
+    for inside in ("sub_start", "sub_task", "sub_end", "sf1", "sf2"):
+        assert len(group(svg, inside)) > 0, inside
+
+
+def test_compensation_activity_has_its_marker() -> None:
+    svg = parse_svg(render_file(OWN_CORPUS / "compensation.bpmn"))
+    assert "marker-compensation" in markers(group(svg, "refund_task"))
+    assert "marker-compensation" not in markers(group(svg, "pay"))
+    [marker] = [g for g in group(svg, "refund_task").iter(f"{{{SVG}}}g")
+                if "marker-compensation" in classes(g)]
+    assert len(marker.findall(f"{{{SVG}}}polygon")) == 2  # the two rewind triangles
