@@ -124,7 +124,9 @@ def user() -> None:
 @user.command("add", help="Add a user. Roles: " + ", ".join(ROLES))
 @click.argument("name")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(list(ROLES)))
-@click.option("--unit", required=True, help="unit code, e.g. PLAN; created if new")
+@click.option("--unit", required=True,
+              help="the unit's code (e.g. PLAN) or its exact name (e.g. กลุ่มนโยบายและแผน); "
+              "a new code (at most 50 characters) creates the unit")
 @click.option("--display-name", default=None)
 @click.option("--email", default=None, help="for deadline reminders and escalations")
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")

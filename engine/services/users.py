@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine.actors import Actor, actor_of
 from engine.audit import record
 from engine.errors import Conflict, InvalidData, NotAuthenticated, NotFound
+from engine.limits import column_limit, length_problems, require_fit
 from engine.models import ApiToken, Unit, User, UserRole, utcnow
 from engine.passwords import hash_password, hash_token, new_token, verify_password
 from engine.roles import ROLES
@@ -19,13 +20,32 @@ from engine.runtime import Runtime
 MIN_PASSWORD_LENGTH = 10
 
 
-def _unit(session: Session, code: str, name: str | None = None) -> Unit:
-    unit = session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None:
-        unit = Unit(code=code, name=name or code)
-        session.add(unit)
+def find_unit(session: Session, unit: str) -> Unit | None:
+    """The unit whose code is ``unit``, else the first whose exact name is: a person
+    naturally types the unit's name ("กลุ่มนโยบายและแผน"), a script its code ("PLAN")."""
+    return (session.scalar(select(Unit).where(Unit.code == unit))
+            or session.scalar(select(Unit).where(Unit.name == unit).order_by(Unit.id).limit(1)))
+
+
+def _unit(session: Session, unit: str, name: str | None = None) -> Unit:
+    """The unit named by code or name; a new one (``unit`` its code) when none is."""
+    found = find_unit(session, unit)
+    if found is None:
+        problems = length_problems({"unit_name": (Unit.name, name)})
+        limit = column_limit(Unit.code) or 0
+        if not unit.strip():
+            problems["unit"] = "ระบุรหัสหรือชื่อหน่วยงาน / give the unit's code or name"
+        elif len(unit) > limit:
+            problems["unit"] = (
+                f"ไม่พบหน่วยงานที่มีรหัสหรือชื่อนี้ และรหัสหน่วยงานใหม่ยาวได้ไม่เกิน {limit} ตัวอักษร "
+                f"(มี {len(unit)}) / no unit has this code or name, and a new unit's code is at "
+                f"most {limit} characters ({len(unit)} given)")
+        if problems:
+            raise InvalidData("ข้อมูลหน่วยงานไม่ถูกต้อง / invalid unit", problems)
+        found = Unit(code=unit, name=name or unit)
+        session.add(found)
         session.flush()
-    return unit
+    return found
 
 
 def _check_new_user(username: str, roles: list[str], password: str | None) -> None:
@@ -65,6 +85,9 @@ def add_user(
     _check_new_user(username, roles, password)
     if email is not None and not _plausible_email(email):
         raise InvalidData("อีเมลไม่ถูกต้อง / invalid e-mail address", {"email": "name@example.org"})
+    require_fit({"display_name": (User.display_name, display_name),
+                 "position": (User.position, position)},
+                "ข้อมูลผู้ใช้ไม่ถูกต้อง / invalid user details")
     with rt.db.write() as session:
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             raise Conflict(f"มีผู้ใช้ชื่อ '{username}' แล้ว / user '{username}' already exists")
@@ -81,7 +104,7 @@ def add_user(
         session.add(user)
         session.flush()
         record(session, actor, "user_added", username=username, roles=sorted(set(roles)),
-               unit=unit_code)
+               unit=unit.code)
         return actor_of(session, user)
 
 
