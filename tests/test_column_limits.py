@@ -5,6 +5,7 @@ PostgreSQL (which would fail with a DataError and a traceback)."""
 from __future__ import annotations
 
 import json
+import shutil
 from typing import Any
 
 import pytest
@@ -14,8 +15,9 @@ from sqlalchemy import select
 from engine.limits import column_limit
 from engine.models import LetterJob, ProcessInstance, Publication, Unit, User
 from engine.services import admin, instances
+from engine.services.processes import deploy
 from engine.services.users import issue_token
-from tests.conftest import PROCESSES, People
+from tests.conftest import PROCESSES, People, make_runtime
 from tests.publication_support import published
 from tests.samples import PUBLISHING_REQUEST
 from tests.test_hostile_input import TRACEBACK, row_counts
@@ -189,3 +191,26 @@ def test_shipped_forms_fit_the_columns_their_fields_land_in(where):
     allowed = schema["properties"][field]["maxLength"]
     for column in FORM_COLUMNS[where]:
         assert allowed <= column_limit(column), (form, field, column)
+
+
+def test_bpmn_names_longer_than_their_columns_are_refused_at_deploy(tmp_path, backend):
+    """A task name of 400 characters deployed, then every case failed on PostgreSQL with
+    "value too long for type character varying(300)" when its inbox row was written."""
+    folder = tmp_path / "processes"
+    shutil.copytree(PROCESSES, folder)
+    bpmn = folder / "publishing.bpmn"
+    bpmn.write_text(bpmn.read_text("utf-8").replace(
+        'name="ผู้อำนวยการ สพป. พิจารณาอนุมัติ"', 'name="' + "ก" * 400 + '"').replace(
+        'id="publishing" name="การเผยแพร่ข้อมูลต่อสาธารณะผ่านเว็บไซต์"',
+        'id="publishing" name="' + "ข" * 301 + '"'), "utf-8")
+    rt = make_runtime(tmp_path, backend, processes_dir=folder)
+    try:
+        report = deploy(rt)
+        assert not report.ok
+        found = {(p.element_id, p.line) for p in report.problems if "300" in p.message}
+        assert {("director_approval", 46), ("publishing", 13)} <= found, report.problems
+        assert all("300" in p.message_th for p in report.problems if "300" in p.message)
+        with rt.db.read() as session:
+            assert rt.definitions.current(session, "publishing") is None  # nothing deployed
+    finally:
+        rt.close()
