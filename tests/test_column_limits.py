@@ -170,6 +170,31 @@ def test_comment_holiday_acting_and_withdrawal_refuse_long_text(world):
     assert row_counts(rt) == before
 
 
+def test_a_nul_character_is_refused_before_postgresql_sees_it(world):
+    """PostgreSQL's text types cannot hold NUL: the title of an API start, a display name,
+    a comment and a withdrawal reason with one were 500s there (and kept on SQLite)."""
+    rt, people = world.rt, world.people
+    case_id, publication_id = published(rt, people)
+    staff, b, web = (world.browser(name) for name in ("staff", "admin", "web_admin"))
+    token = issue_token(rt, people.staff.username)
+    before = row_counts(rt)
+    response = world.app.test_client().post(
+        "/api/v1/processes/publishing/instances", headers={"Authorization": f"Bearer {token}"},
+        json={"data": {**PUBLISHING_REQUEST, "title": "แผน\x00งาน"}})
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert "NUL" in response.get_json()["fields"]["title"]
+    b.get("/admin/users")
+    refused(b.post("/admin/users", {"username": "nul", "display_name": "นาย\x00ก",
+                                    "roles": ["staff"], "unit_code": "PLAN",
+                                    "password": "a-long-password"}), 400, "NUL")
+    staff.get(f"/cases/{case_id}")
+    refused(staff.post(f"/cases/{case_id}/comments", {"text": "ความเห็น\x00"}), 400, "NUL")
+    web.get(f"/publications/{publication_id}")
+    refused(web.post(f"/publications/{publication_id}/withdraw", {"reason": "เหตุ\x00ผล"}),
+            400, "NUL")
+    assert row_counts(rt) == before
+
+
 #: Where the shipped forms' free-text fields land: (form file, field) → columns.
 FORM_COLUMNS: dict[tuple[str, str], tuple[Any, ...]] = {
     ("publishing-request", "title"): (ProcessInstance.title, Publication.title),

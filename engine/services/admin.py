@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from engine.actors import Actor
 from engine.audit import record
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
-from engine.limits import column_limit, length_problems
+from engine.limits import column_limit, fit_problems
 from engine.models import ActingAppointment, ApiToken, Unit, User, UserRole, utcnow
 from engine.passwords import hash_password
 from engine.roles import ROLES
@@ -137,7 +137,7 @@ def list_units(rt: Runtime, actor: Actor) -> list[dict[str, str]]:
 
 
 def _check_unit(code: str, name: str) -> None:
-    fields = length_problems({"code": (Unit.code, code), "name": (Unit.name, name)})
+    fields = fit_problems({"code": (Unit.code, code), "name": (Unit.name, name)})
     if not code or not code.replace("_", "").replace("-", "").isalnum():
         fields["code"] = (f"ตัวอักษร/ตัวเลข ไม่เกิน {column_limit(Unit.code)} ตัว / letters and "
                           f"digits, at most {column_limit(Unit.code)}")
@@ -207,7 +207,7 @@ def appoint_acting(
         fields["ends_on"] = "วันสิ้นสุดต้องไม่ก่อนวันเริ่ม / must not be before the start"
     elif (ends_on - starts_on).days > MAX_ACTING_DAYS:
         fields["ends_on"] = "ไม่เกิน 1 ปีต่อคำสั่ง / at most one year per appointment"
-    fields.update(length_problems({"reference": (ActingAppointment.reference, reference)}))
+    fields.update(fit_problems({"reference": (ActingAppointment.reference, reference)}))
     if not (reference or "").strip():
         fields["reference"] = "ระบุเลขที่คำสั่งแต่งตั้ง / give the order's reference"
     if fields:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from engine.actors import Actor
 from engine.audit import record
 from engine.errors import Conflict, Forbidden, InvalidData
-from engine.limits import length_problems
+from engine.limits import fit_problems
 from engine.models import DueTimer, HolidayOverride, utcnow
 from engine.runtime import Runtime, calendar_from_overrides
 from engine.services.cases import load_case, run_engine, save_case
@@ -65,7 +65,7 @@ def fiscal_year_range(fiscal_year_be: int) -> tuple[date, date]:
 
 
 def _check_text(reason: str, reference: str) -> None:
-    fields = length_problems({"reason": (HolidayOverride.reason, reason),
+    fields = fit_problems({"reason": (HolidayOverride.reason, reason),
                               "reference": (HolidayOverride.reference, reference)})
     if not reason.strip():
         fields["reason"] = "ระบุเหตุผล / give a reason"

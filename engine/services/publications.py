@@ -155,7 +155,8 @@ def publish(session: Session, case: Any, actor: Actor, data: Mapping[str, Any],
         _check_replaceable(session, replaces)
     legal_basis = _text(data, "legal_basis")
     link, unit, owner = (_text(data, key) for key in ("external_link", "unit", "source_owner"))
-    require_fit({"title": (Publication.title, title),
+    require_fit({"title": (Publication.title, title), "details": (Publication.details, details),
+                 "publish_note": (Publication.note, _text(data, "publish_note")),
                  "external_link": (Publication.external_link, link),
                  "unit": (Publication.unit_name, unit),
                  "source_owner": (Publication.source_owner, owner)},
@@ -263,6 +264,8 @@ def withdraw(rt: Runtime, actor: Actor, publication_id: int, reason: str | None
         raise InvalidData(f"เหตุผลยาวเกิน {MAX_REASON} ตัวอักษร / the reason is longer than "
                           f"{MAX_REASON} characters",
                           {"reason": f"ไม่เกิน {MAX_REASON} ตัวอักษร / at most {MAX_REASON}"})
+    require_fit({"reason": (Publication.withdrawn_reason, text)},
+                "บันทึกเหตุผลไม่ได้ / the reason cannot be saved")
     if not valid_id(publication_id):
         raise _not_found(publication_id)
     with rt.db.write() as session:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from engine.actors import Actor, actor_of
 from engine.audit import record
 from engine.errors import Conflict, InvalidData, NotAuthenticated, NotFound
-from engine.limits import column_limit, length_problems, require_fit
+from engine.limits import column_limit, fit_problems, require_fit
 from engine.models import ApiToken, Unit, User, UserRole, utcnow
 from engine.passwords import hash_password, hash_token, new_token, verify_password
 from engine.roles import ROLES
@@ -23,6 +23,8 @@ MIN_PASSWORD_LENGTH = 10
 def find_unit(session: Session, unit: str) -> Unit | None:
     """The unit whose code is ``unit``, else the first whose exact name is: a person
     naturally types the unit's name ("กลุ่มนโยบายและแผน"), a script its code ("PLAN")."""
+    if fit_problems({"unit": (Unit.name, unit)}):
+        return None  # no code or name is this long or holds a NUL (PostgreSQL cannot compare it)
     return (session.scalar(select(Unit).where(Unit.code == unit))
             or session.scalar(select(Unit).where(Unit.name == unit).order_by(Unit.id).limit(1)))
 
@@ -31,11 +33,11 @@ def _unit(session: Session, unit: str, name: str | None = None) -> Unit:
     """The unit named by code or name; a new one (``unit`` its code) when none is."""
     found = find_unit(session, unit)
     if found is None:
-        problems = length_problems({"unit_name": (Unit.name, name)})
+        problems = fit_problems({"unit": (Unit.code, unit), "unit_name": (Unit.name, name)})
         limit = column_limit(Unit.code) or 0
         if not unit.strip():
             problems["unit"] = "ระบุรหัสหรือชื่อหน่วยงาน / give the unit's code or name"
-        elif len(unit) > limit:
+        elif "\x00" not in unit and len(unit) > limit:
             problems["unit"] = (
                 f"ไม่พบหน่วยงานที่มีรหัสหรือชื่อนี้ และรหัสหน่วยงานใหม่ยาวได้ไม่เกิน {limit} ตัวอักษร "
                 f"(มี {len(unit)}) / no unit has this code or name, and a new unit's code is at "
