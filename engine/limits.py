@@ -28,8 +28,8 @@ def too_long(limit: int, length: int) -> str:
             f"({length:,} given)")
 
 
-NUL = ("มีอักขระ NUL (รหัส 0) ซึ่งเก็บไม่ได้ กรุณาลบออก / contains a NUL character (code 0), "
-       "which cannot be stored: remove it")
+NUL = ("มีอักขระ NUL (รหัส 0) ซึ่งระบบรับไม่ได้ กรุณาลบออก / contains a NUL character (code 0), "
+       "which govflow cannot take: remove it")
 
 
 def fit_problems(values: Mapping[str, tuple[InstrumentedAttribute, str | None]]
