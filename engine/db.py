@@ -39,16 +39,30 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _holds_nul(parameters: Any) -> bool:
+    # Parameters come as a tuple, a dict, or a list of either (executemany, and the batched
+    # INSERT of several rows, which hands over one flat list).
+    pending = [parameters]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return False
+
+
 def _refuse_nul(_conn: Any, _cursor: Any, _statement: str, parameters: Any, _context: Any,
-                executemany: bool) -> None:
+                _executemany: bool) -> None:
     """Text with a NUL character is refused before any driver sees it, on both backends:
     PostgreSQL cannot hold one (a DataError, or a lookup by a typed code failing), SQLite
     would keep it. The services check their fields first and name them; this is the net
     under them, for every query."""
-    for row in parameters if executemany else (parameters,):
-        values = row.values() if isinstance(row, dict) else (row or ())
-        if any(isinstance(value, str) and "\x00" in value for value in values):
-            raise InvalidData(NUL)
+    if _holds_nul(parameters):
+        raise InvalidData(NUL)
 
 
 def make_engine(url: str) -> Engine:
