@@ -108,6 +108,23 @@ def test_only_roles_that_may_open_the_file_see_its_name_on_the_web(runtime, peop
         assert attachments.shown_filename(runtime, people.legal_head, row) == SCAN
 
 
+def test_init_seals_the_names_of_complaint_files_kept_before(runtime, people):
+    case_id, attachment_id = complaint_with_scan(runtime, people)
+    publishing = instances.start_instance(runtime, people.staff, "publishing",
+                                          PUBLISHING_REQUEST,
+                                          [UploadedFile("แผน.pdf", "application/pdf", PDF)])
+    with runtime.db.write() as session:  # as a row written before names were sealed
+        session.execute(text("UPDATE attachment SET filename = :n, sealed_filename = NULL "
+                             "WHERE id = :i"), {"n": SCAN, "i": attachment_id})
+    assert attachments.seal_file_names(runtime) == 1
+    assert attachments.seal_file_names(runtime) == 0  # once
+    assert not holds_trace(raw_rows(runtime, "attachment"))
+    listed = attachments.list_attachments(runtime, people.legal_officer, case_id)
+    assert [a["filename"] for a in listed] == [SCAN]
+    assert [a["filename"] for a in attachments.list_attachments(
+        runtime, people.staff, publishing["id"])] == ["แผน.pdf"]
+
+
 def test_publishing_files_keep_their_names(runtime, people):
     name = "แผนปฏิบัติการ 2570.pdf"
     view = instances.start_instance(runtime, people.staff, "publishing", PUBLISHING_REQUEST,

@@ -62,11 +62,15 @@ def main() -> None:
 @click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True)
 def init(lang: str) -> None:
     from engine.schema import upgrade
+    from engine.services.attachments import seal_file_names
     from engine.services.processes import deploy as deploy_processes
 
     runtime = _runtime()
     upgrade(runtime.db)
     click.echo(f"ฐานข้อมูลพร้อม / database ready: {_safe_url(runtime.db.url)}")
+    if sealed := seal_file_names(runtime):
+        click.echo(f"ปิดชื่อไฟล์เรื่องร้องเรียนเดิม {sealed} ไฟล์ / sealed the names of {sealed} "
+                   "complaint files kept before")
     report = deploy_processes(runtime, "init")
     _print_report(report, lang)
     sys.exit(0 if report.ok else 1)
