@@ -15,6 +15,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
+from engine.errors import InvalidData
+from engine.limits import NUL
+
 _WRITE_OPTION = "govflow_write"
 
 
@@ -36,6 +39,32 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _holds_nul(parameters: Any) -> bool:
+    # Parameters come as a tuple, a dict, or a list of either (executemany, and the batched
+    # INSERT of several rows, which hands over one flat list).
+    pending = [parameters]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return False
+
+
+def _refuse_nul(_conn: Any, _cursor: Any, _statement: str, parameters: Any, _context: Any,
+                _executemany: bool) -> None:
+    """Text with a NUL character is refused before any driver sees it, on both backends:
+    PostgreSQL cannot hold one (a DataError, or a lookup by a typed code failing), SQLite
+    would keep it. The services check their fields first and name them; this is the net
+    under them, for every query."""
+    if _holds_nul(parameters):
+        raise InvalidData(NUL)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -43,8 +72,10 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
+    return engine
 
 
 class Database:

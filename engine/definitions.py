@@ -29,8 +29,9 @@ from engine.bpmn_loader import (
 from engine.db import Database
 from engine.expressions import ExpressionError, check_expression
 from engine.forms import FormFileError, load_form
+from engine.limits import column_limit
 from engine.lint import lint
-from engine.models import ProcessVersion
+from engine.models import ProcessVersion, Task
 from engine.process_settings import ProcessSettings, SettingsError, read_settings
 
 
@@ -167,6 +168,7 @@ def build_bundle(
     start_lane = _start_lane(loaded, info)
     start_rule = lanes.get(start_lane or "")
     problems.extend(_expression_problems(loaded, info))
+    problems.extend(_length_problems(loaded, info))
     if problems:
         raise BpmnLoadError(problems)
     return {
@@ -216,6 +218,31 @@ def _lane_problem(file: str, info: ProcessInfo, task: UserTaskInfo) -> Problem:
         f"does not map to a role; add it under {where}",
         f"งาน '{name}' อยู่ในช่องทำงาน (lane) '{task.lane_id}' ที่ยังไม่ได้กำหนดบทบาท "
         f"ใน processes.toml กรุณาเพิ่มไว้ใต้ {where}")
+
+
+def _length_problems(loaded: LoadedBpmn, info: ProcessInfo) -> list[Problem]:
+    """The names a version row and the inbox keep must fit their columns: a longer one
+    would deploy, then fail every case with a database error on PostgreSQL."""
+    name, ident = ("name", "ชื่อ"), ("id", "รหัส (id)")
+    texts = [(info.process_id, name, info.name or "", ProcessVersion.name)]
+    texts += [(lane, name, lane_name, Task.lane_name) for lane, lane_name in info.lanes.items()]
+    for task in info.user_tasks.values():
+        texts += [(task.id, name, task.name or "", Task.name), (task.id, ident, task.id,
+                                                                Task.bpmn_id)]
+    problems = []
+    by_id: dict[str, Any] | None = None
+    for element_id, (what, what_th), value, column in texts:
+        limit = column_limit(column) or len(value)
+        if len(value) > limit:
+            by_id = _ids(loaded) if by_id is None else by_id  # once, and only when needed
+            found = by_id.get(element_id)
+            problems.append(_problem(
+                loaded.file, None if found is None else found.sourceline, element_id[:100],
+                f"the {what} is {len(value):,} characters long, more than the {limit:,} "
+                "govflow keeps: shorten it",
+                f"{what_th}ยาว {len(value):,} ตัวอักษร เกิน {limit:,} ตัวอักษรที่ระบบเก็บได้ "
+                "กรุณาย่อให้สั้นลง"))
+    return problems
 
 
 def _step_problems(file: str, info: ProcessInfo,

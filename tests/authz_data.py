@@ -346,15 +346,16 @@ def build_world(tmp: Path) -> World:
     assert swept.fired >= 3 and not swept.errors, swept
     with rt.db.read() as session:
         files = session.execute(select(Attachment.id, Attachment.instance_id,
-                                       Attachment.filename)).all()
+                                       Attachment.kind)).all()
         world.escalation_id = session.scalar(select(Escalation.id).where(
             Escalation.instance_id == world.cases["cmp_a"], Escalation.level == 1))
         world.publication_id = session.scalar(select(Publication.id))
     label_of = {iid: label for label, iid in world.cases.items()}
-    for attachment_id, iid, filename in files:
+    for attachment_id, iid, kind in files:
         label = label_of[iid]
         if label == "cmp_b":
-            label = "cmp_b" if filename == "evidence.pdf" else "cmp_b_letter"
+            # By kind: the evidence's name is sealed, its row holds only a stand-in.
+            label = "cmp_b" if kind == "file" else "cmp_b_letter"
         world.files.setdefault(label, attachment_id)
     assert {"pub_a", "pub_b", "cmp_a", "cmp_b", "cmp_b_letter", "published"} \
         <= set(world.files), files

@@ -285,12 +285,15 @@ def _file_complaints(ds: Dataset) -> None:
         assert sent.status_code == 201, sent.get_data(as_text=True)
         ds.public_responses.append((f"POST /api/v1/public/complaints/{code}/attachments", sent))
     ds.cases[label] = _instance_of_code(rt, code)
+    # Told apart by the upload's answer (the row keeps only a stand-in of the name).
+    by_name = {answer.json["filename"]: answer.json["sha256"]
+               for path, answer in ds.public_responses if path.endswith("/attachments")}
     with rt.db.read() as session:
-        by_name = {a.filename: a.id for a in session.scalars(select(Attachment).where(
+        by_hash = {a.sha256: a.id for a in session.scalars(select(Attachment).where(
             Attachment.instance_id == ds.cases[label]))}
-    ds.files["evidence_clean_pdf"] = by_name["evidence-clean.pdf"]
-    ds.files["evidence_png"] = by_name["evidence-photo.png"]
-    ds.files["evidence_naming_accused"] = by_name["evidence-letter.pdf"]
+    ds.files["evidence_clean_pdf"] = by_hash[by_name["evidence-clean.pdf"]]
+    ds.files["evidence_png"] = by_hash[by_name["evidence-photo.png"]]
+    ds.files["evidence_naming_accused"] = by_hash[by_name["evidence-letter.pdf"]]
 
     # Filed on the website's complaint page; left untriaged.
     label = "web_page_untriaged"

@@ -62,11 +62,15 @@ def main() -> None:
 @click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True)
 def init(lang: str) -> None:
     from engine.schema import upgrade
+    from engine.services.attachments import seal_file_names
     from engine.services.processes import deploy as deploy_processes
 
     runtime = _runtime()
     upgrade(runtime.db)
     click.echo(f"ฐานข้อมูลพร้อม / database ready: {_safe_url(runtime.db.url)}")
+    if sealed := seal_file_names(runtime):
+        click.echo(f"ปิดชื่อไฟล์เรื่องร้องเรียนเดิม {sealed} ไฟล์ / sealed the names of {sealed} "
+                   "complaint files kept before")
     report = deploy_processes(runtime, "init")
     _print_report(report, lang)
     sys.exit(0 if report.ok else 1)
@@ -124,7 +128,9 @@ def user() -> None:
 @user.command("add", help="Add a user. Roles: " + ", ".join(ROLES))
 @click.argument("name")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(list(ROLES)))
-@click.option("--unit", required=True, help="unit code, e.g. PLAN; created if new")
+@click.option("--unit", required=True,
+              help="the unit's code (e.g. PLAN) or its exact name (e.g. กลุ่มนโยบายและแผน); "
+              "a new code (at most 50 characters) creates the unit")
 @click.option("--display-name", default=None)
 @click.option("--email", default=None,
               help="one e-mail address, for deadline reminders and escalations")

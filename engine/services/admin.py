@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from engine.actors import Actor
 from engine.audit import record
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.limits import column_limit, fit_problems
 from engine.models import ActingAppointment, Unit, User, UserRole, utcnow
 from engine.passwords import hash_password
 from engine.roles import ROLES
@@ -71,9 +72,10 @@ def add_user(
 ) -> dict[str, Any]:
     _require_admin(actor)
     with rt.db.read() as session:
-        if session.scalar(select(Unit.id).where(Unit.code == unit_code)) is None:
+        unit = user_service.find_unit(session, unit_code)
+        if unit is None:
             raise InvalidData("ไม่พบหน่วยงาน / unknown unit", {"unit_code": "เลือกหน่วยงาน / choose"})
-    user_service.add_user(rt, username, roles, unit_code, password=password,
+    user_service.add_user(rt, username, roles, unit.code, password=password,
                           display_name=display_name or username, email=email, actor=actor)
     return next(u for u in list_users(rt, actor) if u["username"] == username)
 
@@ -146,11 +148,12 @@ def list_units(rt: Runtime, actor: Actor) -> list[dict[str, str]]:
 
 
 def _check_unit(code: str, name: str) -> None:
-    fields = {}
-    if not code or len(code) > 50 or not code.replace("_", "").replace("-", "").isalnum():
-        fields["code"] = "ตัวอักษร/ตัวเลข ไม่เกิน 50 ตัว / letters and digits, at most 50"
-    if not name or len(name) > 200:
-        fields["name"] = "ไม่ว่างและไม่เกิน 200 ตัวอักษร / 1–200 characters"
+    fields = fit_problems({"code": (Unit.code, code), "name": (Unit.name, name)})
+    if not code or not code.replace("_", "").replace("-", "").isalnum():
+        fields["code"] = (f"ตัวอักษร/ตัวเลข ไม่เกิน {column_limit(Unit.code)} ตัว / letters and "
+                          f"digits, at most {column_limit(Unit.code)}")
+    if not name:
+        fields["name"] = "กรุณากรอกชื่อหน่วยงาน / the unit's name is required"
     if fields:
         raise InvalidData("ข้อมูลหน่วยงานไม่ถูกต้อง / invalid unit", fields)
 
@@ -215,9 +218,9 @@ def appoint_acting(
         fields["ends_on"] = "วันสิ้นสุดต้องไม่ก่อนวันเริ่ม / must not be before the start"
     elif (ends_on - starts_on).days > MAX_ACTING_DAYS:
         fields["ends_on"] = "ไม่เกิน 1 ปีต่อคำสั่ง / at most one year per appointment"
-    if not (reference or "").strip() or len(reference) > 300:
-        fields["reference"] = ("ระบุเลขที่คำสั่งแต่งตั้ง ไม่เกิน 300 ตัวอักษร / give the order's "
-                               "reference, at most 300 characters")
+    fields.update(fit_problems({"reference": (ActingAppointment.reference, reference)}))
+    if not (reference or "").strip():
+        fields["reference"] = "ระบุเลขที่คำสั่งแต่งตั้ง / give the order's reference"
     if fields:
         raise InvalidData("คำสั่งรักษาราชการแทนไม่ถูกต้อง / invalid acting appointment", fields)
     with rt.db.write() as session:

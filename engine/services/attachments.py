@@ -41,11 +41,13 @@ def storage_dir(rt: Runtime) -> Path:
     return rt.settings.instance_dir / "attachments"
 
 
-def _view(attachment: Attachment) -> dict[str, Any]:
+def _view(attachment: Attachment, filename: str | None = None) -> dict[str, Any]:
+    """The file's details; ``filename`` the name this reader is shown (else the row's),
+    typed again for files kept before names followed their type."""
     return {
         "id": attachment.id,
         "instance_id": attachment.instance_id,
-        "filename": attachment.filename,
+        "filename": typed_filename(filename or attachment.filename, attachment.content_type),
         "content_type": attachment.content_type,
         "size": attachment.size,
         "sha256": attachment.sha256,
@@ -63,10 +65,40 @@ def clean_filename(name: str) -> str:
     return base[:MAX_NAME] or "attachment"
 
 
+def typed_filename(name: str, content_type: str) -> str:
+    """The display name ending as its checked type does: PNG bytes named "a.html" are kept
+    and served as "a.png", so the name never makes a reader's computer open them as
+    something else. A name without a file ending gets one."""
+    clean = clean_filename(name)
+    ending = _TYPE_ENDINGS.get(content_type)
+    if ending is None or _ENDINGS.get(Path(clean).suffix.lower()) == content_type:
+        return clean
+    stem, dot, suffix = clean.rpartition(".")
+    # "a.html" loses ".html"; "ฉบับ 2.1" keeps ".1", which is part of its name.
+    if dot and stem and suffix.isascii() and suffix.isalnum() and not suffix.isdigit() \
+            and len(suffix) <= 5:
+        clean = stem
+    return clean[:MAX_NAME - len(ending)] + ending
+
+
+def stand_in_name(attachment_id: int, content_type: str) -> str:
+    """What a sealed file's row keeps instead of its name: nothing of the original."""
+    return f"file-{attachment_id}{_TYPE_ENDINGS.get(content_type, '')}"
+
+
+def shown_filename(rt: Runtime, actor: Actor | None, attachment: Attachment) -> str:
+    """The real name for those who may read personal data; the stand-in for anyone else."""
+    if attachment.sealed_filename and actor is not None and may_read_personal_data(actor.roles):
+        return rt.cipher.decrypt_bytes(attachment.sealed_filename).decode("utf-8")
+    return attachment.filename
+
+
 #: The type each file-name ending promises. A name that promises one type while the file
 #: is declared another (a PNG renamed "x.pdf") would open wrongly for the reader.
 _ENDINGS = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
             ".jpe": "image/jpeg", ".png": "image/png"}
+#: The ending a stored file's name gets for its checked type.
+_TYPE_ENDINGS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
 
 @dataclass(frozen=True)
@@ -150,10 +182,15 @@ def store_attachment(
     sealed = bool(personal_fields(instance.process_key))
     path.write_bytes(rt.cipher.encrypt_bytes(data) if sealed else data)
     _forget_on_rollback(session, path)
+    name = typed_filename(filename, content_type)
+    # A person's scan is often named after the people in it; a letter govflow draws is
+    # named by govflow ("หนังสือแจ้งผล เรื่องเลขที่ 12.pdf") and keeps its name.
+    seal_name = sealed and kind == "file"
     try:
         attachment = Attachment(
             instance_id=instance_id,
-            filename=clean_filename(filename),
+            filename=stand_in_name(0, content_type) if seal_name else name,
+            sealed_filename=rt.cipher.encrypt_bytes(name.encode("utf-8")) if seal_name else None,
             content_type=content_type,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
@@ -167,13 +204,32 @@ def store_attachment(
         )
         session.add(attachment)
         session.flush()
+        if seal_name:
+            attachment.filename = stand_in_name(attachment.id, content_type)
         record(session, actor, "attachment_added", instance_id=instance_id,
                public=actor is None and kind == "file",
                attachment_id=attachment.id, size=len(data), content_type=content_type)
-        return _view(attachment)
+        # The one who gave the file sees the name they gave it.
+        return _view(attachment, name)
     except BaseException:
         path.unlink(missing_ok=True)  # no orphan file when the row is not written
         raise
+
+
+def seal_file_names(rt: Runtime) -> int:
+    """Seal the names of complaint files kept before names were sealed (``govflow init``
+    runs it after the schema upgrade, which cannot: it has no key); return how many."""
+    with rt.db.write() as session:
+        rows = session.scalars(select(Attachment).where(
+            Attachment.sealed.is_(True), Attachment.kind == "file",
+            Attachment.sealed_filename.is_(None))).all()
+        for row in rows:
+            name = typed_filename(row.filename, row.content_type)
+            row.sealed_filename = rt.cipher.encrypt_bytes(name.encode("utf-8"))
+            row.filename = stand_in_name(row.id, row.content_type)
+        if rows:
+            record(session, None, "file_names_sealed", count=len(rows))
+        return len(rows)
 
 
 def may_open_files(actor: Actor, instance: ProcessInstance) -> bool:
@@ -204,7 +260,7 @@ def list_attachments(rt: Runtime, actor: Actor, instance_id: int) -> list[dict[s
         rows = session.scalars(
             select(Attachment).where(Attachment.instance_id == instance_id).order_by(Attachment.id)
         )
-        return [_view(a) for a in rows]
+        return [_view(a, shown_filename(rt, actor, a)) for a in rows]
 
 
 def read_attachment(rt: Runtime, actor: Actor, attachment_id: int) -> tuple[dict[str, Any], bytes]:
@@ -227,4 +283,4 @@ def read_attachment(rt: Runtime, actor: Actor, attachment_id: int) -> tuple[dict
         data = (storage_dir(rt) / attachment.stored_name).read_bytes()
         if attachment.sealed:
             data = rt.cipher.decrypt_bytes(data)
-        return _view(attachment), data
+        return _view(attachment, shown_filename(rt, actor, attachment)), data

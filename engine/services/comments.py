@@ -9,6 +9,7 @@ from sqlalchemy import select
 from engine.actors import Actor
 from engine.audit import record
 from engine.errors import InvalidData
+from engine.limits import require_fit
 from engine.models import Comment, utcnow
 from engine.runtime import Runtime
 from engine.services.case_access import visible_case
@@ -34,6 +35,7 @@ def add_comment(rt: Runtime, actor: Actor, instance_id: int, text: str) -> dict[
             "ความคิดเห็นต้องไม่ว่างและไม่เกิน 5,000 ตัวอักษร / a comment must be 1–5,000 characters",
             {"text": f"1–{MAX_COMMENT} ตัวอักษร / characters"},
         )
+    require_fit({"text": (Comment.text, text)}, "บันทึกความคิดเห็นไม่ได้ / the comment cannot be saved")
     with rt.db.write() as session:
         visible_case(rt, session, actor, instance_id)
         comment = Comment(

@@ -19,13 +19,12 @@ from sqlalchemy.orm import Session
 from engine.actors import Actor
 from engine.audit import record
 from engine.errors import Conflict, Forbidden, InvalidData
+from engine.limits import fit_problems
 from engine.models import DueTimer, HolidayOverride, utcnow
 from engine.runtime import Runtime, calendar_from_overrides
 from engine.services.cases import load_case, run_engine, save_case
 from engine.thai_dates import fiscal_year_bounds
 from engine.workdays import WorkingCalendar
-
-MAX_TEXT = 300
 
 
 def _require_admin(actor: Actor | None) -> None:
@@ -66,11 +65,10 @@ def fiscal_year_range(fiscal_year_be: int) -> tuple[date, date]:
 
 
 def _check_text(reason: str, reference: str) -> None:
-    fields = {}
-    if not reason.strip() or len(reason) > MAX_TEXT:
-        fields["reason"] = "ระบุเหตุผล ไม่เกิน 300 ตัวอักษร / give a reason, at most 300 characters"
-    if len(reference) > MAX_TEXT:
-        fields["reference"] = "ไม่เกิน 300 ตัวอักษร / at most 300 characters"
+    fields = fit_problems({"reason": (HolidayOverride.reason, reason),
+                              "reference": (HolidayOverride.reference, reference)})
+    if not reason.strip():
+        fields["reason"] = "ระบุเหตุผล / give a reason"
     if fields:
         raise InvalidData("ข้อมูลวันหยุดไม่ถูกต้อง / invalid holiday change", fields)
 

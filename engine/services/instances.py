@@ -14,6 +14,7 @@ from engine.audit import record
 from engine.definitions import Definition
 from engine.errors import Forbidden, InvalidData, NotFound
 from engine.forms import validate_form
+from engine.limits import require_fit
 from engine.models import AuditEvent, ProcessInstance, ProcessVersion, Task, utcnow
 from engine.personal_data import (
     derived_flags,
@@ -109,12 +110,16 @@ def start_case(
     public, personal = split_personal(process_key, clean)
     public.update(derived_flags(process_key, personal))
     title_field = definition.bundle.get("title_field")
+    title = str(public.get(title_field) or "") if title_field else ""
+    # The form's maxLength is the process owner's; the column's is the database's.
+    require_fit({title_field or "title": (ProcessInstance.title, title)},
+                "ชื่อเรื่องยาวเกินกำหนด / the case title is too long")
     now = utcnow()
     values = {
         "process_key": process_key,
         "version_id": definition.version_id,
         "status": "running",
-        "title": str(public.get(title_field, ""))[:300] if title_field else "",
+        "title": title,
         "started_by_id": actor.id if actor else None,
         "unit_id": actor.unit_id if actor else None,
         "serializer_version": SERIALIZER_VERSION,

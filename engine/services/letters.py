@@ -27,6 +27,7 @@ from engine.definitions import Definition
 from engine.documents.letter_templates import fill_letter
 from engine.documents.letters import render_letter
 from engine.errors import GovflowError, InvalidData
+from engine.limits import require_fit
 from engine.models import LetterJob, OutboxMessage, ProcessInstance, TrackingCode, utcnow
 from engine.queues import claim_due_ids
 from engine.runtime import Runtime
@@ -148,11 +149,14 @@ def issue_letters(rt: Runtime, session: Session, running: Any, actor: Actor, bpm
     case = LetterCase(instance_id, running.instance.received_on, session.scalar(
         select(TrackingCode.code).where(TrackingCode.instance_id == instance_id)),
         running.definition)
+    number = str(data.get("letter_number") or "")
+    require_fit({"letter_number": (LetterJob.letter_number, number)},
+                "เลขที่หนังสือยาวเกินกำหนด / the letter number is too long")
     fields = FIELDS[kind](case, data, personal)
     fill_letter(rt.office, kind, fields, processes_dir=rt.settings.processes_dir)
     job = LetterJob(instance_id=instance_id, kind=kind,
                     issued_on=now.astimezone(BANGKOK).date(),
-                    letter_number=str(data.get("letter_number") or ""),
+                    letter_number=number,
                     sealed=rt.cipher.encrypt(fields), created_at=now, next_attempt_at=now)
     session.add(job)
     session.flush()

@@ -25,6 +25,7 @@ from engine.audit import record
 from engine.errors import Forbidden, InvalidData
 from engine.models import MAX_DB_INT, Attachment, AuditEvent, valid_id
 from engine.runtime import Runtime
+from engine.services.attachments import shown_filename
 from engine.services.views import iso
 from engine.thai_dates import parse_iso_day
 from engine.workdays import BANGKOK
@@ -151,9 +152,9 @@ def list_reads(rt: Runtime, actor: Actor, filters: ReadFilters | None = None, *,
             .limit(limit).offset(offset)))
         wanted = {e.detail.get("attachment_id") for e in events if e.detail}
         wanted.discard(None)
-        filenames = dict(session.execute(
-            select(Attachment.id, Attachment.filename).where(Attachment.id.in_(wanted))
-        ).all()) if wanted else {}
+        # The Director reads this log and may open the files: their real names.
+        filenames = {a.id: shown_filename(rt, actor, a) for a in session.scalars(
+            select(Attachment).where(Attachment.id.in_(wanted)))} if wanted else {}
         # The filter's case goes in the detail, not instance_id: the listing is not an
         # event of that case's history, and the number may not even exist.
         record(session, actor, LISTED_ACTION, shown=len(events), total=total, offset=offset,

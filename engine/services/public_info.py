@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine.errors import GovflowError, NotFound
 from engine.models import Attachment, Publication, PublicationFile, valid_id
 from engine.runtime import Runtime
-from engine.services.attachments import storage_dir
+from engine.services.attachments import storage_dir, typed_filename
 from engine.services.publications import (
     clean_query,
     current_categories,
@@ -159,7 +159,9 @@ def public_file(rt: Runtime, file_id: int) -> tuple[dict[str, Any], bytes]:
         ).scalar_one_or_none()
         if found is None:
             raise missing
-        meta = {"filename": found.filename, "content_type": found.content_type,
+        # Typed again for files kept before names followed their type.
+        meta = {"filename": typed_filename(found.filename, found.content_type),
+                "content_type": found.content_type,
                 "size": found.size}
         stored = found.stored_name
     return meta, (storage_dir(rt) / stored).read_bytes()

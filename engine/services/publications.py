@@ -23,6 +23,7 @@ from engine.audit import record
 from engine.definitions import Definition
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.forms import choice_options
+from engine.limits import require_fit
 from engine.models import (
     Attachment,
     ProcessInstance,
@@ -153,18 +154,25 @@ def publish(session: Session, case: Any, actor: Actor, data: Mapping[str, Any],
     if replaces is not None:
         _check_replaceable(session, replaces)
     legal_basis = _text(data, "legal_basis")
+    link, unit, owner = (_text(data, key) for key in ("external_link", "unit", "source_owner"))
+    require_fit({"title": (Publication.title, title), "details": (Publication.details, details),
+                 "publish_note": (Publication.note, _text(data, "publish_note")),
+                 "external_link": (Publication.external_link, link),
+                 "unit": (Publication.unit_name, unit),
+                 "source_owner": (Publication.source_owner, owner)},
+                "ข้อมูลที่จะเผยแพร่ยาวเกินกำหนด / a value to publish is too long")
     publication = Publication(
         instance_id=case.instance.id,
         status="published",
         category=category,
-        title=title[:300],
+        title=title,
         details=details,
-        external_link=_text(data, "external_link")[:2000],
+        external_link=link,
         legal_basis=legal_basis[:40],
         legal_basis_title=choices(form, "legal_basis").get(legal_basis, legal_basis)[:300],
         unit_id=case.instance.unit_id,
-        unit_name=_text(data, "unit")[:200],
-        source_owner=_text(data, "source_owner")[:300],
+        unit_name=unit,
+        source_owner=owner,
         note=_text(data, "publish_note"),
         published_at=now,
         published_by_id=actor.id,
@@ -256,6 +264,8 @@ def withdraw(rt: Runtime, actor: Actor, publication_id: int, reason: str | None
         raise InvalidData(f"เหตุผลยาวเกิน {MAX_REASON} ตัวอักษร / the reason is longer than "
                           f"{MAX_REASON} characters",
                           {"reason": f"ไม่เกิน {MAX_REASON} ตัวอักษร / at most {MAX_REASON}"})
+    require_fit({"reason": (Publication.withdrawn_reason, text)},
+                "บันทึกเหตุผลไม่ได้ / the reason cannot be saved")
     if not valid_id(publication_id):
         raise _not_found(publication_id)
     with rt.db.write() as session:

@@ -12,6 +12,7 @@ from engine.actors import Actor, actor_of
 from engine.audit import record
 from engine.emails import checked_email
 from engine.errors import Conflict, InvalidData, NotAuthenticated, NotFound
+from engine.limits import column_limit, fit_problems, require_fit
 from engine.models import Unit, User, UserRole, utcnow
 from engine.passwords import hash_password, verify_password
 from engine.roles import ROLES
@@ -21,13 +22,34 @@ from engine.services import tokens
 MIN_PASSWORD_LENGTH = 10
 
 
-def _unit(session: Session, code: str, name: str | None = None) -> Unit:
-    unit = session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None:
-        unit = Unit(code=code, name=name or code)
-        session.add(unit)
+def find_unit(session: Session, unit: str) -> Unit | None:
+    """The unit whose code is ``unit``, else the first whose exact name is: a person
+    naturally types the unit's name ("กลุ่มนโยบายและแผน"), a script its code ("PLAN")."""
+    if fit_problems({"unit": (Unit.name, unit)}):
+        return None  # no code or name is this long or holds a NUL (PostgreSQL cannot compare it)
+    return (session.scalar(select(Unit).where(Unit.code == unit))
+            or session.scalar(select(Unit).where(Unit.name == unit).order_by(Unit.id).limit(1)))
+
+
+def _unit(session: Session, unit: str, name: str | None = None) -> Unit:
+    """The unit named by code or name; a new one (``unit`` its code) when none is."""
+    found = find_unit(session, unit)
+    if found is None:
+        problems = fit_problems({"unit": (Unit.code, unit), "unit_name": (Unit.name, name)})
+        limit = column_limit(Unit.code) or 0
+        if not unit.strip():
+            problems["unit"] = "ระบุรหัสหรือชื่อหน่วยงาน / give the unit's code or name"
+        elif "\x00" not in unit and len(unit) > limit:
+            problems["unit"] = (
+                f"ไม่พบหน่วยงานที่มีรหัสหรือชื่อนี้ และรหัสหน่วยงานใหม่ยาวได้ไม่เกิน {limit} ตัวอักษร "
+                f"(มี {len(unit)}) / no unit has this code or name, and a new unit's code is at "
+                f"most {limit} characters ({len(unit)} given)")
+        if problems:
+            raise InvalidData("ข้อมูลหน่วยงานไม่ถูกต้อง / invalid unit", problems)
+        found = Unit(code=unit, name=name or unit)
+        session.add(found)
         session.flush()
-    return unit
+    return found
 
 
 def _check_new_user(username: str, roles: list[str], password: str | None) -> None:
@@ -60,6 +82,9 @@ def add_user(
     _check_new_user(username, roles, password)
     if email is not None:
         checked_email(email, "email")
+    require_fit({"display_name": (User.display_name, display_name),
+                 "position": (User.position, position)},
+                "ข้อมูลผู้ใช้ไม่ถูกต้อง / invalid user details")
     with rt.db.write() as session:
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             raise Conflict(f"มีผู้ใช้ชื่อ '{username}' แล้ว / user '{username}' already exists")
@@ -76,7 +101,7 @@ def add_user(
         session.add(user)
         session.flush()
         record(session, actor, "user_added", username=username, roles=sorted(set(roles)),
-               unit=unit_code)
+               unit=unit.code)
         return actor_of(session, user)
 
 
