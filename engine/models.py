@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
 from engine import clock
@@ -68,6 +68,18 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON}
+
+
+def shortened(value: str, limit: int) -> str:
+    """``value`` cut to ``limit`` characters, the last one an ellipsis."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _fit_own_text(row: Base, key: str, value: str) -> str:
+    # Text govflow builds itself (a subject or notice made from a task name) is cut to its
+    # column: nobody typed it, so there is no one to refuse, and a longer value would stop
+    # the scheduler's command with a database error on PostgreSQL.
+    return shortened(value, row.__table__.c[key].type.length)
 
 
 class Unit(Base):
@@ -382,6 +394,8 @@ class OutboxMessage(Base):
     #: complainant); ``recipient`` and ``body`` then hold only a placeholder.
     sealed: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
+    _fit_subject = validates("subject")(_fit_own_text)
+
 
 class Notification(Base):
     """A message shown in the app to one user."""
@@ -395,6 +409,8 @@ class Notification(Base):
     text: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column()
+
+    _fit_text = validates("text")(_fit_own_text)
 
 
 class TrackingCode(Base):

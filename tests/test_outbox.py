@@ -143,6 +143,25 @@ def test_a_wrapped_task_name_makes_a_one_line_subject(runtime, people, smtp):
     mailing.close()
 
 
+
+def test_a_task_name_as_long_as_its_column_still_escalates(runtime, people, smtp):
+    # A 300-character task name fits the inbox, but the escalation's subject and notice
+    # add words to it: they are cut to their columns, not refused by PostgreSQL.
+    controller, inbox = smtp
+    add_user(runtime, "head_long", ["legal_head"], "LEGAL", email="head@example.go.th")
+    mailing = with_smtp(runtime, controller.port)
+    with clock.frozen(NOW) as now:
+        instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+        with runtime.db.write() as session:
+            session.execute(update(Task).values(name="ก" * 300))
+        now.move_to(datetime(2026, 12, 11, 16, 31, tzinfo=BANGKOK))
+        report = tick(mailing)
+    assert not report.errors and report.mail_sent >= 1, report
+    [message] = [m for m in inbox.messages if rcpt_to(m) == "head@example.go.th"]
+    subject = str(make_header(decode_header(message["Subject"])))
+    assert len(subject) == 300 and subject.endswith("…")
+    mailing.close()
+
 # ---- letters -----------------------------------------------------------------------------
 
 def test_a_letter_that_cannot_be_drawn_blocks_no_other(runtime, people):

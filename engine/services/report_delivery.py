@@ -98,7 +98,7 @@ def _tell_readers(rt: Runtime, session: Session, report: ComplaintReport) -> Non
             f"(รายงานนี้ไม่มีข้อมูลส่วนบุคคล)\n\n{rt.office.name}")
     readers = {user.id: user for role in READERS for user in holders_of(session, role)}
     for user in readers.values():
-        session.add(Notification(user_id=user.id, text=text[:500]))
+        session.add(Notification(user_id=user.id, text=text))
         if user.email:
             session.add(OutboxMessage(
                 message_id=f"<report-{REPORT}-{fiscal_year}-{half}-{user.id}."

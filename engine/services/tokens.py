@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 from engine.actors import Actor, actor_of
 from engine.audit import record
 from engine.errors import Conflict, InvalidData, NotAuthenticated, NotFound
+from engine.limits import column_limit
 from engine.models import ApiToken, User, utcnow
 from engine.passwords import hash_token, new_token
 from engine.runtime import Runtime
 from engine.services.views import iso
 
-#: The column's length (api_token.name).
-MAX_NAME = 100
+#: The column's length (api_token.name), read from the model like every other limit.
+MAX_NAME = column_limit(ApiToken.name) or 100
 #: The name given when a caller names none (the old ``govflow user token NAME``):
 #: "api", then "api-2", "api-3"… whichever is free.
 DEFAULT_NAME = "api"
