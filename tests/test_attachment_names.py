@@ -10,8 +10,9 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import text
 
-from engine.services import admin, attachments, instances, privacy_log
+from engine.services import attachments, instances, privacy_log
 from engine.services.attachments import UploadedFile
+from tests.account_support import known_password
 from tests.conftest import People
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST
 from tests.web_client import Browser, html
@@ -39,7 +40,7 @@ def app(runtime):
 def signed_in(rt, app, people: People, name: str) -> Browser:
     user = people.all()[name]
     b = Browser(app)
-    b.signin(user.username, admin.reset_password(rt, people.admin, user.username))
+    b.signin(user.username, known_password(rt, people.admin, user.username))
     return b
 
 

@@ -18,6 +18,7 @@ from engine.models import LetterJob, ProcessInstance, Publication, Unit, User
 from engine.services import admin, instances
 from engine.services.processes import deploy
 from engine.services.users import issue_token
+from tests.account_support import known_password
 from tests.conftest import PROCESSES, People, make_runtime
 from tests.publication_support import published
 from tests.samples import PUBLISHING_REQUEST
@@ -42,8 +43,8 @@ class World:
         if name not in self._browsers:
             user = self.people.all()[name]
             b = Browser(self.app)
-            b.signin(user.username, admin.reset_password(self.rt, self.people.admin,
-                                                           user.username))
+            b.signin(user.username, known_password(self.rt, self.people.admin,
+                                                   user.username))
             self._browsers[name] = b
         return self._browsers[name]
 
