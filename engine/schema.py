@@ -8,9 +8,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection
+from sqlalchemy import Connection, inspect
 
 from engine.db import Database
+from engine.models import Base
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -21,8 +22,29 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(db: Database, revision: str = "head") -> None:
+def upgrade(db: Database, revision: str = "head", *, replay: bool = False) -> None:
+    """Bring the schema to ``revision``. An empty database going to the head is created
+    straight from the models and stamped (Alembic's own recipe for new databases): replaying
+    every migration costs a table rebuild per altered column on SQLite, paid by each new
+    database. ``replay`` runs the migrations even then (tests/test_schema.py proves that
+    both ways give the same schema)."""
+    if revision == "head" and not replay and _is_empty(db):
+        _create_at_head(db)
+        return
     _migrate(db, command.upgrade, revision)
+
+
+def _is_empty(db: Database) -> bool:
+    with db.engine.connect() as connection:
+        return not inspect(connection).get_table_names()
+
+
+def _create_at_head(db: Database) -> None:
+    config = alembic_config()
+    with db.engine.begin() as connection:
+        Base.metadata.create_all(connection)
+        config.attributes["connection"] = connection
+        command.stamp(config, "head")
 
 
 def downgrade(db: Database, revision: str) -> None:
