@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from engine.config import Settings
 from engine.emails import header_text, is_email
 from engine.models import OutboxMessage, utcnow
-from engine.queues import claim_due_ids
+from engine.queues import backoff, claim_due_ids
 from engine.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -102,12 +102,11 @@ def _failed(rt: Runtime, message_id: int, reason: str) -> None:
     now = utcnow()
     with rt.db.write() as session:
         row = session.get_one(OutboxMessage, message_id)
-        # The exponent is capped: a message retried for days must not overflow timedelta.
-        backoff = min(timedelta(seconds=30 * 2**min(row.attempts, 12)), MAX_BACKOFF)
+        wait = backoff(row.attempts, timedelta(seconds=30), MAX_BACKOFF)
         row.attempts += 1
-        row.last_error, row.failed_at, row.next_attempt_at = reason, now, now + backoff
+        row.last_error, row.failed_at, row.next_attempt_at = reason, now, now + wait
     # The reason only: an SMTP error may quote the recipient's address.
-    log.warning("outbox %s: %s; retry in %s", message_id, reason, backoff)
+    log.warning("outbox %s: %s; retry in %s", message_id, reason, wait)
 
 
 def _sent(rt: Runtime, message_id: int) -> None:

@@ -37,3 +37,9 @@ def claim_due_ids(rt: Runtime, model: Any, pending: ColumnElement[bool], *, limi
             session.execute(update(model).where(model.id.in_(ids))
                             .values(next_attempt_at=now + hold))
         return ids
+
+
+def backoff(attempts: int, first: timedelta, cap: timedelta) -> timedelta:
+    """How long a failed row waits: ``first``, doubling with each attempt, at most ``cap``.
+    The exponent is capped too: a row retried for days must not overflow timedelta."""
+    return min(first * 2 ** min(attempts, 12), cap)

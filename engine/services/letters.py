@@ -29,7 +29,7 @@ from engine.documents.letters import render_letter
 from engine.errors import GovflowError, InvalidData
 from engine.limits import require_fit
 from engine.models import LetterJob, OutboxMessage, ProcessInstance, TrackingCode, utcnow
-from engine.queues import claim_due_ids
+from engine.queues import backoff, claim_due_ids
 from engine.runtime import Runtime
 from engine.services.attachments import may_open_files, store_attachment
 from engine.services.case_access import visible_case
@@ -243,8 +243,7 @@ def _failed(rt: Runtime, job_id: int, exc: Exception) -> None:
         job = session.get_one(LetterJob, job_id)
         job.attempts += 1
         job.last_error, job.failed_at = _reason(exc), now
-        # The exponent is capped: a job retried for days must not overflow timedelta.
-        job.next_attempt_at = now + min(CLAIM_FOR * 2**min(job.attempts, 12), MAX_RETRY)
+        job.next_attempt_at = now + backoff(job.attempts, CLAIM_FOR, MAX_RETRY)
     # The job only: the exception's text may quote a field.
     log.warning("letter job %s could not be drawn (%s); retrying later", job_id,
                 type(exc).__name__)
