@@ -123,44 +123,41 @@ def test_a_stuck_outbox_is_reported_after_the_configured_age(runtime, people):
         assert "outbox" in client.get("/healthz").json["failing"]
 
 
-def test_a_wrapped_task_name_makes_a_one_line_subject(runtime, people, smtp):
+def escalation_mail_for(runtime, people, smtp, task_name: str):
+    """The screening task renamed ``task_name``, its deadline passed, one scheduler pass:
+    (the pass's report, the mail the head of Legal Affairs received)."""
     controller, inbox = smtp
     add_user(runtime, "head_mail", ["legal_head"], "LEGAL", email="head@example.go.th")
     mailing = with_smtp(runtime, controller.port)
     with clock.frozen(NOW) as now:
         instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
-        # Camunda Modeler keeps a wrapped label's line break in the task's name.
         with runtime.db.write() as session:
-            session.execute(update(Task).values(name="คัดกรอง\r\nBcc: x@example.org\nเรื่อง"))
+            session.execute(update(Task).values(name=task_name))
         now.move_to(datetime(2026, 12, 11, 16, 31, tzinfo=BANGKOK))
         report = tick(mailing)
-    assert report.mail_sent >= 1 and report.mail_failed == 0
+    mailing.close()
     [message] = [m for m in inbox.messages if rcpt_to(m) == "head@example.go.th"]
+    return report, message
+
+
+def test_a_wrapped_task_name_makes_a_one_line_subject(runtime, people, smtp):
+    # Camunda Modeler keeps a wrapped label's line break in the task's name.
+    report, message = escalation_mail_for(runtime, people, smtp,
+                                          "คัดกรอง\r\nBcc: x@example.org\nเรื่อง")
+    assert report.mail_sent >= 1 and report.mail_failed == 0
     subject = str(make_header(decode_header(message["Subject"])))
     assert "\n" not in subject and "\r" not in subject
     assert "คัดกรอง Bcc: x@example.org เรื่อง" in subject
     assert message["Bcc"] is None and "x@example.org" not in rcpt_to(message)
-    mailing.close()
-
 
 
 def test_a_task_name_as_long_as_its_column_still_escalates(runtime, people, smtp):
     # A 300-character task name fits the inbox, but the escalation's subject and notice
     # add words to it: they are cut to their columns, not refused by PostgreSQL.
-    controller, inbox = smtp
-    add_user(runtime, "head_long", ["legal_head"], "LEGAL", email="head@example.go.th")
-    mailing = with_smtp(runtime, controller.port)
-    with clock.frozen(NOW) as now:
-        instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
-        with runtime.db.write() as session:
-            session.execute(update(Task).values(name="ก" * 300))
-        now.move_to(datetime(2026, 12, 11, 16, 31, tzinfo=BANGKOK))
-        report = tick(mailing)
+    report, message = escalation_mail_for(runtime, people, smtp, "ก" * 300)
     assert not report.errors and report.mail_sent >= 1, report
-    [message] = [m for m in inbox.messages if rcpt_to(m) == "head@example.go.th"]
     subject = str(make_header(decode_header(message["Subject"])))
     assert len(subject) == 300 and subject.endswith("…")
-    mailing.close()
 
 # ---- letters -----------------------------------------------------------------------------
 
