@@ -27,7 +27,7 @@ from engine.services.views import iso
 MAX_ACTING_DAYS = 366
 
 
-def _require_admin(actor: Actor) -> None:
+def require_admin(actor: Actor) -> None:
     if "admin" not in actor.roles:
         raise Forbidden("เฉพาะผู้ดูแลระบบ / administrators only")
 
@@ -58,7 +58,7 @@ def _user_view(user: User, units: dict[int, Unit]) -> dict[str, Any]:
 
 def list_users(rt: Runtime, actor: Actor) -> list[dict[str, Any]]:
     """Every user, each with their live API tokens (``tokens``)."""
-    _require_admin(actor)
+    require_admin(actor)
     with rt.db.read() as session:
         units = {u.id: u for u in session.scalars(select(Unit))}
         live = tokens.live_by_user(session)
@@ -70,7 +70,7 @@ def add_user(
     rt: Runtime, actor: Actor, username: str, display_name: str, roles: list[str],
     unit_code: str, password: str | None = None, email: str | None = None,
 ) -> dict[str, Any]:
-    _require_admin(actor)
+    require_admin(actor)
     with rt.db.read() as session:
         unit = user_service.find_unit(session, unit_code)
         if unit is None:
@@ -81,7 +81,7 @@ def add_user(
 
 
 def set_active(rt: Runtime, actor: Actor, username: str, active: bool) -> None:
-    _require_admin(actor)
+    require_admin(actor)
     if username == actor.username and not active:
         raise Conflict("ปิดบัญชีของตนเองไม่ได้ / you cannot deactivate your own account")
     with rt.db.write() as session:
@@ -95,7 +95,7 @@ def reset_password(rt: Runtime, actor: Actor, username: str) -> str:
     """Set a new random password and return it, to be shown once. Whoever knew the old one
     is locked out: the user's web sessions end, their API tokens are revoked, and the user
     must choose a password of their own at the next sign-in."""
-    _require_admin(actor)
+    require_admin(actor)
     password = secrets.token_urlsafe(12)
     password_hash = hash_password(password)  # before the write transaction: argon2 is slow
     with rt.db.write() as session:
@@ -109,7 +109,7 @@ def reset_password(rt: Runtime, actor: Actor, username: str) -> str:
 
 
 def set_roles(rt: Runtime, actor: Actor, username: str, roles: list[str]) -> None:
-    _require_admin(actor)
+    require_admin(actor)
     unknown = [r for r in roles if r not in ROLES]
     if not roles or unknown:
         raise InvalidData("บทบาทไม่ถูกต้อง / invalid roles", {"roles": ", ".join(ROLES)})
@@ -125,23 +125,23 @@ def set_roles(rt: Runtime, actor: Actor, username: str, roles: list[str]) -> Non
 
 def issue_token(rt: Runtime, actor: Actor, username: str, name: str | None = None) -> str:
     """A new named token for ``username``, shown once; their other tokens stay valid."""
-    _require_admin(actor)
+    require_admin(actor)
     return tokens.issue(rt, username, name, actor=actor)
 
 
 def list_tokens(rt: Runtime, actor: Actor, username: str) -> list[dict[str, Any]]:
-    _require_admin(actor)
+    require_admin(actor)
     return tokens.list_tokens(rt, username)
 
 
 def revoke_tokens(rt: Runtime, actor: Actor, username: str, token_id: int | None = None) -> int:
     """Revoke one of the user's tokens (``token_id``), or all; how many, each audited."""
-    _require_admin(actor)
+    require_admin(actor)
     return tokens.revoke(rt, username, token_id=token_id, actor=actor)
 
 
 def list_units(rt: Runtime, actor: Actor) -> list[dict[str, str]]:
-    _require_admin(actor)
+    require_admin(actor)
     with rt.db.read() as session:
         return [{"code": u.code, "name": u.name}
                 for u in session.scalars(select(Unit).order_by(Unit.code))]
@@ -159,7 +159,7 @@ def _check_unit(code: str, name: str) -> None:
 
 
 def add_unit(rt: Runtime, actor: Actor, code: str, name: str) -> dict[str, str]:
-    _require_admin(actor)
+    require_admin(actor)
     _check_unit(code, name)
     with rt.db.write() as session:
         if session.scalar(select(Unit.id).where(Unit.code == code)) is not None:
@@ -170,7 +170,7 @@ def add_unit(rt: Runtime, actor: Actor, code: str, name: str) -> dict[str, str]:
 
 
 def rename_unit(rt: Runtime, actor: Actor, code: str, name: str) -> dict[str, str]:
-    _require_admin(actor)
+    require_admin(actor)
     _check_unit(code, name)
     with rt.db.write() as session:
         unit = session.scalar(select(Unit).where(Unit.code == code))
@@ -195,7 +195,7 @@ def _acting_view(row: ActingAppointment, username: str) -> dict[str, Any]:
 
 
 def list_acting(rt: Runtime, actor: Actor) -> list[dict[str, Any]]:
-    _require_admin(actor)
+    require_admin(actor)
     with rt.db.read() as session:
         rows = session.execute(
             select(ActingAppointment, User.username)
@@ -210,7 +210,7 @@ def appoint_acting(
     reference: str,
 ) -> dict[str, Any]:
     """รักษาราชการแทน: ``username`` holds ``role`` from ``starts_on`` to ``ends_on`` inclusive."""
-    _require_admin(actor)
+    require_admin(actor)
     fields = {}
     if role not in ROLES or role == "admin":
         fields["role"] = "เลือกบทบาทที่รักษาการแทน / choose the role to act for"
@@ -236,7 +236,7 @@ def appoint_acting(
 
 
 def end_acting(rt: Runtime, actor: Actor, appointment_id: int) -> None:
-    _require_admin(actor)
+    require_admin(actor)
     with rt.db.write() as session:
         row = session.get(ActingAppointment, appointment_id)
         if row is None:

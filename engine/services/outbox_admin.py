@@ -20,7 +20,7 @@ from engine.emails import is_email
 from engine.errors import Conflict, NotFound
 from engine.models import LetterJob, OutboxMessage, utcnow
 from engine.runtime import Runtime
-from engine.services.admin import _require_admin
+from engine.services.admin import require_admin
 from engine.services.letters import LETTER_FILENAMES
 from engine.services.views import iso
 
@@ -80,7 +80,7 @@ def _letter_view(row: LetterJob, _sealed: bool) -> dict[str, Any]:
 
 def list_problems(rt: Runtime, actor: Actor) -> dict[str, Any]:
     """Failed and stuck e-mails and letters, oldest first, recipients masked."""
-    _require_admin(actor)
+    require_admin(actor)
     stuck_after = rt.settings.outbox_stuck_after
     with rt.db.read() as session:
         messages = [_message_view(*r) for r in _problem_rows(session, "message", stuck_after)]
@@ -102,7 +102,7 @@ def _pending_row(session: Session, kind: str, row_id: int) -> Any:
 
 def retry(rt: Runtime, actor: Actor, kind: str, row_id: int) -> None:
     """Make a pending e-mail (``kind`` ``message``) or letter (``letter``) due now."""
-    _require_admin(actor)
+    require_admin(actor)
     with rt.db.write() as session:
         row = _pending_row(session, kind, row_id)
         row.next_attempt_at = utcnow()
@@ -111,7 +111,7 @@ def retry(rt: Runtime, actor: Actor, kind: str, row_id: int) -> None:
 
 def cancel(rt: Runtime, actor: Actor, kind: str, row_id: int) -> None:
     """Give up on a pending e-mail or letter: it is never sent or drawn."""
-    _require_admin(actor)
+    require_admin(actor)
     with rt.db.write() as session:
         row = _pending_row(session, kind, row_id)
         row.cancelled_at, row.cancelled_by = utcnow(), actor.username
