@@ -48,6 +48,7 @@ run: install system-deps
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: install browser-deps lint
 	$(BIN)/pytest -q

@@ -7,7 +7,7 @@ and a chain of 9,600 tasks 207 s to validate; every check must be linear or n·l
   split into branches of a task and an exclusive gateway with a condition and a default,
   with BPMNDI shapes and edges) so that every stage runs: XML, XSD, references,
   SpiffWorkflow's parse, the bundle and the lint. Each is timed through
-  ``engine.definitions.check_bytes`` (what ``govflow validate``, deploy and the upload
+  ``engine.bpmn.definitions.check_bytes`` (what ``govflow validate``, deploy and the upload
   preview run) against ``lxml.etree.fromstring`` of the same bytes, round after round in
   the same run. ``ratio`` = check p50 / parse p50. ``growth`` = p50 of 10k / p50 of 1k and
   of 100k / 10k: linear work gives about 10 (so does the parse, shown beside it).
@@ -42,10 +42,10 @@ from typing import Any
 from lxml import etree
 from timing import measure_rounds, nearest_rank, sig3
 
-from engine import bpmn_loader
-from engine.bpmn_loader import MAX_REPORTED_PROBLEMS
-from engine.config import REPO_ROOT
-from engine.definitions import CheckedFile, check_bytes
+from engine.bpmn import loader as bpmn_loader
+from engine.bpmn.definitions import CheckedFile, check_bytes
+from engine.bpmn.loader import MAX_REPORTED_PROBLEMS
+from engine.core.config import REPO_ROOT
 
 PROCESSES_DIR = REPO_ROOT / "processes"
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}

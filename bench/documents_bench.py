@@ -59,19 +59,19 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from timing import measure_rounds, nearest_rank, sig3
 
-from engine.config import REPO_ROOT, Settings
-from engine.documents import thai_wrap
+from engine.core.config import REPO_ROOT, Settings
+from engine.core.office import OfficeIdentity, load_office
+from engine.documents.complaint_report import BUCKETS, CaseLine, ComplaintReport, report_csv
 from engine.documents.fonts import FAMILY, find_thai_fonts
 from engine.documents.letter_templates import FilledLetter, fill_letter
 from engine.documents.letters import LEFT, RIGHT, TOP, render_letter
 from engine.documents.pdf import BODY_PT, LINE_MM
 from engine.documents.report_pdf import report_pdf
 from engine.documents.report_xlsx import report_xlsx
-from engine.documents.thai_wrap import NBSP, ZWSP, breakable
-from engine.office import OfficeIdentity, load_office
-from engine.services.reports import BUCKETS, CaseLine, ComplaintReport, report_csv
-from engine.thai_dates import fiscal_half_bounds, format_thai_date
-from engine.workdays import BANGKOK
+from engine.thai import line_breaks as thai_wrap
+from engine.thai.dates import fiscal_half_bounds, format_thai_date
+from engine.thai.line_breaks import NBSP, ZWSP, breakable
+from engine.thai.workdays import BANGKOK
 
 PROCESSES_DIR = REPO_ROOT / "processes"
 ISSUED_ON = date(2026, 12, 9)

@@ -43,19 +43,19 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from timing import sig3
 
-from engine.actors import Actor
-from engine.bpmn_loader import load_bpmn
-from engine.config import REPO_ROOT, Settings
-from engine.expressions import make_script_engine
-from engine.models import ProcessInstance
-from engine.personal_data import derived_flags, split_personal
-from engine.runner import advance
-from engine.runtime import Runtime
-from engine.schema import upgrade
-from engine.services import instances, tasks
-from engine.services.processes import deploy
-from engine.services.users import add_user
-from engine.workdays import WorkingCalendar, bpmn_helpers
+from engine.bpmn.expressions import make_script_engine
+from engine.bpmn.loader import load_bpmn
+from engine.core.actors import Actor
+from engine.core.config import REPO_ROOT, Settings
+from engine.core.models import ProcessInstance
+from engine.core.personal_data import derived_flags, split_personal
+from engine.core.schema import upgrade
+from engine.services.admin.processes import deploy
+from engine.services.admin.users import add_user
+from engine.services.inbox import instances, tasks
+from engine.thai.workdays import WorkingCalendar, bpmn_helpers
+from engine.workflow.runner import advance
+from engine.workflow.runtime import Runtime
 
 PROCESS_KEY = "complaint"
 PROCESSES_DIR = REPO_ROOT / "processes"

@@ -30,13 +30,13 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from engine.config import REPO_ROOT, Settings
-from engine.models import ProcessInstance, ProcessVersion, Task
-from engine.runtime import Runtime
-from engine.schema import upgrade
-from engine.services import tasks
-from engine.services.processes import deploy
-from engine.services.users import add_user
+from engine.core.config import REPO_ROOT, Settings
+from engine.core.models import ProcessInstance, ProcessVersion, Task
+from engine.core.schema import upgrade
+from engine.services.admin.processes import deploy
+from engine.services.admin.users import add_user
+from engine.services.inbox import tasks
+from engine.workflow.runtime import Runtime
 
 ROLES = ("legal_officer", "director", "web_admin", "ict_head", "staff", "legal_head")
 
@@ -122,7 +122,7 @@ def page_timer(rt: Runtime, username: str) -> Callable[[], Any] | None:
     ):
         return None
     client = app.test_client()
-    from engine.services.users import actor_by_username
+    from engine.services.admin.users import actor_by_username
 
     actor = actor_by_username(rt, username)
     with client.session_transaction() as session:

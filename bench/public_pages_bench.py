@@ -51,13 +51,19 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from timing import measure_rounds, nearest_rank
 
-from engine.config import REPO_ROOT, Settings
-from engine.models import Attachment, ProcessInstance, ProcessVersion, Publication, PublicationFile
-from engine.runtime import Runtime
-from engine.schema import upgrade
-from engine.services import public_info
-from engine.services.processes import deploy
-from engine.services.publications import choices
+from engine.core.config import REPO_ROOT, Settings
+from engine.core.models import (
+    Attachment,
+    ProcessInstance,
+    ProcessVersion,
+    Publication,
+    PublicationFile,
+)
+from engine.core.schema import upgrade
+from engine.services.admin.processes import deploy
+from engine.services.publishing import website as public_info
+from engine.services.publishing.requests import choices
+from engine.workflow.runtime import Runtime
 
 N = 5_000
 SEED = 2026

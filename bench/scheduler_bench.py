@@ -41,18 +41,18 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from timing import nearest_rank, sig3
 
-from engine import clock
-from engine.actors import Actor
-from engine.config import REPO_ROOT, Settings
-from engine.models import DueTimer, Escalation, ProcessInstance, ProcessVersion
-from engine.runtime import Runtime
-from engine.scheduler import BATCH, TickReport, make_scheduler, scheduler_id, tick
-from engine.schema import upgrade
-from engine.services import instances
-from engine.services.processes import deploy
-from engine.services.users import add_user
-from engine.workdays import BANGKOK
-from engine.workflow_state import WorkflowCache
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.config import REPO_ROOT, Settings
+from engine.core.models import DueTimer, Escalation, ProcessInstance, ProcessVersion
+from engine.core.schema import upgrade
+from engine.jobs.scheduler import BATCH, TickReport, make_scheduler, scheduler_id, tick
+from engine.services.admin.processes import deploy
+from engine.services.admin.users import add_user
+from engine.services.inbox import instances
+from engine.thai.workdays import BANGKOK
+from engine.workflow.runtime import Runtime
+from engine.workflow.workflow_state import WorkflowCache
 
 if str(REPO_ROOT) not in sys.path:  # run as a script: make tests/ importable
     sys.path.insert(0, str(REPO_ROOT))

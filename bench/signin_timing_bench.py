@@ -2,7 +2,7 @@
 
 ``users.authenticate`` with a wrong password for a known user (one argon2 verification of
 the stored hash), against an unknown user name and a user without a password (one
-verification of a dummy hash, engine.passwords) — in the same run, called in turn round
+verification of a dummy hash, engine.core.passwords) — in the same run, called in turn round
 after round so machine load falls on all alike. Before issue 13 the unknown user skipped
 the verification: ~15 ms against ~670 ms, which told an attacker who has an account.
 ``ratio`` = unknown p50 / known-wrong p50; near 1 means the time tells nothing.
@@ -27,11 +27,11 @@ from pathlib import Path
 
 from timing import measure_rounds, nearest_rank, sig3
 
-from engine.config import REPO_ROOT, Settings
-from engine.errors import NotAuthenticated
-from engine.runtime import Runtime
-from engine.schema import upgrade
-from engine.services import users
+from engine.core.config import REPO_ROOT, Settings
+from engine.core.errors import NotAuthenticated
+from engine.core.schema import upgrade
+from engine.services.admin import users
+from engine.workflow.runtime import Runtime
 
 
 def failed_signin(rt: Runtime, username: str) -> object:

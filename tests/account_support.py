@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from engine.actors import Actor
-from engine.models import User
-from engine.runtime import Runtime
-from engine.services import admin
+from engine.core.actors import Actor
+from engine.core.models import User
+from engine.services.admin import staff as admin
+from engine.workflow.runtime import Runtime
 
 
 def known_password(rt: Runtime, by: Actor, username: str) -> str:

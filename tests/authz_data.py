@@ -22,16 +22,19 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from engine import clock
-from engine.actors import Actor
-from engine.config import Settings
-from engine.models import Attachment, Escalation, Publication, Task, TrackingCode
-from engine.runtime import Runtime
-from engine.scheduler import tick
-from engine.schema import upgrade
-from engine.services import admin, attachments, comments, escalations, instances, public, tasks
-from engine.services.processes import deploy
-from engine.services.users import add_user, issue_token
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.config import Settings
+from engine.core.models import Attachment, Escalation, Publication, Task, TrackingCode
+from engine.core.schema import upgrade
+from engine.jobs.scheduler import tick
+from engine.services.admin import staff as admin
+from engine.services.admin.processes import deploy
+from engine.services.admin.users import add_user, issue_token
+from engine.services.complaints import citizen as public
+from engine.services.inbox import attachments, comments, instances, tasks
+from engine.workflow import escalations
+from engine.workflow.runtime import Runtime
 from tests.account_support import known_password
 from tests.confidentiality_data import (
     FILED,

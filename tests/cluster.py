@@ -28,9 +28,9 @@ from aiosmtpd.controller import Controller
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
-from engine.config import REPO_ROOT, Settings
-from engine.runtime import Runtime
-from engine.services.users import add_user, issue_token
+from engine.core.config import REPO_ROOT, Settings
+from engine.services.admin.users import add_user, issue_token
+from engine.workflow.runtime import Runtime
 from tests.conftest import PG_URL as PG_ADMIN_URL
 from tests.conftest import REDIS_URL
 from tests.mail_support import free_port

@@ -3,7 +3,7 @@
 One SQLite runtime holds complaints at every stage (untriaged with every escalation fired,
 accepted and in follow-up, not considered, forwarded, closed), filed on the website (API and
 page) and keyed in by a legal officer, plus publishing cases so other roles have work too;
-one user per role in :data:`engine.roles.ROLES`, each with a password and an API token.
+one user per role in :data:`engine.core.roles.ROLES`, each with a password and an API token.
 
 Every complaint carries its own personal data, so a leak names the case it came from.
 Names, positions and units are Thai only; phone numbers and e-mail addresses are ASCII.
@@ -21,10 +21,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import clock
-from engine.actors import Actor
-from engine.config import Settings
-from engine.models import (
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.config import Settings
+from engine.core.models import (
     ActingAppointment,
     Attachment,
     Escalation,
@@ -36,14 +36,16 @@ from engine.models import (
     Unit,
     User,
 )
-from engine.roles import ROLES
-from engine.runtime import Runtime
-from engine.scheduler import tick
-from engine.schema import upgrade
-from engine.services import admin, attachments, comments, escalations, instances, tasks
-from engine.services.processes import deploy
-from engine.services.users import add_user, issue_token
-from engine.workdays import BANGKOK
+from engine.core.roles import ROLES
+from engine.core.schema import upgrade
+from engine.jobs.scheduler import tick
+from engine.services.admin import staff as admin
+from engine.services.admin.processes import deploy
+from engine.services.admin.users import add_user, issue_token
+from engine.services.inbox import attachments, comments, instances, tasks
+from engine.thai.workdays import BANGKOK
+from engine.workflow import escalations
+from engine.workflow.runtime import Runtime
 from tests.conftest import PROCESSES
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST, SCENARIOS, SECRETS
 from tests.web_client import Browser, form_of

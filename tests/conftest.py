@@ -16,12 +16,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
-from engine.actors import Actor
-from engine.config import REPO_ROOT, Settings
-from engine.runtime import Runtime
-from engine.schema import upgrade
-from engine.services.processes import deploy
-from engine.services.users import add_user
+from engine.core.actors import Actor
+from engine.core.config import REPO_ROOT, Settings
+from engine.core.schema import upgrade
+from engine.services.admin.processes import deploy
+from engine.services.admin.users import add_user
+from engine.workflow.runtime import Runtime
 from tests.mail_support import Inbox, free_port
 
 PG_URL = os.environ.get(

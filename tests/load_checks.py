@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from engine.models import (
+from engine.core.models import (
     Attachment,
     AuditEvent,
     DueTimer,
@@ -28,8 +28,8 @@ from engine.models import (
     TrackingCode,
     utcnow,
 )
-from engine.runtime import Runtime
-from engine.services.integrity import check_all
+from engine.services.ops.integrity import check_all
+from engine.workflow.runtime import Runtime
 from tests.cluster import Cluster
 from tests.load_clients import DROPPED, Outcomes
 

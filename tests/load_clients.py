@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from engine.workdays import BANGKOK
+from engine.thai.workdays import BANGKOK
 from tests.cluster import StaffMember
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST
 

@@ -7,8 +7,8 @@ import socket
 
 from aiosmtpd.handlers import Message
 
-from engine.config import Settings
-from engine.runtime import Runtime
+from engine.core.config import Settings
+from engine.workflow.runtime import Runtime
 
 
 class Inbox(Message):

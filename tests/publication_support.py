@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.models import Publication
-from engine.services import instances, tasks
-from engine.services.attachments import UploadedFile
+from engine.core.models import Publication
+from engine.services.inbox import instances, tasks
+from engine.services.inbox.attachments import UploadedFile
 from tests.conftest import People
 from tests.samples import PUBLISHING_REQUEST, SCENARIOS
 

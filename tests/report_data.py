@@ -11,11 +11,11 @@ from datetime import datetime
 
 import pytest
 
-from engine import clock
-from engine.actors import Actor
-from engine.runtime import Runtime
-from engine.services import instances, tasks
-from engine.workdays import BANGKOK
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.services.inbox import instances, tasks
+from engine.thai.workdays import BANGKOK
+from engine.workflow.runtime import Runtime
 from tests.samples import COMPLAINT
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from engine.config import Settings
-from engine.runtime import Runtime
-from engine.scheduler import tick
+from engine.core.config import Settings
+from engine.jobs.scheduler import tick
+from engine.workflow.runtime import Runtime
 
 
 def main() -> None:

@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, select
 
-from engine import clock, passwords
-from engine.errors import Conflict, InvalidData, NotAuthenticated, NotFound
-from engine.models import AuditEvent
-from engine.services import account, admin, tokens, users
-from engine.workdays import BANGKOK
+from engine.core import clock, passwords
+from engine.core.errors import Conflict, InvalidData, NotAuthenticated, NotFound
+from engine.core.models import AuditEvent
+from engine.services.admin import account, tokens, users
+from engine.services.admin import staff as admin
+from engine.thai.workdays import BANGKOK
 from tests.account_support import known_password
 from tests.web_client import Browser, html
 from webui import create_app
@@ -353,7 +354,7 @@ def test_cli_token_new_list_revoke(runtime, people, backend, tmp_path):
 
 
 class _CountingHasher:
-    """engine.passwords' argon2 hasher, counting verifications."""
+    """engine.core.passwords' argon2 hasher, counting verifications."""
 
     def __init__(self, real) -> None:
         self.real = real

@@ -10,8 +10,9 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import text
 
-from engine.services import attachments, instances, privacy_log
-from engine.services.attachments import UploadedFile
+from engine.services.complaints import privacy_log
+from engine.services.inbox import attachments, instances
+from engine.services.inbox.attachments import UploadedFile
 from tests.account_support import known_password
 from tests.conftest import People
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
-from engine import clock
-from engine.models import Attachment, Comment
+from engine.core import clock
+from engine.core.models import Attachment, Comment
 from tests.authz_data import (
     ACCESS,
     ANONYMOUS,
@@ -260,7 +260,7 @@ def test_refused_posts_change_nothing(matrix) -> None:
 
 def test_the_fingerprint_sees_a_change(world: World) -> None:
     """The check above can fail: an update of one column shows in the fingerprint."""
-    from engine.services import comments
+    from engine.services.inbox import comments
 
     before = fingerprint(world.rt)
     with clock.frozen(SWEPT):

@@ -15,11 +15,11 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from engine.config import Settings
-from engine.models import Base
-from engine.runtime import Runtime
-from engine.services import attachments, instances
-from engine.services.processes import deploy
+from engine.core.config import Settings
+from engine.core.models import Base
+from engine.services.admin.processes import deploy
+from engine.services.inbox import attachments, instances
+from engine.workflow.runtime import Runtime
 from tests.conftest import PG_URL, PROCESSES, People, make_runtime
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST
 from tests.test_procedures import do, only_task
@@ -231,7 +231,7 @@ def test_occupied_database_or_other_key_refused_without_force(sqlite_source, tmp
 
 
 def test_missing_pg_dump_is_a_clear_error(monkeypatch):
-    from engine import backup
+    from engine.services.ops import backup
 
     monkeypatch.setattr(backup.shutil, "which", lambda name: None)
     with pytest.raises(backup.BackupError, match="pg_dump was not found"):

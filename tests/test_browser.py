@@ -31,9 +31,9 @@ from zoneinfo import ZoneInfo  # noqa: E402
 import pytest  # noqa: E402
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
-from engine.config import Settings  # noqa: E402
-from engine.runtime import Runtime  # noqa: E402
-from engine.services.users import add_user  # noqa: E402
+from engine.core.config import Settings  # noqa: E402
+from engine.services.admin.users import add_user  # noqa: E402
+from engine.workflow.runtime import Runtime  # noqa: E402
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -7,11 +7,11 @@ from datetime import datetime
 import pytest
 from lxml import etree
 
-from engine import clock
-from engine.errors import NotFound
-from engine.services import instances, tasks
-from engine.services.users import issue_token
-from engine.workdays import BANGKOK
+from engine.core import clock
+from engine.core.errors import NotFound
+from engine.services.admin.users import issue_token
+from engine.services.inbox import instances, tasks
+from engine.thai.workdays import BANGKOK
 from tests.samples import COMPLAINT
 from webui import create_app
 

@@ -12,12 +12,13 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from engine.errors import InvalidData
-from engine.limits import column_limit
-from engine.models import LetterJob, ProcessInstance, Publication, Unit, User
-from engine.services import admin, instances
-from engine.services.processes import deploy
-from engine.services.users import issue_token
+from engine.core.errors import InvalidData
+from engine.core.limits import column_limit
+from engine.core.models import LetterJob, ProcessInstance, Publication, Unit, User
+from engine.services.admin import staff as admin
+from engine.services.admin.processes import deploy
+from engine.services.admin.users import issue_token
+from engine.services.inbox import instances
 from tests.account_support import known_password
 from tests.conftest import PROCESSES, People, make_runtime
 from tests.publication_support import published

@@ -7,14 +7,14 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from engine import clock
-from engine.errors import InvalidData
-from engine.mailer import deliver_outbox
-from engine.models import Attachment, OutboxMessage, Task
-from engine.services import attachments, instances, tasks
-from engine.services.attachments import storage_dir
-from engine.services.letters import draw_pending_letters
-from engine.workdays import BANGKOK
+from engine.core import clock
+from engine.core.errors import InvalidData
+from engine.core.models import Attachment, OutboxMessage, Task
+from engine.jobs.mailer import deliver_outbox
+from engine.services.complaints.letters import draw_pending_letters
+from engine.services.inbox import attachments, instances, tasks
+from engine.services.inbox.attachments import storage_dir
+from engine.thai.workdays import BANGKOK
 from tests.mail_support import with_smtp
 from tests.pdf_text import pdf_text, squash
 from tests.samples import COMPLAINT, SECRETS
@@ -138,7 +138,7 @@ def test_an_anonymous_complainant_gets_a_letter_addressed_to_the_complainant(run
 
 
 def test_the_tracking_page_shows_the_result_once_told(runtime, people):
-    from engine.services import public
+    from engine.services.complaints import citizen as public
     from webui import create_app
 
     web = {k: v for k, v in COMPLAINT.items() if k not in ("channel", "received_at")}
@@ -175,8 +175,8 @@ def test_the_tracking_page_shows_the_result_once_told(runtime, people):
 
 def test_letters_are_drawn_by_the_scheduler_once_and_retried_after_a_template_fix(
         own_copy):
-    from engine.models import LetterJob
-    from engine.scheduler import tick
+    from engine.core.models import LetterJob
+    from engine.jobs.scheduler import tick
 
     rt, people, _owner, folder = own_copy
     case = instances.start_instance(rt, people.legal_officer, "complaint", COMPLAINT)
@@ -207,7 +207,7 @@ def test_letters_are_drawn_by_the_scheduler_once_and_retried_after_a_template_fi
 
 
 def test_a_citizens_filing_is_credited_to_the_citizen_in_the_history(runtime, people):
-    from engine.services import public
+    from engine.services.complaints import citizen as public
 
     web = {k: v for k, v in COMPLAINT.items() if k not in ("channel", "received_at")}
     receipt = public.submit_complaint_with_evidence(

@@ -6,11 +6,11 @@ import threading
 
 import pytest
 
-from engine.errors import Conflict
-from engine.runtime import Runtime
-from engine.services import instances, tasks
-from engine.services.cases import load_case, run_engine, save_case
-from engine.services.users import add_user
+from engine.core.errors import Conflict
+from engine.services.admin.users import add_user
+from engine.services.inbox import instances, tasks
+from engine.workflow.cases import load_case, run_engine, save_case
+from engine.workflow.runtime import Runtime
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST
 
 CLAIMERS = 20

@@ -1,6 +1,6 @@
 """Confidentiality: no complainant's or accused person's identity outside Legal Affairs.
 
-Signs in as every role of engine/roles.py (and as nobody), requests every GET route of
+Signs in as every role of engine/core/roles.py (and as nobody), requests every GET route of
 the app for every case, task, attachment and tracking code of one data set
 (tests/confidentiality_data.py), and fails if a name, address, phone number, e-mail
 address, position or unit of a complainant or an accused person appears in anything a
@@ -28,8 +28,8 @@ from urllib.parse import unquote_plus
 import pytest
 from sqlalchemy import MetaData, select
 
-from engine import clock
-from engine.roles import ROLES
+from engine.core import clock
+from engine.core.roles import ROLES
 from tests.confidentiality_data import (
     ALL_SECRETS,
     FILED,
@@ -521,5 +521,5 @@ def test_complaint_attachments_are_encrypted_at_rest(sweep: Sweep, data: Dataset
     assert not leaks, (
         "complaint attachments are stored UNENCRYPTED under instance/attachments/: evidence "
         "or letters whose content names the accused or the complainant are readable on disk "
-        "(engine/services/attachments.py store_attachment must encrypt the files of cases "
+        "(engine/services/inbox/attachments.py store_attachment must encrypt the files of cases "
         "that hold personal data):\n" + "\n".join(leaks))

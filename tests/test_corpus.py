@@ -43,7 +43,7 @@ PROCESSES = Path(__file__).resolve().parents[1] / "processes"
 
 
 def checked(name: str):
-    from engine.definitions import check_file
+    from engine.bpmn.definitions import check_file
 
     return check_file(OWN / name, PROCESSES)
 
@@ -121,13 +121,13 @@ def test_a_task_outside_every_lane_says_so():
 def test_an_unknown_library_failure_gets_generic_words_and_goes_to_the_log(monkeypatch, caplog):
     from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-    from engine.spiff_messages import GENERIC
+    from engine.bpmn.spiff_messages import GENERIC
 
     def broken(self, pid):
         raise TypeError("Parser.internal() got an unexpected keyword argument 'node'")
 
     monkeypatch.setattr(SpiffBpmnParser, "get_spec", broken)
-    with caplog.at_level("WARNING", logger="engine.bpmn_loader"):
+    with caplog.at_level("WARNING", logger="engine.bpmn.loader"):
         [problem] = checked("subprocess-without-isexpanded.bpmn").problems
     assert (problem.message, problem.message_th) == GENERIC
     assert problem.line is not None and problem.element_id == "with_sub"
@@ -138,7 +138,7 @@ def test_an_unknown_spiff_message_is_not_passed_through(monkeypatch):
     from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
     from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-    from engine.spiff_messages import GENERIC
+    from engine.bpmn.spiff_messages import GENERIC
 
     def odd(self, pid):
         raise ValidationException("Something SpiffWorkflow says to programmers")
@@ -150,7 +150,7 @@ def test_an_unknown_spiff_message_is_not_passed_through(monkeypatch):
 
 
 def test_processes_toml_problems_sit_at_the_process_line(tmp_path):
-    from engine.definitions import check_file
+    from engine.bpmn.definitions import check_file
 
     (tmp_path / "processes.toml").write_text(
         '[no_lanes]\nnotify_owner = ["nowhere"]\n', encoding="utf-8")

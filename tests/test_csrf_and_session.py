@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from engine import clock
+from engine.core import clock
 from tests.authz_data import ACCESS, BODIES, World, fingerprint, frozen_world, parameters
 from tests.confidentiality_data import SWEPT
 from tests.web_client import Browser

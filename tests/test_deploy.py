@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.services import instances, tasks
-from engine.services.processes import deploy, list_processes
+from engine.services.admin.processes import deploy, list_processes
+from engine.services.inbox import instances, tasks
 from tests.conftest import PROCESSES, People, make_runtime
 from tests.samples import COMPLAINT
 from webui.cli import main as cli

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from engine.config import REPO_ROOT, Settings
-from engine.documents import fonts, thai_wrap
+from engine.core.config import REPO_ROOT, Settings
+from engine.core.errors import GovflowError, InvalidData
+from engine.core.office import load_office
+from engine.documents import fonts
 from engine.documents.letters import LETTER_KINDS, check_letter_templates, render_letter
-from engine.errors import GovflowError, InvalidData
-from engine.office import load_office
+from engine.thai import line_breaks as thai_wrap
 from tests.pdf_text import pdf_text, squash
 
 PROCESSES = REPO_ROOT / "processes"

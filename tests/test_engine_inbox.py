@@ -7,11 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine.actors import today_in_bangkok
-from engine.errors import Conflict, Forbidden, InvalidData, NotAuthenticated, NotFound
-from engine.services import admin, attachments, comments, instances, tasks, users
-from engine.services.views import working_days_left
-from engine.workdays import WorkingCalendar
+from engine.core.actors import today_in_bangkok
+from engine.core.errors import Conflict, Forbidden, InvalidData, NotAuthenticated, NotFound
+from engine.services.admin import staff as admin
+from engine.services.admin import users
+from engine.services.inbox import attachments, comments, instances, tasks
+from engine.thai.workdays import WorkingCalendar
+from engine.workflow.views import working_days_left
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -178,7 +180,7 @@ def test_administration_is_for_admins_and_audited(runtime, people):
         admin.set_active(runtime, people.admin, "admin", False)
     from sqlalchemy import select
 
-    from engine.models import AuditEvent
+    from engine.core.models import AuditEvent
 
     with runtime.db.read() as session:
         actions = set(session.scalars(select(AuditEvent.action).where(

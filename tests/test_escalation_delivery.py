@@ -6,12 +6,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from engine import clock
-from engine.models import OutboxMessage
-from engine.scheduler import tick
-from engine.services import escalations, instances
-from engine.services.users import add_user, issue_token
-from engine.workdays import BANGKOK
+from engine.core import clock
+from engine.core.models import OutboxMessage
+from engine.jobs.scheduler import tick
+from engine.services.admin.users import add_user, issue_token
+from engine.services.inbox import instances
+from engine.thai.workdays import BANGKOK
+from engine.workflow import escalations
 from tests.mail_support import free_port, with_smtp
 from tests.samples import COMPLAINT, SECRETS
 from webui import create_app
@@ -90,7 +91,7 @@ def test_escalations_api_lists_and_acknowledges(runtime, people):
 
 
 def test_notifications_in_the_app(runtime, people):
-    from engine.services import notifications
+    from engine.services.inbox import notifications
 
     with clock.frozen(bkk("2026-12-04T10:00")) as now:
         instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)

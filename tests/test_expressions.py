@@ -7,7 +7,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine.expressions import (
+from engine.bpmn.expressions import (
     DEFAULT_HELPER_NAMES,
     ExpressionError,
     RestrictedEnvironment,
@@ -15,7 +15,7 @@ from engine.expressions import (
     check_script,
     make_script_engine,
 )
-from engine.workdays import WorkingCalendar, bpmn_helpers
+from engine.thai.workdays import WorkingCalendar, bpmn_helpers
 
 
 @pytest.fixture(scope="module")
@@ -379,13 +379,13 @@ def test_date_objects_pass_through_helpers(env):
     )
 
 
-# -- kinds of refusal, for the deploy-time check (engine.expression_lint) ---------------
+# -- kinds of refusal, for the deploy-time check (engine.bpmn.expression_lint) ---------------
 
 
 def test_refusals_say_their_kind_and_stay_expression_errors(env):
     import pickle
 
-    from engine.expressions import (
+    from engine.bpmn.expressions import (
         ExpressionLimitError,
         ExpressionSyntaxError,
         UnknownVariableError,

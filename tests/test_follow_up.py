@@ -7,11 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from engine import clock
-from engine.models import DueTimer, Escalation
-from engine.scheduler import tick
-from engine.services import instances, tasks
-from engine.workdays import BANGKOK
+from engine.core import clock
+from engine.core.models import DueTimer, Escalation
+from engine.jobs.scheduler import tick
+from engine.services.inbox import instances, tasks
+from engine.thai.workdays import BANGKOK
 from tests.samples import COMPLAINT
 
 

@@ -38,14 +38,14 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from engine.bpmn_loader import BPMN_NS, BpmnLoadError
-from engine.config import Settings
-from engine.definitions import check_bytes
-from engine.errors import InvalidData
-from engine.forms import load_form, validate_form
-from engine.runtime import Runtime
-from engine.schema import upgrade
-from engine.services.processes import deploy
+from engine.bpmn.definitions import check_bytes
+from engine.bpmn.forms import load_form, validate_form
+from engine.bpmn.loader import BPMN_NS, BpmnLoadError
+from engine.core.config import Settings
+from engine.core.errors import InvalidData
+from engine.core.schema import upgrade
+from engine.services.admin.processes import deploy
+from engine.workflow.runtime import Runtime
 from tests.conftest import PROCESSES
 from tests.samples import COMPLAINT
 from webui import create_app

@@ -7,15 +7,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine import clock
-from engine.config import Settings
-from engine.models import DueTimer, Escalation, OutboxMessage, SchedulerHeartbeat, Task
-from engine.runtime import Runtime
-from engine.scheduler import tick
-from engine.services import instances
-from engine.services.health import HEARTBEAT_EVERY, record_heartbeat
-from engine.services.users import issue_token
-from engine.workdays import BANGKOK
+from engine.core import clock
+from engine.core.config import Settings
+from engine.core.models import DueTimer, Escalation, OutboxMessage, SchedulerHeartbeat, Task
+from engine.jobs.scheduler import tick
+from engine.services.admin.users import issue_token
+from engine.services.inbox import instances
+from engine.services.ops.health import HEARTBEAT_EVERY, record_heartbeat
+from engine.thai.workdays import BANGKOK
+from engine.workflow.runtime import Runtime
 from tests.conftest import PROCESSES
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST, SECRETS
 from webui import create_app

@@ -31,20 +31,21 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import inspect, text
 
-from engine.actors import Actor
-from engine.config import Settings
-from engine.expressions import (
+from engine.bpmn.expressions import (
     ExpressionError,
     RestrictedEnvironment,
     check_expression,
     check_script,
 )
-from engine.runtime import Runtime
-from engine.schema import upgrade
-from engine.services import attachments, instances, processes, tasks, versions
-from engine.services.processes import deploy
-from engine.services.users import add_user, issue_token
-from engine.workdays import WorkingCalendar, bpmn_helpers
+from engine.core.actors import Actor
+from engine.core.config import Settings
+from engine.core.schema import upgrade
+from engine.services.admin import processes, versions
+from engine.services.admin.processes import deploy
+from engine.services.admin.users import add_user, issue_token
+from engine.services.inbox import attachments, instances, tasks
+from engine.thai.workdays import WorkingCalendar, bpmn_helpers
+from engine.workflow.runtime import Runtime
 from tests import hostile_data as H
 from tests.account_support import known_password
 from tests.conftest import PROCESSES, People
@@ -554,7 +555,7 @@ def test_markup_in_every_complaint_form_is_escaped_everywhere(flow):
 
 
 def test_markup_from_the_public_complaint_form_and_the_tracking_page(flow, app):
-    from engine.services import public
+    from engine.services.complaints import citizen as public
 
     citizen = Browser(app)
     assert citizen.get("/complaint").status_code == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.services.users import issue_token
+from engine.services.admin.users import issue_token
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST, SCENARIOS, SECRETS
 from webui import create_app
 

@@ -11,9 +11,9 @@ from datetime import timedelta
 from click.testing import CliRunner
 from sqlalchemy import delete, select, update
 
-from engine.models import DueTimer, Escalation, Task
-from engine.services import instances
-from engine.services.integrity import check_all
+from engine.core.models import DueTimer, Escalation, Task
+from engine.services.inbox import instances
+from engine.services.ops.integrity import check_all
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST
 from webui.cli import main
 

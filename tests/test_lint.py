@@ -3,9 +3,9 @@ from typing import Any
 
 import pytest
 
-from engine.bpmn_loader import LoadedBpmn, Problem, load_bpmn, process_info, read_xml
-from engine.definitions import check_bytes, check_file
-from engine.lint import has_errors, lint, sample_data
+from engine.bpmn.definitions import check_bytes, check_file
+from engine.bpmn.lint import has_errors, lint, sample_data
+from engine.bpmn.loader import LoadedBpmn, Problem, load_bpmn, process_info, read_xml
 
 REPO = Path(__file__).resolve().parents[1]
 PROCESSES = REPO / "processes"
@@ -156,7 +156,7 @@ def test_timer_helper_failure_is_a_located_error_not_a_traceback() -> None:
 
 
 def test_timer_outside_whitelist_is_left_to_definitions() -> None:
-    # engine.definitions already reports it; no second message here.
+    # engine.bpmn.definitions already reports it; no second message here.
     assert run(timer_process("timeDuration", "__import__('os')"), {}) == []
 
 
@@ -600,7 +600,7 @@ def script_and_gateway_chain(n: int, condition: str) -> bytes:
 def test_condition_and_script_checks_grow_linearly(
     monkeypatch: pytest.MonkeyPatch, condition: str, per_site: int
 ) -> None:
-    from engine.expressions import RestrictedEnvironment
+    from engine.bpmn.expressions import RestrictedEnvironment
 
     calls = {"evaluate": 0, "execute": 0}
     for name in calls:

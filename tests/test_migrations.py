@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from engine.config import Settings
-from engine.models import ApiToken, Attachment, Base, LetterJob, OutboxMessage, Unit, User
-from engine.runtime import Runtime
-from engine.schema import downgrade, upgrade
+from engine.core.config import Settings
+from engine.core.models import ApiToken, Attachment, Base, LetterJob, OutboxMessage, Unit, User
+from engine.core.schema import downgrade, upgrade
+from engine.workflow.runtime import Runtime
 
 #: A Thai unit name as long as 0001 allowed (200), so it must survive the round trip.
 UNIT_NAME = ("กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร " * 4)[:200]

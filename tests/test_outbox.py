@@ -16,15 +16,16 @@ from email.header import decode_header, make_header
 import pytest
 from sqlalchemy import func, select, update
 
-from engine import clock
-from engine.errors import Conflict, Forbidden, InvalidData
-from engine.mailer import deliver_outbox
-from engine.models import AuditEvent, LetterJob, OutboxMessage, ProcessInstance, Task, User
-from engine.scheduler import tick
-from engine.services import instances, outbox_admin
-from engine.services.letters import draw_pending_letters
-from engine.services.users import add_user, issue_token
-from engine.workdays import BANGKOK
+from engine.core import clock
+from engine.core.errors import Conflict, Forbidden, InvalidData
+from engine.core.models import AuditEvent, LetterJob, OutboxMessage, ProcessInstance, Task, User
+from engine.jobs.mailer import deliver_outbox
+from engine.jobs.scheduler import tick
+from engine.services.admin.users import add_user, issue_token
+from engine.services.complaints.letters import draw_pending_letters
+from engine.services.inbox import instances
+from engine.services.ops import outbox as outbox_admin
+from engine.thai.workdays import BANGKOK
 from tests.mail_support import with_smtp
 from tests.samples import COMPLAINT
 from tests.test_cli import run

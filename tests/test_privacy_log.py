@@ -9,13 +9,15 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from engine import clock
-from engine.errors import Forbidden, InvalidData
-from engine.models import AuditEvent
-from engine.services import admin, attachments, instances, privacy_log
-from engine.services.privacy_log import ReadFilters, filters_from, list_reads
-from engine.services.users import actor_for_token, issue_token
-from engine.workdays import BANGKOK
+from engine.core import clock
+from engine.core.errors import Forbidden, InvalidData
+from engine.core.models import AuditEvent
+from engine.services.admin import staff as admin
+from engine.services.admin.users import actor_for_token, issue_token
+from engine.services.complaints import privacy_log
+from engine.services.complaints.privacy_log import ReadFilters, filters_from, list_reads
+from engine.services.inbox import attachments, instances
+from engine.thai.workdays import BANGKOK
 from tests.samples import COMPLAINT, SECRETS
 
 pytest_plugins = ("tests.web_support",)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import Conflict, Forbidden, InvalidData, NotFound
-from engine.services import instances, tasks
+from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.services.inbox import instances, tasks
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST, REVISED, SCENARIOS, SECRETS
 
 
@@ -91,7 +91,7 @@ def test_complaint_personal_data_only_for_privileged_roles(runtime, people):
     legal_tasks = tasks.list_tasks(runtime, people.legal_officer, "group")
     assert not any(s in repr(legal_tasks) for s in SECRETS)
     with runtime.db.read() as session:
-        from engine.models import ProcessInstance
+        from engine.core.models import ProcessInstance
 
         row = session.get(ProcessInstance, iid)
         assert not any(s in row.state for s in SECRETS)

@@ -6,11 +6,12 @@ from datetime import datetime
 
 import pytest
 
-from engine import clock
-from engine.errors import InvalidData, NotFound
-from engine.services import instances, public, tasks
-from engine.services.users import issue_token
-from engine.workdays import BANGKOK
+from engine.core import clock
+from engine.core.errors import InvalidData, NotFound
+from engine.services.admin.users import issue_token
+from engine.services.complaints import citizen as public
+from engine.services.inbox import instances, tasks
+from engine.thai.workdays import BANGKOK
 from tests.samples import COMPLAINT, SECRETS
 from webui import create_app
 
@@ -87,10 +88,10 @@ def test_public_api(runtime, people):
 
 
 def test_public_endpoints_are_rate_limited(tmp_path):
-    from engine.config import Settings
-    from engine.runtime import Runtime
-    from engine.schema import upgrade
-    from engine.services.processes import deploy
+    from engine.core.config import Settings
+    from engine.core.schema import upgrade
+    from engine.services.admin.processes import deploy
+    from engine.workflow.runtime import Runtime
     from tests.conftest import PROCESSES
 
     rt = Runtime(Settings(instance_dir=tmp_path / "i", processes_dir=PROCESSES,
@@ -107,7 +108,7 @@ def test_public_endpoints_are_rate_limited(tmp_path):
 def test_evidence_upload_call(runtime, people):
     import io
 
-    from engine.services import attachments
+    from engine.services.inbox import attachments
 
     client = create_app(runtime=runtime).test_client()
     filed = client.post("/api/v1/public/complaints",

@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from engine.models import PublicationFile
-from engine.services import attachments, publications
+from engine.core.models import PublicationFile
+from engine.services.inbox import attachments
+from engine.services.publishing import requests as publications
 from tests.publication_support import (
     PDF,
     PUBLISH,

@@ -16,9 +16,10 @@ import pytest
 from flask import request
 from sqlalchemy import func, select
 
-from engine.errors import InvalidData
-from engine.models import Attachment, AuditEvent, ProcessInstance, TrackingCode
-from engine.services import attachments, public, tasks
+from engine.core.errors import InvalidData
+from engine.core.models import Attachment, AuditEvent, ProcessInstance, TrackingCode
+from engine.services.complaints import citizen as public
+from engine.services.inbox import attachments, tasks
 from tests.samples import COMPLAINT
 from tests.web_client import Browser, form_of, html
 
@@ -255,7 +256,7 @@ def test_the_service_checks_every_file_before_storing_any(sqlite_runtime):
 
 def test_a_failure_after_some_files_are_written_leaves_no_file_behind(
         sqlite_runtime, monkeypatch):
-    from engine.services import public as service
+    from engine.services.complaints import citizen as service
 
     real = service.store_attachment
     calls = []
@@ -276,7 +277,7 @@ def test_a_failure_after_some_files_are_written_leaves_no_file_behind(
 
 
 def test_files_the_office_adds_do_not_use_up_the_citizens_allowance(sqlite_runtime):
-    from engine.models import utcnow
+    from engine.core.models import utcnow
 
     files = [attachments.UploadedFile(f"{n}.pdf", "application/pdf", PDF) for n in range(4)]
     receipt = public.submit_complaint_with_evidence(

@@ -12,10 +12,13 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from engine import clock
-from engine.errors import Forbidden, InvalidData
-from engine.services import admin, instances, users
-from engine.services.publication_log import (
+from engine.core import clock
+from engine.core.errors import Forbidden, InvalidData
+from engine.services.admin import staff as admin
+from engine.services.admin import users
+from engine.services.admin.users import add_user
+from engine.services.inbox import instances
+from engine.services.publishing.register import (
     LOG_COLUMNS,
     Period,
     log_csv,
@@ -23,8 +26,7 @@ from engine.services.publication_log import (
     period_from,
     publication_log,
 )
-from engine.services.users import add_user
-from engine.workdays import BANGKOK
+from engine.thai.workdays import BANGKOK
 from tests.samples import PUBLISHING_REQUEST, REVISED, SOURCE
 from tests.test_procedures import do
 from tests.web_client import html
@@ -228,8 +230,8 @@ def test_cli_writes_the_log(sqlite_runtime, web_people, tmp_path, monkeypatch):
 
 
 def test_an_item_taken_down_after_publication_says_so(runtime, people):
-    from engine.models import Publication
-    from engine.services import publications
+    from engine.core.models import Publication
+    from engine.services.publishing import requests as publications
 
     ids = known_run(runtime, people)
     with runtime.db.read() as session:

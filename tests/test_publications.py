@@ -10,10 +10,12 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from engine.config import REPO_ROOT
-from engine.errors import Conflict, Forbidden, InvalidData, NotFound
-from engine.models import AuditEvent, Publication, PublicationFile
-from engine.services import attachments, instances, public_info, publications, tasks
+from engine.core.config import REPO_ROOT
+from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.core.models import AuditEvent, Publication, PublicationFile
+from engine.services.inbox import attachments, instances, tasks
+from engine.services.publishing import requests as publications
+from engine.services.publishing import website as public_info
 from tests.publication_support import (
     PDF,
     PNG,

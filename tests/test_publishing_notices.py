@@ -7,10 +7,10 @@ import re
 
 from sqlalchemy import select
 
-from engine.models import Notification, OutboxMessage
-from engine.services import instances, tasks
-from engine.services.processes import deploy
-from engine.services.users import add_user
+from engine.core.models import Notification, OutboxMessage
+from engine.services.admin.processes import deploy
+from engine.services.admin.users import add_user
+from engine.services.inbox import instances, tasks
 from tests.samples import PUBLISHING_REQUEST, REVISED, SOURCE
 from tests.test_procedures import do, only_task
 from tests.web_client import html

@@ -11,8 +11,8 @@ import random
 
 import pytest
 
-from engine.keys import ConfigurationError
-from engine.runtime import Runtime
+from engine.core.keys import ConfigurationError
+from engine.workflow.runtime import Runtime
 from tests.conftest import REDIS_URL, People, require_redis
 from webui import create_app
 

@@ -6,14 +6,14 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from engine import clock
-from engine.models import Notification, OutboxMessage, ReportDelivery
-from engine.runtime import Runtime
-from engine.scheduler import tick
-from engine.services import instances
-from engine.services.report_delivery import last_ended_half
-from engine.services.users import add_user
-from engine.workdays import BANGKOK
+from engine.core import clock
+from engine.core.models import Notification, OutboxMessage, ReportDelivery
+from engine.jobs.scheduler import tick
+from engine.services.admin.users import add_user
+from engine.services.complaints.report_delivery import last_ended_half
+from engine.services.inbox import instances
+from engine.thai.workdays import BANGKOK
+from engine.workflow.runtime import Runtime
 from tests.samples import COMPLAINT, SECRETS
 
 

@@ -12,20 +12,20 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from engine.config import Settings
-from engine.documents.report_files import report_file
-from engine.documents.report_pdf import BAR_RGB, report_pdf
-from engine.documents.report_xlsx import CASES_SHEET, SUMMARY_SHEET, report_xlsx
-from engine.office import load_office
-from engine.services.reports import (
+from engine.core.config import Settings
+from engine.core.office import load_office
+from engine.documents.complaint_report import (
     BUCKETS,
     CASE_COLUMNS,
     CaseLine,
     ComplaintReport,
     case_rows,
-    complaint_report,
     month_label,
 )
+from engine.documents.report_files import report_file
+from engine.documents.report_pdf import BAR_RGB, report_pdf
+from engine.documents.report_xlsx import CASES_SHEET, SUMMARY_SHEET, report_xlsx
+from engine.services.complaints.reports import complaint_report
 from tests.pdf_text import pdf_pages, pdf_text, squash
 from tests.samples import COMPLAINT, SECRETS
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from engine.errors import Forbidden, InvalidData
-from engine.services.reports import complaint_report, report_csv
+from engine.core.errors import Forbidden, InvalidData
+from engine.documents.complaint_report import report_csv
+from engine.services.complaints.reports import complaint_report
 from tests.samples import COMPLAINT, SECRETS
 
 pytest_plugins = ("tests.report_data",)  # the data_set fixture

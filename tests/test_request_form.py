@@ -8,12 +8,15 @@ from datetime import date, datetime
 
 import pytest
 
-from engine import clock
-from engine.documents.request_form import BLANK_NAME, request_form_pdf
-from engine.errors import NotFound
-from engine.services import admin, instances, users
-from engine.services.users import add_user
-from engine.workdays import BANGKOK
+from engine.core import clock
+from engine.core.errors import NotFound
+from engine.documents.request_form import BLANK_NAME
+from engine.services.admin import staff as admin
+from engine.services.admin import users
+from engine.services.admin.users import add_user
+from engine.services.inbox import instances
+from engine.services.publishing.request_form import request_form_pdf
+from engine.thai.workdays import BANGKOK
 from tests.pdf_text import pdf_text, squash
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST, SOURCE
 from tests.test_procedures import do

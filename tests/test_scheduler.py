@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine import clock
-from engine.models import AuditEvent, DueTimer, Escalation, Notification
-from engine.scheduler import tick
-from engine.services import escalations, holidays, instances, tasks
-from engine.workdays import BANGKOK
+from engine.core import clock
+from engine.core.models import AuditEvent, DueTimer, Escalation, Notification
+from engine.jobs.scheduler import tick
+from engine.services.admin import holidays
+from engine.services.inbox import instances, tasks
+from engine.thai.workdays import BANGKOK
+from engine.workflow import escalations
 from tests.samples import COMPLAINT
 
 
@@ -129,7 +131,7 @@ def test_holiday_change_recomputes_pending_deadlines(runtime, people):
 @pytest.mark.parametrize("schedulers", [3])
 def test_exactly_once_with_concurrent_scheduler_processes(pg_url, tmp_path: Path, schedulers):
     """Three scheduler processes on one PostgreSQL database, over 1,000+ due timers."""
-    from engine.services.processes import deploy
+    from engine.services.admin.processes import deploy
     from tests.conftest import People, make_runtime
 
     runtime = make_runtime(tmp_path, pg_url)

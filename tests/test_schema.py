@@ -9,10 +9,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from engine.config import Settings
-from engine.models import Base
-from engine.runtime import Runtime
-from engine.schema import alembic_config, upgrade
+from engine.core.config import Settings
+from engine.core.models import Base
+from engine.core.schema import alembic_config, upgrade
+from engine.workflow.runtime import Runtime
 
 
 def _differences(rt: Runtime) -> tuple[list, str | None]:

@@ -12,13 +12,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from engine.config import Settings
+from engine.core.config import Settings
+from engine.core.office import load_office
+from engine.documents.complaint_report import CaseLine, ComplaintReport
 from engine.documents.report_files import report_file
 from engine.documents.spreadsheet import safe_cell
-from engine.office import load_office
-from engine.services import instances
-from engine.services.publication_log import Period, log_csv, publication_log
-from engine.services.reports import CaseLine, ComplaintReport
+from engine.services.inbox import instances
+from engine.services.publishing.register import Period, log_csv, publication_log
 from tests.samples import PUBLISHING_REQUEST
 
 pytest_plugins = ("tests.web_support",)

@@ -1,6 +1,6 @@
 """Structured logs with no personal data (issue "Prove it holds", part 6).
 
-engine/logs.py writes one JSON object per line; webui/request_log.py writes one
+engine/core/logs.py writes one JSON object per line; webui/request_log.py writes one
 ``http_request`` line per request with the route rule, never the path or query; the
 scheduler writes one line per pass that did work, counts only. A complaint filed on the
 public page and moved through its first steps at DEBUG leaves no name, phone, e-mail,
@@ -21,11 +21,11 @@ from html import unescape
 import pytest
 from click.testing import CliRunner
 
-from engine import clock, logs
-from engine.keys import ConfigurationError
-from engine.scheduler import tick
-from engine.services import instances, tasks
-from engine.workdays import BANGKOK
+from engine.core import clock, logs
+from engine.core.keys import ConfigurationError
+from engine.jobs.scheduler import tick
+from engine.services.inbox import instances, tasks
+from engine.thai.workdays import BANGKOK
 from tests.samples import COMPLAINT, SECRETS
 from tests.web_client import Browser, form_of, html
 from webui.cli import main as cli
@@ -154,7 +154,7 @@ def test_libraries_that_log_data_stay_at_warning_even_at_debug(configure_logs):
     configure_logs(level="DEBUG")
     for name in ("spiff", "spiff.task", "sqlalchemy.engine", "werkzeug", "apscheduler"):
         assert logging.getLogger(name).getEffectiveLevel() == logging.WARNING, name
-    assert logging.getLogger("engine.scheduler").getEffectiveLevel() == logging.DEBUG
+    assert logging.getLogger("engine.jobs.scheduler").getEffectiveLevel() == logging.DEBUG
 
 
 def test_caplog_still_hears_records_while_configured(configure_logs, caplog):
@@ -306,7 +306,7 @@ def test_one_line_per_pass_that_did_work_with_counts_only(runtime, people, confi
         assert report.fired == 1
         tick(runtime, "test-scheduler")
     (line,) = captured.named("scheduler_pass")
-    assert line["level"] == "INFO" and line["logger"] == "engine.scheduler"
+    assert line["level"] == "INFO" and line["logger"] == "engine.jobs.scheduler"
     assert line["scheduler_id"] == "test-scheduler"
     assert line["fired"] == 1 and line["claimed"] == 1 and line["errors"] == 0
     assert {"mail_sent", "mail_failed", "letters_drawn", "letters_failed", "reports_delivered",
@@ -318,7 +318,7 @@ def test_one_line_per_pass_that_did_work_with_counts_only(runtime, people, confi
 
 def test_a_failing_timer_is_logged_by_ids_and_type_only(runtime, people, configure_logs,
                                                         monkeypatch):
-    import engine.scheduler as scheduler
+    import engine.jobs.scheduler as scheduler
 
     def broken(rt, owner, timer_id, instance_id):
         raise RuntimeError(f"could not handle {COMPLAINT['complainant_email']}")

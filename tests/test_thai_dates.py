@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from engine.thai_dates import (
+from engine.thai.dates import (
     THAI_MONTHS,
     THAI_MONTHS_ABBR,
     THAI_WEEKDAYS,

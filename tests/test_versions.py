@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.errors import Conflict, Forbidden, InvalidData
-from engine.services import instances, tasks, versions
-from engine.services.processes import deploy
+from engine.core.errors import Conflict, Forbidden, InvalidData
+from engine.services.admin import versions
+from engine.services.admin.processes import deploy
+from engine.services.inbox import instances, tasks
 from tests.samples import COMPLAINT
 
 
@@ -113,7 +114,7 @@ def test_migration_keeps_pending_timers_and_refuses_when_unsafe(owned):
 
 
 def test_versions_over_http(owned):
-    from engine.services.users import issue_token
+    from engine.services.admin.users import issue_token
     from webui import create_app
 
     rt, people, owner, folder = owned

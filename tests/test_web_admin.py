@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from engine.services import admin, users
+from engine.services.admin import staff as admin
+from engine.services.admin import users
 from tests.web_client import html
 
 pytest_plugins = ("tests.web_support",)

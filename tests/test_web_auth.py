@@ -80,7 +80,7 @@ def test_post_without_csrf_token_is_refused(app, web_people, passwords):
 
 
 def test_api_is_exempt_from_csrf(app, sqlite_runtime, web_people):
-    from engine.services.users import issue_token
+    from engine.services.admin.users import issue_token
 
     token = issue_token(sqlite_runtime, "staff_plan")
     from tests.samples import PUBLISHING_REQUEST
@@ -107,7 +107,7 @@ def test_signin_is_rate_limited(app, web_people, passwords):
 
 
 def test_deactivated_user_is_signed_out(app, sqlite_runtime, web_people, passwords, browser):
-    from engine.services import admin
+    from engine.services.admin import staff as admin
 
     director = browser("director")
     admin.set_active(sqlite_runtime, web_people.admin, "director", False)
@@ -124,7 +124,7 @@ def test_error_pages_are_for_people(app, browser):
 
 
 def test_500_page(app, browser, monkeypatch):
-    from engine.services import tasks
+    from engine.services.inbox import tasks
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom with secret data")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from engine.services import instances, tasks
+from engine.services.inbox import instances, tasks
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST, SECRETS
 from tests.web_client import Browser, form_of, html
 
@@ -246,7 +246,7 @@ def test_personal_data_never_shown_to_other_roles(sqlite_runtime, web_people, br
 def _personal_reads(runtime, instance_id: int) -> int:
     from sqlalchemy import func, select
 
-    from engine.models import AuditEvent
+    from engine.core.models import AuditEvent
 
     with runtime.db.read() as session:
         return session.scalar(select(func.count()).where(
@@ -326,7 +326,7 @@ def test_comments_and_attachments(sqlite_runtime, web_people, browser):
 def test_history_shows_acting_for(sqlite_runtime, web_people, browser):
     from datetime import date, timedelta
 
-    from engine.services import admin
+    from engine.services.admin import staff as admin
 
     today = date.today()
     admin.appoint_acting(sqlite_runtime, web_people.admin, "legal_head", "director",
@@ -348,8 +348,8 @@ def test_a_letter_complaint_is_recorded_with_its_scan(sqlite_runtime, web_people
 
     from sqlalchemy import func, select
 
-    from engine.models import Attachment, ProcessInstance
-    from engine.services.attachments import storage_dir
+    from engine.core.models import Attachment, ProcessInstance
+    from engine.services.inbox.attachments import storage_dir
 
     legal = browser("legal_officer")
     legal.get("/start/complaint")
@@ -387,7 +387,7 @@ def test_a_letter_complaint_is_recorded_with_its_scan(sqlite_runtime, web_people
 
 def test_a_letter_shows_as_pending_until_the_scheduler_draws_it(sqlite_runtime, web_people,
                                                                 browser):
-    from engine.services.letters import draw_pending_letters
+    from engine.services.complaints.letters import draw_pending_letters
 
     case = instances.start_instance(sqlite_runtime, web_people.legal_officer, "complaint",
                                     COMPLAINT)

@@ -10,10 +10,12 @@ from datetime import date, datetime
 
 import pytest
 
-from engine import clock
-from engine.scheduler import tick
-from engine.services import escalations, holidays, instances, notifications
-from engine.workdays import BANGKOK
+from engine.core import clock
+from engine.jobs.scheduler import tick
+from engine.services.admin import holidays
+from engine.services.inbox import instances, notifications
+from engine.thai.workdays import BANGKOK
+from engine.workflow import escalations
 from tests.samples import COMPLAINT, SECRETS
 from tests.web_client import html
 

@@ -9,7 +9,7 @@ import time
 
 from werkzeug.datastructures import MultiDict
 
-from engine.config import REPO_ROOT
+from engine.core.config import REPO_ROOT
 from webui.forms_render import fields_for, parse_form
 from webui.i18n import TRANSLATIONS, compile_catalogs
 

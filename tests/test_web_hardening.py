@@ -21,9 +21,9 @@ from click.testing import CliRunner
 from cryptography.fernet import Fernet
 from lxml import etree
 
-from engine.config import REPO_ROOT
-from engine.keys import ConfigurationError
-from engine.runtime import Runtime
+from engine.core.config import REPO_ROOT
+from engine.core.keys import ConfigurationError
+from engine.workflow.runtime import Runtime
 from tests.mail_support import free_port
 from tests.publication_support import PDF, published
 from tests.samples import COMPLAINT
@@ -131,7 +131,7 @@ def test_govflow_serve_names_a_bad_setting_without_a_traceback(sqlite_runtime, m
 
 
 def test_trusted_proxies_is_read_from_the_environment(monkeypatch):
-    from engine.config import Settings
+    from engine.core.config import Settings
 
     monkeypatch.setenv("GOVFLOW_TRUSTED_PROXIES", "2")
     assert Settings.from_env().trusted_proxies == "2"
@@ -272,7 +272,7 @@ def test_govflow_serve_still_takes_a_normal_request(served):
 
 def test_a_full_size_upload_still_passes_the_middleware(app):
     """A complaint with a file at the 10 MB limit is read through the counting input."""
-    from engine.services.attachments import MAX_BYTES
+    from engine.services.inbox.attachments import MAX_BYTES
 
     citizen = Browser(app)
     citizen.get("/complaint")

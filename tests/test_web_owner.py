@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.services import instances, versions
+from engine.services.admin import versions
+from engine.services.inbox import instances
 from tests.account_support import known_password
 from tests.samples import COMPLAINT
 from tests.web_client import Browser, html
@@ -245,7 +246,7 @@ def test_diagram_is_svg_or_a_clear_503(owned):
     owner = signed_in(rt, people, app, "owner")
     response = owner.get("/owner/processes/complaint/versions/1/diagram.svg")
     try:
-        from engine.diagram_svg import render_svg  # noqa: F401
+        from engine.bpmn.diagram_svg import render_svg  # noqa: F401
     except ImportError:
         assert response.status_code == 503
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from engine.services import tasks
+from engine.services.inbox import tasks
 from tests.samples import COMPLAINT, SECRETS
 from tests.web_client import Browser, form_of, html
 

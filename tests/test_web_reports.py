@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine import clock
-from engine.services import instances
-from engine.workdays import BANGKOK
+from engine.core import clock
+from engine.services.inbox import instances
+from engine.thai.workdays import BANGKOK
 from tests.samples import COMPLAINT, SECRETS
 from tests.web_client import html
 

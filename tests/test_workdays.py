@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from engine.workdays import (
+from engine.thai.workdays import (
     BANGKOK,
     OFFICE_CLOSES,
     OFFICE_OPENS,

@@ -8,12 +8,12 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-from engine.bpmn_loader import load_bpmn_file
-from engine.config import REPO_ROOT
-from engine.expressions import make_script_engine
-from engine.runner import advance
-from engine.workdays import WorkingCalendar, bpmn_helpers
-from engine.workflow_state import WorkflowCache, dump, restore
+from engine.bpmn.expressions import make_script_engine
+from engine.bpmn.loader import load_bpmn_file
+from engine.core.config import REPO_ROOT
+from engine.thai.workdays import WorkingCalendar, bpmn_helpers
+from engine.workflow.runner import advance
+from engine.workflow.workflow_state import WorkflowCache, dump, restore
 from tests.samples import SCENARIOS
 
 ENGINE = make_script_engine(bpmn_helpers(WorkingCalendar()))

@@ -11,7 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
-from engine.config import REPO_ROOT
+from engine.core.config import REPO_ROOT
 
 BENCH_KEY = "bench"
 BENCH_CODE = "late_test"

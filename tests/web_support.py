@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.runtime import Runtime
+from engine.workflow.runtime import Runtime
 from tests.account_support import known_password
 from tests.conftest import People
 from tests.web_client import Browser

@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFProtect
 
-from engine.config import Settings
-from engine.keys import session_secret
-from engine.runtime import Runtime
+from engine.core.config import Settings
+from engine.core.keys import session_secret
+from engine.workflow.runtime import Runtime
 
 #: Largest request body accepted; larger gets 413 before anything is parsed.
 MAX_REQUEST_BYTES = 1024 * 1024

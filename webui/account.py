@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
-from engine.errors import Conflict, InvalidData
-from engine.services import account
-from engine.services.users import MIN_PASSWORD_LENGTH
+from engine.core.errors import Conflict, InvalidData
+from engine.services.admin import account
+from engine.services.admin.users import MIN_PASSWORD_LENGTH
 from webui.auth import MAX_PASSWORD, WebUser
 from webui.errors import status_of
 from webui.i18n import localize, localize_fields

@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from engine.errors import Conflict, InvalidData
-from engine.roles import ROLES
-from engine.services import admin
+from engine.core.errors import Conflict, InvalidData
+from engine.core.roles import ROLES
+from engine.services.admin import staff as admin
 from webui.errors import status_of
 from webui.i18n import localize, localize_fields
 from webui.web import actor, rt

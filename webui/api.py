@@ -10,21 +10,16 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from engine.actors import Actor
-from engine.errors import InvalidData, NotAuthenticated
-from engine.models import MAX_DB_INT
-from engine.runtime import Runtime
-from engine.services import (
-    escalations,
-    instances,
-    privacy_log,
-    processes,
-    public,
-    tasks,
-    users,
-    versions,
-)
-from engine.workdays import BANGKOK
+from engine.core.actors import Actor
+from engine.core.errors import InvalidData, NotAuthenticated
+from engine.core.models import MAX_DB_INT
+from engine.services.admin import processes, users, versions
+from engine.services.complaints import citizen as public
+from engine.services.complaints import privacy_log
+from engine.services.inbox import instances, tasks
+from engine.thai.workdays import BANGKOK
+from engine.workflow import escalations
+from engine.workflow.runtime import Runtime
 from webui.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -242,8 +237,8 @@ def migrate_instance(instance_id: int) -> Response:
 @bp.get("/processes/<key>/versions/<int:version>/diagram.svg")
 @token_required
 def version_diagram(key: str, version: int) -> Response:
-    from engine.bpmn_loader import read_xml
-    from engine.diagram_svg import render_svg
+    from engine.bpmn.diagram_svg import render_svg
+    from engine.bpmn.loader import read_xml
 
     bpmn = versions.version_bpmn(rt(), key, version, actor())
     svg = render_svg(read_xml(bpmn, f"{key}.bpmn"))

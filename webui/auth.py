@@ -25,9 +25,9 @@ from flask_login import (
 )
 from werkzeug.wrappers import Response
 
-from engine.actors import Actor
-from engine.errors import NotAuthenticated, NotFound
-from engine.services import users
+from engine.core.actors import Actor
+from engine.core.errors import NotAuthenticated, NotFound
+from engine.services.admin import users
 from webui.i18n import LANGUAGES
 from webui.web import rt, safe_next
 

@@ -22,20 +22,15 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from engine.errors import Conflict, Forbidden, InvalidData, NotFound
-from engine.forms import choice_options
-from engine.models import MAX_DB_INT
-from engine.services import (
-    attachments,
-    comments,
-    instances,
-    letters,
-    processes,
-    publications,
-    tasks,
-)
-from engine.services.cases import ProcessError
-from engine.workdays import BANGKOK
+from engine.bpmn.forms import choice_options
+from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.core.models import MAX_DB_INT
+from engine.services.admin import processes
+from engine.services.complaints import letters
+from engine.services.inbox import attachments, comments, instances, tasks
+from engine.services.publishing import requests as publications
+from engine.thai.workdays import BANGKOK
+from engine.workflow.cases import ProcessError
 from webui.errors import status_of
 from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
 from webui.i18n import localize, localize_fields

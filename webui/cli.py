@@ -13,17 +13,17 @@ from pathlib import Path
 
 import click
 
-from engine.config import Settings
-from engine.definitions import DeployReport, check_file
-from engine.errors import GovflowError
-from engine.keys import ConfigurationError
-from engine.roles import ROLES
+from engine.bpmn.definitions import DeployReport, check_file
+from engine.core.config import Settings
+from engine.core.errors import GovflowError
+from engine.core.keys import ConfigurationError
+from engine.core.roles import ROLES
 
 
 def _runtime(*, office: bool = False):
     """The runtime; ``office``: also check the office file now (commands that serve pages,
     fire timers or print documents), so a broken one is a clear start-up error."""
-    from engine.runtime import Runtime
+    from engine.workflow.runtime import Runtime
 
     try:
         runtime = Runtime(Settings.from_env())
@@ -36,7 +36,7 @@ def _runtime(*, office: bool = False):
 
 def _configure_logs() -> None:
     """JSON log lines on stderr for the long-running commands (GOVFLOW_LOG_LEVEL/FORMAT)."""
-    from engine import logs
+    from engine.core import logs
 
     try:
         logs.configure()
@@ -61,9 +61,9 @@ def main() -> None:
 @main.command(help="Create or upgrade the database schema, then deploy processes/.")
 @click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True)
 def init(lang: str) -> None:
-    from engine.schema import upgrade
-    from engine.services.attachments import seal_file_names
-    from engine.services.processes import deploy as deploy_processes
+    from engine.core.schema import upgrade
+    from engine.services.admin.processes import deploy as deploy_processes
+    from engine.services.inbox.attachments import seal_file_names
 
     runtime = _runtime()
     upgrade(runtime.db)
@@ -80,7 +80,7 @@ def init(lang: str) -> None:
               "changed. A file that fails keeps its last good version live.")
 @click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True)
 def deploy(lang: str) -> None:
-    from engine.services.processes import deploy as deploy_processes
+    from engine.services.admin.processes import deploy as deploy_processes
 
     report = deploy_processes(_runtime(), "cli")
     _print_report(report, lang)
@@ -137,7 +137,7 @@ def user() -> None:
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
 def user_add(name: str, roles: tuple[str, ...], unit: str, display_name: str | None,
              email: str | None, password_stdin: bool) -> None:
-    from engine.services.users import add_user
+    from engine.services.admin.users import add_user
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     try:
@@ -169,7 +169,7 @@ def user_token() -> None:
 
 
 def _issue(name: str, label: str | None) -> None:
-    from engine.services.users import issue_token
+    from engine.services.admin.users import issue_token
 
     try:
         click.echo(issue_token(_runtime(), name, label))
@@ -196,7 +196,7 @@ def token_new_unnamed(name: str) -> None:
                     "last used (Bangkok time, Buddhist Era).")
 @click.argument("name")
 def token_list(name: str) -> None:
-    from engine.services.tokens import list_tokens
+    from engine.services.admin.tokens import list_tokens
 
     try:
         found = list_tokens(_runtime(), name)
@@ -213,7 +213,7 @@ def token_list(name: str) -> None:
 def _when(iso_value: str | None) -> str:
     from datetime import datetime
 
-    from engine.thai_dates import format_thai_datetime
+    from engine.thai.dates import format_thai_datetime
 
     if not iso_value:
         return "ยังไม่เคย / never"
@@ -226,7 +226,7 @@ def _when(iso_value: str | None) -> str:
 @click.option("--id", "token_id", type=click.IntRange(1, 2**62), default=None)
 @click.option("--all", "every", is_flag=True)
 def token_revoke(name: str, token_id: int | None, every: bool) -> None:
-    from engine.services.tokens import revoke
+    from engine.services.admin.tokens import revoke
 
     if (token_id is None) == (not every):
         raise click.UsageError("ระบุ --id ID หรือ --all อย่างใดอย่างหนึ่ง / give either --id ID "
@@ -240,7 +240,7 @@ def token_revoke(name: str, token_id: int | None, every: bool) -> None:
 
 @main.command(help="Create one demo user per role and print their logins and API tokens.")
 def demo() -> None:
-    from engine.services.users import seed_demo
+    from engine.services.admin.users import seed_demo
 
     logins = seed_demo(_runtime())
     click.echo("ผู้ใช้สาธิต / demo users (passwords and tokens change every run):")
@@ -270,7 +270,7 @@ def keygen() -> None:
 def serve(host: str, port: int, threads: int, scheduler: bool) -> None:
     import waitress
 
-    from engine.scheduler import make_scheduler
+    from engine.jobs.scheduler import make_scheduler
     from webui import create_app
     from webui.body_limit import LARGEST_BODY_BYTES
 
@@ -301,7 +301,7 @@ def serve(host: str, port: int, threads: int, scheduler: bool) -> None:
 @click.option("--interval", default=1.0, show_default=True, type=float,
               help="seconds between passes")
 def scheduler(interval: float) -> None:
-    from engine.scheduler import make_scheduler
+    from engine.jobs.scheduler import make_scheduler
 
     _configure_logs()
     click.echo("govflow scheduler: ทำงาน / running (Ctrl+C เพื่อหยุด / to stop)")
@@ -311,7 +311,7 @@ def scheduler(interval: float) -> None:
 
 @main.command(help="Run one scheduler pass and exit (for cron-style deployments).")
 def tick() -> None:
-    from engine.scheduler import tick as one_pass
+    from engine.jobs.scheduler import tick as one_pass
 
     _configure_logs()
     report = one_pass(_runtime(office=True))
@@ -332,9 +332,9 @@ def holidays() -> None:
 @click.option("--year", type=int, default=None,
               help="Buddhist-Era fiscal year; default: the current one")
 def holidays_list(year: int | None) -> None:
-    from engine.actors import today_in_bangkok
-    from engine.services.holidays import fiscal_year_range, list_holidays
-    from engine.thai_dates import fiscal_year_be, format_thai_date
+    from engine.core.actors import today_in_bangkok
+    from engine.services.admin.holidays import fiscal_year_range, list_holidays
+    from engine.thai.dates import fiscal_year_be, format_thai_date
 
     year = year or fiscal_year_be(today_in_bangkok())
     if not 2400 <= year <= 2700:
@@ -350,7 +350,7 @@ def holidays_list(year: int | None) -> None:
 
 
 def _holiday_change(kind: str, day: str, reason: str, ref: str) -> None:
-    from engine.services import holidays as service
+    from engine.services.admin import holidays as service
 
     try:
         when = date.fromisoformat(day)
@@ -397,7 +397,7 @@ def _with_fields(exc: GovflowError) -> str:
 @main.command(help="List the deployed versions of a process, with running/finished cases.")
 @click.argument("key")
 def versions(key: str) -> None:
-    from engine.services import versions as service
+    from engine.services.admin import versions as service
 
     try:
         rows = service.list_versions(_runtime(), key)
@@ -416,7 +416,7 @@ def versions(key: str) -> None:
 @click.argument("from_version", type=int)
 @click.argument("to_version", type=int)
 def diff(key: str, from_version: int, to_version: int) -> None:
-    from engine.services import versions as service
+    from engine.services.admin import versions as service
 
     try:
         result = service.diff_versions(_runtime(), key, from_version, to_version)
@@ -440,7 +440,7 @@ def diff(key: str, from_version: int, to_version: int) -> None:
 @click.option("--to", "to_version", type=int, default=None, help="target version")
 def migrate(key: str, from_version: int | None, instance_id: int | None,
             to_version: int | None) -> None:
-    from engine.services import versions as service
+    from engine.services.admin import versions as service
 
     if (from_version is None) == (instance_id is None):
         raise click.UsageError("give exactly one of --from VERSION or --instance ID")
@@ -468,8 +468,8 @@ def migrate(key: str, from_version: int | None, instance_id: int | None,
 @click.option("--diagram", "diagram_index", type=int, default=0, show_default=True,
               help="which diagram, when the file holds several")
 def render(file: Path, output: Path | None, diagram_index: int) -> None:
-    from engine.bpmn_loader import BpmnLoadError
-    from engine.diagram_svg import DiagramError, render_file
+    from engine.bpmn.diagram_svg import DiagramError, render_file
+    from engine.bpmn.loader import BpmnLoadError
 
     try:
         svg = render_file(file, diagram_index=diagram_index)
@@ -504,8 +504,9 @@ def report() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="write the report to this file")
 def report_complaints(fiscal_year: int, half: int, fmt: str, output: Path | None) -> None:
+    from engine.documents.complaint_report import report_csv
     from engine.documents.report_files import report_file
-    from engine.services.reports import complaint_report, report_csv
+    from engine.services.complaints.reports import complaint_report
 
     if fmt != "csv" and output is None and sys.stdout.isatty():
         raise click.UsageError(f"ไฟล์ {fmt} เป็นข้อมูลไบนารี ระบุ -o FILE หรือส่งต่อด้วย > / "
@@ -540,7 +541,7 @@ def report_complaints(fiscal_year: int, half: int, fmt: str, output: Path | None
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="write the log to this file")
 def report_publications(date_from: str, date_to: str, output: Path | None) -> None:
-    from engine.services.publication_log import (
+    from engine.services.publishing.register import (
         log_csv,
         log_csv_bytes,
         period_from,
@@ -580,7 +581,7 @@ def _backup_errors() -> Iterator[None]:
               "(GOVFLOW_DATA_KEY / instance/data.key) is NOT included: back it up separately.")
 @click.argument("file", type=click.Path(path_type=Path))
 def backup(file: Path) -> None:
-    from engine import backup as service
+    from engine.services.ops import backup as service
 
     with _backup_errors():
         result = service.backup(Settings.from_env(), file)
@@ -600,7 +601,7 @@ def backup(file: Path) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="overwrite a database that already holds cases")
 def restore(file: Path, force: bool) -> None:
-    from engine import backup as service
+    from engine.services.ops import backup as service
 
     with _backup_errors():
         result = service.restore(Settings.from_env(), file, force=force)
@@ -634,7 +635,7 @@ def check(late_after: int, as_json: bool) -> None:
     import json
     from datetime import timedelta
 
-    from engine.services.integrity import KINDS, check_all
+    from engine.services.ops.integrity import KINDS, check_all
 
     report = check_all(_runtime(), late_after=timedelta(seconds=late_after))
     if as_json:

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from engine import logs
-from engine.errors import (
+from engine.core import logs
+from engine.core.errors import (
     Conflict,
     Forbidden,
     GovflowError,

@@ -17,9 +17,10 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from engine.actors import Actor
-from engine.errors import Conflict
-from engine.services import escalations, notifications, tasks
+from engine.core.actors import Actor
+from engine.core.errors import Conflict
+from engine.services.inbox import notifications, tasks
+from engine.workflow import escalations
 from webui.web import actor, rt, safe_next
 
 bp = Blueprint("escalations", __name__)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from engine.errors import NotAuthenticated
-from engine.services import health, users
+from engine.core.errors import NotAuthenticated
+from engine.services.admin import users
+from engine.services.ops import health
 from webui.web import rt
 
 bp = Blueprint("health", __name__)

@@ -15,11 +15,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
-from engine import clock
-from engine.errors import Conflict, InvalidData
-from engine.services import holidays
-from engine.thai_dates import fiscal_year_be, format_thai_date
-from engine.workdays import BANGKOK
+from engine.core import clock
+from engine.core.errors import Conflict, InvalidData
+from engine.services.admin import holidays
+from engine.thai.dates import fiscal_year_be, format_thai_date
+from engine.thai.workdays import BANGKOK
 from webui.admin import _failure, _form, admin_required
 from webui.errors import status_of
 from webui.i18n import current_language

@@ -9,8 +9,9 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.services import processes, tasks
-from engine.workdays import BANGKOK
+from engine.services.admin import processes
+from engine.services.inbox import tasks
+from engine.thai.workdays import BANGKOK
 from webui.web import actor, page_arg, rt
 
 bp = Blueprint("inbox", __name__)

@@ -8,9 +8,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine.errors import Conflict, NotFound
-from engine.models import MAX_DB_INT
-from engine.services import outbox_admin
+from engine.core.errors import Conflict, NotFound
+from engine.core.models import MAX_DB_INT
+from engine.services.ops import outbox as outbox_admin
 from webui.admin import admin_required
 from webui.i18n import localize
 from webui.web import actor, rt

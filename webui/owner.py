@@ -32,8 +32,8 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from engine.errors import Conflict, InvalidData
-from engine.services import processes, versions
+from engine.core.errors import Conflict, InvalidData
+from engine.services.admin import processes, versions
 from webui.admin import _failure
 from webui.errors import status_of
 from webui.i18n import localize
@@ -270,8 +270,8 @@ def version_page(key: str, version: int) -> tuple[str, int]:
 @owner_required
 def diagram(key: str, version: int) -> Response:
     try:
-        from engine import diagram_svg
-        from engine.bpmn_loader import read_xml
+        from engine.bpmn import diagram_svg
+        from engine.bpmn.loader import read_xml
 
         render_svg = diagram_svg.render_svg
     except (ImportError, AttributeError):

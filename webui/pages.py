@@ -6,9 +6,9 @@ from datetime import datetime
 
 from flask import Blueprint, current_app, render_template
 
-from engine.services import processes
-from engine.thai_dates import format_thai_date
-from engine.workdays import BANGKOK
+from engine.services.admin import processes
+from engine.thai.dates import format_thai_date
+from engine.thai.workdays import BANGKOK
 from webui.i18n import current_language
 from webui.web import show_date
 

@@ -1,4 +1,7 @@
-"""The Director's page of reads of complaint personal data (engine/services/privacy_log.py)."""
+"""The Director's page of reads of complaint personal data.
+
+The engine side is engine/services/complaints/privacy_log.py.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,9 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.errors import InvalidData
-from engine.services import privacy_log, processes
+from engine.core.errors import InvalidData
+from engine.services.admin import processes
+from engine.services.complaints import privacy_log
 from webui.i18n import localize, localize_fields
 from webui.web import actor, page_arg, pages_of, rt
 

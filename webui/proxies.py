@@ -14,8 +14,8 @@ from urllib.parse import urlsplit, urlunsplit
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engine.config import Settings
-from engine.keys import ConfigurationError
+from engine.core.config import Settings
+from engine.core.keys import ConfigurationError
 
 #: More proxy hops than any office runs; a larger number is a typo.
 MAX_HOPS = 5

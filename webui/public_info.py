@@ -1,7 +1,7 @@
 """The public information pages (ข้อมูลสาธารณะ), no sign-in: the index shaped like the
 ITA/OIT assessment's item 1, a page per category with search, item pages, published files
 and an Atom feed per category. The engine decides what is public
-(engine/services/public_info.py); these views only draw it.
+(engine/services/publishing/website.py); these views only draw it.
 """
 
 from __future__ import annotations
@@ -10,11 +10,9 @@ from io import BytesIO
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
 
-from engine import clock
-from engine.errors import InvalidData
-from engine.services import public_info
-from engine.services.public_info import Gone, Moved
-from engine.services.publication_feed import (
+from engine.core import clock
+from engine.core.errors import InvalidData
+from engine.documents.atom_feed import (
     CONTENT_TYPE,
     FEED_ID_DATE,
     Entry,
@@ -23,6 +21,8 @@ from engine.services.publication_feed import (
     tag_authority,
     tag_uri,
 )
+from engine.services.publishing import website as public_info
+from engine.services.publishing.website import Gone, Moved
 from webui.i18n import localize
 from webui.web import MAX_PAGE, page_arg, pages_of, public_url_for, rt
 

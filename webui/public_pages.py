@@ -1,9 +1,10 @@
 """The website channel for citizens: file a complaint and follow it up, without signing in.
 
-The engine does the work (engine/services/public.py); these pages only draw the complaint
-start form without the fields the office sets itself, show the privacy notice before the
-form, and hand back a printable receipt. The secret is shown once, in the body of the POST
-response: never in a URL, a redirect or the session cookie, and the page is not cached.
+The engine does the work (engine/services/complaints/citizen.py); these pages only draw
+the complaint start form without the fields the office sets itself, show the privacy
+notice before the form, and hand back a printable receipt. The secret is shown once, in
+the body of the POST response: never in a URL, a redirect or the session cookie, and the
+page is not cached.
 
 Evidence files come with the form (multipart). The engine checks all of them before it
 stores anything; a refused form comes back with what was typed, but a browser cannot
@@ -21,10 +22,12 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from engine.errors import InvalidData, NotFound
-from engine.forms import validate_form
-from engine.services import attachments, processes, public
-from engine.workdays import BANGKOK
+from engine.bpmn.forms import validate_form
+from engine.core.errors import InvalidData, NotFound
+from engine.services.admin import processes
+from engine.services.complaints import citizen as public
+from engine.services.inbox import attachments
+from engine.thai.workdays import BANGKOK
 from webui import MAX_REQUEST_BYTES
 from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
 from webui.i18n import localize, localize_fields

@@ -1,5 +1,5 @@
 """Staff pages of publications (any signed-in role): every item whatever its status, its
-history, and the web administrator's withdrawal (engine/services/publications.py)."""
+history, and the web administrator's withdrawal (engine/services/publishing/requests.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from engine.errors import Conflict, InvalidData
-from engine.services import publications
+from engine.core.errors import Conflict, InvalidData
+from engine.services.publishing import requests as publications
 from webui.i18n import localize, localize_fields
 from webui.web import MAX_PAGE, actor, page_arg, pages_of, rt
 

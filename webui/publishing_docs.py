@@ -1,5 +1,5 @@
 """The publishing evidence (issue 7): the publication log page with its CSV, and the
-request form as a PDF (engine/services/publication_log.py, engine/documents/request_form.py)."""
+request form as a PDF (engine/services/publishing/register.py, engine/documents/request_form.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.documents.request_form import request_form_pdf
-from engine.errors import InvalidData
-from engine.services.publication_log import (
+from engine.core.errors import InvalidData
+from engine.services.publishing.register import (
     KINDS,
     LOG_ROLES,
     OUTCOMES,
@@ -18,6 +17,7 @@ from engine.services.publication_log import (
     period_from,
     publication_log,
 )
+from engine.services.publishing.request_form import request_form_pdf
 from webui.i18n import localize, localize_fields
 from webui.web import actor, rt
 

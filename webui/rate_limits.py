@@ -15,8 +15,8 @@ from limits import parse_many
 from limits.errors import ConfigurationError as LimitsConfigurationError
 from limits.storage import storage_from_string
 
-from engine.config import Settings
-from engine.keys import ConfigurationError
+from engine.core.config import Settings
+from engine.core.keys import ConfigurationError
 from webui import account, auth
 
 #: The public endpoints that anyone may call without signing in: filing, tracking, evidence.

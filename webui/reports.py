@@ -7,16 +7,10 @@ import logging
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import login_required
 
+from engine.core.errors import GovflowError, InvalidData
+from engine.documents.complaint_report import BUCKET_TH, BUCKETS, CHANNEL_TH, ComplaintReport
 from engine.documents.report_files import REPORT_FORMATS, report_file
-from engine.errors import GovflowError, InvalidData
-from engine.services.reports import (
-    BUCKET_TH,
-    BUCKETS,
-    CHANNEL_TH,
-    REPORT_ROLES,
-    ComplaintReport,
-    complaint_report,
-)
+from engine.services.complaints.reports import REPORT_ROLES, complaint_report
 from webui.holidays import current_fiscal_year
 from webui.i18n import localize
 from webui.web import actor, rt

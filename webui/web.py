@@ -12,20 +12,21 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from engine.actors import Actor
-from engine.models import MAX_DB_INT
-from engine.roles import ROLES
-from engine.runtime import Runtime
-from engine.services import attachments, processes
-from engine.services.attachments import UploadedFile
-from engine.thai_dates import be_year, format_thai_date, format_thai_datetime
-from engine.workdays import BANGKOK
+from engine.core.actors import Actor
+from engine.core.models import MAX_DB_INT
+from engine.core.roles import ROLES
+from engine.services.admin import processes
+from engine.services.inbox import attachments
+from engine.services.inbox.attachments import UploadedFile
+from engine.thai.dates import be_year, format_thai_date, format_thai_datetime
+from engine.thai.workdays import BANGKOK
+from engine.workflow.runtime import Runtime
 from webui.i18n import current_language
 
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # fmt: skip
 
-#: English names of the roles; the Thai names are engine.roles.ROLES.
+#: English names of the roles; the Thai names are engine.core.roles.ROLES.
 ROLE_NAMES_EN = {
     "admin": "Administrator",
     "director": "Director of the Area Office",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from engine.keys import ConfigurationError
+from engine.core.keys import ConfigurationError
 
 FAMILY = "Laksaman"
 #: Where Debian installs the TLWG fonts.

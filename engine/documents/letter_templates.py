@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from engine.errors import InvalidData
-from engine.office import OfficeIdentity
+from engine.core.errors import InvalidData
+from engine.core.office import OfficeIdentity
 
 LETTERS_DIR = "letters"
 DEFAULT_CLOSING = "ขอแสดงความนับถือ"

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from fpdf.enums import Align
 
-from engine.config import Settings
+from engine.core.config import Settings
+from engine.core.office import OfficeIdentity
 from engine.documents.letter_templates import (
     LETTER_KINDS,
     FilledLetter,
@@ -27,9 +28,8 @@ from engine.documents.letter_templates import (
     fill_letter,
 )
 from engine.documents.pdf import LINE_MM, ThaiDocument
-from engine.office import OfficeIdentity
-from engine.thai_dates import format_thai_date
-from engine.workdays import BANGKOK
+from engine.thai.dates import format_thai_date
+from engine.thai.workdays import BANGKOK
 
 __all__ = ["LETTER_KINDS", "LetterKind", "check_letter_templates", "render_letter"]
 

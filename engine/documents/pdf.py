@@ -20,9 +20,9 @@ from datetime import UTC, datetime
 from fpdf import FPDF
 from fpdf.enums import Align, PDFResourceType, XPos, YPos
 
+from engine.core.office import OfficeIdentity
 from engine.documents.fonts import FAMILY, find_thai_fonts
-from engine.documents.thai_wrap import breakable
-from engine.office import OfficeIdentity
+from engine.thai.line_breaks import breakable
 
 #: Body text size of Thai official documents (TH Sarabun family at 16 pt).
 BODY_PT = 16

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine.office import OfficeIdentity
-from engine.services.reports import ComplaintReport, report_csv
+from engine.core.office import OfficeIdentity
+from engine.documents.complaint_report import ComplaintReport, report_csv
 
 #: Format → (file extension, MIME type).
 REPORT_FORMATS: dict[str, tuple[str, str]] = {

@@ -1,5 +1,5 @@
 """The six-monthly complaints report (seed 5.4) as PDF, with the same content as the CSV
-(engine.services.reports) plus a bar chart of complaints per month.
+(engine.services.complaints.reports) plus a bar chart of complaints per month.
 
 It is also what the office publishes as its complaint statistics for the ITA assessment,
 so it carries no personal data and no complaint subjects.
@@ -14,11 +14,9 @@ from datetime import datetime
 from fpdf.enums import Align, MethodReturnValue
 from fpdf.fonts import FontFace
 
-from engine import clock
-from engine.documents.pdf import LINE_MM, ThaiDocument
-from engine.documents.thai_wrap import ZWSP, breakable
-from engine.office import OfficeIdentity
-from engine.services.reports import (
+from engine.core import clock
+from engine.core.office import OfficeIdentity
+from engine.documents.complaint_report import (
     CASE_COLUMNS,
     COUNT_HEADING,
     NO_COMPLAINTS,
@@ -29,7 +27,9 @@ from engine.services.reports import (
     count_tables,
     month_label,
 )
-from engine.thai_dates import format_thai_date, format_thai_datetime
+from engine.documents.pdf import LINE_MM, ThaiDocument
+from engine.thai.dates import format_thai_date, format_thai_datetime
+from engine.thai.line_breaks import ZWSP, breakable
 
 TABLE_PT = 14
 CHART_MM = 62.0

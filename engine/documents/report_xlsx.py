@@ -13,10 +13,9 @@ from datetime import UTC, datetime
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from engine import clock
-from engine.documents.spreadsheet import new_workbook
-from engine.office import OfficeIdentity
-from engine.services.reports import (
+from engine.core import clock
+from engine.core.office import OfficeIdentity
+from engine.documents.complaint_report import (
     CASE_COLUMNS,
     COUNT_HEADING,
     NO_COMPLAINTS,
@@ -26,7 +25,8 @@ from engine.services.reports import (
     case_rows,
     count_tables,
 )
-from engine.thai_dates import format_thai_date, format_thai_datetime
+from engine.documents.spreadsheet import new_workbook
+from engine.thai.dates import format_thai_date, format_thai_datetime
 
 SUMMARY_SHEET = "สรุป"
 CASES_SHEET = "รายการเรื่อง"

@@ -1,9 +1,8 @@
-"""The publication request form (แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์) as PDF, filled from
-the workflow (issue 7, evidence; DESIGN.md §1 publishing).
+"""The publication request form (แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์) drawn as PDF from
+plain data; ``engine/services/publishing/request_form.py`` fills it from the workflow.
 
 From the top: the office header, the form's title and the request's number; the request's
-fields labelled as the version's start form labels them (choices by their Thai titles,
-dates in the Buddhist Era); the confirmation box; and three sign-off blocks: provider
+fields as labelled pairs; the confirmation box; and three sign-off blocks: provider
 (ผู้ให้ข้อมูล), approver (ผู้อนุมัติ) and publisher (ผู้รับผิดชอบการนำข้อมูลขึ้นเผยแพร่). Each
 block names the person who did that step in the request's latest round (an acting
 official with "รักษาราชการแทน ..."), their position and the date; a block whose step
@@ -12,47 +11,18 @@ has not happened, or that sent the request back, keeps blank lines to sign by ha
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
+from typing import Protocol
 
 from fpdf.enums import Align
 
-from engine import clock
-from engine.actors import Actor
+from engine.core import clock
+from engine.core.office import OfficeIdentity
 from engine.documents.pdf import LINE_MM, ThaiDocument
-from engine.errors import NotFound
-from engine.forms import choice_options
-from engine.office import OfficeIdentity
-from engine.runtime import Runtime
-from engine.services.case_access import visible_case
-from engine.services.publication_log import PROCESS_KEY, RequestRecord, Signoff, read_record
-from engine.thai_dates import format_thai_date
+from engine.thai.dates import format_thai_date
 
 FORM_TITLE = "แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์"
-#: The request's fields in the order the paper form lists them, and the label each gets
-#: if the version's start form has no title for it.
-FIELDS: dict[str, str] = {
-    "unit": "หน่วยงาน",
-    "request_date": "วันที่",
-    "title": "ชื่อเรื่อง",
-    "details": "รายละเอียด",
-    "category": "หมวดหมู่ข้อมูล",
-    "legal_basis": "ฐานทางกฎหมายในการเปิดเผย",
-    "external_link": "ลิงก์ภายนอก",
-    "remarks": "หมายเหตุ",
-    "replaces": "แทนที่รายการที่เผยแพร่แล้ว เลขที่",
-}
-#: Shown only when the request gives them: an update of an item already published.
-OPTIONAL_FIELDS = frozenset({"replaces"})
-CONFIRMATION = "no_personal_data_confirmed"
-#: The three sign-offs: (which step of the record, the block's label).
-BLOCKS = (
-    ("provider", "ผู้ให้ข้อมูล"),
-    ("approve", "ผู้อนุมัติ"),
-    ("publish", "ผู้รับผิดชอบการนำข้อมูลขึ้นเผยแพร่"),
-)
 #: Dotted lines to write on, as long as a half-page block allows at 16 pt.
 BLANK_NAME = "(" + "." * 40 + ")"
 BLANK = "." * 34
@@ -61,10 +31,25 @@ SMALL_PT = 13
 BLOCK_GAP_MM = 10.0
 
 
+class Signer(Protocol):
+    """Who signed one block: the person who did that step, as the audit log recorded it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def position(self) -> str: ...
+    @property
+    def acting_for(self) -> str | None: ...
+    @property
+    def acting_text(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+
+
 @dataclass(frozen=True)
 class SignBlock:
     label: str
-    signoff: Signoff | None
+    signoff: Signer | None
 
 
 @dataclass(frozen=True)
@@ -81,59 +66,6 @@ class RequestForm:
         times = [b.signoff.at for b in self.blocks if b.signoff is not None]
         return max(times) if times else None
 
-
-def _text(prop: Mapping[str, Any], name: str, value: Any) -> str:
-    if value in (None, ""):
-        return "-"
-    if prop.get("oneOf"):
-        return choice_options(prop).get(str(value), str(value))
-    if prop.get("format") == "date" and isinstance(value, str):
-        try:
-            return format_thai_date(date.fromisoformat(value))
-        except ValueError:
-            return value
-    return str(value)
-
-
-def request_form_of(record: RequestRecord) -> RequestForm:
-    """The form's content from a request's record: its current data and its sign-offs."""
-    schema = record.definition.start_form
-    properties = schema.get("properties") or {}
-    fields = []
-    for name, fallback in FIELDS.items():
-        if name in OPTIONAL_FIELDS and record.data.get(name) in (None, ""):
-            continue
-        prop = properties.get(name) or {}
-        label = str(prop.get("title") or fallback)
-        fields.append((label, _text(prop, name, record.data.get(name))))
-    confirmation = None
-    if CONFIRMATION in properties:
-        confirmation = (str(properties[CONFIRMATION].get("title") or ""),
-                        record.data.get(CONFIRMATION) is True)
-    signoffs = {"provider": record.submitted, **{k: record.signed(k) for k in record.steps}}
-    return RequestForm(
-        instance_id=record.instance_id,
-        title=str(schema.get("title") or FORM_TITLE),
-        fields=fields,
-        confirmation=confirmation,
-        blocks=[SignBlock(label, signoffs.get(key)) for key, label in BLOCKS],
-    )
-
-
-def request_form_pdf(rt: Runtime, actor: Actor, instance_id: int) -> bytes:
-    """The request form of a publishing case the actor may see; NotFound otherwise (also
-    for cases of other processes, so the route never tells one from a missing case)."""
-    with rt.db.read() as session:
-        instance, _definition = visible_case(rt, session, actor, instance_id)
-        if instance.process_key != PROCESS_KEY:
-            raise NotFound(f"เรื่องเลขที่ {instance_id} ไม่ใช่คำขอเผยแพร่ข้อมูล / case "
-                           f"{instance_id} is not a publishing request")
-        form = request_form_of(read_record(rt, session, instance))
-    # Drawn after the read transaction: the PDF costs CPU, not database time.
-    return render_request_form(rt.office, form)
-
-
-# ---- drawing ----------------------------------------------------------------------------
 
 def render_request_form(office: OfficeIdentity, form: RequestForm, *,
                         created: datetime | None = None) -> bytes:

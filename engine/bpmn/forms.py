@@ -1,0 +1,180 @@
+"""Task forms: JSON Schema files under ``processes/``, validated with Thai messages.
+
+A form file may point at a shared list with a relative ``$ref`` (e.g.
+``../lists/complaint_types.json``). References are inlined at deploy time, so the
+API serves one self-contained schema and nothing is ever looked up at run time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError, ValidationError
+
+from engine.core.emails import email_problem
+from engine.core.errors import InvalidData
+
+MAX_FORM_BYTES = 512 * 1024
+_MAX_REF_DEPTH = 10
+
+
+class FormFileError(ValueError):
+    """A form file that is missing, not JSON, or not a valid JSON Schema."""
+
+
+def load_form(processes_dir: Path, relative: str) -> dict[str, Any]:
+    """Read a form file and inline its relative ``$ref``s; refuses paths outside the folder."""
+    root = processes_dir.resolve()
+    return _load(root, root / relative, 0)
+
+
+def _load(root: Path, path: Path, depth: int) -> dict[str, Any]:
+    path = path.resolve()
+    if not path.is_relative_to(root):
+        raise FormFileError(f"{path.name}: form files must stay inside processes/")
+    if depth > _MAX_REF_DEPTH:
+        raise FormFileError(f"{path.name}: $ref nesting deeper than {_MAX_REF_DEPTH}")
+    if not path.is_file():
+        raise FormFileError(f"form file {path.relative_to(root)} does not exist")
+    if path.stat().st_size > MAX_FORM_BYTES:
+        raise FormFileError(f"{path.name} is larger than {MAX_FORM_BYTES} bytes")
+    try:
+        schema = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FormFileError(f"{path.relative_to(root)} is not valid JSON: {exc}") from exc
+    resolved = _inline_refs(root, path.parent, schema, depth)
+    try:
+        Draft202012Validator.check_schema(resolved)
+    except SchemaError as exc:
+        where = path.relative_to(root)
+        raise FormFileError(f"{where} is not a valid JSON Schema: {exc.message}") from exc
+    return resolved
+
+
+def _inline_refs(root: Path, base: Path, node: Any, depth: int) -> Any:
+    if isinstance(node, list):
+        return [_inline_refs(root, base, item, depth) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and not ref.startswith("#"):
+        if "://" in ref:
+            raise FormFileError(f"$ref {ref!r}: only relative file references are allowed")
+        target = _load(root, base / ref, depth + 1)
+        target = {k: v for k, v in target.items() if k != "$schema"}
+        rest = {k: v for k, v in node.items() if k != "$ref"}
+        return {**target, **_inline_refs(root, base, rest, depth)}
+    return {k: _inline_refs(root, base, v, depth) for k, v in node.items()}
+
+
+_format_checker = FormatChecker()
+
+
+@_format_checker.checks("uri", raises=ValueError)
+def _is_web_link(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    parsed = urlparse(value)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc)
+
+
+@_format_checker.checks("email")
+def _is_email(value: object) -> bool:
+    # The one address rule of engine.core.emails, for every form (public, API, staff intake).
+    return not isinstance(value, str) or email_problem(value) is None
+
+
+@_format_checker.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    date.fromisoformat(value)
+    return len(value) == 10
+
+
+_validators: dict[int, Draft202012Validator] = {}
+
+
+def _validator(schema: Mapping[str, Any]) -> Draft202012Validator:
+    # Schemas come from a frozen version bundle, so the object id is a stable cache key.
+    key = id(schema)
+    validator = _validators.get(key)
+    if validator is None or validator.schema is not schema:
+        validator = Draft202012Validator(schema, format_checker=_format_checker)
+        _validators[key] = validator
+    return validator
+
+
+def validate_form(schema: Mapping[str, Any], data: Any) -> dict[str, Any]:
+    """Check ``data`` against ``schema``; raise InvalidData naming every bad field."""
+    if not isinstance(data, dict):
+        raise InvalidData("ข้อมูลแบบฟอร์มต้องเป็นออบเจกต์ JSON / form data must be a JSON object")
+    errors = sorted(_validator(schema).iter_errors(data), key=lambda e: list(e.path))
+    if not errors:
+        return dict(data)
+    fields: dict[str, str] = {}
+    for error in errors:
+        name, message = _describe(schema, error)
+        fields.setdefault(name, message)
+    raise InvalidData(
+        "ข้อมูลในแบบฟอร์มไม่ถูกต้อง กรุณาแก้ไขช่องที่ระบุ / "
+        "some fields are invalid; correct the fields named",
+        fields,
+    )
+
+
+def choice_options(prop: Any) -> dict[str, str]:
+    """A field's choices (its ``oneOf`` consts), code → title, in the form's order."""
+    if not isinstance(prop, Mapping):
+        return {}
+    return {str(o["const"]): str(o.get("title") or o["const"])
+            for o in prop.get("oneOf") or () if isinstance(o, Mapping) and "const" in o}
+
+
+def _title(schema: Mapping[str, Any], name: str) -> str:
+    prop = schema.get("properties", {}).get(name, {})
+    return str(prop.get("title") or name)
+
+
+def _describe(schema: Mapping[str, Any], error: ValidationError) -> tuple[str, str]:
+    """Map one jsonschema error to (field name, Thai message with English after)."""
+    path = [str(p) for p in error.path]
+    name = path[0] if path else ""
+    kind = error.validator
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        return missing, f"กรุณากรอก {_title(schema, missing)} / this field is required"
+    if kind == "additionalProperties":
+        extras = sorted(set(error.instance) - set(schema.get("properties", {})))
+        field = extras[0] if extras else name
+        return field, "แบบฟอร์มนี้ไม่มีช่องนี้ / this form has no such field"
+    label = _title(schema, name)
+    messages = {
+        "type": f"{label}: ชนิดข้อมูลไม่ถูกต้อง / wrong type (expected {error.validator_value})",
+        "maxLength": f"{label}: ยาวเกิน {error.validator_value} ตัวอักษร / "
+        f"longer than {error.validator_value} characters",
+        "minLength": f"{label}: กรุณากรอกข้อมูล / must not be empty",
+        "const": f"{label}: ต้องยืนยันรายการนี้ / must be confirmed",
+        "oneOf": f"{label}: กรุณาเลือกจากรายการที่กำหนด / choose one of the listed values",
+        "enum": f"{label}: กรุณาเลือกจากรายการที่กำหนด / choose one of the listed values",
+        "format": _format_message(label, error.validator_value, error.instance),
+        "maximum": f"{label}: มากเกินไป / too large",
+        "minimum": f"{label}: น้อยเกินไป / too small",
+        "pattern": f"{label}: รูปแบบไม่ถูกต้อง / wrong format",
+    }
+    return name, messages.get(kind, f"{label}: ค่าไม่ถูกต้อง / invalid value")
+
+
+def _format_message(label: str, fmt: object, value: object) -> str:
+    if fmt == "email":  # why: a line break and a list each have their own fix
+        return f"{label}: {email_problem(value) or 'อีเมลไม่ถูกต้อง / invalid e-mail address'}"
+    return {
+        "date": f"{label}: วันที่ไม่ถูกต้อง ใช้รูปแบบ ปปปป-ดด-วว (ค.ศ.) / use a date as YYYY-MM-DD",
+        "uri": f"{label}: ลิงก์ต้องขึ้นต้นด้วย http:// หรือ https:// / must be an http(s) link",
+    }.get(str(fmt), f"{label}: รูปแบบไม่ถูกต้อง / wrong format")

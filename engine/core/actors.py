@@ -1,0 +1,88 @@
+"""Who is asking: the identity every service call carries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.core import clock
+from engine.core.models import ActingAppointment, Unit, User, UserRole
+from engine.thai.workdays import BANGKOK
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    username: str
+    display_name: str
+    #: Every role the user holds today, including roles held by an acting appointment.
+    roles: frozenset[str]
+    unit_id: int | None
+    #: Roles held today only by an acting appointment (รักษาราชการแทน).
+    acting_for: frozenset[str] = field(default_factory=frozenset)
+    position: str = ""
+    unit_name: str = ""
+    #: After an administrator's password reset: the web pages wait for a new password.
+    must_change_password: bool = False
+
+    def has_any(self, roles: set[str] | frozenset[str] | list[str] | tuple[str, ...]) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    def acting_role_for(self, role: str | None) -> str | None:
+        """The role this actor signs for as an acting official when doing ``role``'s work."""
+        return role if role in self.acting_for else None
+
+
+def today_in_bangkok() -> date:
+    return clock.now().astimezone(BANGKOK).date()
+
+
+def acting_roles(session: Session, user_id: int, on: date) -> frozenset[str]:
+    rows = session.scalars(
+        select(ActingAppointment.role).where(
+            ActingAppointment.user_id == user_id,
+            ActingAppointment.starts_on <= on,
+            ActingAppointment.ends_on >= on,
+            ActingAppointment.ended_at.is_(None),
+        )
+    )
+    return frozenset(rows)
+
+
+def holders_of(session: Session, role: str, on: date | None = None) -> list[User]:
+    """Active users who hold ``role`` today, in their own right or by acting appointment."""
+    day = on or today_in_bangkok()
+    own = select(UserRole.user_id).where(UserRole.role == role)
+    acting = select(ActingAppointment.user_id).where(
+        ActingAppointment.role == role,
+        ActingAppointment.starts_on <= day,
+        ActingAppointment.ends_on >= day,
+        ActingAppointment.ended_at.is_(None),
+    )
+    return list(session.scalars(
+        select(User).where(User.active.is_(True), User.id.in_(own.union(acting)))
+        .order_by(User.username)
+    ))
+
+
+def actor_of(session: Session, user: User, on: date | None = None) -> Actor:
+    """The actor for ``user`` today: own roles plus those of active acting appointments."""
+    own = user.roles
+    acting = acting_roles(session, user.id, on or today_in_bangkok()) - own
+    unit_name = ""
+    if user.unit_id is not None:
+        unit_name = session.scalar(select(Unit.name).where(Unit.id == user.unit_id)) or ""
+    return Actor(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        roles=own | acting,
+        unit_id=user.unit_id,
+        acting_for=acting,
+        position=user.position,
+        unit_name=unit_name,
+        must_change_password=bool(user.must_change_password),
+    )

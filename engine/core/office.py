@@ -1,0 +1,85 @@
+"""The office's identity (ข้อมูลส่วนราชการ): the name, address, phone and logo that head
+every letter and report govflow prints.
+
+It lives in a TOML file (``processes/office.toml`` unless ``GOVFLOW_OFFICE_FILE`` says
+otherwise) so an office sets it once, without touching code. A missing or incomplete
+file is a start-up error that names what to fix.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.core.config import Settings
+from engine.core.keys import ConfigurationError
+
+#: Keys every office file must give, with what each is for (Thai first).
+REQUIRED_KEYS = {
+    "name": "ชื่อส่วนราชการ / office name",
+    "address": "ที่อยู่ / postal address",
+    "phone": "หมายเลขโทรศัพท์ / phone",
+    "logo": "ไฟล์ตราสัญลักษณ์ (PNG หรือ JPEG) / logo file (PNG or JPEG)",
+    "head_title": "ตำแหน่งหัวหน้าส่วนราชการที่ลงนามในหนังสือ / the head's title for signatures",
+}
+
+
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+class OfficeConfigError(ConfigurationError):
+    code = "office_configuration_error"
+
+
+@dataclass(frozen=True)
+class OfficeIdentity:
+    """ข้อมูลส่วนราชการ: who the letters and reports come from."""
+
+    name: str
+    address: str
+    phone: str
+    logo: Path
+    head_title: str
+    short_name: str = ""
+    email: str = ""
+    website: str = ""
+    #: The prefix of outgoing letter numbers, e.g. "ศธ 04xxx" (เลขที่หนังสือออก).
+    letter_prefix: str = ""
+
+    @property
+    def logo_bytes(self) -> bytes:
+        return self.logo.read_bytes()
+
+
+def load_office(settings: Settings) -> OfficeIdentity:
+    """Read the office file named by the settings; raise with what to fix."""
+    path = settings.resolved_office_file
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise OfficeConfigError(
+            f"ไม่พบไฟล์ข้อมูลส่วนราชการ {path} (ตั้งค่า GOVFLOW_OFFICE_FILE) / "
+            f"office file {path} not found; set GOVFLOW_OFFICE_FILE or create it"
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise OfficeConfigError(
+            f"ไฟล์ข้อมูลส่วนราชการ {path} อ่านไม่ได้ / {path} is not valid TOML: {exc}"
+        ) from None
+    office = raw.get("office") if isinstance(raw.get("office"), dict) else {}
+    missing = [f"{key} ({meaning})" for key, meaning in REQUIRED_KEYS.items()
+               if not isinstance(office.get(key), str) or not office[key].strip()]
+    if missing:
+        raise OfficeConfigError(
+            f"ไฟล์ {path} ส่วน [office] ขาดค่า / [office] in {path} lacks: " + ", ".join(missing)
+        )
+    logo = (path.parent / office["logo"]).resolve()
+    if not logo.is_file() or not logo.read_bytes()[:8].startswith(_IMAGE_MAGIC):
+        raise OfficeConfigError(
+            f"ไม่พบตราสัญลักษณ์ {logo} หรือไม่ใช่ไฟล์ PNG/JPEG / logo {logo} is missing "
+            "or not a PNG or JPEG file"
+        )
+    text = {key: str(value).strip() for key, value in office.items()
+            if key != "logo" and key in OfficeIdentity.__dataclass_fields__}
+    return OfficeIdentity(logo=logo, **text)
+

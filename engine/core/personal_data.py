@@ -1,0 +1,97 @@
+"""Personal data of complainants and of the accused (PDPA; seed 3.5).
+
+Which fields are personal, and who may read them, is decided here by role, never by
+the lane mapping a process owner edits. The fields are taken out of the workflow
+state before it is saved and kept encrypted on the instance row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from engine.core.errors import GovflowError
+
+#: Start-form fields that identify the complainant or the accused, per process.
+PERSONAL_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "complaint": (
+        "complainant_name",
+        "complainant_address",
+        "complainant_phone",
+        "complainant_email",
+        "accused_name",
+        "accused_position",
+        "accused_unit",
+    ),
+}
+
+#: Roles that may read personal data: the Legal Affairs group and the Director.
+PRIVILEGED_ROLES = frozenset({"legal_officer", "legal_head", "director"})
+
+MASK = "•••"
+
+
+def personal_fields(process_key: str) -> tuple[str, ...]:
+    return PERSONAL_FIELDS.get(process_key, ())
+
+
+def may_read_personal_data(roles: Iterable[str]) -> bool:
+    return not PRIVILEGED_ROLES.isdisjoint(roles)
+
+
+def split_personal(process_key: str, data: Mapping[str, Any]) -> tuple[dict, dict]:
+    """Return (data safe to keep in the workflow, personal data to encrypt)."""
+    fields = personal_fields(process_key)
+    personal = {k: v for k, v in data.items() if k in fields and v not in (None, "")}
+    rest = {k: v for k, v in data.items() if k not in fields}
+    return rest, personal
+
+
+def derived_flags(process_key: str, personal: Mapping[str, Any]) -> dict[str, bool]:
+    """Facts a gateway may need without seeing the data itself."""
+    if process_key != "complaint":
+        return {}
+    contact = ("complainant_address", "complainant_phone", "complainant_email")
+    return {
+        "complainant_identified": bool(personal.get("complainant_name")),
+        "complainant_contactable": any(personal.get(k) for k in contact),
+    }
+
+
+class PersonalDataCipher:
+    """Encrypts a dict of personal fields with Fernet (AES-128-CBC + HMAC-SHA256)."""
+
+    def __init__(self, key: bytes) -> None:
+        self._fernet = Fernet(key)
+
+    def encrypt(self, personal: Mapping[str, Any]) -> bytes | None:
+        if not personal:
+            return None
+        return self._fernet.encrypt(json.dumps(personal, ensure_ascii=False).encode("utf-8"))
+
+    def decrypt(self, blob: bytes | None) -> dict[str, Any]:
+        if not blob:
+            return {}
+        return json.loads(self.decrypt_bytes(blob))
+
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        """Files that may identify people (complaint evidence, letters)."""
+        return self._fernet.encrypt(data)
+
+    def decrypt_bytes(self, blob: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(blob)
+        except InvalidToken as exc:
+            raise GovflowError(
+                "ถอดรหัสข้อมูลส่วนบุคคลไม่ได้: กุญแจ GOVFLOW_DATA_KEY ไม่ตรงกับที่ใช้เข้ารหัส / "
+                "personal data cannot be decrypted: GOVFLOW_DATA_KEY differs from the key used."
+            ) from exc
+
+
+def mask_personal(process_key: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``data`` with every personal field masked (for roles without access)."""
+    fields = personal_fields(process_key)
+    return {k: (MASK if k in fields and v not in (None, "") else v) for k, v in data.items()}

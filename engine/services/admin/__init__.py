@@ -1,0 +1,2 @@
+"""Administration: staff accounts, tokens, holidays, process versions and settings.
+"""

@@ -1,0 +1,321 @@
+"""Process versions for process owners: list, make current, diff, upload, migrate cases.
+
+``processes/`` stays the source of truth: an upload writes the file there before it
+is deployed, and making an earlier version current writes that version's BPMN back,
+so ``govflow deploy`` and ``govflow init`` never undo either.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from engine.bpmn.definitions import CheckedFile, Definition, check_bytes, deploy_checked
+from engine.core.actors import Actor
+from engine.core.audit import record
+from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.core.models import ProcessInstance, ProcessVersion, Task
+from engine.workflow.cases import load_case, run_engine, save_case
+from engine.workflow.runner import all_tasks
+from engine.workflow.runtime import Runtime
+from engine.workflow.views import iso
+from engine.workflow.workflow_state import serializer_registry
+
+OWNER_ROLES = frozenset({"process_owner", "admin"})
+_FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}\.bpmn$")
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _require_owner(actor: Actor | None) -> None:
+    # None is the command line, run by whoever administers the server.
+    if actor is not None and actor.roles.isdisjoint(OWNER_ROLES):
+        raise Forbidden("เฉพาะผู้ดูแลกระบวนงาน / process owners only")
+
+
+def _version_row(session: Session, process_key: str, version: int | None) -> ProcessVersion:
+    query = select(ProcessVersion).where(ProcessVersion.process_key == process_key)
+    query = query.where(ProcessVersion.version == version) if version is not None else \
+        query.where(ProcessVersion.is_current.is_(True))
+    row = session.scalar(query)
+    if row is None:
+        raise NotFound(f"ไม่พบ {process_key} ฉบับที่ {version} / no version {version} of "
+                       f"'{process_key}'")
+    return row
+
+
+def _require_viewer(rt: Runtime, session: Session, actor: Actor | None, key: str) -> None:
+    """Process owners, administrators and the process's supervisors see its versions."""
+    if actor is None or not actor.roles.isdisjoint(OWNER_ROLES):
+        return
+    current = rt.definitions.current(session, key)
+    if current is None or actor.roles.isdisjoint(current.bundle.get("supervisors", [])):
+        raise Forbidden("เฉพาะผู้ดูแลกระบวนงานและผู้บังคับบัญชา / process owners and "
+                        "supervisors only")
+
+
+def list_versions(rt: Runtime, process_key: str,
+                  actor: Actor | None = None) -> list[dict[str, Any]]:
+    with rt.db.read() as session:
+        _require_viewer(rt, session, actor, process_key)
+        rows = session.scalars(
+            select(ProcessVersion).where(ProcessVersion.process_key == process_key)
+            .order_by(ProcessVersion.version.desc())
+        ).all()
+        if not rows:
+            raise NotFound(f"ไม่พบกระบวนงาน '{process_key}' / no process '{process_key}'")
+        tallies: dict[tuple[int, str], int] = {
+            (vid, status): n for vid, status, n in session.execute(
+                select(ProcessInstance.version_id, ProcessInstance.status, func.count())
+                .where(ProcessInstance.process_key == process_key)
+                .group_by(ProcessInstance.version_id, ProcessInstance.status)
+            ).tuples()
+        }
+        return [
+            {
+                "version": row.version,
+                "version_hash": row.version_hash,
+                "name": row.name,
+                "file_name": row.file_name,
+                "deployed_at": iso(row.deployed_at),
+                "deployed_by": row.deployed_by,
+                "is_current": row.is_current,
+                "running": tallies.get((row.id, "running"), 0),
+                "finished": sum(n for (vid, status), n in tallies.items()
+                                if vid == row.id and status != "running"),
+            }
+            for row in rows
+        ]
+
+
+def make_current(rt: Runtime, actor: Actor | None, process_key: str, version: int) -> dict:
+    """Make an earlier version current again, and put its BPMN back in processes/."""
+    _require_owner(actor)
+    with rt.db.write() as session:
+        row = _version_row(session, process_key, version)
+        session.execute(update(ProcessVersion)
+                        .where(ProcessVersion.process_key == process_key)
+                        .values(is_current=False))
+        row.is_current = True
+        (rt.settings.processes_dir / row.file_name).write_bytes(row.bpmn_xml)
+        record(session, actor, "version_made_current", process_key=process_key,
+               version=version)
+    return {"process_key": process_key, "version": version}
+
+
+# ---- diff -----------------------------------------------------------------------------
+
+def _spec_diff(old: Definition, new_spec: Any) -> SpecDiff:
+    return SpecDiff(serializer_registry(), old.spec, new_spec)
+
+
+def _bpmn_id(spec: Any) -> str:
+    return getattr(spec, "bpmn_id", None) or spec.name
+
+
+def _elements(diff: SpecDiff, old: Definition, new_bundle: dict[str, Any]) -> dict[str, Any]:
+    """Added, removed and changed BPMN elements, forms and lane roles included."""
+    added = sorted({_bpmn_id(s) for s in diff.added if getattr(s, "bpmn_id", None)})
+    removed = sorted({_bpmn_id(s) for s in diff.removed if getattr(s, "bpmn_id", None)})
+    changed: dict[str, list[str]] = {}
+    for spec, attrs in diff.changed.items():
+        if getattr(spec, "bpmn_id", None):
+            changed.setdefault(_bpmn_id(spec), []).extend(attrs)
+    for task_id, info in old.bundle["tasks"].items():
+        new_info = new_bundle["tasks"].get(task_id)
+        if new_info is None:
+            continue
+        if old.form(info.get("form")) != new_bundle["forms"].get(new_info.get("form"), {}):
+            changed.setdefault(task_id, []).append("form")
+        if info.get("role") != new_info.get("role"):
+            changed.setdefault(task_id, []).append("role")
+    return {"added": added, "removed": removed,
+            "changed": {k: sorted(set(v)) for k, v in sorted(changed.items())}}
+
+
+def _affected(session: Session, version_id: int, ids: set[str]) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Task.instance_id, Task.bpmn_id, Task.name)
+        .join(ProcessInstance, ProcessInstance.id == Task.instance_id)
+        .where(ProcessInstance.version_id == version_id, ProcessInstance.status == "running",
+               Task.state == "open", Task.bpmn_id.in_(sorted(ids)))
+        .order_by(Task.instance_id)
+    ).all()
+    return [{"instance_id": i, "task": b, "task_name": n} for i, b, n in rows]
+
+
+def diff_versions(rt: Runtime, process_key: str, from_version: int, to_version: int,
+                  actor: Actor | None = None) -> dict[str, Any]:
+    with rt.db.read() as session:
+        _require_viewer(rt, session, actor, process_key)
+        old = rt.definitions.get(_version_row(session, process_key, from_version))
+        new = rt.definitions.get(_version_row(session, process_key, to_version))
+        elements = _elements(_spec_diff(old, new.spec), old, new.bundle)
+        touched = set(elements["removed"]) | set(elements["changed"])
+        elements["instances_on_changed"] = _affected(session, old.version_id, touched)
+        return {"process_key": process_key, "from": from_version, "to": to_version,
+                **elements}
+
+
+# ---- upload ---------------------------------------------------------------------------
+
+def _check_upload(rt: Runtime, file_name: str, data: bytes) -> CheckedFile:
+    if not _FILE_NAME.match(file_name or ""):
+        raise InvalidData("ชื่อไฟล์ต้องลงท้ายด้วย .bpmn และใช้อักษรอังกฤษ ตัวเลข - _ . / the file "
+                          "name must end in .bpmn and use letters, digits, - _ .",
+                          {"file": "เช่น complaint.bpmn / e.g. complaint.bpmn"})
+    if len(data) > MAX_UPLOAD:
+        raise InvalidData("ไฟล์ใหญ่เกิน 5 MB / larger than 5 MB", {"file": "≤ 5 MB"})
+    return check_bytes(data, file_name, rt.settings.processes_dir)
+
+
+def preview_upload(rt: Runtime, actor: Actor | None, file_name: str,
+                   data: bytes) -> dict[str, Any]:
+    """The validation report and the diff against what is live; nothing is changed."""
+    _require_owner(actor)
+    checked = _check_upload(rt, file_name, data)
+    result: dict[str, Any] = {
+        "file_name": file_name,
+        "ok": checked.ok,
+        "problems": [
+            {"file": p.file, "line": p.line, "element_id": p.element_id,
+             "message": p.message, "message_th": p.message_th, "severity": p.severity}
+            for p in checked.problems
+        ],
+        "processes": [],
+    }
+    current_path = rt.settings.processes_dir / file_name
+    old_text = current_path.read_text(encoding="utf-8") if current_path.is_file() else ""
+    result["text_diff"] = "".join(difflib.unified_diff(
+        old_text.splitlines(keepends=True), data.decode("utf-8", "replace").splitlines(
+            keepends=True), f"processes/{file_name}", f"upload/{file_name}", n=2))
+    if checked.loaded is None:
+        return result
+    with rt.db.read() as session:
+        for pid, bundle in checked.bundles.items():
+            current = rt.definitions.current(session, pid)
+            entry: dict[str, Any] = {"process_key": pid, "current_version": None}
+            if current is not None:
+                entry["current_version"] = current.version
+                entry.update(_elements(_spec_diff(current, checked.loaded.specs[pid]),
+                                       current, bundle))
+                touched = set(entry["removed"]) | set(entry["changed"])
+                entry["instances_on_changed"] = _affected(session, current.version_id,
+                                                          touched)
+            result["processes"].append(entry)
+    return result
+
+
+def deploy_upload(rt: Runtime, actor: Actor | None, file_name: str,
+                  data: bytes) -> dict[str, Any]:
+    """Check, write into processes/, deploy. A file that fails any check changes nothing."""
+    _require_owner(actor)
+    checked = _check_upload(rt, file_name, data)
+    if not checked.ok:
+        raise InvalidData(
+            "ไฟล์นี้ไม่ผ่านการตรวจสอบ จึงไม่ได้ติดตั้ง / the file failed its checks and was not "
+            "deployed", {"file": "; ".join(p.format("en") for p in checked.problems
+                                          if p.severity == "error")[:2000]})
+    target = rt.settings.processes_dir / file_name
+    previous = target.read_bytes() if target.is_file() else None
+    target.write_bytes(data)
+    try:
+        report = deploy_checked(rt.db, checked, actor.username if actor else "cli")
+    except BaseException:
+        # The database did not take it: processes/ must not hold what is not live.
+        if previous is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(previous)
+        raise
+    with rt.db.write() as session:
+        record(session, actor, "definition_uploaded", file=file_name,
+               deployed=[list(d) for d in report.deployed])
+    return {"deployed": report.deployed, "unchanged": report.unchanged}
+
+
+# ---- migration ------------------------------------------------------------------------
+
+def _timer_values(workflow: Any) -> dict[str, Any]:
+    """Due times of waiting timers by BPMN id, to carry over: a pending timer keeps it."""
+    return {
+        task.task_spec.bpmn_id: task.internal_data["event_value"]
+        for task in all_tasks(workflow)
+        if task.state == TaskState.WAITING and "event_value" in task.internal_data
+    }
+
+
+def _unsafe(diff: WorkflowDiff) -> str | None:
+    for task in diff.removed:
+        if task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED):
+            name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
+            return (f"เรื่องนี้อยู่ที่ขั้นตอน '{name}' ซึ่งฉบับใหม่ไม่มีแล้ว / the case is at "
+                    f"'{task.task_spec.bpmn_id}', which the new version removes")
+    return None
+
+
+def migrate_instance(rt: Runtime, actor: Actor | None, instance_id: int,
+                     to_version: int | None = None) -> dict[str, Any]:
+    """Move one running case to a newer version (default: the current one), if safe."""
+    _require_owner(actor)
+    with rt.workflow_guard() as guard, rt.db.write() as session:
+        case = load_case(rt, session, guard, instance_id)
+        source = case.definition
+        target = rt.definitions.get(_version_row(session, source.process_key, to_version))
+        if case.instance.status != "running":
+            raise Conflict("ย้ายได้เฉพาะเรื่องที่ยังดำเนินการอยู่ / only running cases move")
+        if target.version <= source.version:
+            raise Conflict(f"เรื่องนี้อยู่ที่ฉบับที่ {source.version} แล้ว / the case is on "
+                           f"version {source.version}; choose a newer one")
+        workflow = case.workflow
+        diff = WorkflowDiff(workflow, _spec_diff(source, target.spec))
+        reason = _unsafe(diff)
+        if reason:
+            raise Conflict(reason)
+        kept = _timer_values(workflow)
+        migrate_workflow(diff, workflow, target.spec)
+        workflow.subprocess_specs = target.subprocess_specs
+        for task in all_tasks(workflow):
+            if task.task_spec.bpmn_id in kept and "event_value" not in task.internal_data:
+                task.internal_data["event_value"] = kept[task.task_spec.bpmn_id]
+        case.definition = target
+        case.instance.version_id = target.version_id
+        run_engine(case, "การย้ายไปฉบับใหม่ / moving to the new version")
+        save_case(rt, session, guard, case)
+        done_and_changed = sorted({t.task_spec.bpmn_id for t in diff.changed
+                                   if t.state == TaskState.COMPLETED})
+        record(session, actor, "instance_migrated", instance_id=instance_id,
+               from_version=source.version, to_version=target.version,
+               completed_steps_changed=done_and_changed)
+        return {"instance_id": instance_id, "from": source.version, "to": target.version,
+                "completed_steps_changed": done_and_changed}
+
+
+def migrate_version(rt: Runtime, actor: Actor | None, process_key: str, from_version: int,
+                    to_version: int | None = None) -> dict[str, Any]:
+    """Move every running case on ``from_version``; each is moved or refused on its own."""
+    _require_owner(actor)
+    with rt.db.read() as session:
+        source = _version_row(session, process_key, from_version)
+        ids = session.scalars(select(ProcessInstance.id).where(
+            ProcessInstance.version_id == source.id, ProcessInstance.status == "running")).all()
+    moved, refused = [], []
+    for instance_id in ids:
+        try:
+            moved.append(migrate_instance(rt, actor, instance_id, to_version))
+        except Conflict as exc:
+            refused.append({"instance_id": instance_id, "reason": exc.message})
+    return {"migrated": moved, "refused": refused}
+
+
+def version_bpmn(rt: Runtime, process_key: str, version: int,
+                 actor: Actor | None = None) -> bytes:
+    """The BPMN bytes of one deployed version (for drawing it)."""
+    with rt.db.read() as session:
+        _require_viewer(rt, session, actor, process_key)
+        return _version_row(session, process_key, version).bpmn_xml

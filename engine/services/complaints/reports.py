@@ -1,0 +1,87 @@
+"""The six-monthly report on complaints (seed 5.4), counted from the start of the fiscal year.
+
+Each case received in the period falls in exactly one status bucket as of the period's
+last day. The report carries no personal data and no complaint subjects (those are the
+complainant's own words): cases are listed by number, date, channel, type and status.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.core.actors import Actor
+from engine.core.audit import record
+from engine.core.errors import Forbidden, InvalidData
+from engine.core.models import ProcessInstance, Task
+from engine.documents.complaint_report import CaseLine, ComplaintReport
+from engine.thai.dates import fiscal_half_bounds
+from engine.thai.workdays import BANGKOK
+from engine.workflow.cases import case_data_of
+from engine.workflow.runtime import Runtime
+
+PROCESS_KEY = "complaint"
+REPORT_ROLES = frozenset({"legal_head", "director", "legal_officer"})
+
+
+def _bangkok_day(moment: Any) -> date | None:
+    return moment.astimezone(BANGKOK).date() if moment is not None else None
+
+
+def _status(data: dict[str, Any], screened_on: date | None, ended_on: date | None,
+            end: date) -> str:
+    """The one bucket a case is in as of the period's last day."""
+    outcome = data.get("screening_outcome") if screened_on and screened_on <= end else None
+    if outcome == "not_considered":
+        return "not_considered"
+    if outcome == "forward":
+        return "forwarded"
+    if ended_on is not None and ended_on <= end:
+        return "completed"
+    return "in_progress"
+
+
+def complaint_report(rt: Runtime, actor: Actor | None, fiscal_year: int,
+                     half: int) -> ComplaintReport:
+    if actor is not None and actor.roles.isdisjoint(REPORT_ROLES):
+        raise Forbidden("รายงานนี้สำหรับกลุ่มกฎหมายและคดีและผู้อำนวยการ / for Legal Affairs "
+                        "and the Director")
+    if half not in (1, 2) or not 2400 <= fiscal_year <= 2700:
+        raise InvalidData("ระบุปีงบประมาณ พ.ศ. และรอบ 1 หรือ 2 / give a Buddhist-Era fiscal "
+                          "year and half 1 or 2", {"fiscal_year": "e.g. 2570", "half": "1 or 2"})
+    start, end = fiscal_half_bounds(fiscal_year, half)
+    report = ComplaintReport(fiscal_year, half, start, end)
+    with rt.db.write() as session:
+        current = rt.definitions.current(session, PROCESS_KEY)
+        if current is not None:
+            choice = current.start_form.get("properties", {}).get("complaint_type", {})
+            report.type_titles = {o.get("const"): o.get("title", o.get("const"))
+                                  for o in choice.get("oneOf", [])}
+        instances = session.scalars(
+            select(ProcessInstance).where(
+                ProcessInstance.process_key == PROCESS_KEY,
+                ProcessInstance.received_on >= start,
+                ProcessInstance.received_on <= end,
+            ).order_by(ProcessInstance.received_on, ProcessInstance.id)
+        ).all()
+        for instance in instances:
+            data = case_data_of(rt, session, instance.id)
+            screened_at = session.scalar(select(Task.completed_at).where(
+                Task.instance_id == instance.id, Task.bpmn_id == "triage",
+                Task.state == "completed"))
+            screened_on = _bangkok_day(screened_at)
+            report.cases.append(CaseLine(
+                instance_id=instance.id,
+                received_on=instance.received_on,
+                channel=str(data.get("channel", "")),
+                complaint_type=str(data.get("complaint_type", "")),
+                status=_status(data, screened_on, _bangkok_day(instance.ended_at), end),
+                triage_working_days=(
+                    rt.calendar.working_days_between(instance.received_on, screened_on)
+                    if screened_on is not None and screened_on <= end else None),
+            ))
+        record(session, actor, "report_generated", report="complaints",
+               fiscal_year=fiscal_year, half=half, cases=len(report.cases))
+    return report

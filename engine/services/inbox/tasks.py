@@ -1,0 +1,374 @@
+"""The task inbox: list, read, claim, unclaim and complete user tasks."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any, Literal
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Select, and_, bindparam, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from engine.bpmn.forms import validate_form
+from engine.core.actors import Actor, actor_of
+from engine.core.audit import record
+from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.core.models import MAX_DB_INT, ProcessInstance, Task, User, utcnow
+from engine.services.inbox.step_effects import after_step
+from engine.workflow.access import (
+    may_act_on,
+    may_see_task,
+    require_act,
+    supervised_processes,
+    supervises,
+)
+from engine.workflow.cases import case_data_of, load_case, run_engine, save_case
+from engine.workflow.runtime import Runtime
+from engine.workflow.views import ViewContext, task_view
+
+View = Literal["mine", "group", "all"]
+VIEWS: tuple[str, ...] = ("mine", "group", "all")
+SORTS = {
+    "due": (Task.due_at.is_(None), Task.due_at, Task.created_at),
+    "-due": (Task.due_at.is_(None), Task.due_at.desc(), Task.created_at),
+    "created": (Task.created_at,),
+    "-created": (Task.created_at.desc(),),
+    "received": (Task.received_on, Task.created_at),
+    "-received": (Task.received_on.desc(), Task.created_at.desc()),
+}
+MAX_PAGE = 200
+
+
+def _not_found(task_id: str) -> NotFound:
+    return NotFound(f"ไม่พบงาน {task_id} / task {task_id} not found")
+
+
+_task = Task.__table__
+_LOAD_TASK = select(_task).where(_task.c.id == bindparam("tid"))
+_LOAD_TASK_LOCKED = _LOAD_TASK.with_for_update()
+_HOLDER = {
+    "assignee_id": bindparam("uid"),
+    "assignee_name": bindparam("uname"),
+    "assignee_display": bindparam("udisplay"),
+}
+_CLAIM = (
+    update(_task)
+    .where(_task.c.id == bindparam("tid"), _task.c.state == "open", _task.c.assignee_id.is_(None))
+    .values(**_HOLDER)
+)
+_ASSIGN = update(_task).where(_task.c.id == bindparam("tid")).values(**_HOLDER)
+_COMPLETE = (
+    update(_task)
+    .where(_task.c.id == bindparam("tid"))
+    .values(
+        state="completed",
+        completed_by_id=bindparam("uid"),
+        completed_at=bindparam("now"),
+        **_HOLDER,
+    )
+)
+
+
+def _holder(user: Actor | None) -> dict[str, Any]:
+    if user is None:
+        return {"uid": None, "uname": None, "udisplay": None}
+    return {"uid": user.id, "uname": user.username, "udisplay": user.display_name}
+
+
+def _hold(row: SimpleNamespace, user: Actor | None) -> None:
+    row.assignee_id = user.id if user else None
+    row.assignee_name = user.username if user else None
+    row.assignee_display = user.display_name if user else None
+
+
+def _task_row(session: Session, task_id: str, *, lock: bool = False) -> SimpleNamespace:
+    """The inbox row as a plain object (the command paths use Core, not the ORM)."""
+    try:
+        UUID(task_id)
+    except ValueError:
+        raise _not_found(task_id) from None
+    query = _LOAD_TASK_LOCKED if lock else _LOAD_TASK
+    row = session.connection().execute(query, {"tid": task_id}).first()
+    if row is None:
+        raise _not_found(task_id)
+    return SimpleNamespace(**row._mapping)
+
+
+def view_context(rt: Runtime, session: Session) -> ViewContext:
+    return ViewContext(rt.calendar, rt.definitions.names(session))
+
+
+def _view_filter(rt: Runtime, session: Session, actor: Actor, view: str) -> Any:
+    if view == "mine":
+        return Task.assignee_id == actor.id
+    if view == "group":
+        return and_(
+            Task.assignee_id.is_(None),
+            Task.role.in_(sorted(actor.roles)),
+            or_(Task.unit_id.is_(None), Task.unit_id == actor.unit_id),
+        )
+    if view == "all":
+        keys = supervised_processes(rt, session, actor)
+        if not keys:
+            raise Forbidden(
+                "มุมมอง 'งานทั้งหมด' สำหรับผู้บังคับบัญชาเท่านั้น / the 'all' view is for supervisors"
+            )
+        return Task.process_key.in_(keys)
+    raise InvalidData(
+        f"view ต้องเป็น {', '.join(VIEWS)} / view must be one of {', '.join(VIEWS)}",
+        {"view": f"ไม่รู้จัก '{view}' / unknown value"},
+    )
+
+
+def list_tasks(
+    rt: Runtime,
+    actor: Actor,
+    view: str = "mine",
+    *,
+    process_key: str | None = None,
+    overdue: bool = False,
+    due_before: datetime | None = None,
+    sort: str = "due",
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Open tasks in one of the three inbox views, filtered, sorted and paginated."""
+    if sort not in SORTS:
+        raise InvalidData("sort ไม่ถูกต้อง / invalid sort", {"sort": f"use one of {list(SORTS)}"})
+    if not 1 <= limit <= MAX_PAGE or not 0 <= offset <= MAX_DB_INT:
+        # An offset past what the database's integers hold would fail inside the driver.
+        raise InvalidData(
+            f"ขนาดหน้าไม่ถูกต้อง / invalid page: limit 1–{MAX_PAGE}, offset 0–{MAX_DB_INT}",
+            {"limit": f"1–{MAX_PAGE}; offset ≥ 0", "offset": f"0–{MAX_DB_INT}"},
+        )
+    with rt.db.read() as session:
+        query: Select = select(Task).where(
+            Task.state == "open", _view_filter(rt, session, actor, view)
+        )
+        if process_key:
+            query = query.where(Task.process_key == process_key)
+        if overdue:
+            query = query.where(Task.due_at < utcnow())
+        if due_before is not None:
+            query = query.where(Task.due_at < due_before)
+        total = session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = session.scalars(query.order_by(*SORTS[sort]).limit(limit).offset(offset)).all()
+        ctx = view_context(rt, session)
+        return {"tasks": [task_view(row, ctx) for row in rows], "total": total}
+
+
+def count_tasks(rt: Runtime, actor: Actor) -> dict[str, int | None]:
+    """How many open tasks each inbox tab holds; ``all`` is None for non-supervisors."""
+    with rt.db.read() as session:
+        counts: dict[str, int | None] = {}
+        for view in VIEWS:
+            try:
+                condition = _view_filter(rt, session, actor, view)
+            except Forbidden:
+                counts[view] = None
+                continue
+            counts[view] = session.scalar(
+                select(func.count()).select_from(Task).where(Task.state == "open", condition)
+            )
+        return counts
+
+
+def _visible_row(rt: Runtime, session: Session, actor: Actor, task_id: str, *,
+                 lock: bool = False) -> tuple[SimpleNamespace, Any]:
+    """The task's row and definition; to someone who may not see the task, the same 404 as
+    a missing one, so no one else learns it exists (a supervisor sees it but may not act)."""
+    row = _task_row(session, task_id, lock=lock)
+    definition = rt.definitions.by_id(session, _version_of(session, row))
+    if not may_see_task(actor, row, definition.bundle):
+        raise _not_found(task_id)
+    return row, definition
+
+
+def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
+    """A task with its form (JSON Schema), instructions and the form's current values."""
+    with rt.db.read() as session:
+        row, definition = _visible_row(rt, session, actor, task_id)
+        info = definition.task_info(row.bpmn_id) or {}
+        view = task_view(row, view_context(rt, session))
+        view["form"] = definition.form(info.get("form"))
+        view["documentation"] = _filled(info.get("documentation", ""),
+                                        case_data_of(rt, session, row.instance_id))
+        view["may_act"] = row.state == "open" and _may_work(actor, row)
+        view["can_reassign"] = row.state == "open" and supervises(actor, definition.bundle)
+        view["prefill"] = (_prefill(rt, session, row, view["form"], definition.start_form)
+                           if view["may_act"] else {})
+        return view
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _filled(documentation: str, data: dict[str, Any]) -> str:
+    """Instructions with ``{name}`` replaced by the case's number or short text of that
+    name, so "ภายใน {follow_up_days} วันทำการ" follows the BPMN's own time limit."""
+    def value(match: re.Match[str]) -> str:
+        found = data.get(match.group(1))
+        if isinstance(found, bool) or not isinstance(found, int | float | str):
+            return match.group(0)
+        return str(found) if len(str(found)) <= 40 else match.group(0)
+
+    return _PLACEHOLDER.sub(value, documentation)
+
+
+def _cleared(form: dict[str, Any] | None, start_form: dict[str, Any] | None,
+             submitted: dict[str, Any]) -> list[str]:
+    """The request's own free-text or number fields a revision left empty: emptied, not
+    kept from the earlier version (a link or note the owner removed must not be published).
+    Choices are left alone: an unchosen choice keeps the request's."""
+    started = (start_form or {}).get("properties", {})
+    return [name for name, prop in ((form or {}).get("properties") or {}).items()
+            if name in started and name not in submitted and isinstance(prop, dict)
+            and prop.get("type") in ("string", "integer", "number")
+            and not any(key in prop for key in ("oneOf", "enum", "const"))]
+
+
+def _prefill(rt: Runtime, session: Session, row: Any, form: dict[str, Any],
+             start_form: dict[str, Any]) -> dict[str, Any]:
+    """Current values of the request's own fields, e.g. the request a revision starts
+    from. A decision or reason from an earlier round is never offered again."""
+    started = (start_form or {}).get("properties", {})
+    fields = [key for key in form.get("properties", {}) if key in started]
+    if not fields:
+        return {}
+    data = case_data_of(rt, session, row.instance_id)
+    return {key: data[key] for key in fields if key in data}
+
+
+def _version_of(session: Session, row: Any) -> int:
+    return session.scalar(
+        select(ProcessInstance.version_id).where(ProcessInstance.id == row.instance_id)
+    )
+
+
+def _may_work(actor: Actor, row: Any) -> bool:
+    return may_act_on(actor, row) and row.assignee_id in (None, actor.id)
+
+
+def _require_open(row: Any) -> None:
+    if row.state != "open":
+        raise Conflict(
+            "งานนี้เสร็จสิ้นหรือถูกยกเลิกแล้ว / this task is already finished or cancelled"
+        )
+
+
+def _claimed_by_other() -> Conflict:
+    return Conflict("งานนี้มีผู้รับไปแล้ว / another person has already claimed this task")
+
+
+def claim_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
+    """Take an unclaimed task. Exactly one of many concurrent claimers wins; the rest get 409."""
+    with rt.db.write() as session:
+        row, _ = _visible_row(rt, session, actor, task_id)
+        require_act(actor, row)
+        _require_open(row)
+        if row.assignee_id == actor.id:
+            return task_view(row)
+        # The conditional UPDATE is the arbiter: it matches only while nobody holds the task.
+        won = session.connection().execute(_CLAIM, {"tid": task_id, **_holder(actor)}).rowcount
+        if won != 1:
+            raise _claimed_by_other()
+        record(session, actor, "task_claimed", instance_id=row.instance_id, task_id=task_id,
+               acting_for=actor.acting_role_for(row.role), task=row.name)
+        _hold(row, actor)
+        return task_view(row)
+
+
+def unclaim_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
+    """Give a task back to the group. Its holder or a supervisor of the process may do it."""
+    with rt.db.write() as session:
+        row, definition = _visible_row(rt, session, actor, task_id, lock=True)
+        _require_open(row)
+        if row.assignee_id is None:
+            return task_view(row)
+        if row.assignee_id != actor.id and not supervises(actor, definition.bundle):
+            raise _claimed_by_other()
+        session.connection().execute(_ASSIGN, {"tid": task_id, **_holder(None)})
+        _hold(row, None)
+        record(session, actor, "task_unclaimed", instance_id=row.instance_id, task_id=task_id,
+               task=row.name)
+        return task_view(row)
+
+
+def eligible_assignees(rt: Runtime, actor: Actor, task_id: str) -> list[dict[str, str]]:
+    """The active users who may work on the task (their roles, unit and acting appointments)."""
+    with rt.db.read() as session:
+        row = _task_row(session, task_id)
+        definition = rt.definitions.by_id(session, _version_of(session, row))
+        if not supervises(actor, definition.bundle):
+            raise Forbidden("มอบหมายงานได้เฉพาะผู้บังคับบัญชา / only supervisors may reassign")
+        return [
+            {"username": a.username, "display_name": a.display_name}
+            for a in _candidates(session, row)
+        ]
+
+
+def _candidates(session: Session, row: Any) -> list[Actor]:
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
+    actors = (actor_of(session, user) for user in users)
+    return [a for a in actors if may_act_on(a, row)]
+
+
+def reassign_task(rt: Runtime, actor: Actor, task_id: str, username: str) -> dict[str, Any]:
+    """A supervisor hands an open task to a named user who may work on it."""
+    with rt.db.write() as session:
+        row = _task_row(session, task_id, lock=True)
+        _require_open(row)
+        definition = rt.definitions.by_id(session, _version_of(session, row))
+        if not supervises(actor, definition.bundle):
+            raise Forbidden("มอบหมายงานได้เฉพาะผู้บังคับบัญชา / only supervisors may reassign")
+        target = next((a for a in _candidates(session, row) if a.username == username), None)
+        if target is None:
+            raise InvalidData(
+                "ผู้ใช้นี้รับงานนี้ไม่ได้ / this user cannot take this task",
+                {"username": "เลือกผู้ที่มีบทบาทตรงกับงาน / choose a user holding the task's role"},
+            )
+        session.connection().execute(_ASSIGN, {"tid": task_id, **_holder(target)})
+        record(session, actor, "task_reassigned", instance_id=row.instance_id, task_id=task_id,
+               task=row.name, to=target.username, previous=row.assignee_name)
+        _hold(row, target)
+        return task_view(row, view_context(rt, session))
+
+
+def complete_task(
+    rt: Runtime, actor: Actor, task_id: str, data: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Submit a task's form and move the case on. An unclaimed task is claimed on the way."""
+    with rt.workflow_guard() as guard, rt.db.write() as session:
+        row, _ = _visible_row(rt, session, actor, task_id, lock=True)
+        require_act(actor, row)
+        _require_open(row)
+        if row.assignee_id not in (None, actor.id):
+            raise _claimed_by_other()
+        case = load_case(rt, session, guard, row.instance_id)
+        info = case.definition.task_info(row.bpmn_id) or {}
+        schema = case.definition.form(info.get("form"))
+        clean = validate_form(schema, data or {}) if schema else dict(data or {})
+        spiff_task = case.workflow.get_task_from_id(UUID(task_id))
+        if spiff_task is None or spiff_task.state != TaskState.READY:
+            raise Conflict("งานนี้ไม่อยู่ในสถานะรอดำเนินการแล้ว / this task is no longer waiting")
+        for name in _cleared(schema, case.definition.start_form, clean):
+            spiff_task.data.pop(name, None)
+        spiff_task.data.update(clean)
+        case.workflow.run_task_from_id(spiff_task.id)
+        run_engine(case, f"งาน '{row.name}' / completing '{row.bpmn_id}'")
+        now = utcnow()
+        session.connection().execute(_COMPLETE, {"tid": task_id, "now": now, **_holder(actor)})
+        _hold(row, actor)
+        row.state, row.completed_at, row.completed_by_id = "completed", now, actor.id
+        record(session, actor, "task_completed", instance_id=row.instance_id, task_id=task_id,
+               acting_for=actor.acting_role_for(row.role), task=row.name, fields=sorted(clean))
+        after_step(rt, session, case, actor, row.bpmn_id, spiff_task.data, now)
+        opened = save_case(rt, session, guard, case)
+        view = task_view(row)
+        view["instance_status"] = case.instance.status
+        # What the case needs next, so a client can go on without another round trip.
+        view["next_tasks"] = [task_view(t) for t in opened]
+        return view

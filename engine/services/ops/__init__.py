@@ -1,0 +1,2 @@
+"""Operations: health, integrity checks, backup and the outbox.
+"""

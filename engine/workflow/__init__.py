@@ -1,0 +1,3 @@
+"""The case core: the runtime, workflow state, the SpiffWorkflow runner, loading,
+running and saving a case, and raising and resolving escalations.
+"""

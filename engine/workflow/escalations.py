@@ -1,0 +1,205 @@
+"""Escalations: what the BPMN throws when a deadline timer fires, recorded and routed.
+
+A boundary timer's path throws an escalation code (e.g. ``triage_breach``);
+``processes.toml`` says what the code means: its level and who is told. Each fired
+timer raises at most one escalation (the timer id is unique), and completing the
+task resolves its escalations. Notifications never carry personal data: a case
+with personal fields is named by its number only.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from engine.core.actors import Actor, holders_of
+from engine.core.audit import record
+from engine.core.emails import header_text
+from engine.core.errors import Conflict, InvalidData, NotFound
+from engine.core.models import (
+    Escalation,
+    Notification,
+    OutboxMessage,
+    ProcessInstance,
+    Task,
+    Unit,
+    User,
+    utcnow,
+)
+from engine.core.personal_data import personal_fields
+from engine.thai.dates import format_thai_datetime
+from engine.workflow.access import supervised_processes
+from engine.workflow.runner import attached_user_task
+from engine.workflow.runtime import Runtime
+from engine.workflow.views import iso, working_days_left
+
+_escalation = Escalation.__table__
+STATUSES = ("open", "acknowledged", "resolved")
+
+
+@dataclass(frozen=True)
+class FiredTimer:
+    timer_id: str
+    bpmn_id: str
+    due_at: datetime
+    spiff_task: Any
+
+
+def raise_escalations(session: Session, case: Any, fired: list[FiredTimer],
+                      now: datetime) -> list[int]:
+    """Record and route an escalation for each fired timer whose path throws a known code."""
+    bundle = case.definition.bundle
+    created = []
+    for timer in fired:
+        code = bundle.get("timers", {}).get(timer.bpmn_id, {}).get("escalation")
+        rule = bundle.get("escalations", {}).get(code) if code else None
+        if rule is None:
+            continue
+        user_task = attached_user_task(timer.spiff_task)
+        task_id = str(user_task.id) if user_task is not None else None
+        result = session.connection().execute(insert(_escalation).values(
+            instance_id=case.instance.id, task_id=task_id, timer_id=timer.timer_id, code=code,
+            level=rule["level"], notify_role=rule["notify"], status="open",
+            due_at=timer.due_at, fired_at=now,
+        ))
+        escalation_id = result.inserted_primary_key[0]
+        created.append(escalation_id)
+        record(session, None, "escalation_raised", instance_id=case.instance.id,
+               task_id=task_id, escalation_id=escalation_id, code=code, level=rule["level"])
+        _notify(session, case, task_id, rule, timer.due_at, escalation_id)
+    return created
+
+
+def resolve_for_finished_tasks(conn: Connection, instance_id: int, open_task_ids: set[str],
+                               now: datetime) -> None:
+    condition = and_(_escalation.c.instance_id == instance_id,
+                     _escalation.c.status != "resolved")
+    if open_task_ids:
+        condition = and_(condition, _escalation.c.task_id.not_in(sorted(open_task_ids)))
+    conn.execute(update(_escalation).where(condition).values(status="resolved",
+                                                               resolved_at=now))
+
+
+def _recipients(session: Session, task_id: str | None, notify: str) -> list[User]:
+    if notify == "assignee" and task_id is not None:
+        task = session.get(Task, task_id)
+        if task is not None and task.assignee_id is not None:
+            holder = session.get(User, task.assignee_id)
+            return [holder] if holder is not None and holder.active else []
+        notify = task.role if task is not None and task.role else notify
+    return holders_of(session, notify)
+
+
+def _message(case: Any, task_name: str, level: int, due_at: datetime) -> tuple[str, str]:
+    instance = case.instance
+    # Complaint titles are the complainant's own words: name the case by number only.
+    named = f"เรื่องเลขที่ {instance.id}"
+    if not personal_fields(instance.process_key) and instance.title:
+        named += f" “{instance.title}”"
+    due = format_thai_datetime(due_at)
+    # A label wrapped in the modeller keeps its line break in the name: one line here.
+    task_name = header_text(task_name)
+    if level == 0:
+        subject = f"แจ้งเตือนกำหนดเวลา: {task_name}"
+        text = f"{named}: งาน “{task_name}” จะครบกำหนด {due} กรุณาดำเนินการให้ทันกำหนด"
+    else:
+        subject = f"เกินกำหนด (ระดับ {level}): {task_name}"
+        text = f"{named}: งาน “{task_name}” เกินกำหนดตั้งแต่ {due} กรุณาติดตามโดยด่วน"
+    return subject, text
+
+
+def _notify(session: Session, case: Any, task_id: str | None, rule: dict[str, Any],
+            due_at: datetime, escalation_id: int) -> None:
+    task = session.get(Task, task_id) if task_id else None
+    # People are told the task's deadline, not the moment this reminder fired.
+    deadline = task.due_at if task is not None and task.due_at is not None else due_at
+    subject, text = _message(case, task.name if task else "", rule["level"], deadline)
+    for user in _recipients(session, task_id, rule["notify"]):
+        session.add(Notification(user_id=user.id, instance_id=case.instance.id, text=text))
+        if user.email:
+            session.add(OutboxMessage(
+                message_id=f"<escalation-{escalation_id}-{user.id}."
+                           f"{secrets.token_hex(6)}@govflow>",
+                recipient=user.email, subject=subject, body=text,
+            ))
+
+
+def _view(row: Escalation, process_key: str, extra: dict[str, Any] | None = None) -> dict:
+    return {
+        **(extra or {}),
+        "id": row.id,
+        "instance_id": row.instance_id,
+        "process_key": process_key,
+        "task_id": row.task_id,
+        "code": row.code,
+        "level": row.level,
+        "notify_role": row.notify_role,
+        "status": row.status,
+        "due_at": iso(row.due_at),
+        "fired_at": iso(row.fired_at),
+        "acknowledged_by": row.acknowledged_by,
+        "acknowledged_at": iso(row.acknowledged_at),
+        "resolved_at": iso(row.resolved_at),
+    }
+
+
+def list_escalations(rt: Runtime, actor: Actor, status: str | None = None) -> list[dict]:
+    """Escalations of the processes the actor supervises (or is told about by role)."""
+    if status is not None and status not in STATUSES:
+        raise InvalidData("status ไม่ถูกต้อง / invalid status",
+                          {"status": f"one of {', '.join(STATUSES)}"})
+    with rt.db.read() as session:
+        keys = supervised_processes(rt, session, actor)
+        query = (
+            select(Escalation, ProcessInstance.process_key, Unit.name, Task.name,
+                   Task.assignee_display, Task.due_at)
+            .join(ProcessInstance, ProcessInstance.id == Escalation.instance_id)
+            .outerjoin(Unit, Unit.id == ProcessInstance.unit_id)
+            .outerjoin(Task, Task.id == Escalation.task_id)
+            .where(ProcessInstance.process_key.in_(keys) | Escalation.notify_role.in_(
+                sorted(actor.roles)))
+            .order_by(Escalation.due_at, Escalation.level)
+        )
+        if status is not None:
+            query = query.where(Escalation.status == status)
+        now = utcnow()
+        return [
+            _view(row, key, {
+                "unit_name": unit_name,
+                "task_name": task_name,
+                "assignee_display": assignee,
+                "task_due_at": iso(task_due),
+                # Working days past the task's deadline (0 on the day; negative before it).
+                "age_working_days": -working_days_left(rt.calendar, task_due or row.due_at, now)
+                if row.status != "resolved" else None,
+            })
+            for row, key, unit_name, task_name, assignee, task_due
+            in session.execute(query).all()
+        ]
+
+
+def acknowledge(rt: Runtime, actor: Actor, escalation_id: int) -> dict[str, Any]:
+    with rt.db.write() as session:
+        row = session.get(Escalation, escalation_id)
+        key = session.scalar(select(ProcessInstance.process_key)
+                             .where(ProcessInstance.id == row.instance_id)) if row else None
+        # The same rule as list_escalations: a supervised process, or routed to my role.
+        visible = row is not None and (
+            key in supervised_processes(rt, session, actor) or row.notify_role in actor.roles)
+        if not visible:
+            raise NotFound(f"ไม่พบการแจ้งเตือนเลขที่ {escalation_id} / no escalation "
+                           f"{escalation_id}")
+        if row.status == "resolved":
+            raise Conflict("เรื่องนี้ดำเนินการแล้ว / already resolved: the task was completed")
+        if row.status == "open":
+            row.status, row.acknowledged_by, row.acknowledged_at = (
+                "acknowledged", actor.username, utcnow())
+            record(session, actor, "escalation_acknowledged", instance_id=row.instance_id,
+                   escalation_id=escalation_id)
+        return _view(row, key or "")

@@ -1,0 +1,127 @@
+"""The engine's long-lived parts, built once per process and passed to every service call.
+
+Nothing here is global: the web app, the CLI, the scheduler and the tests each
+build a :class:`Runtime` from :class:`~engine.core.config.Settings`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.bpmn.definitions import DefinitionRegistry
+from engine.bpmn.expressions import make_script_engine
+from engine.core.config import Settings
+from engine.core.db import Database
+from engine.core.keys import data_key
+from engine.core.models import HolidayOverride
+from engine.core.office import OfficeIdentity, load_office
+from engine.core.personal_data import PersonalDataCipher
+from engine.thai.workdays import WorkingCalendar
+from engine.workflow.workflow_state import WorkflowCache
+
+CALENDAR_CHECK_SECONDS = 2.0
+
+
+class Runtime:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.db = Database(self.settings.resolved_database_url)
+        self.definitions = DefinitionRegistry()
+        self.workflows = WorkflowCache()
+        self.cipher = PersonalDataCipher(data_key(self.settings))
+        self.calendar = WorkingCalendar()
+        self._calendar_stamp: tuple | None = None
+        self._calendar_checked = float("-inf")
+        #: Periodic reports this process knows are delivered (saves a query per tick).
+        self.delivered_reports: set[tuple[str, int, int]] = set()
+        # The helpers look the calendar up on each call, so a calendar rebuilt after an
+        # administrator's change reaches workflows already held in the cache.
+        self.script_engine = make_script_engine({
+            "deadline_after": lambda received_at, n: self.calendar.deadline_after(received_at, n),
+            "working_days_after": lambda value, n: self.calendar.working_days_after(value, n),
+        })
+
+    @cached_property
+    def office(self) -> OfficeIdentity:
+        """The office's identity for letters and reports, read on first use."""
+        return load_office(self.settings)
+
+    def refresh_calendar(self, session: Session, *, force: bool = False) -> WorkingCalendar:
+        """Rebuild the calendar when the administrators' holiday table changed.
+
+        Checked at most every CALENDAR_CHECK_SECONDS per process (a holiday change
+        recomputes pending deadlines itself, in its own transaction).
+        """
+        moment = time.monotonic()
+        if not force and moment - self._calendar_checked < CALENDAR_CHECK_SECONDS:
+            return self.calendar
+        self._calendar_checked = moment
+        stamp = tuple(session.execute(
+            select(
+                func.count(HolidayOverride.id),
+                func.max(HolidayOverride.created_at),
+                func.max(HolidayOverride.revoked_at),
+            )
+        ).one())
+        if stamp != self._calendar_stamp:
+            self.calendar = calendar_from_overrides(session)
+            self._calendar_stamp = stamp
+        return self.calendar
+
+    def pin_calendar(self) -> None:
+        """Keep the calendar just set for the rest of this command (no re-read)."""
+        self._calendar_checked = float("inf")
+
+    def invalidate_calendar(self) -> None:
+        """Make the next command read the holiday table again."""
+        self._calendar_stamp = None
+        self._calendar_checked = float("-inf")
+
+    @contextmanager
+    def workflow_guard(self) -> Iterator[WorkflowGuard]:
+        """Wrap a command: cache its workflows after commit, forget them on any failure.
+
+        Enter it *outside* ``db.write()`` so the commit has happened (or failed)
+        before the cache is touched.
+        """
+        guard = WorkflowGuard()
+        try:
+            yield guard
+        except BaseException:
+            for instance_id in guard.touched:
+                self.workflows.discard(instance_id)
+            raise
+        for instance_id, (revision, workflow) in guard.saved.items():
+            self.workflows.put(instance_id, revision, workflow)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def calendar_from_overrides(session: Session) -> WorkingCalendar:
+    active = session.scalars(
+        select(HolidayOverride).where(HolidayOverride.revoked_at.is_(None))
+    ).all()
+    added = {row.day: row.reason for row in active if row.kind == "add"}
+    removed = [row.day for row in active if row.kind == "remove"]
+    return WorkingCalendar(added, removed)
+
+
+class WorkflowGuard:
+    def __init__(self) -> None:
+        self.touched: set[int] = set()
+        self.saved: dict[int, tuple[int, BpmnWorkflow]] = {}
+
+    def touch(self, instance_id: int) -> None:
+        self.touched.add(instance_id)
+
+    def saved_at(self, instance_id: int, revision: int, workflow: BpmnWorkflow) -> None:
+        self.touched.add(instance_id)
+        self.saved[instance_id] = (revision, workflow)
