@@ -11,13 +11,13 @@ from lxml import etree
 
 from engine.bpmn.loader import (
     MAX_BPMN_BYTES,
-    BpmnLoadError,
     Problem,
     check_xsd,
     load_bpmn,
     load_bpmn_file,
     read_xml,
 )
+from engine.core.errors import BpmnLoadError
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"

@@ -9,12 +9,12 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.expressions import (
     DEFAULT_HELPER_NAMES,
-    ExpressionError,
     RestrictedEnvironment,
     check_expression,
     check_script,
     make_script_engine,
 )
+from engine.core.errors import ExpressionError
 from engine.thai.workdays import WorkingCalendar, bpmn_helpers
 
 
@@ -385,11 +385,7 @@ def test_date_objects_pass_through_helpers(env):
 def test_refusals_say_their_kind_and_stay_expression_errors(env):
     import pickle
 
-    from engine.bpmn.expressions import (
-        ExpressionLimitError,
-        ExpressionSyntaxError,
-        UnknownVariableError,
-    )
+    from engine.core.errors import ExpressionLimitError, ExpressionSyntaxError, UnknownVariableError
 
     with pytest.raises(ExpressionSyntaxError) as syntax:
         env.evaluate("a == (1", {})

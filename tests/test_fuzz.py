@@ -40,9 +40,9 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from engine.bpmn.definitions import check_bytes
 from engine.bpmn.forms import load_form, validate_form
-from engine.bpmn.loader import BPMN_NS, BpmnLoadError
+from engine.bpmn.loader import BPMN_NS
 from engine.core.config import Settings
-from engine.core.errors import InvalidData
+from engine.core.errors import BpmnLoadError, InvalidData
 from engine.core.schema import upgrade
 from engine.services.admin.processes import deploy
 from engine.workflow.runtime import Runtime

@@ -31,14 +31,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import inspect, text
 
-from engine.bpmn.expressions import (
-    ExpressionError,
-    RestrictedEnvironment,
-    check_expression,
-    check_script,
-)
+from engine.bpmn.expressions import RestrictedEnvironment, check_expression, check_script
 from engine.core.actors import Actor
 from engine.core.config import Settings
+from engine.core.errors import ExpressionError
 from engine.core.schema import upgrade
 from engine.services.admin import processes, versions
 from engine.services.admin.processes import deploy

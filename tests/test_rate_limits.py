@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from engine.core.keys import ConfigurationError
+from engine.core.errors import ConfigurationError
 from engine.workflow.runtime import Runtime
 from tests.conftest import REDIS_URL, People, require_redis
 from webui import create_app

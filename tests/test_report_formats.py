@@ -235,8 +235,8 @@ def test_web_downloads(web_data_set, browser):
 
 def test_missing_fonts_are_explained_not_a_traceback(web_data_set, browser, cli_on,
                                                      monkeypatch):
+    from engine.core.errors import FontsMissing
     from engine.documents import pdf as pdf_module
-    from engine.documents.fonts import FontsMissing
 
     def no_fonts():
         raise FontsMissing("ไม่พบฟอนต์ภาษาไทย Laksaman.ttf ติดตั้งด้วยคำสั่ง apt-get install "

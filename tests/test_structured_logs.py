@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.core import clock, logs
-from engine.core.keys import ConfigurationError
+from engine.core.errors import ConfigurationError
 from engine.jobs.scheduler import tick
 from engine.services.inbox import instances, tasks
 from engine.thai.workdays import BANGKOK

@@ -22,7 +22,7 @@ from cryptography.fernet import Fernet
 from lxml import etree
 
 from engine.core.config import REPO_ROOT
-from engine.core.keys import ConfigurationError
+from engine.core.errors import ConfigurationError
 from engine.workflow.runtime import Runtime
 from tests.mail_support import free_port
 from tests.publication_support import PDF, published

@@ -12,7 +12,6 @@ from engine.core.errors import Conflict, InvalidData
 from engine.services.admin import account
 from engine.services.admin.users import MIN_PASSWORD_LENGTH
 from webui.auth import MAX_PASSWORD, WebUser
-from webui.errors import status_of
 from webui.i18n import localize, localize_fields
 from webui.web import actor, rt
 
@@ -65,7 +64,7 @@ def change_password() -> Response | tuple[str, int]:
         epoch = account.change_password(rt(), actor(), given["current_password"],
                                         given["new_password"], given["new_password_again"])
     except (InvalidData, Conflict) as error:
-        return _page(status_of(error), localize_fields(getattr(error, "fields", None)),
+        return _page(error.status, localize_fields(getattr(error, "fields", None)),
                      localize(error.message))
     # Every other session ended with the old epoch; this one carries on with the new one.
     login_user(WebUser(actor(), epoch))

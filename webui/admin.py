@@ -20,7 +20,6 @@ from werkzeug.wrappers import Response
 from engine.core.errors import Conflict, InvalidData
 from engine.core.roles import ROLES
 from engine.services.admin import staff as admin
-from webui.errors import status_of
 from webui.i18n import localize, localize_fields
 from webui.web import actor, rt
 
@@ -99,7 +98,7 @@ def add_user() -> Response | tuple[str, int]:
         message, fields = _failure(error)
         if "role" in fields:
             fields["roles"] = fields.pop("role")
-        status = status_of(error)
+        status = error.status
         return _users_page(status=status, values=values, errors=fields, message=message)
     flash(_("เพิ่มผู้ใช้ %(user)s แล้ว", user=values["username"]), "success")
     return redirect(url_for("admin.users"))
@@ -153,7 +152,7 @@ def issue_token(username: str) -> tuple[str, int]:
         token = admin.issue_token(rt(), actor(), username, name)
     except (InvalidData, Conflict) as error:
         message, fields = _failure(error)
-        return _users_page(status=status_of(error), message=message,
+        return _users_page(status=error.status, message=message,
                            errors={field: fields.get("name", message)},
                            values={"roles": [], field: name, "open_tokens": username})
     return _users_page(secret={"username": username, "kind": "token", "value": token,
@@ -209,7 +208,7 @@ def add_unit() -> Response | tuple[str, int]:
         admin.add_unit(rt(), actor(), values["code"], values["name"])
     except (InvalidData, Conflict) as error:
         message, fields = _failure(error)
-        status = status_of(error)
+        status = error.status
         return _units_page(status=status, values=values, errors=fields, message=message)
     flash(_("เพิ่มหน่วยงาน %(name)s แล้ว", name=values["name"]), "success")
     return redirect(url_for("admin.units"))
@@ -283,7 +282,7 @@ def appoint() -> Response | tuple[str, int]:
                              ends_on, values["reference"])
     except (InvalidData, Conflict) as error:
         message, fields = _failure(error)
-        status = status_of(error)
+        status = error.status
         return _acting_page(status=status, values=values, errors=fields, message=message)
     flash(_("แต่งตั้ง %(user)s รักษาราชการแทนแล้ว", user=values["username"]), "success")
     return redirect(url_for("admin.acting"))

@@ -23,15 +23,13 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from engine.bpmn.forms import choice_options
-from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound, ProcessError
 from engine.core.models import MAX_DB_INT
 from engine.services.admin import processes
 from engine.services.complaints import letters
 from engine.services.inbox import attachments, comments, instances, tasks
 from engine.services.publishing import requests as publications
 from engine.thai.workdays import BANGKOK
-from engine.workflow.cases import ProcessError
-from webui.errors import status_of
 from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
 from webui.i18n import localize, localize_fields
 from webui.web import actor, chosen_files, rt, safe_next, show_date
@@ -260,7 +258,7 @@ def complete(task_id: str) -> Response | tuple[str, int]:
         return _task_page(task_id, values=typed, errors=fields, status=400,
                           message=localize(error.message))
     except (Conflict, ProcessError) as error:
-        return _task_page(task_id, values=typed, status=status_of(error),
+        return _task_page(task_id, values=typed, status=error.status,
                           message=localize(error.message))
     flash(_("บันทึก “%(task)s” เรียบร้อยแล้ว", task=done.get("name") or task.get("name")),
           "success")
@@ -279,7 +277,7 @@ def reassign(task_id: str) -> Response | tuple[str, int]:
     try:
         tasks.reassign_task(rt(), actor(), task_id, username)
     except (InvalidData, Conflict) as error:
-        return _task_page(task_id, status=status_of(error), message=localize(error.message))
+        return _task_page(task_id, status=error.status, message=localize(error.message))
     flash(_("มอบหมายงานให้ %(user)s แล้ว", user=username), "success")
     return _back_to_task(task_id)
 
@@ -459,7 +457,7 @@ def start(process_key: str) -> Response | tuple[str, int]:
         return _start_page(process, values=typed, errors=fields, status=400,
                            files_dropped=len(files), message=localize(error.message))
     except (Conflict, ProcessError) as error:
-        return _start_page(process, values=typed, status=status_of(error),
+        return _start_page(process, values=typed, status=error.status,
                            files_dropped=len(files), message=localize(error.message))
     flash(_("เริ่มเรื่อง “%(title)s” แล้ว (เลขที่ %(id)s)", title=case.get("title") or "",
             id=case["id"]), "success")

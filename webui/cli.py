@@ -15,8 +15,7 @@ import click
 
 from engine.bpmn.definitions import DeployReport, check_file
 from engine.core.config import Settings
-from engine.core.errors import GovflowError
-from engine.core.keys import ConfigurationError
+from engine.core.errors import ConfigurationError, GovflowError
 from engine.core.roles import ROLES
 
 
@@ -468,8 +467,8 @@ def migrate(key: str, from_version: int | None, instance_id: int | None,
 @click.option("--diagram", "diagram_index", type=int, default=0, show_default=True,
               help="which diagram, when the file holds several")
 def render(file: Path, output: Path | None, diagram_index: int) -> None:
-    from engine.bpmn.diagram_svg import DiagramError, render_file
-    from engine.bpmn.loader import BpmnLoadError
+    from engine.bpmn.diagram_svg import render_file
+    from engine.core.errors import BpmnLoadError, DiagramError
 
     try:
         svg = render_file(file, diagram_index=diagram_index)

@@ -10,20 +10,11 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from engine.core import logs
-from engine.core.errors import (
-    Conflict,
-    Forbidden,
-    GovflowError,
-    InvalidData,
-    NotAuthenticated,
-    NotFound,
-)
+from engine.core.errors import GovflowError, InvalidData
 from webui import request_log
 from webui.i18n import localize
 
 log = logging.getLogger(__name__)
-
-STATUS = {InvalidData: 400, NotAuthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409}
 
 HTTP_MESSAGES = {
     400: "คำขอไม่ถูกต้อง / the request is malformed",
@@ -49,6 +40,7 @@ def _page_explanation(status: int) -> str:
         401: _("กรุณาเข้าสู่ระบบก่อนใช้งาน"),
         403: _("ท่านไม่มีสิทธิ์ใช้หน้านี้ หากเห็นว่าควรมีสิทธิ์ กรุณาติดต่อผู้ดูแลระบบ"),
         404: _("ไม่พบหน้าหรือเรื่องที่ต้องการ อาจถูกย้าย ดำเนินการเสร็จแล้ว หรือท่านไม่มีสิทธิ์เห็น"),
+        410: _("รายการนี้ถูกถอนออกแล้ว จึงไม่แสดงอีกต่อไป"),
         405: _("ใช้วิธีเรียกนี้ไม่ได้ กรุณาใช้ปุ่มบนหน้าเว็บ"),
         409: _("มีผู้อื่นดำเนินการกับเรื่องนี้ไปก่อนแล้ว กรุณาเปิดหน้าใหม่เพื่อดูสถานะล่าสุด"),
         413: _("ไฟล์หรือข้อมูลที่ส่งมีขนาดใหญ่เกินกำหนด กรุณาลดขนาดแล้วลองใหม่"),
@@ -57,7 +49,10 @@ def _page_explanation(status: int) -> str:
     }.get(status, _("ระบบขัดข้อง เจ้าหน้าที่ได้รับแจ้งแล้ว กรุณาลองใหม่ภายหลัง"))
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None) -> Response:
+def error_response(status: int, code: str, message: str, fields: dict | None = None, *,
+                   shown: bool = False) -> Response:
+    """The answer to a failed request; ``shown`` puts the engine's message under a page's
+    explanation (the API always carries it)."""
     if _wants_json():
         body = {"error": code, "message": message}
         if fields:
@@ -66,7 +61,7 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     elif status == 401:
         return redirect(url_for("auth.signin", next=request.full_path.rstrip("?")))
     else:
-        detail = localize(message) if code in _ENGINE_CODES else ""
+        detail = localize(message) if shown else ""
         response = Response(
             render_template("error.html", status=status, explanation=_page_explanation(status),
                             detail=detail),
@@ -78,24 +73,17 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     return response
 
 
-#: Errors whose message the engine wrote for a person; shown under the page's explanation.
-_ENGINE_CODES = {"invalid_data", "forbidden", "not_found", "conflict", "process_error",
-                 "definition_error"}
-
-
-def status_of(error: GovflowError) -> int:
-    """The HTTP status of an engine error, for the API and for pages alike."""
-    for kind, status in STATUS.items():
-        if isinstance(error, kind):
-            return status
-    return 422 if error.code in ("process_error", "definition_error") else 500
-
-
 def register(app: Flask) -> None:
     @app.errorhandler(GovflowError)
     def _govflow(error: GovflowError) -> Response:
+        if error.status >= 500:
+            # An installation or process-file error reaching a request is the operator's
+            # to fix: logged like any failure; a page never shows its message.
+            log.error("govflow_error", extra={**request_log.route_fields(),
+                                              **logs.error_fields(error)})
         fields = error.fields if isinstance(error, InvalidData) else None
-        return error_response(status_of(error), error.code, error.message, fields)
+        return error_response(error.status, error.code, error.message, fields,
+                              shown=error.shown)
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> Response:

@@ -21,7 +21,6 @@ from engine.services.admin import holidays
 from engine.thai.dates import fiscal_year_be, format_thai_date
 from engine.thai.workdays import BANGKOK
 from webui.admin import _failure, _form, admin_required
-from webui.errors import status_of
 from webui.i18n import current_language
 from webui.web import actor, rt, show_date
 
@@ -122,7 +121,7 @@ def _change(kind: str) -> Response | tuple[str, int]:
         fields = {f"{kind}_{name}": text for name, text in fields.items()}
         if isinstance(error, Conflict):
             fields.setdefault(day_field, message)
-        return _calendar_page(year, status=status_of(error),
+        return _calendar_page(year, status=error.status,
                               values=values, errors=fields, message=message)
     shown = full_date(day)
     if result["action"] == "holiday_added":

@@ -35,7 +35,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from engine.core.errors import Conflict, InvalidData
 from engine.services.admin import processes, versions
 from webui.admin import _failure
-from webui.errors import status_of
 from webui.i18n import localize
 from webui.web import actor, rt
 
@@ -207,7 +206,7 @@ def confirm_upload() -> BaseResponse | tuple[str, int]:
     except (InvalidData, Conflict) as error:
         message, fields = _failure(error)
         detail = fields.get("file", "")
-        return _processes_page(status=status_of(error),
+        return _processes_page(status=error.status,
                                errors={"file": detail} if detail else {}, message=message)
     finally:
         _drop_upload(token)

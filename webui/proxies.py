@@ -15,7 +15,7 @@ from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.core.config import Settings
-from engine.core.keys import ConfigurationError
+from engine.core.errors import ConfigurationError
 
 #: More proxy hops than any office runs; a larger number is a typo.
 MAX_HOPS = 5

@@ -11,7 +11,7 @@ from io import BytesIO
 from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
 
 from engine.core import clock
-from engine.core.errors import InvalidData
+from engine.core.errors import Gone, InvalidData
 from engine.documents.atom_feed import (
     CONTENT_TYPE,
     FEED_ID_DATE,
@@ -22,7 +22,7 @@ from engine.documents.atom_feed import (
     tag_uri,
 )
 from engine.services.publishing import website as public_info
-from engine.services.publishing.website import Gone, Moved
+from engine.services.publishing.website import Moved
 from webui.i18n import localize
 from webui.web import MAX_PAGE, page_arg, pages_of, public_url_for, rt
 

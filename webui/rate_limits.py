@@ -16,7 +16,7 @@ from limits.errors import ConfigurationError as LimitsConfigurationError
 from limits.storage import storage_from_string
 
 from engine.core.config import Settings
-from engine.core.keys import ConfigurationError
+from engine.core.errors import ConfigurationError
 from webui import account, auth
 
 #: The public endpoints that anyone may call without signing in: filing, tracking, evidence.

@@ -1,7 +1,7 @@
 """WSGI entry point for production servers: ``gunicorn -w 4 'webui.wsgi:app'``."""
 
 from engine.core import logs
-from engine.core.keys import ConfigurationError
+from engine.core.errors import ConfigurationError
 from webui import create_app
 
 try:

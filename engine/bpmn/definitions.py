@@ -17,11 +17,10 @@ from lxml import etree
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from engine.bpmn.expressions import ExpressionError, check_expression
-from engine.bpmn.forms import FormFileError, load_form
+from engine.bpmn.expressions import check_expression
+from engine.bpmn.forms import load_form
 from engine.bpmn.lint import lint
 from engine.bpmn.loader import (
-    BpmnLoadError,
     LoadedBpmn,
     Problem,
     ProcessInfo,
@@ -29,8 +28,9 @@ from engine.bpmn.loader import (
     bound_problems,
     load_bpmn,
 )
-from engine.bpmn.process_settings import ProcessSettings, SettingsError, read_settings
+from engine.bpmn.process_settings import ProcessSettings, read_settings
 from engine.core.db import Database
+from engine.core.errors import BpmnLoadError, ExpressionError, FormFileError, SettingsError
 from engine.core.limits import column_limit
 from engine.core.models import ProcessVersion, Task
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from lxml import etree
 
 from engine.bpmn.loader import read_xml
+from engine.core.errors import DiagramError
 
 __all__ = ["STATES", "DiagramError", "render_file", "render_svg", "wrap_text"]
 
@@ -66,10 +67,6 @@ GATEWAYS = {"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBas
 DATA_OBJECTS = {"dataObject", "dataObjectReference", "dataInput", "dataOutput"}
 DATA_STORES = {"dataStore", "dataStoreReference"}
 CONVERSATIONS = {"conversation", "subConversation", "callConversation"}
-
-
-class DiagramError(ValueError):
-    """The file cannot be drawn (no BPMNDI, or no such diagram)."""
 
 
 @dataclass(frozen=True)

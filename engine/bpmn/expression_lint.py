@@ -29,15 +29,15 @@ from typing import Any, Literal
 
 from lxml import etree
 
-from engine.bpmn.expressions import (
+from engine.bpmn.expressions import make_script_engine
+from engine.bpmn.lint import sample_value
+from engine.bpmn.loader import BPMN_NS, SPIFF_NS, Problem
+from engine.core.errors import (
     ExpressionError,
     ExpressionLimitError,
     ExpressionSyntaxError,
     UnknownVariableError,
-    make_script_engine,
 )
-from engine.bpmn.lint import sample_value
-from engine.bpmn.loader import BPMN_NS, SPIFF_NS, Problem
 from engine.core.personal_data import derived_flags, personal_fields
 from engine.thai.workdays import WorkingCalendar, bpmn_helpers
 

@@ -20,16 +20,19 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
+from engine.core.errors import (
+    ExpressionError,
+    ExpressionLimitError,
+    ExpressionSyntaxError,
+    UnknownVariableError,
+)
+
 __all__ = [
     "DEFAULT_HELPER_NAMES",
     "MAX_INT",
     "MAX_ITEMS",
-    "ExpressionError",
-    "ExpressionLimitError",
-    "ExpressionSyntaxError",
     "RestrictedEnvironment",
     "SAFE_BUILTINS",
-    "UnknownVariableError",
     "check_expression",
     "check_script",
     "make_script_engine",
@@ -52,29 +55,6 @@ _COLLECTIONS = (*_CONTAINERS, dict)
 
 Scope = dict[str, Any]
 Compiled = Callable[[Scope], Any]
-
-
-class ExpressionError(ValueError):
-    """A BPMN expression or script uses something the restricted evaluator refuses."""
-
-
-# The kinds below let deploy-time checks (engine.bpmn.expression_lint) say in their own
-# words what to fix; they are ExpressionErrors, so every existing handler still holds.
-class ExpressionSyntaxError(ExpressionError):
-    """Not Python syntax; ``line`` and ``column`` (1-based, or None) say where."""
-
-    line: int | None = None
-    column: int | None = None
-
-
-class ExpressionLimitError(ExpressionError):
-    """Beyond one of the evaluator's limits: a result's size, the source's length or depth."""
-
-
-class UnknownVariableError(ExpressionError):
-    """A name that is not in the task data; ``name`` is that name."""
-
-    name: str = ""
 
 
 def _refuse(thai: str, english: str, kind: type[ExpressionError] = ExpressionError,

@@ -18,14 +18,10 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
 
 from engine.core.emails import email_problem
-from engine.core.errors import InvalidData
+from engine.core.errors import FormFileError, InvalidData
 
 MAX_FORM_BYTES = 512 * 1024
 _MAX_REF_DEPTH = 10
-
-
-class FormFileError(ValueError):
-    """A form file that is missing, not JSON, or not a valid JSON Schema."""
 
 
 def load_form(processes_dir: Path, relative: str) -> dict[str, Any]:

@@ -26,13 +26,9 @@ from typing import Any, Literal
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from engine.bpmn.expressions import (
-    ExpressionError,
-    check_expression,
-    check_script,
-    make_script_engine,
-)
+from engine.bpmn.expressions import check_expression, check_script, make_script_engine
 from engine.bpmn.loader import BPMN_NS, LoadedBpmn, Problem, ProcessInfo, TimerInfo
+from engine.core.errors import ExpressionError
 from engine.thai.workdays import WorkingCalendar, bpmn_helpers
 
 __all__ = ["has_errors", "lint", "sample_data"]

@@ -26,13 +26,13 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.bpmn.spiff_messages import GENERIC, KIND_TH, TOO_DEEP, plain_spiff_message
+from engine.core.errors import BpmnLoadError
 
 __all__ = [
     "MAX_BPMN_BYTES",
     "MAX_DEPTH",
     "MAX_REPORTED_PROBLEMS",
     "MoreProblems",
-    "BpmnLoadError",
     "LoadedBpmn",
     "Problem",
     "ProcessInfo",
@@ -101,12 +101,6 @@ class MoreProblems(Problem):
         shown = f"{count:,}"
         return cls(file, line, None, f"and {shown} more (fix those above and check again)",
                    f"และอีก {shown} รายการ (แก้ไขรายการข้างต้นแล้วตรวจอีกครั้ง)", severity, count)
-
-
-class BpmnLoadError(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(p.format() for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -807,7 +801,6 @@ def _indexed_doc_xpath(self: NodeParser, xpath: str) -> list:
 
 
 NodeParser.doc_xpath = _indexed_doc_xpath
-
 
 
 def _by_id(tree: etree._ElementTree, element_id: str | None) -> etree._Element | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.core.errors import SettingsError
 from engine.core.roles import ROLES
 
 SETTINGS_FILE = "processes.toml"
@@ -43,10 +44,6 @@ class ProcessSettings:
     notify_owner: tuple[str, ...] = ()
     #: The user task whose completion publishes the request on the public pages.
     publication_step: str | None = None
-
-
-class SettingsError(ValueError):
-    pass
 
 
 def read_settings(processes_dir: Path) -> dict[str, ProcessSettings]:

@@ -13,11 +13,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from engine.core.config import Settings
-from engine.core.errors import GovflowError
-
-
-class ConfigurationError(GovflowError):
-    code = "configuration_error"
+from engine.core.errors import ConfigurationError
 
 
 def _dev_secret(path: Path, make: str) -> str:

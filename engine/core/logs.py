@@ -30,7 +30,7 @@ from typing import IO, Any
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
-from engine.core.keys import ConfigurationError
+from engine.core.errors import ConfigurationError
 from engine.core.personal_data import PERSONAL_FIELDS
 
 LEVEL_VARIABLE = "GOVFLOW_LOG_LEVEL"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.core.config import Settings
-from engine.core.keys import ConfigurationError
+from engine.core.errors import OfficeConfigError
 
 #: Keys every office file must give, with what each is for (Thai first).
 REQUIRED_KEYS = {
@@ -26,10 +26,6 @@ REQUIRED_KEYS = {
 
 
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
-
-
-class OfficeConfigError(ConfigurationError):
-    code = "office_configuration_error"
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from engine.core.keys import ConfigurationError
+from engine.core.errors import FontsMissing
 
 FAMILY = "Laksaman"
 #: Where Debian installs the TLWG fonts.
 DEBIAN_DIR = Path("/usr/share/fonts/truetype/tlwg")
 _FILES = {"": "Laksaman.ttf", "B": "Laksaman-Bold.ttf"}
 _FC_STYLES = {"": "Regular", "B": "Bold"}
-
-
-class FontsMissing(ConfigurationError):
-    code = "fonts_missing"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from email.message import EmailMessage
 
 from engine.core.config import Settings
 from engine.core.emails import header_text, is_email
+from engine.core.errors import UnsendableMessage
 from engine.core.models import OutboxMessage, utcnow
 from engine.workflow.queues import backoff, claim_due_ids
 from engine.workflow.runtime import Runtime
@@ -30,10 +31,6 @@ MAX_BACKOFF = timedelta(hours=1)
 def _claim(rt: Runtime) -> list[int]:
     return claim_due_ids(rt, OutboxMessage, OutboxMessage.sent_at.is_(None), limit=BATCH,
                          hold=timedelta(seconds=CLAIM_SECONDS))
-
-
-class UnsendableMessage(ValueError):
-    """A queued message that is not one valid address; it is never handed to SMTP."""
 
 
 def _email(rt: Runtime, row: OutboxMessage) -> EmailMessage:

@@ -23,13 +23,14 @@ from typing import Any
 from sqlalchemy import bindparam, or_, select, update
 
 from engine.core.audit import record
+from engine.core.errors import ProcessError
 from engine.core.logs import error_fields
 from engine.core.models import DueTimer, utcnow
 from engine.jobs.mailer import deliver_outbox
 from engine.services.complaints.letters import draw_pending_letters
 from engine.services.complaints.report_delivery import deliver_due_report
 from engine.services.ops.health import record_heartbeat
-from engine.workflow.cases import ProcessError, load_case, run_engine, save_case
+from engine.workflow.cases import load_case, run_engine, save_case
 from engine.workflow.runtime import Runtime
 
 log = logging.getLogger(__name__)

@@ -24,9 +24,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from engine.bpmn.definitions import Definition
-from engine.bpmn.expressions import ExpressionError
 from engine.core.audit import record
-from engine.core.errors import Conflict, GovflowError, NotFound
+from engine.core.errors import Conflict, ExpressionError, NotFound, ProcessError
 from engine.core.models import DueTimer, ProcessInstance, Task, utcnow
 from engine.workflow.escalations import FiredTimer, raise_escalations, resolve_for_finished_tasks
 from engine.workflow.runner import Scan, advance, attached_timer_due, case_data, status_of
@@ -93,12 +92,6 @@ _MOVE_TIMER = update(_timer).where(_timer.c.id == bindparam("tid")).values(
     due_at=bindparam("due")
 )
 _INSERT_TIMER = insert(_timer)
-
-
-class ProcessError(GovflowError):
-    """The BPMN itself failed while running (a condition or timer that cannot be evaluated)."""
-
-    code = "process_error"
 
 
 @dataclass

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.core.config import Settings
-from engine.core.errors import GovflowError
+from engine.core.errors import BackupError
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -51,10 +51,6 @@ KEY_REMINDER = (
     "Back the key up separately and safely: the archive's personal data and complaint files "
     "are encrypted with it and cannot be read without it."
 )
-
-
-class BackupError(GovflowError):
-    code = "backup_error"
 
 
 @dataclass

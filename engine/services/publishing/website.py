@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.core.errors import GovflowError, NotFound
+from engine.core.errors import Gone, NotFound
 from engine.core.models import Attachment, Publication, PublicationFile, valid_id
 from engine.services.inbox.attachments import storage_dir, typed_filename
 from engine.services.publishing.requests import clean_query, current_categories, files_of, matching
@@ -27,12 +27,6 @@ FEED_SIZE = 50
 #: not itself one category of the request form (1.2 and 1.4 are; their titles come from it).
 GROUP_TITLES = {"1.1": "ข้อมูลหน่วยงาน", "1.3": "ข่าว/ข่าวประกาศ"}
 PUBLISHED = Publication.status == "published"
-
-
-class Gone(GovflowError):
-    """The item was withdrawn: it answers 410, not 404, so links and caches drop it."""
-
-    code = "gone"
 
 
 @dataclass(frozen=True)
