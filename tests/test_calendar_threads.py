@@ -66,9 +66,10 @@ def frozen() -> Iterator[None]:
         yield
 
 
-def days_left(rt: Any, people: People) -> int:
-    """The triage task's working days left, as the inbox shows them."""
-    return tasks.list_tasks(rt, people.legal_officer, "group")["tasks"][0]["working_days_left"]
+def inbox(rt: Any, people: People) -> tuple[str, int]:
+    """The first case's triage task as the inbox shows it: due at, working days left."""
+    task = tasks.list_tasks(rt, people.legal_officer, "group", sort="created")["tasks"][0]
+    return task["due_at"], task["working_days_left"]
 
 
 class HeldChange:
@@ -117,27 +118,28 @@ class HeldChange:
 def test_other_threads_see_a_holiday_only_once_committed(runtime, people, monkeypatch,
                                                           outcome):
     instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
-    committed_days_left = days_left(runtime, people)
+    committed = inbox(runtime, people)
+    assert committed == (DUE_BEFORE, 3)
     change = HeldChange(runtime, people, monkeypatch, fail=outcome == "rollback")
     with change:
         # A has recomputed against its calendar and not committed: B sees the old one.
-        reader = Worker(lambda: (days_left(runtime, people),
+        reader = Worker(lambda: (inbox(runtime, people),
                                  runtime.calendar.is_working_day(DAY_OFF)))
         reader.start()
-        assert reader.outcome() == (committed_days_left, True)
+        assert reader.outcome() == (committed, True)
     if outcome == "rollback":
         with pytest.raises(Failed):
             change.thread.outcome()
         # Nothing of the rolled-back holiday, in the inbox or in a new case's deadline.
-        assert days_left(runtime, people) == committed_days_left
+        assert inbox(runtime, people) == committed
         assert runtime.calendar.is_working_day(DAY_OFF)
         started = instances.start_instance(runtime, people.legal_officer, "complaint",
                                            COMPLAINT)
         assert started["tasks"][0]["due_at"] == DUE_BEFORE
     else:
         assert change.thread.outcome()["recomputed"] == 3
-        # Committed: every thread now counts 9 Dec as a day off.
-        assert days_left(runtime, people) == committed_days_left - 1
+        # Committed: every thread now counts 9 Dec as a day off (the deadline moved past it).
+        assert inbox(runtime, people) == (DUE_AFTER, 3)
         assert not runtime.calendar.is_working_day(DAY_OFF)
         started = instances.start_instance(runtime, people.legal_officer, "complaint",
                                            COMPLAINT)
