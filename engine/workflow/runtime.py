@@ -62,8 +62,13 @@ class Runtime:
     def calendar(self) -> WorkingCalendar:
         """The calendar this thread counts working days with: that of the holiday change
         it is running, else the committed one."""
-        own: WorkingCalendar | None = getattr(self._command, "calendar", None)
+        own = self._own_calendar()
         return own if own is not None else self._committed_calendar
+
+    def _own_calendar(self) -> WorkingCalendar | None:
+        """The calendar of the holiday change running on this thread, if one is."""
+        own: WorkingCalendar | None = getattr(self._command, "calendar", None)
+        return own
 
     def refresh_calendar(self, session: Session, *, force: bool = False) -> WorkingCalendar:
         """Rebuild the calendar when the administrators' holiday table changed.
@@ -71,7 +76,7 @@ class Runtime:
         Checked at most every CALENDAR_CHECK_SECONDS per process (a holiday change
         recomputes pending deadlines itself, in its own transaction).
         """
-        own: WorkingCalendar | None = getattr(self._command, "calendar", None)
+        own = self._own_calendar()
         if own is not None:
             # A holiday change's session sees its uncommitted table: nothing read there
             # may become the committed calendar.
@@ -96,7 +101,7 @@ class Runtime:
     def command_calendar(self, calendar: WorkingCalendar) -> Iterator[None]:
         """Count with ``calendar`` on this thread only, for the block: a holiday change's
         recomputation, inside its transaction. Other threads keep the committed one."""
-        previous = getattr(self._command, "calendar", None)
+        previous = self._own_calendar()
         self._command.calendar = calendar
         try:
             yield
