@@ -6,6 +6,7 @@ build a :class:`Runtime` from :class:`~engine.core.config.Settings`.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,13 +37,17 @@ class Runtime:
         self.definitions = DefinitionRegistry()
         self.workflows = WorkflowCache()
         self.cipher = PersonalDataCipher(data_key(self.settings))
-        self.calendar = WorkingCalendar()
+        self._committed_calendar = WorkingCalendar()
+        #: The calendar of the holiday change this thread is running, until it commits.
+        self._command = threading.local()
         self._calendar_stamp: tuple | None = None
         self._calendar_checked = float("-inf")
         #: Periodic reports this process knows are delivered (saves a query per tick).
         self.delivered_reports: set[tuple[str, int, int]] = set()
         # The helpers look the calendar up on each call, so a calendar rebuilt after an
-        # administrator's change reaches workflows already held in the cache.
+        # administrator's change reaches workflows already held in the cache, and a holiday
+        # change's timers are evaluated against its own calendar, other threads' against the
+        # committed one.
         self.script_engine = make_script_engine({
             "deadline_after": lambda received_at, n: self.calendar.deadline_after(received_at, n),
             "working_days_after": lambda value, n: self.calendar.working_days_after(value, n),
@@ -53,15 +58,32 @@ class Runtime:
         """The office's identity for letters and reports, read on first use."""
         return load_office(self.settings)
 
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """The calendar this thread counts working days with: that of the holiday change
+        it is running, else the committed one."""
+        own = self._own_calendar()
+        return own if own is not None else self._committed_calendar
+
+    def _own_calendar(self) -> WorkingCalendar | None:
+        """The calendar of the holiday change running on this thread, if one is."""
+        own: WorkingCalendar | None = getattr(self._command, "calendar", None)
+        return own
+
     def refresh_calendar(self, session: Session, *, force: bool = False) -> WorkingCalendar:
         """Rebuild the calendar when the administrators' holiday table changed.
 
         Checked at most every CALENDAR_CHECK_SECONDS per process (a holiday change
         recomputes pending deadlines itself, in its own transaction).
         """
+        own = self._own_calendar()
+        if own is not None:
+            # A holiday change's session sees its uncommitted table: nothing read there
+            # may become the committed calendar.
+            return own
         moment = time.monotonic()
         if not force and moment - self._calendar_checked < CALENDAR_CHECK_SECONDS:
-            return self.calendar
+            return self._committed_calendar
         self._calendar_checked = moment
         stamp = tuple(session.execute(
             select(
@@ -71,16 +93,25 @@ class Runtime:
             )
         ).one())
         if stamp != self._calendar_stamp:
-            self.calendar = calendar_from_overrides(session)
+            self._committed_calendar = calendar_from_overrides(session)
             self._calendar_stamp = stamp
-        return self.calendar
+        return self._committed_calendar
 
-    def pin_calendar(self) -> None:
-        """Keep the calendar just set for the rest of this command (no re-read)."""
-        self._calendar_checked = float("inf")
+    @contextmanager
+    def command_calendar(self, calendar: WorkingCalendar) -> Iterator[None]:
+        """Count with ``calendar`` on this thread only, for the block: a holiday change's
+        recomputation, inside its transaction. Other threads keep the committed one."""
+        previous = self._own_calendar()
+        self._command.calendar = calendar
+        try:
+            yield
+        finally:
+            self._command.calendar = previous
 
-    def invalidate_calendar(self) -> None:
-        """Make the next command read the holiday table again."""
+    def publish_calendar(self, calendar: WorkingCalendar) -> None:
+        """A holiday change committed: its calendar is every thread's now, and the next
+        refresh reads the table again (another change may have committed alongside)."""
+        self._committed_calendar = calendar
         self._calendar_stamp = None
         self._calendar_checked = float("-inf")
 

@@ -90,15 +90,15 @@ def _change(rt: Runtime, actor: Actor | None, day: date, reason: str, reference:
     _require_admin(actor)
     _check_text(reason, reference)
     who = actor.username if actor else "cli"
-    try:
-        return _apply_change(rt, actor, who, day, reason, reference, kind)
-    finally:
-        # Committed or not, the next command reads the calendar from the table again.
-        rt.invalidate_calendar()
+    result, calendar = _apply_change(rt, actor, who, day, reason, reference, kind)
+    # Only once committed does the changed calendar reach other threads; a change that
+    # rolled back never leaves its own.
+    rt.publish_calendar(calendar)
+    return result
 
 
 def _apply_change(rt: Runtime, actor: Actor | None, who: str, day: date, reason: str,
-                  reference: str, kind: str) -> dict[str, Any]:
+                  reference: str, kind: str) -> tuple[dict[str, Any], WorkingCalendar]:
     with rt.workflow_guard() as guard, rt.db.write() as session:
         calendar = calendar_from_overrides(session)
         active = session.scalar(
@@ -117,11 +117,12 @@ def _apply_change(rt: Runtime, actor: Actor | None, who: str, day: date, reason:
             action = "holiday_added" if kind == "add" else "holiday_removed"
         session.flush()
         record(session, actor, action, day=day.isoformat(), reason=reason, reference=reference)
-        # Deadlines are recomputed in this transaction, against the calendar as changed.
-        rt.calendar = calendar_from_overrides(session)
-        rt.pin_calendar()
-        recomputed = recompute_deadlines(rt, session, guard, actor)
-    return {"day": day.isoformat(), "action": action, "recomputed": recomputed}
+        # Deadlines are recomputed in this transaction, against the calendar as changed,
+        # which only this command's thread counts with until the commit.
+        changed = calendar_from_overrides(session)
+        with rt.command_calendar(changed):
+            recomputed = recompute_deadlines(rt, session, guard, actor)
+    return {"day": day.isoformat(), "action": action, "recomputed": recomputed}, changed
 
 
 def _refuse_no_op(calendar: WorkingCalendar, day: date, kind: str) -> None:
