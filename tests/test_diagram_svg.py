@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 
 from engine.bpmn.diagram_svg import render_file, render_svg, wrap_text
-from engine.bpmn.loader import read_xml
+from engine.bpmn.loading.safe_xml import read_xml
 from engine.core.errors import BpmnLoadError, DiagramError
 
 ROOT = Path(__file__).resolve().parents[1]

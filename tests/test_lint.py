@@ -5,7 +5,10 @@ import pytest
 
 from engine.bpmn.definitions import check_bytes, check_file
 from engine.bpmn.lint import has_errors, lint, sample_data
-from engine.bpmn.loader import LoadedBpmn, Problem, load_bpmn, process_info, read_xml
+from engine.bpmn.loading.load import LoadedBpmn, load_bpmn
+from engine.bpmn.loading.process_info import process_info
+from engine.bpmn.loading.safe_xml import read_xml
+from engine.bpmn.problems import Problem
 
 REPO = Path(__file__).resolve().parents[1]
 PROCESSES = REPO / "processes"

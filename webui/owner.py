@@ -270,7 +270,7 @@ def version_page(key: str, version: int) -> tuple[str, int]:
 def diagram(key: str, version: int) -> Response:
     try:
         from engine.bpmn import diagram_svg
-        from engine.bpmn.loader import read_xml
+        from engine.bpmn.loading.safe_xml import read_xml
 
         render_svg = diagram_svg.render_svg
     except (ImportError, AttributeError):

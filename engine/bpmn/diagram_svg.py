@@ -22,7 +22,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from engine.bpmn.loader import read_xml
+from engine.bpmn.loading.safe_xml import read_xml
 from engine.core.errors import DiagramError
 
 __all__ = ["STATES", "DiagramError", "render_file", "render_svg", "wrap_text"]

@@ -31,7 +31,8 @@ from lxml import etree
 
 from engine.bpmn.expressions import make_script_engine
 from engine.bpmn.lint import sample_value
-from engine.bpmn.loader import BPMN_NS, SPIFF_NS, Problem
+from engine.bpmn.problems import Problem
+from engine.bpmn.xml_names import BPMN_NS, SPIFF_NS
 from engine.core.errors import (
     ExpressionError,
     ExpressionLimitError,

@@ -1,6 +1,6 @@
 """govflow's own checks on a BPMN file that SpiffWorkflow has already parsed.
 
-`engine.bpmn.loader` covers XML, the XSD and SpiffWorkflow's parse;
+`engine.bpmn.loading` covers XML, the XSD and SpiffWorkflow's parse;
 `engine.bpmn.definitions.build_bundle` covers lanes, forms and the expression
 whitelist. This module adds what neither of them sees:
 
@@ -27,7 +27,10 @@ from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from engine.bpmn.expressions import check_expression, check_script, make_script_engine
-from engine.bpmn.loader import BPMN_NS, LoadedBpmn, Problem, ProcessInfo, TimerInfo
+from engine.bpmn.loading.load import LoadedBpmn
+from engine.bpmn.loading.process_info import ProcessInfo, TimerInfo
+from engine.bpmn.problems import Problem
+from engine.bpmn.xml_names import BPMN_NS
 from engine.core.errors import ExpressionError
 from engine.thai.workdays import WorkingCalendar, bpmn_helpers
 
@@ -393,7 +396,7 @@ def _check_gateway(file: str, gateway: etree._Element,
 
 # SpiffWorkflow itself refuses complexGateway, dataStoreReference, serviceTask
 # without an operator, businessRuleTask without DMN and callActivity to another
-# file (engine.bpmn.loader reports those). These load but govflow cannot run them.
+# file (engine.bpmn.loading reports those). These load but govflow cannot run them.
 _UNSUPPORTED_TAGS = {
     "sendTask": ("a send task (govflow does not route messages)",
                  "งานส่งข้อความ (send task) เพราะ govflow ยังไม่ส่งต่อข้อความ"),
