@@ -549,7 +549,7 @@ def test_check_work_grows_linearly(make, n):
 
 
 def test_render_work_grows_linearly():
-    from engine.bpmn.diagram_svg import render_svg
+    from engine.bpmn.diagram.render import render_svg
 
     def render(data: bytes) -> str:
         return render_svg(read_xml(data, "n.bpmn"))
