@@ -603,7 +603,7 @@ def script_and_gateway_chain(n: int, condition: str) -> bytes:
 def test_condition_and_script_checks_grow_linearly(
     monkeypatch: pytest.MonkeyPatch, condition: str, per_site: int
 ) -> None:
-    from engine.bpmn.expressions import RestrictedEnvironment
+    from engine.bpmn.expressions.environment import RestrictedEnvironment
 
     calls = {"evaluate": 0, "execute": 0}
     for name in calls:

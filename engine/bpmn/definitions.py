@@ -17,7 +17,7 @@ from lxml import etree
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from engine.bpmn.expressions import check_expression
+from engine.bpmn.expressions.checks import check_expression
 from engine.bpmn.forms import load_form
 from engine.bpmn.lint import lint
 from engine.bpmn.loading.load import LoadedBpmn, load_bpmn

@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 from lxml import etree
 
-from engine.bpmn.expressions import make_script_engine
+from engine.bpmn.expressions.environment import make_script_engine
 from engine.bpmn.lint import sample_value
 from engine.bpmn.problems import Problem
 from engine.bpmn.xml_names import BPMN_NS, SPIFF_NS

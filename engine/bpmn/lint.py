@@ -26,7 +26,8 @@ from typing import Any, Literal
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from engine.bpmn.expressions import check_expression, check_script, make_script_engine
+from engine.bpmn.expressions.checks import check_expression, check_script
+from engine.bpmn.expressions.environment import make_script_engine
 from engine.bpmn.loading.load import LoadedBpmn
 from engine.bpmn.loading.process_info import ProcessInfo, TimerInfo
 from engine.bpmn.problems import Problem
