@@ -374,7 +374,7 @@ def test_date_objects_pass_through_helpers(env):
     )
 
 
-# -- kinds of refusal, for the deploy-time check (engine.bpmn.expression_lint) ---------------
+# -- kinds of refusal, for the deploy-time check (engine.bpmn.lint.expression_checks) ----
 
 
 def test_refusals_say_their_kind_and_stay_expression_errors(env):

@@ -4,7 +4,8 @@ from typing import Any
 import pytest
 
 from engine.bpmn.definitions import check_bytes, check_file
-from engine.bpmn.lint import has_errors, lint, sample_data
+from engine.bpmn.lint.all_checks import has_errors, lint
+from engine.bpmn.lint.samples import sample_data
 from engine.bpmn.loading.load import LoadedBpmn, load_bpmn
 from engine.bpmn.loading.process_info import process_info
 from engine.bpmn.loading.safe_xml import read_xml

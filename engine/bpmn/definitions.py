@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn.expressions.checks import check_expression
 from engine.bpmn.forms import load_form
-from engine.bpmn.lint import lint
+from engine.bpmn.lint.all_checks import lint
 from engine.bpmn.loading.load import LoadedBpmn, load_bpmn
 from engine.bpmn.loading.process_info import ProcessInfo, UserTaskInfo
 from engine.bpmn.problems import Problem, bound_problems

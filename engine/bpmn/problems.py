@@ -70,4 +70,3 @@ def bound_problems(problems: list[Problem], limit: int = MAX_REPORTED_PROBLEMS) 
     error = any(p.severity == "error" for p in hidden)
     return [*plain[:limit],
             MoreProblems.of(hidden[0].file, hidden[0].line, count, "error" if error else "warning")]
-

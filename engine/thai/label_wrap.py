@@ -133,4 +133,3 @@ def ellipsize(line: str, max_width: float, size: float) -> str:
     while clusters and _width("".join(clusters) + "…", size) > max_width:
         clusters.pop()
     return "".join(clusters) + "…"
-

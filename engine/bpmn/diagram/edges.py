@@ -107,4 +107,3 @@ def add_defs(svg: etree._Element) -> None:
                                      "stroke": STROKE}, "circle")
     marker("govflow-condition", 16, 0.5, {"d": "M0.5,8 L8,4 L15.5,8 L8,12 z", "fill": "#fff",
                                           "stroke": STROKE}, "path")
-

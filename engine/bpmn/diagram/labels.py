@@ -48,4 +48,3 @@ def draw_text(parent: etree._Element, text: str, box: Box, *, anchor: str = "mid
         # Baseline sits about 0.8 em under the top of each line box.
         span = add(node, "tspan", x=x, y=top + i * step + size * 0.95)
         span.text = line
-

@@ -155,4 +155,3 @@ def event_marker(g: etree._Element, kind: str, cx: float, cy: float, r: float,
              f"l{fmt(k)},{fmt(k)} m0,{fmt(-k)} l{fmt(-k)},{fmt(k)}")
     elif kind == "multiple":
         poly([(0, -0.9), (0.85, -0.25), (0.55, 0.8), (-0.55, 0.8), (-0.85, -0.25)])
-

@@ -108,4 +108,3 @@ def element_name(el: etree._Element | None, ctx: Context) -> str:
         value = ctx.elements.get(el.get("categoryValueRef") or "")
         return (value.get("value") or "") if value is not None else ""
     return (el.get("name") or "").strip()
-

@@ -226,4 +226,3 @@ def drawer_for(kind: str) -> Drawer:
     if kind == "group":
         return _draw_group
     return _draw_other
-

@@ -33,4 +33,3 @@ def check_expression(expr: str, helper_names: Iterable[str] = DEFAULT_HELPER_NAM
 def check_script(script: str, helper_names: Iterable[str] = DEFAULT_HELPER_NAMES) -> None:
     """Deploy-time check of a script task: only 'name = expression' lines."""
     compile_script(_checker(helper_names), script)
-

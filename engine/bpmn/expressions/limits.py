@@ -63,4 +63,3 @@ def bounded(value: Any, what: str) -> Any:
     if isinstance(value, _COLLECTIONS) and weight(value) > MAX_ITEMS:
         raise too_big(what)
     return value
-

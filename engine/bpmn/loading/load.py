@@ -49,7 +49,6 @@ def _not_executable_warning(file: str, root: etree._Element,
     )
 
 
-
 def load_bpmn(data: bytes, file: str) -> LoadedBpmn:
     """Check and parse one BPMN file; raise BpmnLoadError listing every problem."""
     tree = read_xml(data, file)

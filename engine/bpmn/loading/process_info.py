@@ -52,7 +52,6 @@ class ProcessInfo:
     line: int | None = None  # of the process element: where its file-wide problems sit
 
 
-
 def is_executable(process: etree._Element) -> bool:
     # Same rule as SpiffWorkflow's ProcessParser, so we never ask it for a spec
     # it considers non-executable.
@@ -195,4 +194,3 @@ def process_info(process: etree._Element) -> ProcessInfo:
         start_line=None if start is None else start.sourceline,
         line=process.sourceline,
     )
-

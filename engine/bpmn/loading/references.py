@@ -162,4 +162,3 @@ def check_references(tree: etree._ElementTree, file: str) -> list[Problem]:
             problems += found if severity == "error" else [
                 replace(p, severity=severity) for p in found]
     return problems
-

@@ -122,4 +122,3 @@ def read_xml(data: bytes, file: str) -> etree._ElementTree:
     if too_deep is not None:
         raise BpmnLoadError([_too_deep_problem(file, too_deep.sourceline)])
     return tree
-

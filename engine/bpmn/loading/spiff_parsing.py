@@ -139,4 +139,3 @@ def spiff_specs(
             specs.pop(pid, None)
             problems.append(_spiff_problem(err, tree, file, pid))
     return specs, subs, problems
-

@@ -209,4 +209,3 @@ def check_xsd(tree: etree._ElementTree, file: str) -> list[Problem]:
         line = problems[-1].line if problems else tree.getroot().sourceline
         problems.append(MoreProblems.of(file, line, beyond, "error"))
     return problems
-
