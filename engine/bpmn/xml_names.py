@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from lxml import etree
 
@@ -16,6 +17,7 @@ __all__ = [
     "local_name",
     "nearest_id",
     "short_names",
+    "tag_of",
 ]
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -41,6 +43,12 @@ def short_names(text: str) -> str:
         return f"{prefix}:{match.group(2)}" if prefix else match.group(0)
 
     return re.sub(r"\{([^}]+)\}([\w.-]+)", repl, text)
+
+
+def tag_of(element: etree._Element) -> str:
+    """An element's tag, which is text in every tree parsed from a file (the stubs allow any
+    value, since a tag set by hand is kept as given)."""
+    return cast(str, element.tag)
 
 
 def local_name(element: etree._Element) -> str:

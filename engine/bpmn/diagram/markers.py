@@ -128,7 +128,7 @@ def event_marker(g: etree._Element, kind: str, cx: float, cy: float, r: float,
         add(m, "path", fill="none", d=f"M{fmt(cx)},{fmt(cy)} v{fmt(-s * 0.8)} "
                                        f"M{fmt(cx)},{fmt(cy)} l{fmt(s * 0.55)},{fmt(s * 0.3)}")
     elif kind == "message":
-        m.getparent().remove(m)
+        g.remove(m)
         _envelope(g, cx, cy, s * 2, filled, "marker marker-message")
     elif kind == "escalation":
         poly([(0, -1), (0.7, 0.9), (0, 0.2), (-0.7, 0.9)])

@@ -34,13 +34,16 @@ def _index(root: etree._Element) -> dict[str, etree._Element]:
     """Model elements by id; BPMN-namespace elements win over extensions."""
     found: dict[str, etree._Element] = {}
     for el in root.iter():
-        if not isinstance(el.tag, str) or not el.get("id"):
+        if not isinstance(el.tag, str):
+            continue
+        el_id = el.get("id")
+        if not el_id:
             continue
         ns = etree.QName(el).namespace
         if ns in (BPMNDI_NS, DC_NS, DI_NS):
             continue
-        if el.get("id") not in found or ns == BPMN_NS:
-            found[el.get("id")] = el
+        if el_id not in found or ns == BPMN_NS:
+            found[el_id] = el
     return found
 
 
@@ -131,7 +134,7 @@ def render_svg(tree: etree._ElementTree, *, state: Mapping[str, str] | None = No
     resolved.sort(key=lambda item: _layer(item[0], item[2]))
     for di, ref, el in resolved:
         _draw_item(svg, di, ref, el, ctx)
-    return etree.tostring(svg, encoding="unicode", xml_declaration=False)
+    return etree.tostring(svg, encoding="unicode")
 
 
 def _plane_element(plane: etree._Element, ctx: Context) -> etree._Element | None:
@@ -163,7 +166,7 @@ def _draw_item(svg: etree._Element, di: etree._Element, ref: str,
     g = add(svg, "g", cls=" ".join(classes))
     g.set("data-element-id", ref)
     if _inside_collapsed(el, ctx):
-        g.set("class", g.get("class") + " bpmn-hidden")  # kept, empty, so pages find it
+        g.set("class", g.get("class", "") + " bpmn-hidden")  # kept, empty, so pages find it
         return
     if is_edge:
         draw_edge(g, el, di, ctx)

@@ -90,11 +90,12 @@ class Compiler:
         return lambda scope: {item(scope) for item in items}
 
     def _dict(self, node: ast.Dict) -> Compiled:
-        if any(key is None for key in node.keys):
+        keys = [key for key in node.keys if key is not None]
+        if len(keys) < len(node.keys):
             raise refuse("ใช้การแตก **d ไม่ได้", "dict unpacking (**d) is not allowed")
         pairs = tuple(
             (self.expr(key), self.expr(value))
-            for key, value in zip(node.keys, node.values, strict=True)
+            for key, value in zip(keys, node.values, strict=True)
         )
         return lambda scope: {key(scope): value(scope) for key, value in pairs}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from typing import Literal, overload
 
 from engine.bpmn.expressions.compiler import Compiled, Compiler
 from engine.bpmn.expressions.limits import MAX_DEPTH, MAX_SOURCE
@@ -15,6 +16,10 @@ from engine.core.errors import ExpressionLimitError, ExpressionSyntaxError
 __all__ = ["Statement", "compile_expression", "compile_script"]
 
 
+@overload
+def _parse(source: str, mode: Literal["eval"]) -> ast.Expression: ...
+@overload
+def _parse(source: str, mode: Literal["exec"]) -> ast.Module: ...
 def _parse(source: str, mode: str) -> ast.AST:
     if not isinstance(source, str):
         raise refuse("นิพจน์ต้องเป็นข้อความ", f"expression must be a string, not {source!r}")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from engine.bpmn.xml_names import BPMN_NS, SPIFF_NS
+from engine.bpmn.xml_names import BPMN_NS, SPIFF_NS, tag_of
 
 __all__ = ["Site", "assigned_names", "data_names", "expression_sites", "read_names"]
 
@@ -73,7 +73,7 @@ def _owner(element: etree._Element, levels: int) -> etree._Element:
 def expression_sites(process: etree._Element) -> Iterator[Site]:
     """Every expression and script of the process, in document order (timers aside)."""
     for element in process.iter(*_SITE_TAGS):
-        what_en, what_th, is_script, levels = _SITE_TAGS[element.tag]
+        what_en, what_th, is_script, levels = _SITE_TAGS[tag_of(element)]
         if element.tag == _bpmn("script") and _owner(element, 1).tag != _bpmn("scriptTask"):
             continue
         yield Site(element, _owner(element, levels).get("id"), what_en, what_th,

@@ -25,7 +25,7 @@ def check_gateway_loops(file: str, process: etree._Element) -> list[Problem]:
     problems = []
     for container in process.iter(*(f"{{{BPMN_NS}}}{t}" for t in _CONTAINER_TAGS)):
         nodes, edges = _flow_graph(container)
-        reported: set[str] = set()
+        reported: set[str | None] = set()
         for gateway, entry in _gateway_back_edges(nodes, edges):
             gid = gateway.get("id")
             if gid in reported:
@@ -57,16 +57,18 @@ def _flow_graph(
     A boundary event counts as a successor of the activity it is attached to.
     """
     nodes = {
-        child.get("id"): child for child in container
-        if isinstance(child.tag, str) and child.tag not in _NOT_FLOW_NODES and child.get("id")
+        node_id: child for child in container
+        if isinstance(child.tag, str) and child.tag not in _NOT_FLOW_NODES
+        and (node_id := child.get("id"))
     }
     edges: dict[str, list[str]] = {node_id: [] for node_id in nodes}
     for flow in container.findall(f"{{{BPMN_NS}}}sequenceFlow"):
-        source, target = flow.get("sourceRef"), flow.get("targetRef")
+        # "" for a missing reference: like None, never a node's id.
+        source, target = flow.get("sourceRef", ""), flow.get("targetRef", "")
         if source in edges and target in nodes:
             edges[source].append(target)
     for node_id, node in nodes.items():
-        attached = node.get("attachedToRef") if local_name(node) == "boundaryEvent" else None
+        attached = node.get("attachedToRef", "") if local_name(node) == "boundaryEvent" else ""
         if attached in edges:
             edges[attached].append(node_id)
     return nodes, edges

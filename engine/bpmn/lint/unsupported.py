@@ -6,7 +6,7 @@ from __future__ import annotations
 from lxml import etree
 
 from engine.bpmn.problems import Problem, problem_at
-from engine.bpmn.xml_names import BPMN_NS, local_name
+from engine.bpmn.xml_names import BPMN_NS, local_name, tag_of
 
 __all__ = ["check_unsupported"]
 
@@ -48,9 +48,11 @@ def check_unsupported(file: str, process: etree._Element) -> list[Problem]:
 
 
 def _unsupported(element: etree._Element) -> tuple[etree._Element, tuple[str, str]] | None:
-    name = local_name(element) if element.tag.startswith(f"{{{BPMN_NS}}}") else ""
+    name = local_name(element) if tag_of(element).startswith(f"{{{BPMN_NS}}}") else ""
     if name in _UNSUPPORTED_TAGS:
         return element, _UNSUPPORTED_TAGS[name]
     if name in _UNSUPPORTED_EVENTS:
-        return element.getparent(), _UNSUPPORTED_EVENTS[name]
+        event = element.getparent()
+        assert event is not None  # a definition found inside a process sits in its event
+        return event, _UNSUPPORTED_EVENTS[name]
     return None

@@ -61,7 +61,7 @@ def load_bpmn(data: bytes, file: str) -> LoadedBpmn:
         raise BpmnLoadError(problems)
     root = tree.getroot()
     process_elements = root.findall(f"{{{BPMN_NS}}}process")
-    processes = {p.get("id"): process_info(p) for p in process_elements if p.get("id")}
+    processes = {pid: process_info(p) for p in process_elements if (pid := p.get("id"))}
     executable = [pid for pid, info in processes.items() if info.executable]
     specs: dict[str, BpmnProcessSpec] = {}
     subs: dict[str, dict] = {}

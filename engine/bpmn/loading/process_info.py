@@ -13,7 +13,8 @@ from engine.bpmn.xml_names import BPMN_NS, NS
 __all__ = ["ProcessInfo", "TimerInfo", "UserTaskInfo", "is_executable", "process_info"]
 
 FORM_PROPERTY = "formJsonSchemaFilename"
-TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
+TimerKind = Literal["timeDate", "timeDuration", "timeCycle"]
+TIMER_KINDS: tuple[TimerKind, ...] = ("timeDate", "timeDuration", "timeCycle")
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class UserTaskInfo:
 class TimerInfo:
     element_id: str
     attached_to: str | None
-    kind: Literal["timeDate", "timeDuration", "timeCycle"]
+    kind: TimerKind
     expression: str
     line: int | None
 
@@ -83,8 +84,9 @@ def _lanes(process: etree._Element) -> tuple[dict[str, str], dict[str, str]]:
             continue
         lanes[lane_id] = lane.get("name") or lane_id
         for ref in lane.findall(f"{{{BPMN_NS}}}flowNodeRef"):
-            if _text(ref):
-                node_lane[_text(ref)] = lane_id
+            node_id = _text(ref)
+            if node_id:
+                node_lane[node_id] = lane_id
     _inherit_subprocess_lanes(process, node_lane)
     return lanes, node_lane
 
@@ -143,6 +145,7 @@ def _timers(process: etree._Element) -> list[TimerInfo]:
     timers = []
     for definition in process.iter(f"{{{BPMN_NS}}}timerEventDefinition"):
         event = definition.getparent()
+        assert event is not None  # a definition found inside a process sits in its event
         for kind in TIMER_KINDS:
             expr = definition.find(f"{{{BPMN_NS}}}{kind}")
             if expr is None:
@@ -161,8 +164,9 @@ def _scripts(process: etree._Element) -> dict[str, str]:
     scripts = {}
     for task in process.iter(f"{{{BPMN_NS}}}scriptTask"):
         script = task.find(f"{{{BPMN_NS}}}script")
-        if task.get("id"):
-            scripts[task.get("id")] = "" if script is None else (script.text or "")
+        task_id = task.get("id")
+        if task_id:
+            scripts[task_id] = "" if script is None else (script.text or "")
     return scripts
 
 
@@ -170,8 +174,9 @@ def _conditions(process: etree._Element) -> dict[str, str]:
     conditions = {}
     for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
         expr = flow.find(f"{{{BPMN_NS}}}conditionExpression")
-        if expr is not None and flow.get("id"):
-            conditions[flow.get("id")] = (expr.text or "").strip()
+        flow_id = flow.get("id")
+        if expr is not None and flow_id:
+            conditions[flow_id] = (expr.text or "").strip()
     return conditions
 
 

@@ -12,7 +12,7 @@ from lxml import etree
 from engine.bpmn.loading.process_info import is_executable
 from engine.bpmn.loading.spiff_messages import KIND_TH
 from engine.bpmn.problems import Problem
-from engine.bpmn.xml_names import BPMN_NS, nearest_id
+from engine.bpmn.xml_names import BPMN_NS, nearest_id, tag_of
 
 __all__ = ["check_references"]
 
@@ -24,10 +24,11 @@ class _Siblings:
     """
 
     def __init__(self) -> None:
-        self._ids: dict[etree._Element, set[str]] = {}
+        self._ids: dict[etree._Element, set[str | None]] = {}
 
-    def of(self, element: etree._Element) -> set[str]:
+    def of(self, element: etree._Element) -> set[str | None]:
         parent = element.getparent()
+        assert parent is not None  # a flow found inside a process sits in a container
         ids = self._ids.get(parent)
         if ids is None:
             ids = {el.get("id") for el in parent.iterchildren(tag=etree.Element)}
@@ -38,9 +39,9 @@ class _Siblings:
 @dataclass(frozen=True)
 class _Ids:
     all: set[str]
-    processes: set[str]
+    processes: set[str | None]
     # Root elements events and tasks point at, by kind: error, escalation, message, signal.
-    by_kind: dict[str, set[str]]
+    by_kind: dict[str, set[str | None]]
     siblings: _Siblings
 
 
@@ -136,11 +137,11 @@ _REFERENCE_CHECKS: dict[str, _Check] = {
 
 
 def _ids(root: etree._Element, processes: list[etree._Element]) -> _Ids:
-    by_kind: dict[str, set[str]] = {kind: set() for kind in KIND_TH}
+    by_kind: dict[str, set[str | None]] = {kind: set() for kind in KIND_TH}
     for element in root.iterchildren(*(f"{{{BPMN_NS}}}{kind}" for kind in by_kind)):
         by_kind[etree.QName(element).localname].add(element.get("id"))
     return _Ids(
-        all={el.get("id") for el in root.iter(tag=etree.Element) if el.get("id")},
+        all={el_id for el in root.iter(tag=etree.Element) if (el_id := el.get("id"))},
         processes={p.get("id") for p in processes},
         by_kind=by_kind,
         siblings=_Siblings(),
@@ -158,7 +159,7 @@ def check_references(tree: etree._ElementTree, file: str) -> list[Problem]:
     for process in processes:
         severity: Literal["error", "warning"] = "error" if is_executable(process) else "warning"
         for element in process.iter(*_REFERENCE_CHECKS):
-            found = _REFERENCE_CHECKS[element.tag](element, file, ids)
+            found = _REFERENCE_CHECKS[tag_of(element)](element, file, ids)
             problems += found if severity == "error" else [
                 replace(p, severity=severity) for p in found]
     return problems

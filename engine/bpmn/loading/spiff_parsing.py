@@ -17,7 +17,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.bpmn.loading.spiff_messages import GENERIC, TOO_DEEP, plain_spiff_message
 from engine.bpmn.problems import Problem
-from engine.bpmn.xml_names import BPMN_NS, NS, short_names
+from engine.bpmn.xml_names import BPMN_NS, NS, short_names, tag_of
 
 __all__ = ["spiff_specs"]
 
@@ -41,7 +41,7 @@ def _document_index(owner: object, root: etree._Element) -> DocIndex:
     for element in root.iterdescendants(tag=etree.Element):
         element_id = element.get("id")
         if element_id is not None:
-            index.setdefault((element.tag, element_id), []).append(element)
+            index.setdefault((tag_of(element), element_id), []).append(element)
     indexes[id(root)] = (root, index)
     return index
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from engine.bpmn.problems import MAX_REPORTED_PROBLEMS, MoreProblems, Problem
-from engine.bpmn.xml_names import BPMN_NS, NS, SPIFF_NS, nearest_id, short_names
+from engine.bpmn.xml_names import BPMN_NS, NS, SPIFF_NS, nearest_id, short_names, tag_of
 
 __all__ = ["MAX_XSD_SIBLINGS", "check_xsd"]
 
@@ -77,7 +77,7 @@ def _plain_xsd_message(raw: str) -> tuple[str, str]:
             f"ไม่เป็นไปตามมาตรฐาน BPMN 2.0: {text}")
 
 
-LineIndex = dict[tuple[int, str | None], etree._Element]
+LineIndex = dict[tuple[int | None, str | None], etree._Element]
 
 
 def _elements_by_line(tree: etree._ElementTree) -> LineIndex:
@@ -89,7 +89,7 @@ def _elements_by_line(tree: etree._ElementTree) -> LineIndex:
     index: LineIndex = {}
     for element in tree.iter(tag=etree.Element):
         index.setdefault((element.sourceline, None), element)
-        index.setdefault((element.sourceline, element.tag), element)
+        index.setdefault((element.sourceline, tag_of(element)), element)
     return index
 
 
@@ -145,13 +145,16 @@ def _slices(tree: etree._ElementTree) -> Iterator[tuple[etree._ElementTree, set[
     for container in [el for el in tree.iter(tag=etree.Element) if len(el) > MAX_XSD_SIBLINGS]:
         chain = [container, *container.iterancestors()][::-1]
         for start in range(MAX_XSD_SIBLINGS, len(container), MAX_XSD_SIBLINGS):
-            parent = None
+            parent: etree._Element | None = None
             for original in chain:
                 bare = etree.Element(original.tag, dict(original.attrib), nsmap=original.nsmap)
-                bare.sourceline = original.sourceline
+                # types-lxml calls sourceline read-only; lxml sets it, and the errors found
+                # in this slice must carry the file's own lines.
+                bare.sourceline = original.sourceline  # type: ignore[misc]
                 if parent is not None:
                     parent.append(bare)
                 parent = bare
+            assert parent is not None  # the chain holds at least the container
             kept = [copy.deepcopy(child) for child in container[start:start + MAX_XSD_SIBLINGS]]
             parent.extend(kept)
             yield parent.getroottree(), {id(el) for child in kept for el in child.iter()}
@@ -202,10 +205,10 @@ def check_xsd(tree: etree._ElementTree, file: str) -> list[Problem]:
     index = _elements_by_line(tree)
     problems = []
     for line, message in errors:
-        element = _element_for_error(index, line, message) if line else None
+        found = _element_for_error(index, line, message) if line else None
         en, th = _plain_xsd_message(message)
-        problems.append(Problem(file, line or None, nearest_id(element), en, th))
+        problems.append(Problem(file, line or None, nearest_id(found), en, th))
     if beyond:
-        line = problems[-1].line if problems else tree.getroot().sourceline
-        problems.append(MoreProblems.of(file, line, beyond, "error"))
+        last_line = problems[-1].line if problems else tree.getroot().sourceline
+        problems.append(MoreProblems.of(file, last_line, beyond, "error"))
     return problems
