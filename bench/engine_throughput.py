@@ -43,8 +43,8 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from timing import sig3
 
-from engine.bpmn.expressions import make_script_engine
-from engine.bpmn.loader import load_bpmn
+from engine.bpmn.expressions.environment import make_script_engine
+from engine.bpmn.loading.load import load_bpmn
 from engine.core.actors import Actor
 from engine.core.config import REPO_ROOT, Settings
 from engine.core.models import ProcessInstance

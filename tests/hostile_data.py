@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.bpmn.loader import MAX_BPMN_BYTES
+from engine.bpmn.loading.safe_xml import MAX_BPMN_BYTES
 
 # ---------------------------------------------------------------- 1. BPMN files
 

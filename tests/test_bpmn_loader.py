@@ -9,14 +9,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine.bpmn.loader import (
-    MAX_BPMN_BYTES,
-    Problem,
-    check_xsd,
-    load_bpmn,
-    load_bpmn_file,
-    read_xml,
-)
+from engine.bpmn.loading.load import load_bpmn, load_bpmn_file
+from engine.bpmn.loading.safe_xml import MAX_BPMN_BYTES, read_xml
+from engine.bpmn.loading.xsd import check_xsd
+from engine.bpmn.problems import Problem
 from engine.core.errors import BpmnLoadError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -190,7 +186,7 @@ THAI = bpmn("""\
 LOAD_AND_PRINT = """
 import json, sys
 from pathlib import Path
-from engine.bpmn.loader import load_bpmn_file
+from engine.bpmn.loading.load import load_bpmn_file
 loaded = load_bpmn_file(Path(sys.argv[1]))
 info = loaded.processes["complaint"]
 print(json.dumps({
@@ -553,7 +549,7 @@ def test_check_work_grows_linearly(make, n):
 
 
 def test_render_work_grows_linearly():
-    from engine.bpmn.diagram_svg import render_svg
+    from engine.bpmn.diagram.render import render_svg
 
     def render(data: bytes) -> str:
         return render_svg(read_xml(data, "n.bpmn"))
@@ -565,7 +561,7 @@ def test_render_work_grows_linearly():
 
 
 def test_thousands_of_problems_stop_at_the_bound():
-    from engine.bpmn.loader import MAX_REPORTED_PROBLEMS, MoreProblems
+    from engine.bpmn.problems import MAX_REPORTED_PROBLEMS, MoreProblems
 
     checked = check(bare_flows(8000))
     problems = checked.problems
@@ -583,7 +579,7 @@ def test_thousands_of_problems_stop_at_the_bound():
 def test_the_cli_prints_the_bound_and_the_rest_in_one_line(tmp_path):
     from click.testing import CliRunner
 
-    from engine.bpmn.loader import MAX_REPORTED_PROBLEMS
+    from engine.bpmn.problems import MAX_REPORTED_PROBLEMS
     from webui.cli import main as cli
 
     path = tmp_path / "flows.bpmn"
@@ -597,7 +593,8 @@ def test_the_cli_prints_the_bound_and_the_rest_in_one_line(tmp_path):
 
 
 def test_errors_past_a_wide_container_are_counted_not_lost():
-    from engine.bpmn.loader import MAX_XSD_SIBLINGS, MoreProblems
+    from engine.bpmn.loading.xsd import MAX_XSD_SIBLINGS
+    from engine.bpmn.problems import MoreProblems
 
     flows = [f'<bpmn:sequenceFlow id="f{i}" sourceRef="s" targetRef="s"/>'
              for i in range(MAX_XSD_SIBLINGS + 500)]
@@ -613,7 +610,8 @@ def test_errors_past_a_wide_container_are_counted_not_lost():
 
 
 def test_errors_past_the_bound_in_a_wide_container_are_counted():
-    from engine.bpmn.loader import MAX_REPORTED_PROBLEMS, MAX_XSD_SIBLINGS, MoreProblems
+    from engine.bpmn.loading.xsd import MAX_XSD_SIBLINGS
+    from engine.bpmn.problems import MAX_REPORTED_PROBLEMS, MoreProblems
 
     n = MAX_XSD_SIBLINGS * 3
     flows = "\n".join(f'<bpmn:sequenceFlow id="f{i}" sourceRef="s"/>' for i in range(n))

@@ -121,13 +121,13 @@ def test_a_task_outside_every_lane_says_so():
 def test_an_unknown_library_failure_gets_generic_words_and_goes_to_the_log(monkeypatch, caplog):
     from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-    from engine.bpmn.spiff_messages import GENERIC
+    from engine.bpmn.loading.spiff_messages import GENERIC
 
     def broken(self, pid):
         raise TypeError("Parser.internal() got an unexpected keyword argument 'node'")
 
     monkeypatch.setattr(SpiffBpmnParser, "get_spec", broken)
-    with caplog.at_level("WARNING", logger="engine.bpmn.loader"):
+    with caplog.at_level("WARNING", logger="engine.bpmn.loading.spiff_parsing"):
         [problem] = checked("subprocess-without-isexpanded.bpmn").problems
     assert (problem.message, problem.message_th) == GENERIC
     assert problem.line is not None and problem.element_id == "with_sub"
@@ -138,7 +138,7 @@ def test_an_unknown_spiff_message_is_not_passed_through(monkeypatch):
     from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
     from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-    from engine.bpmn.spiff_messages import GENERIC
+    from engine.bpmn.loading.spiff_messages import GENERIC
 
     def odd(self, pid):
         raise ValidationException("Something SpiffWorkflow says to programmers")

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine.bpmn.diagram_svg import render_file, render_svg, wrap_text
-from engine.bpmn.loader import read_xml
+from engine.bpmn.diagram.render import render_file, render_svg
+from engine.bpmn.loading.safe_xml import read_xml
 from engine.core.errors import BpmnLoadError, DiagramError
+from engine.thai.label_wrap import wrap_text
 
 ROOT = Path(__file__).resolve().parents[1]
 PROCESSES = ROOT / "processes"

@@ -7,13 +7,8 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine.bpmn.expressions import (
-    DEFAULT_HELPER_NAMES,
-    RestrictedEnvironment,
-    check_expression,
-    check_script,
-    make_script_engine,
-)
+from engine.bpmn.expressions.checks import DEFAULT_HELPER_NAMES, check_expression, check_script
+from engine.bpmn.expressions.environment import RestrictedEnvironment, make_script_engine
 from engine.core.errors import ExpressionError
 from engine.thai.workdays import WorkingCalendar, bpmn_helpers
 
@@ -379,7 +374,7 @@ def test_date_objects_pass_through_helpers(env):
     )
 
 
-# -- kinds of refusal, for the deploy-time check (engine.bpmn.expression_lint) ---------------
+# -- kinds of refusal, for the deploy-time check (engine.bpmn.lint.expression_checks) ----
 
 
 def test_refusals_say_their_kind_and_stay_expression_errors(env):

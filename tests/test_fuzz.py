@@ -40,7 +40,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from engine.bpmn.definitions import check_bytes
 from engine.bpmn.forms import load_form, validate_form
-from engine.bpmn.loader import BPMN_NS
+from engine.bpmn.xml_names import BPMN_NS
 from engine.core.config import Settings
 from engine.core.errors import BpmnLoadError, InvalidData
 from engine.core.schema import upgrade

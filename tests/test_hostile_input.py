@@ -31,7 +31,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import inspect, text
 
-from engine.bpmn.expressions import RestrictedEnvironment, check_expression, check_script
+from engine.bpmn.expressions.checks import check_expression, check_script
+from engine.bpmn.expressions.environment import RestrictedEnvironment
 from engine.core.actors import Actor
 from engine.core.config import Settings
 from engine.core.errors import ExpressionError

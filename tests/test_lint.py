@@ -4,8 +4,12 @@ from typing import Any
 import pytest
 
 from engine.bpmn.definitions import check_bytes, check_file
-from engine.bpmn.lint import has_errors, lint, sample_data
-from engine.bpmn.loader import LoadedBpmn, Problem, load_bpmn, process_info, read_xml
+from engine.bpmn.lint.all_checks import has_errors, lint
+from engine.bpmn.lint.samples import sample_data
+from engine.bpmn.loading.load import LoadedBpmn, load_bpmn
+from engine.bpmn.loading.process_info import process_info
+from engine.bpmn.loading.safe_xml import read_xml
+from engine.bpmn.problems import Problem
 
 REPO = Path(__file__).resolve().parents[1]
 PROCESSES = REPO / "processes"
@@ -600,7 +604,7 @@ def script_and_gateway_chain(n: int, condition: str) -> bytes:
 def test_condition_and_script_checks_grow_linearly(
     monkeypatch: pytest.MonkeyPatch, condition: str, per_site: int
 ) -> None:
-    from engine.bpmn.expressions import RestrictedEnvironment
+    from engine.bpmn.expressions.environment import RestrictedEnvironment
 
     calls = {"evaluate": 0, "execute": 0}
     for name in calls:

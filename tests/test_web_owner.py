@@ -246,7 +246,7 @@ def test_diagram_is_svg_or_a_clear_503(owned):
     owner = signed_in(rt, people, app, "owner")
     response = owner.get("/owner/processes/complaint/versions/1/diagram.svg")
     try:
-        from engine.bpmn.diagram_svg import render_svg  # noqa: F401
+        from engine.bpmn.diagram.render import render_svg  # noqa: F401
     except ImportError:
         assert response.status_code == 503
         return

@@ -8,8 +8,8 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-from engine.bpmn.expressions import make_script_engine
-from engine.bpmn.loader import load_bpmn_file
+from engine.bpmn.expressions.environment import make_script_engine
+from engine.bpmn.loading.load import load_bpmn_file
 from engine.core.config import REPO_ROOT
 from engine.thai.workdays import WorkingCalendar, bpmn_helpers
 from engine.workflow.runner import advance

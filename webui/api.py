@@ -237,8 +237,8 @@ def migrate_instance(instance_id: int) -> Response:
 @bp.get("/processes/<key>/versions/<int:version>/diagram.svg")
 @token_required
 def version_diagram(key: str, version: int) -> Response:
-    from engine.bpmn.diagram_svg import render_svg
-    from engine.bpmn.loader import read_xml
+    from engine.bpmn.diagram.render import render_svg
+    from engine.bpmn.loading.safe_xml import read_xml
 
     bpmn = versions.version_bpmn(rt(), key, version, actor())
     svg = render_svg(read_xml(bpmn, f"{key}.bpmn"))

@@ -467,7 +467,7 @@ def migrate(key: str, from_version: int | None, instance_id: int | None,
 @click.option("--diagram", "diagram_index", type=int, default=0, show_default=True,
               help="which diagram, when the file holds several")
 def render(file: Path, output: Path | None, diagram_index: int) -> None:
-    from engine.bpmn.diagram_svg import render_file
+    from engine.bpmn.diagram.render import render_file
     from engine.core.errors import BpmnLoadError, DiagramError
 
     try:

@@ -269,15 +269,15 @@ def version_page(key: str, version: int) -> tuple[str, int]:
 @owner_required
 def diagram(key: str, version: int) -> Response:
     try:
-        from engine.bpmn import diagram_svg
-        from engine.bpmn.loader import read_xml
+        from engine.bpmn.diagram import render as diagram_render
+        from engine.bpmn.loading.safe_xml import read_xml
 
-        render_svg = diagram_svg.render_svg
+        render_svg = diagram_render.render_svg
     except (ImportError, AttributeError):
         return Response(_("ยังแสดงแผนภาพไม่ได้: ส่วนวาดแผนภาพยังไม่พร้อมใช้งาน"), status=503,
                         mimetype="text/plain")
     data = versions.version_bpmn(rt(), key, version, actor())
-    not_drawable = getattr(diagram_svg, "DiagramError", ValueError)
+    not_drawable = getattr(diagram_render, "DiagramError", ValueError)
     try:
         svg = render_svg(read_xml(data, f"{key}-v{version}.bpmn"))
     except not_drawable as error:

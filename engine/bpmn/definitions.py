@@ -17,17 +17,12 @@ from lxml import etree
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from engine.bpmn.expressions import check_expression
+from engine.bpmn.expressions.checks import check_expression
 from engine.bpmn.forms import load_form
-from engine.bpmn.lint import lint
-from engine.bpmn.loader import (
-    LoadedBpmn,
-    Problem,
-    ProcessInfo,
-    UserTaskInfo,
-    bound_problems,
-    load_bpmn,
-)
+from engine.bpmn.lint.all_checks import lint
+from engine.bpmn.loading.load import LoadedBpmn, load_bpmn
+from engine.bpmn.loading.process_info import ProcessInfo, UserTaskInfo
+from engine.bpmn.problems import Problem, bound_problems
 from engine.bpmn.process_settings import ProcessSettings, read_settings
 from engine.core.db import Database
 from engine.core.errors import BpmnLoadError, ExpressionError, FormFileError, SettingsError

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.bpmn.definitions import DefinitionRegistry
-from engine.bpmn.expressions import make_script_engine
+from engine.bpmn.expressions.environment import make_script_engine
 from engine.core.config import Settings
 from engine.core.db import Database
 from engine.core.keys import data_key

@@ -240,8 +240,8 @@ def _show_personal(session, actor: Actor, instance_id: int, personal: dict) -> d
 
 def case_diagram(rt: Runtime, actor: Actor, instance_id: int) -> str:
     """The case's diagram as SVG, coloured by state: steps completed, active and overdue."""
-    from engine.bpmn.diagram_svg import render_svg
-    from engine.bpmn.loader import read_xml
+    from engine.bpmn.diagram.render import render_svg
+    from engine.bpmn.loading.safe_xml import read_xml
 
     with rt.db.read() as session:
         instance = session.get(ProcessInstance, instance_id)

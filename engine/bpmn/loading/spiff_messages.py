@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 from lxml import etree
 
-__all__ = ["GENERIC", "KIND_TH", "TOO_DEEP", "plain_spiff_message"]
+from engine.bpmn.xml_names import BPMN_NS
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+__all__ = ["GENERIC", "KIND_TH", "TOO_DEEP", "plain_spiff_message"]
 
 Words = tuple[str, str]
 

@@ -1,0 +1,17 @@
+"""govflow's own checks on a BPMN file that SpiffWorkflow has already parsed.
+
+`engine.bpmn.loading` covers XML, the XSD and SpiffWorkflow's parse;
+`engine.bpmn.definitions.build_bundle` covers lanes, forms and the expression
+whitelist. This package adds what neither of them sees (`all_checks.lint` runs them):
+
+1. every timer expression evaluates, in the restricted evaluator and on sample
+   data, to an ISO 8601 value SpiffWorkflow accepts;
+2. every exclusive/inclusive gateway's outgoing flows have a condition or are
+   the default, and the default is one of its outgoing flows;
+3. no element that loads but that govflow cannot run (messages, compensation,
+   links, transactions, ad-hoc sub-processes, service tasks);
+4. a warning for loops built from gateways, which SpiffWorkflow stalls on after
+   about 250 rounds (task-tree depth 1000);
+5. every condition and script compiles and evaluates on sample data, and names
+   only variables something sets (`expression_checks`).
+"""

@@ -1,0 +1,72 @@
+"""A problem found in a BPMN file, and a report of them kept to a readable length.
+
+Problems are what every check of a process file gives back (the loader, the lint, the
+registry): each has a line number and plain words in Thai and English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from lxml import etree
+
+__all__ = ["MAX_REPORTED_PROBLEMS", "MoreProblems", "Problem", "bound_problems", "problem_at"]
+
+# A report longer than this helps nobody (8,000 copies of one mistake): the rest is
+# counted in one last line, "and 1,234 more".
+MAX_REPORTED_PROBLEMS = 200
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    element_id: str | None
+    message: str
+    message_th: str
+    severity: Literal["error", "warning"] = "error"
+
+    def format(self, lang: str = "en") -> str:
+        text = self.message_th if lang == "th" else self.message
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        suffix = f" [{self.element_id}]" if self.element_id else ""
+        return f"{where}: {text}{suffix}"
+
+
+@dataclass(frozen=True)
+class MoreProblems(Problem):
+    """The last line of a report cut short: "and 1,234 more"."""
+
+    count: int = 0
+
+    @classmethod
+    def of(cls, file: str, line: int | None, count: int,
+           severity: Literal["error", "warning"]) -> MoreProblems:
+        shown = f"{count:,}"
+        return cls(file, line, None, f"and {shown} more (fix those above and check again)",
+                   f"และอีก {shown} รายการ (แก้ไขรายการข้างต้นแล้วตรวจอีกครั้ง)", severity, count)
+
+
+def problem_at(
+    file: str, element: etree._Element | None, element_id: str | None,
+    en: str, th: str, severity: Literal["error", "warning"] = "error",
+) -> Problem:
+    line = None if element is None else element.sourceline
+    return Problem(file, line, element_id, en, th, severity)
+
+
+def bound_problems(problems: list[Problem], limit: int = MAX_REPORTED_PROBLEMS) -> list[Problem]:
+    """The first ``limit`` problems and, past them, one line "and 1,234 more".
+
+    That line sits at the first problem left out, and is an error when any error was.
+    A check that already stopped counting (see check_xsd) adds its own count.
+    """
+    plain = [p for p in problems if not isinstance(p, MoreProblems)]
+    counted = [p for p in problems if isinstance(p, MoreProblems)]
+    hidden = plain[limit:] + counted
+    if not hidden:
+        return plain
+    count = sum(p.count if isinstance(p, MoreProblems) else 1 for p in hidden)
+    error = any(p.severity == "error" for p in hidden)
+    return [*plain[:limit],
+            MoreProblems.of(hidden[0].file, hidden[0].line, count, "error" if error else "warning")]
