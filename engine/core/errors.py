@@ -116,7 +116,7 @@ class DefinitionError(GovflowError):
 # ---- process files: BPMN, forms, settings, expressions, diagrams ------------------------
 
 class FormattedProblem(Protocol):
-    """One problem found in a BPMN file (engine.bpmn.loader.Problem is one)."""
+    """One problem found in a BPMN file (engine.bpmn.problems.Problem is one)."""
 
     def format(self) -> str: ...
 
@@ -155,7 +155,7 @@ class ExpressionError(GovflowError, ValueError):
     code = "expression_error"
 
 
-# The kinds below let deploy-time checks (engine.bpmn.expression_lint) say in their own
+# The kinds below let deploy-time checks (engine.bpmn.lint.expression_checks) say in their own
 # words what to fix; they are ExpressionErrors, so every existing handler still holds.
 class ExpressionSyntaxError(ExpressionError):
     """Not Python syntax; ``line`` and ``column`` (1-based, or None) say where."""
