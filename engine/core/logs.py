@@ -208,7 +208,7 @@ class _Stderr(logging.StreamHandler):
     like logging's own last-resort handler: a test runner or click's CliRunner that swaps
     stderr for a while leaves no handler writing to a closed stream."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> IO[str]:
         return sys.stderr
 
