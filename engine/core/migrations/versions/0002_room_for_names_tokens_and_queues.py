@@ -49,6 +49,8 @@ def _queue_columns() -> list[sa.Column]:
 
 
 def upgrade() -> None:
+    # A name of a widened column in the first loop, an added column in the last.
+    column: str | sa.Column
     for table, column, nullable, old, new in WIDENED:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column(column, existing_type=sa.String(length=old),
