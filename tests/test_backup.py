@@ -231,12 +231,13 @@ def test_occupied_database_or_other_key_refused_without_force(sqlite_source, tmp
 
 
 def test_missing_pg_dump_is_a_clear_error(monkeypatch):
-    from engine.services.ops import backup
+    from engine.core.errors import BackupError
+    from engine.services.ops.backup import postgres
 
-    monkeypatch.setattr(backup.shutil, "which", lambda name: None)
-    with pytest.raises(backup.BackupError, match="pg_dump was not found"):
-        backup._pg_tool("pg_dump")
-    uri, env = backup._pg_command("postgresql+psycopg://u:secret@127.0.0.1:5432/db"
-                                  "?options=-csearch_path%3Dx")
+    monkeypatch.setattr(postgres.shutil, "which", lambda name: None)
+    with pytest.raises(BackupError, match="pg_dump was not found"):
+        postgres.pg_tool("pg_dump")
+    uri, env = postgres.pg_command("postgresql+psycopg://u:secret@127.0.0.1:5432/db"
+                                   "?options=-csearch_path%3Dx")
     assert uri.startswith("postgresql://u@") and "secret" not in uri
     assert env["PGPASSWORD"] == "secret" and "options=" in uri

@@ -157,6 +157,14 @@ def test_template_check(tmp_path):
     assert "thank_you" in problems
 
 
+def test_template_check_names_an_unknown_key_that_holds_no_text(tmp_path):
+    folder = copy_of_processes(tmp_path)
+    notice = folder / "letters" / "result_notice.toml"
+    notice.write_text(notice.read_text(encoding="utf-8") + "\ncopies = 2\n", encoding="utf-8")
+    problems = check_letter_templates(folder)
+    assert len(problems) == 1 and "unknown key copies" in problems[0]
+
+
 def test_fonts_found_and_missing_fonts_say_what_to_install(monkeypatch, tmp_path):
     found = fonts.find_thai_fonts()
     assert found.regular.name == "Laksaman.ttf" and found.bold.name == "Laksaman-Bold.ttf"

@@ -55,4 +55,4 @@ class _EngineDatetime(datetime):
         return current.astimezone(tz) if tz is not None else current.replace(tzinfo=None)
 
 
-_spiff_timer.datetime = _EngineDatetime  # type: ignore[misc]
+_spiff_timer.datetime = _EngineDatetime

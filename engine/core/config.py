@@ -9,9 +9,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 PREFIX = "GOVFLOW_"
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+# A setting with a default is always a string; one without may be unset (None).
+@overload
+def _env(name: str, default: str) -> str: ...
+
+
+@overload
+def _env(name: str, default: None = None) -> str | None: ...
 
 
 def _env(name: str, default: str | None = None) -> str | None:

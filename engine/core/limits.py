@@ -11,13 +11,14 @@ PostgreSQL's text types cannot hold at all, whatever the column's length.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.orm import InstrumentedAttribute
 
 from engine.core.errors import InvalidData
 
 
-def column_limit(column: InstrumentedAttribute) -> int | None:
+def column_limit(column: InstrumentedAttribute[Any]) -> int | None:
     """The length of a ``String(n)`` column; None for text without a limit."""
     return getattr(column.property.columns[0].type, "length", None)
 
@@ -32,7 +33,7 @@ NUL = ("มีอักขระ NUL (รหัส 0) ซึ่งระบบ�
        "which govflow cannot take: remove it")
 
 
-def fit_problems(values: Mapping[str, tuple[InstrumentedAttribute, str | None]]
+def fit_problems(values: Mapping[str, tuple[InstrumentedAttribute[Any], str | None]]
                  ) -> dict[str, str]:
     """For each field (name → (column, value)) whose value its column cannot hold (too
     long, or a NUL character), what is wrong; empty when every value fits."""
@@ -48,7 +49,7 @@ def fit_problems(values: Mapping[str, tuple[InstrumentedAttribute, str | None]]
     return problems
 
 
-def require_fit(values: Mapping[str, tuple[InstrumentedAttribute, str | None]],
+def require_fit(values: Mapping[str, tuple[InstrumentedAttribute[Any], str | None]],
                 message: str = "ข้อความยาวเกินกำหนด / a value is too long") -> None:
     """Refuse, naming every field and what to fix, when a column cannot hold a value."""
     problems = fit_problems(values)

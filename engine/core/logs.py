@@ -203,12 +203,12 @@ def text_formatter() -> logging.Formatter:
 # ---- settings and configuration ----------------------------------------------------------
 
 
-class _Stderr(logging.StreamHandler):
+class _Stderr(logging.StreamHandler[IO[str]]):
     """Writes to whatever ``sys.stderr`` is when a record comes, not the one at start-up,
     like logging's own last-resort handler: a test runner or click's CliRunner that swaps
     stderr for a while leaves no handler writing to a closed stream."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> IO[str]:
         return sys.stderr
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from engine.core.config import Settings
 from engine.core.errors import OfficeConfigError
@@ -62,7 +63,8 @@ def load_office(settings: Settings) -> OfficeIdentity:
         raise OfficeConfigError(
             f"ไฟล์ข้อมูลส่วนราชการ {path} อ่านไม่ได้ / {path} is not valid TOML: {exc}"
         ) from None
-    office = raw.get("office") if isinstance(raw.get("office"), dict) else {}
+    section = raw.get("office")
+    office: dict[str, Any] = section if isinstance(section, dict) else {}
     missing = [f"{key} ({meaning})" for key, meaning in REQUIRED_KEYS.items()
                if not isinstance(office.get(key), str) or not office[key].strip()]
     if missing:

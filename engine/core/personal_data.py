@@ -42,7 +42,8 @@ def may_read_personal_data(roles: Iterable[str]) -> bool:
     return not PRIVILEGED_ROLES.isdisjoint(roles)
 
 
-def split_personal(process_key: str, data: Mapping[str, Any]) -> tuple[dict, dict]:
+def split_personal(process_key: str, data: Mapping[str, Any]
+                   ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return (data safe to keep in the workflow, personal data to encrypt)."""
     fields = personal_fields(process_key)
     personal = {k: v for k, v in data.items() if k in fields and v not in (None, "")}
@@ -75,7 +76,8 @@ class PersonalDataCipher:
     def decrypt(self, blob: bytes | None) -> dict[str, Any]:
         if not blob:
             return {}
-        return json.loads(self.decrypt_bytes(blob))
+        personal: dict[str, Any] = json.loads(self.decrypt_bytes(blob))
+        return personal
 
     def encrypt_bytes(self, data: bytes) -> bytes:
         """Files that may identify people (complaint evidence, letters)."""

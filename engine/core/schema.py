@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from alembic import command
 from alembic.config import Config
@@ -69,7 +71,8 @@ def _sqlite_tables_rebuildable(connection: Connection) -> Iterator[None]:
     if connection.dialect.name != "sqlite":
         yield
         return
-    raw = connection.connection.driver_connection
+    # pysqlite's driver connection is the sqlite3 module's own.
+    raw = cast(sqlite3.Connection, connection.connection.driver_connection)
     raw.execute("PRAGMA foreign_keys=OFF")
     try:
         yield

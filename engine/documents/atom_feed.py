@@ -63,7 +63,7 @@ def build_feed(*, feed_id: str, title: str, updated: datetime, self_url: str,
 
     def child(parent: etree._Element, tag: str, text: str | None = None,
               **attributes: str) -> etree._Element:
-        node = etree.SubElement(parent, f"{{{ATOM}}}{tag}", **attributes)
+        node = etree.SubElement(parent, f"{{{ATOM}}}{tag}", attrib=attributes)
         if text is not None:
             node.text = _text(text)
         return node

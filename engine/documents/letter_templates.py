@@ -93,11 +93,14 @@ def _problems(kind_name: str, raw: Mapping[str, object]) -> dict[str, str]:
         if not isinstance(value, str) or not value.strip():
             problems[key] = f"ต้องมีข้อความ {key} / {key} is required"
     for key, value in raw.items():
-        if key not in REQUIRED_KEYS and key not in OPTIONAL_KEYS:
+        known = key in REQUIRED_KEYS or key in OPTIONAL_KEYS
+        if not known:
             problems[key] = (f"ไม่รู้จักคีย์ {key} (ใช้ได้: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)})"
                              f" / unknown key {key}")
-        elif not isinstance(value, str):
-            problems[key] = f"{key} ต้องเป็นข้อความ / {key} must be a string"
+        if not isinstance(value, str):
+            # An unknown key keeps its own message; a known one must hold text.
+            if known:
+                problems[key] = f"{key} ต้องเป็นข้อความ / {key} must be a string"
             continue
         template = Template(value)
         if not template.is_valid():

@@ -122,6 +122,9 @@ class ThaiDocument(FPDF):
         if drawn is None:
             page, x, y = self.page, self.x, self.y
             contents = self.pages[page].contents
+            # A page being drawn holds its operators as bytes; fpdf2 makes them a stream
+            # object only when the document is output.
+            assert isinstance(contents, bytearray)
             start = len(contents)
             # cell() then writes the font selection too, and it ends up in the copy.
             self.current_font_is_set_on_page = False
@@ -135,7 +138,9 @@ class ThaiDocument(FPDF):
         move = f"q 1 0 0 1 {dx:.2f} {dy:.2f} cm\n"
         self._out(move.encode("latin-1") + operators + b"Q")
         # The page's resources must list the font the copy selects.
-        self._resource_catalog.add(PDFResourceType.FONT, self.current_font.i, self.page)
+        font = self.current_font
+        assert font is not None  # set: the kept operators were drawn in it (it is in the key)
+        self._resource_catalog.add(PDFResourceType.FONT, font.i, self.page)
         self.x += w
 
     def paragraph(self, text: str, *, first_line_indent: float = 0, indent: float = 0,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
 from fpdf.enums import Align, MethodReturnValue
 from fpdf.fonts import FontFace
@@ -140,8 +141,11 @@ class _CaseTable:
             if pdf.text_width(text) <= width - 2 * pdf.c_margin:
                 lines = (text,) if text else ()
             else:
-                wrapped = pdf.multi_cell(width, CASE_LINE_MM, breakable(text), dry_run=True,
-                                         output=MethodReturnValue.LINES)
+                # With output=LINES multi_cell gives the lines alone; fpdf2 types it as the
+                # union of every output mode.
+                wrapped = cast(list[str], pdf.multi_cell(
+                    width, CASE_LINE_MM, breakable(text), dry_run=True,
+                    output=MethodReturnValue.LINES))
                 lines = tuple(line.replace(ZWSP, "") for line in wrapped)
             self._lines[key] = lines
         return lines

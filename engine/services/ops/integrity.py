@@ -91,8 +91,8 @@ def check_all(rt: Runtime, *, late_after: timedelta = DEFAULT_LATE_AFTER) -> Int
 def _check_instance(rt: Runtime, session: Session, instance_id: int, late_before: datetime,
                     report: IntegrityReport) -> None:
     found = scan(case_workflow(rt, session, instance_id))
-    version_id = session.scalar(
-        select(ProcessInstance.version_id).where(ProcessInstance.id == instance_id))
+    version_id = session.execute(
+        select(ProcessInstance.version_id).where(ProcessInstance.id == instance_id)).scalar_one()
     bundle = rt.definitions.by_id(session, version_id).bundle
     report.instances += 1
 

@@ -106,7 +106,8 @@ def retry(rt: Runtime, actor: Actor, kind: str, row_id: int) -> None:
     with rt.db.write() as session:
         row = _pending_row(session, kind, row_id)
         row.next_attempt_at = utcnow()
-        record(session, actor, f"outbox_{kind}_retried", **{kind: row_id})
+        detail: dict[str, Any] = {kind: row_id}  # "message" or "letter": the audit detail
+        record(session, actor, f"outbox_{kind}_retried", **detail)
 
 
 def cancel(rt: Runtime, actor: Actor, kind: str, row_id: int) -> None:
@@ -115,4 +116,5 @@ def cancel(rt: Runtime, actor: Actor, kind: str, row_id: int) -> None:
     with rt.db.write() as session:
         row = _pending_row(session, kind, row_id)
         row.cancelled_at, row.cancelled_by = utcnow(), actor.username
-        record(session, actor, f"outbox_{kind}_cancelled", **{kind: row_id})
+        detail: dict[str, Any] = {kind: row_id}  # "message" or "letter": the audit detail
+        record(session, actor, f"outbox_{kind}_cancelled", **detail)

@@ -13,6 +13,7 @@ and failed or cancelled queue items told apart from pending ones.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -40,7 +41,7 @@ WIDENED: tuple[tuple[str, str, bool, int, int], ...] = (
 QUEUE_COLUMNS = ("failed_at", "cancelled_at", "cancelled_by")
 
 
-def _queue_columns() -> list[sa.Column]:
+def _queue_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
@@ -49,6 +50,8 @@ def _queue_columns() -> list[sa.Column]:
 
 
 def upgrade() -> None:
+    # A name of a widened column in the first loop, an added column in the last.
+    column: str | sa.Column[Any]
     for table, column, nullable, old, new in WIDENED:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column(column, existing_type=sa.String(length=old),
