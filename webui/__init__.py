@@ -132,7 +132,3 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 def _production_headers(settings: Settings) -> list[tuple[str, str]]:
     # HSTS: browsers then refuse plain HTTP to this site for a year, even a typed link.
     return [("Strict-Transport-Security", HSTS)] if settings.is_production else []
-
-
-def runtime_of(app: Flask) -> Runtime:
-    return app.extensions["govflow"]

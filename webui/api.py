@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from engine.core.actors import Actor
 from engine.core.errors import InvalidData, NotAuthenticated
@@ -19,14 +19,10 @@ from engine.services.complaints import privacy_log
 from engine.services.inbox import instances, tasks
 from engine.thai.workdays import BANGKOK
 from engine.workflow import escalations
-from engine.workflow.runtime import Runtime
 from webui.openapi import openapi_document
+from webui.web import rt
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def rt() -> Runtime:
-    return current_app.extensions["govflow"]
 
 
 def token_required(view: Callable[..., Response]) -> Callable[..., Response]:

@@ -34,9 +34,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from engine.core.errors import Conflict, InvalidData
 from engine.services.admin import processes, versions
-from webui.admin import _failure
 from webui.i18n import localize
-from webui.web import actor, rt
+from webui.web import actor, failure, rt
 
 bp = Blueprint("owner", __name__, url_prefix="/owner")
 
@@ -165,7 +164,7 @@ def upload() -> tuple[str, int]:
     try:
         preview = versions.preview_upload(rt(), actor(), file_name, data)
     except InvalidData as error:
-        message, fields = _failure(error)
+        message, fields = failure(error)
         return _processes_page(status=400, errors={"file": fields.get("file", message)},
                                message=message)
     # Only a file that passed every check is kept for the confirm step.
@@ -204,7 +203,7 @@ def confirm_upload() -> BaseResponse | tuple[str, int]:
     try:
         result = versions.deploy_upload(rt(), actor(), file_name, data)
     except (InvalidData, Conflict) as error:
-        message, fields = _failure(error)
+        message, fields = failure(error)
         detail = fields.get("file", "")
         return _processes_page(status=error.status,
                                errors={"file": detail} if detail else {}, message=message)
