@@ -19,6 +19,7 @@ from engine.services.complaints import privacy_log
 from engine.services.inbox import instances, tasks
 from engine.thai.workdays import BANGKOK
 from engine.workflow import escalations
+from webui import diagrams
 from webui.openapi import openapi_document
 from webui.web import rt
 
@@ -233,12 +234,7 @@ def migrate_instance(instance_id: int) -> Response:
 @bp.get("/processes/<key>/versions/<int:version>/diagram.svg")
 @token_required
 def version_diagram(key: str, version: int) -> Response:
-    from engine.bpmn.diagram_svg import render_svg
-    from engine.bpmn.loader import read_xml
-
-    bpmn = versions.version_bpmn(rt(), key, version, actor())
-    svg = render_svg(read_xml(bpmn, f"{key}.bpmn"))
-    return Response(svg, mimetype="image/svg+xml")
+    return diagrams.version_diagram(actor(), key, version)
 
 
 # ---- the public website channel: no token, rate-limited in create_app -------------------

@@ -30,6 +30,7 @@ from engine.services.complaints import letters
 from engine.services.inbox import attachments, comments, instances, tasks
 from engine.services.publishing import requests as publications
 from engine.thai.workdays import BANGKOK
+from webui import diagrams
 from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
 from webui.i18n import localize, localize_fields
 from webui.web import actor, chosen_files, rt, safe_next, show_date
@@ -312,8 +313,7 @@ def case_page(instance_id: int) -> tuple[str, int]:
 @login_required
 def case_diagram(instance_id: int) -> Response:
     """The case's diagram with its steps marked completed, active or overdue."""
-    svg = instances.case_diagram(rt(), actor(), instance_id)
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+    return diagrams.case_diagram(actor(), instance_id)
 
 
 def _task_of_return(instance_id: int) -> str | None:

@@ -32,8 +32,9 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from engine.core.errors import Conflict, InvalidData
+from engine.core.errors import Conflict, DiagramError, InvalidData
 from engine.services.admin import processes, versions
+from webui import diagrams
 from webui.i18n import localize
 from webui.web import actor, failure, rt
 
@@ -268,25 +269,10 @@ def version_page(key: str, version: int) -> tuple[str, int]:
 @owner_required
 def diagram(key: str, version: int) -> Response:
     try:
-        from engine.bpmn import diagram_svg
-        from engine.bpmn.loader import read_xml
-
-        render_svg = diagram_svg.render_svg
-    except (ImportError, AttributeError):
-        return Response(_("ยังแสดงแผนภาพไม่ได้: ส่วนวาดแผนภาพยังไม่พร้อมใช้งาน"), status=503,
-                        mimetype="text/plain")
-    data = versions.version_bpmn(rt(), key, version, actor())
-    not_drawable = getattr(diagram_svg, "DiagramError", ValueError)
-    try:
-        svg = render_svg(read_xml(data, f"{key}-v{version}.bpmn"))
-    except not_drawable as error:
+        return diagrams.version_diagram(actor(), key, version)
+    except DiagramError as error:
         return Response(_("แผนภาพนี้วาดไม่ได้: %(reason)s", reason=str(error)), status=422,
                         mimetype="text/plain")
-    response = Response(svg, mimetype="image/svg+xml")
-    # Drawn from the file's text: no script may ever run in it, even when opened directly.
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; sandbox")
-    return response
 
 
 @bp.post("/processes/<key>/versions/<int:version>/make-current")
