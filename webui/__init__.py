@@ -49,7 +49,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from webui import (
         account,
         admin,
-        api,
         auth,
         body_limit,
         cases,
@@ -73,6 +72,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from webui import publications as publication_pages
     from webui import publishing_docs as publishing_doc_pages
     from webui import reports as report_pages
+    from webui.api import routes as api
 
     # Uploads may be larger than other requests: raise the limit for that one endpoint
     # before CSRF protection parses the body.

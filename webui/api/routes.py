@@ -20,7 +20,7 @@ from engine.services.inbox import instances, tasks
 from engine.thai.workdays import BANGKOK
 from engine.workflow import escalations
 from webui import diagrams
-from webui.openapi import openapi_document
+from webui.api.openapi import openapi_document
 from webui.web import rt
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
