@@ -48,7 +48,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     from webui import (
         account,
-        admin,
         auth,
         body_limit,
         cases,
@@ -64,14 +63,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         web,
     )
     from webui import escalations as escalation_pages
-    from webui import health as health_pages
     from webui import holidays as holiday_pages
-    from webui import outbox as outbox_pages
     from webui import privacy as privacy_pages
     from webui import public_info as public_info_pages
     from webui import publications as publication_pages
     from webui import publishing_docs as publishing_doc_pages
     from webui import reports as report_pages
+    from webui.admin import health as health_pages
+    from webui.admin import outbox as outbox_pages
+    from webui.admin import users as admin
     from webui.api import routes as api
 
     # Uploads may be larger than other requests: raise the limit for that one endpoint
