@@ -54,7 +54,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         errors,
         i18n,
         inbox,
-        owner,
         pages,
         proxies,
         public_pages,
@@ -63,7 +62,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         web,
     )
     from webui import escalations as escalation_pages
-    from webui import holidays as holiday_pages
     from webui import privacy as privacy_pages
     from webui import public_info as public_info_pages
     from webui import publications as publication_pages
@@ -73,6 +71,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from webui.admin import outbox as outbox_pages
     from webui.admin import users as admin
     from webui.api import routes as api
+    from webui.owner import holidays as holiday_pages
+    from webui.owner import processes as owner
 
     # Uploads may be larger than other requests: raise the limit for that one endpoint
     # before CSRF protection parses the body.

@@ -18,7 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from webui import MAX_REQUEST_BYTES
 from webui.cases import ATTACHMENT_BODY_BYTES, START_BODY_BYTES
 from webui.errors import HTTP_MESSAGES
-from webui.owner import UPLOAD_BODY_BYTES
+from webui.owner.processes import UPLOAD_BODY_BYTES
 from webui.public_pages import complaint_body_bytes
 
 #: The largest body any route accepts (a complaint with five 10 MB files, or a start
