@@ -54,16 +54,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         errors,
         i18n,
         inbox,
-        pages,
         proxies,
-        public_pages,
         rate_limits,
         request_log,
         web,
     )
     from webui import escalations as escalation_pages
     from webui import privacy as privacy_pages
-    from webui import public_info as public_info_pages
     from webui import publications as publication_pages
     from webui import publishing_docs as publishing_doc_pages
     from webui import reports as report_pages
@@ -73,6 +70,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from webui.api import routes as api
     from webui.owner import holidays as holiday_pages
     from webui.owner import processes as owner
+    from webui.public import pages, public_pages
+    from webui.public import public_info as public_info_pages
 
     # Uploads may be larger than other requests: raise the limit for that one endpoint
     # before CSRF protection parses the body.

@@ -19,7 +19,7 @@ from webui import MAX_REQUEST_BYTES
 from webui.cases import ATTACHMENT_BODY_BYTES, START_BODY_BYTES
 from webui.errors import HTTP_MESSAGES
 from webui.owner.processes import UPLOAD_BODY_BYTES
-from webui.public_pages import complaint_body_bytes
+from webui.public.public_pages import complaint_body_bytes
 
 #: The largest body any route accepts (a complaint with five 10 MB files, or a start
 #: with its scans, and the form around them); every other route accepts less.
