@@ -47,23 +47,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions["govflow"] = runtime
 
     from webui import (
-        account,
         auth,
         body_limit,
-        cases,
         errors,
         i18n,
-        inbox,
         proxies,
         rate_limits,
         request_log,
         web,
     )
-    from webui import escalations as escalation_pages
-    from webui import privacy as privacy_pages
-    from webui import publications as publication_pages
-    from webui import publishing_docs as publishing_doc_pages
-    from webui import reports as report_pages
     from webui.admin import health as health_pages
     from webui.admin import outbox as outbox_pages
     from webui.admin import users as admin
@@ -72,6 +64,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from webui.owner import processes as owner
     from webui.public import pages, public_pages
     from webui.public import public_info as public_info_pages
+    from webui.staff import account, cases, inbox
+    from webui.staff import escalations as escalation_pages
+    from webui.staff import privacy as privacy_pages
+    from webui.staff import publications as publication_pages
+    from webui.staff import publishing_docs as publishing_doc_pages
+    from webui.staff import reports as report_pages
 
     # Uploads may be larger than other requests: raise the limit for that one endpoint
     # before CSRF protection parses the body.

@@ -17,7 +17,8 @@ from limits.storage import storage_from_string
 
 from engine.core.config import Settings
 from engine.core.errors import ConfigurationError
-from webui import account, auth
+from webui import auth
+from webui.staff import account
 
 #: The public endpoints that anyone may call without signing in: filing, tracking, evidence.
 PUBLIC_API_ENDPOINTS = ("api.file_complaint", "api.track_complaint", "api.add_evidence")
