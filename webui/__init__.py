@@ -7,6 +7,7 @@ number of gunicorn workers can serve the same database.
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
 from engine.core.config import Settings
@@ -42,8 +43,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         REMEMBER_COOKIE_SECURE=runtime.settings.is_production,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
-    app.json.ensure_ascii = False  # Thai stays readable in API responses
-    app.json.sort_keys = False  # keep fields in the documented order
+    json_provider = DefaultJSONProvider(app)
+    json_provider.ensure_ascii = False  # Thai stays readable in API responses
+    json_provider.sort_keys = False  # keep fields in the documented order
+    app.json = json_provider
     app.extensions["govflow"] = runtime
 
     from webui import (

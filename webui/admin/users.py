@@ -252,7 +252,8 @@ def appoint() -> Response | tuple[str, int]:
         errors["ends_on"] = _("วันสิ้นสุดต้องไม่ก่อนวันเริ่มต้น")
     if not values["reference"]:
         errors["reference"] = _("กรุณาระบุคำสั่งแต่งตั้ง (เลขที่/วันที่)")
-    if errors:
+    # A missing or invalid date is always in errors; the None checks say so to mypy.
+    if errors or starts_on is None or ends_on is None:
         return _acting_page(status=400, values=values, errors=errors,
                             message=_("ข้อมูลการแต่งตั้งไม่ครบ กรุณาแก้ไขช่องที่ระบุ"))
     try:

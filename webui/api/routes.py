@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from flask import Blueprint, Response, g, jsonify, request
 
@@ -25,10 +25,13 @@ from webui.web import rt
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def token_required(view: Callable[..., Response]) -> Callable[..., Response]:
+
+def token_required(view: Callable[P, R]) -> Callable[P, R]:
     @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():

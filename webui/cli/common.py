@@ -23,9 +23,10 @@ class GovflowGroup(click.Group):
         try:
             return super().invoke(ctx)
         except GovflowError as exc:
-            failure = click.ClickException(with_fields(exc))
-            failure.exit_code = exc.exit_code
-            raise failure from exc
+            # Shown as click shows its own errors ("Error: …" on stderr), with the
+            # error's exit code rather than click's.
+            click.ClickException(with_fields(exc)).show()
+            ctx.exit(exc.exit_code)
 
 
 def with_fields(exc: GovflowError) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -103,8 +104,8 @@ def migrate(key: str, from_version: int | None, instance_id: int | None,
     runtime = load_runtime()
     if instance_id is not None:
         moved = [service.migrate_instance(runtime, None, instance_id, to_version)]
-        refused: list = []
-    else:
+        refused: list[dict[str, Any]] = []
+    elif from_version is not None:  # always, when no --instance: checked above
         outcome = service.migrate_version(runtime, None, key, from_version, to_version)
         moved, refused = outcome["migrated"], outcome["refused"]
     for case in moved:

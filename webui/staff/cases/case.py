@@ -109,7 +109,7 @@ def upload_attachment(instance_id: int) -> Response | tuple[str, int]:
         if error:
             # Named, as on the pages that take several files: which file was refused.
             error = f"“{attachments.clean_filename(upload.filename)}”: {error}"
-    if error:
+    if error or upload is None:  # no file is always an error; the check says so to mypy
         if task_id:
             return render_task_page(task_id, status=400, upload_error=error)
         return render_case_page(instance_id, status=400, upload_error=error)

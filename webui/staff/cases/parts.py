@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_babel import gettext as _
@@ -45,7 +45,7 @@ def _acting_roles(value: Any) -> list[str]:
 
 
 def history_rows(history: list[Mapping[str, Any]],
-                 schemas: list[Mapping[str, Any] | None] = ()) -> list[dict[str, Any]]:
+                 schemas: Sequence[Mapping[str, Any] | None] = ()) -> list[dict[str, Any]]:
     """The history for people: actions in words, and what each completed step recorded
     (each follow-up round keeps its own date and note here)."""
     labels = _action_labels()
