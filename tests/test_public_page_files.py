@@ -206,7 +206,7 @@ def test_files_above_the_apps_usual_limit_fit_this_page_only(app, sqlite_runtime
 
 def test_a_request_above_the_pages_limit_gets_the_thai_413_page(
         app, sqlite_runtime, monkeypatch):
-    from webui import public_pages
+    from webui.public import public_pages
 
     # A smaller allowance stands in for five 10 MB files, so the test stays light; the
     # route's limit is still the app's limit plus this allowance.

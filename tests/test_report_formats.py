@@ -200,7 +200,7 @@ def test_cli_keeps_binary_off_a_terminal(cli_on, monkeypatch):
             return True
 
     terminal = Terminal()
-    monkeypatch.setattr("webui.cli.sys", SimpleNamespace(stdout=SimpleNamespace(
+    monkeypatch.setattr("webui.cli.reports.sys", SimpleNamespace(stdout=SimpleNamespace(
         isatty=terminal.isatty, buffer=terminal)))
     result = cli_on("--format", "pdf")
     assert result.exit_code == 2 and "-o FILE" in result.output

@@ -7,6 +7,7 @@ number of gunicorn workers can serve the same database.
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
 from engine.core.config import Settings
@@ -42,37 +43,36 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         REMEMBER_COOKIE_SECURE=runtime.settings.is_production,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
-    app.json.ensure_ascii = False  # Thai stays readable in API responses
-    app.json.sort_keys = False  # keep fields in the documented order
+    json_provider = DefaultJSONProvider(app)
+    json_provider.ensure_ascii = False  # Thai stays readable in API responses
+    json_provider.sort_keys = False  # keep fields in the documented order
+    app.json = json_provider
     app.extensions["govflow"] = runtime
 
     from webui import (
-        account,
-        admin,
-        api,
         auth,
         body_limit,
-        cases,
         errors,
         i18n,
-        inbox,
-        owner,
-        pages,
         proxies,
-        public_pages,
         rate_limits,
         request_log,
         web,
     )
-    from webui import escalations as escalation_pages
-    from webui import health as health_pages
-    from webui import holidays as holiday_pages
-    from webui import outbox as outbox_pages
-    from webui import privacy as privacy_pages
-    from webui import public_info as public_info_pages
-    from webui import publications as publication_pages
-    from webui import publishing_docs as publishing_doc_pages
-    from webui import reports as report_pages
+    from webui.admin import health as health_pages
+    from webui.admin import outbox as outbox_pages
+    from webui.admin import users as admin
+    from webui.api import routes as api
+    from webui.owner import holidays as holiday_pages
+    from webui.owner import processes as owner
+    from webui.public import pages, public_pages
+    from webui.public import public_info as public_info_pages
+    from webui.staff import account, cases, inbox
+    from webui.staff import escalations as escalation_pages
+    from webui.staff import privacy as privacy_pages
+    from webui.staff import publications as publication_pages
+    from webui.staff import publishing_docs as publishing_doc_pages
+    from webui.staff import reports as report_pages
 
     # Uploads may be larger than other requests: raise the limit for that one endpoint
     # before CSRF protection parses the body.
@@ -132,7 +132,3 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 def _production_headers(settings: Settings) -> list[tuple[str, str]]:
     # HSTS: browsers then refuse plain HTTP to this site for a year, even a typed link.
     return [("Strict-Transport-Security", HSTS)] if settings.is_production else []
-
-
-def runtime_of(app: Flask) -> Runtime:
-    return app.extensions["govflow"]

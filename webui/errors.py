@@ -8,6 +8,7 @@ from flask import Flask, Response, jsonify, redirect, render_template, request, 
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from engine.core import logs
 from engine.core.errors import GovflowError, InvalidData
@@ -49,12 +50,12 @@ def _page_explanation(status: int) -> str:
     }.get(status, _("ระบบขัดข้อง เจ้าหน้าที่ได้รับแจ้งแล้ว กรุณาลองใหม่ภายหลัง"))
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None, *,
-                   shown: bool = False) -> Response:
+def error_response(status: int, code: str, message: str, fields: dict[str, str] | None = None,
+                   *, shown: bool = False) -> BaseResponse:
     """The answer to a failed request; ``shown`` puts the engine's message under a page's
     explanation (the API always carries it)."""
     if _wants_json():
-        body = {"error": code, "message": message}
+        body: dict[str, object] = {"error": code, "message": message}
         if fields:
             body["fields"] = fields
         response = jsonify(body)
@@ -75,7 +76,7 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
 
 def register(app: Flask) -> None:
     @app.errorhandler(GovflowError)
-    def _govflow(error: GovflowError) -> Response:
+    def _govflow(error: GovflowError) -> BaseResponse:
         if error.status >= 500:
             # An installation or process-file error reaching a request is the operator's
             # to fix: logged like any failure; a page never shows its message.
@@ -86,7 +87,7 @@ def register(app: Flask) -> None:
                               shown=error.shown)
 
     @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError) -> Response:
+    def _csrf(error: CSRFError) -> BaseResponse:
         if _wants_json():
             return error_response(400, "csrf_error", HTTP_MESSAGES[400])
         response = Response(
@@ -99,13 +100,13 @@ def register(app: Flask) -> None:
         return response
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> Response:
+    def _http(error: HTTPException) -> BaseResponse:
         status = error.code or 500
         message = HTTP_MESSAGES.get(status, error.description or "")
         return error_response(status, error.name.lower().replace(" ", "_"), message)
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> Response:
+    def _unexpected(error: Exception) -> BaseResponse:
         # The type and the frames' file and line only, not log.exception: the exception's
         # text may quote form data, and any handler (not only govflow's) would print it.
         log.error("unhandled_error", extra={**request_log.route_fields(),

@@ -8,7 +8,11 @@ the name of the setting to fix, instead of failing on the first request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 from flask import Flask
+from flask.typing import RouteCallable
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse_many
@@ -17,7 +21,8 @@ from limits.storage import storage_from_string
 
 from engine.core.config import Settings
 from engine.core.errors import ConfigurationError
-from webui import account, auth
+from webui import auth
+from webui.staff import account
 
 #: The public endpoints that anyone may call without signing in: filing, tracking, evidence.
 PUBLIC_API_ENDPOINTS = ("api.file_complaint", "api.track_complaint", "api.add_evidence")
@@ -58,15 +63,20 @@ def init(app: Flask, settings: Settings) -> Limiter:
     limiter = Limiter(get_remote_address, app=app,
                       storage_uri=_checked_storage(settings.ratelimit_storage_uri),
                       in_memory_fallback_enabled=True)
-    views = app.view_functions
-    views["auth.signin"] = limiter.limit(
-        signin_limit, key_func=auth.signin_rate_key, methods=["POST"])(views["auth.signin"])
+    _wrap(app, "auth.signin", limiter.limit(
+        signin_limit, key_func=auth.signin_rate_key, methods=["POST"]))
     # Guessing the current password on the change page is guessing a sign-in.
-    views["account.change_password"] = limiter.limit(
-        signin_limit, key_func=account.password_rate_key,
-        methods=["POST"])(views["account.change_password"])
+    _wrap(app, "account.change_password", limiter.limit(
+        signin_limit, key_func=account.password_rate_key, methods=["POST"]))
     for endpoint in PUBLIC_API_ENDPOINTS:
-        views[endpoint] = limiter.limit(public_limit)(views[endpoint])
+        _wrap(app, endpoint, limiter.limit(public_limit))
     for endpoint in PUBLIC_PAGE_ENDPOINTS:
-        views[endpoint] = limiter.limit(public_limit, methods=["POST"])(views[endpoint])
+        _wrap(app, endpoint, limiter.limit(public_limit, methods=["POST"]))
     return limiter
+
+
+def _wrap(app: Flask, endpoint: str, limit: Callable[[RouteCallable], object]) -> None:
+    """Put ``endpoint``'s view under ``limit``. Flask-Limiter types the wrapped view as
+    possibly async (it wraps either kind); every govflow view is synchronous, so the
+    wrapped one is a route callable like the view it wraps."""
+    app.view_functions[endpoint] = cast(RouteCallable, limit(app.view_functions[endpoint]))

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, abort, current_app, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
+from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
 
 from engine.core.actors import Actor
+from engine.core.errors import Conflict, InvalidData
 from engine.core.models import MAX_DB_INT
 from engine.core.roles import ROLES
 from engine.services.admin import processes
@@ -21,7 +24,7 @@ from engine.services.inbox.attachments import UploadedFile
 from engine.thai.dates import be_year, format_thai_date, format_thai_datetime
 from engine.thai.workdays import BANGKOK
 from engine.workflow.runtime import Runtime
-from webui.i18n import current_language
+from webui.i18n import current_language, localize, localize_fields
 
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # fmt: skip
@@ -40,12 +43,37 @@ ROLE_NAMES_EN = {
 
 
 def rt() -> Runtime:
-    return current_app.extensions["govflow"]
+    """The runtime create_app put in the app, for every blueprint and the API alike."""
+    runtime: Runtime = current_app.extensions["govflow"]
+    return runtime
 
 
 def actor() -> Actor:
     """The signed-in person as the engine knows them (views are behind login_required)."""
-    return current_user.actor
+    signed_in: Actor = current_user.actor
+    return signed_in
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Pages for the role ``admin`` only; the engine checks the role again on every call."""
+    @wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if "admin" not in actor().roles:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def failure(error: InvalidData | Conflict) -> tuple[str, dict[str, str]]:
+    """An engine refusal as a page shows it: the message and each field's, localized."""
+    return localize(error.message), localize_fields(getattr(error, "fields", None))
+
+
+def form_values(*names: str) -> dict[str, str]:
+    """The named fields of the posted form, trimmed; a missing one is empty."""
+    return {name: (request.form.get(name) or "").strip() for name in names}
 
 
 def public_url_for(endpoint: str, **values: Any) -> str:

@@ -346,7 +346,7 @@ def _start_lane(loaded: LoadedBpmn, info: ProcessInfo) -> str | None:
 
 
 def _expression_problems(loaded: LoadedBpmn, info: ProcessInfo) -> list[Problem]:
-    # Conditions and scripts are compiled and evaluated by engine.bpmn.expression_lint
+    # Conditions and scripts are compiled and evaluated by engine.bpmn.lint.expression_checks
     # (through lint), which says in its own words what to fix; timers here.
     problems = []
     by_id: dict[str, Any] | None = None

@@ -20,9 +20,8 @@ from engine.core.errors import Conflict, InvalidData
 from engine.services.admin import holidays
 from engine.thai.dates import fiscal_year_be, format_thai_date
 from engine.thai.workdays import BANGKOK
-from webui.admin import _failure, _form, admin_required
 from webui.i18n import current_language
-from webui.web import actor, rt, show_date
+from webui.web import actor, admin_required, failure, form_values, rt, show_date
 
 bp = Blueprint("holidays", __name__, url_prefix="/admin/holidays")
 
@@ -91,7 +90,7 @@ def calendar() -> tuple[str, int]:
 
 def _change(kind: str) -> Response | tuple[str, int]:
     names = [f"{kind}_{name}" for name in ("day", "reason", "reference")]
-    values = _form(*names)
+    values = form_values(*names)
     day_field, reason_field, reference_field = names
     try:
         year = int(request.form.get("year") or current_fiscal_year())
@@ -117,7 +116,7 @@ def _change(kind: str) -> Response | tuple[str, int]:
     try:
         result = change(rt(), actor(), day, values[reason_field], values[reference_field])
     except (InvalidData, Conflict) as error:
-        message, fields = _failure(error)
+        message, fields = failure(error)
         fields = {f"{kind}_{name}": text for name, text in fields.items()}
         if isinstance(error, Conflict):
             fields.setdefault(day_field, message)

@@ -7,42 +7,20 @@ and never put into the (signed, not encrypted) session cookie.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
-from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from engine.core.errors import Conflict, InvalidData
 from engine.core.roles import ROLES
 from engine.services.admin import staff as admin
-from webui.i18n import localize, localize_fields
-from webui.web import actor, rt
+from webui.web import actor, admin_required, failure, form_values, rt
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    @login_required
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if "admin" not in actor().roles:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def _failure(error: InvalidData | Conflict) -> tuple[str, dict[str, str]]:
-    return localize(error.message), localize_fields(getattr(error, "fields", None))
-
-
-def _form(*names: str) -> dict[str, str]:
-    return {name: (request.form.get(name) or "").strip() for name in names}
 
 
 # ---- users -----------------------------------------------------------------------------
@@ -74,7 +52,7 @@ def users() -> tuple[str, int]:
 @bp.post("/users")
 @admin_required
 def add_user() -> Response | tuple[str, int]:
-    values: dict[str, Any] = _form("username", "display_name", "unit_code")
+    values: dict[str, Any] = form_values("username", "display_name", "unit_code")
     values["roles"] = [r for r in request.form.getlist("roles") if r in ROLES]
     password = request.form.get("password") or ""
     errors = {}
@@ -95,7 +73,7 @@ def add_user() -> Response | tuple[str, int]:
         admin.add_user(rt(), actor(), values["username"], values["display_name"],
                        values["roles"], values["unit_code"], password)
     except (InvalidData, Conflict) as error:
-        message, fields = _failure(error)
+        message, fields = failure(error)
         if "role" in fields:
             fields["roles"] = fields.pop("role")
         status = error.status
@@ -125,7 +103,7 @@ def set_roles(username: str) -> Response | tuple[str, int]:
     try:
         admin.set_roles(rt(), actor(), username, roles)
     except InvalidData as error:
-        return _users_page(status=400, message=_failure(error)[0])
+        return _users_page(status=400, message=failure(error)[0])
     flash(_("ปรับบทบาทของ %(user)s แล้ว", user=username), "success")
     return redirect(url_for("admin.users"))
 
@@ -151,7 +129,7 @@ def issue_token(username: str) -> tuple[str, int]:
     try:
         token = admin.issue_token(rt(), actor(), username, name)
     except (InvalidData, Conflict) as error:
-        message, fields = _failure(error)
+        message, fields = failure(error)
         return _users_page(status=error.status, message=message,
                            errors={field: fields.get("name", message)},
                            values={"roles": [], field: name, "open_tokens": username})
@@ -195,7 +173,7 @@ def units() -> tuple[str, int]:
 @bp.post("/units")
 @admin_required
 def add_unit() -> Response | tuple[str, int]:
-    values = _form("code", "name")
+    values = form_values("code", "name")
     errors = {}
     if not values["code"]:
         errors["code"] = _("กรุณากรอกรหัสหน่วยงาน")
@@ -207,7 +185,7 @@ def add_unit() -> Response | tuple[str, int]:
     try:
         admin.add_unit(rt(), actor(), values["code"], values["name"])
     except (InvalidData, Conflict) as error:
-        message, fields = _failure(error)
+        message, fields = failure(error)
         status = error.status
         return _units_page(status=status, values=values, errors=fields, message=message)
     flash(_("เพิ่มหน่วยงาน %(name)s แล้ว", name=values["name"]), "success")
@@ -224,7 +202,7 @@ def rename_unit(code: str) -> Response | tuple[str, int]:
     try:
         admin.rename_unit(rt(), actor(), code, name)
     except InvalidData as error:
-        return _units_page(status=400, message=_failure(error)[0])
+        return _units_page(status=400, message=failure(error)[0])
     flash(_("เปลี่ยนชื่อหน่วยงานเป็น %(name)s แล้ว", name=name), "success")
     return redirect(url_for("admin.units"))
 
@@ -262,7 +240,7 @@ def _date_field(values: Mapping[str, str], name: str, errors: dict[str, str]) ->
 @bp.post("/acting")
 @admin_required
 def appoint() -> Response | tuple[str, int]:
-    values = _form("username", "role", "starts_on", "ends_on", "reference")
+    values = form_values("username", "role", "starts_on", "ends_on", "reference")
     errors: dict[str, str] = {}
     if not values["username"]:
         errors["username"] = _("กรุณาเลือกผู้รักษาราชการแทน")
@@ -274,14 +252,15 @@ def appoint() -> Response | tuple[str, int]:
         errors["ends_on"] = _("วันสิ้นสุดต้องไม่ก่อนวันเริ่มต้น")
     if not values["reference"]:
         errors["reference"] = _("กรุณาระบุคำสั่งแต่งตั้ง (เลขที่/วันที่)")
-    if errors:
+    # A missing or invalid date is always in errors; the None checks say so to mypy.
+    if errors or starts_on is None or ends_on is None:
         return _acting_page(status=400, values=values, errors=errors,
                             message=_("ข้อมูลการแต่งตั้งไม่ครบ กรุณาแก้ไขช่องที่ระบุ"))
     try:
         admin.appoint_acting(rt(), actor(), values["username"], values["role"], starts_on,
                              ends_on, values["reference"])
     except (InvalidData, Conflict) as error:
-        message, fields = _failure(error)
+        message, fields = failure(error)
         status = error.status
         return _acting_page(status=status, values=values, errors=fields, message=message)
     flash(_("แต่งตั้ง %(user)s รักษาราชการแทนแล้ว", user=values["username"]), "success")

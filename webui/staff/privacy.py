@@ -5,6 +5,8 @@ The engine side is engine/services/complaints/privacy_log.py.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -46,7 +48,8 @@ def reads() -> tuple[str, int]:
     me = actor()
     if privacy_log.READER_ROLE not in me.roles:
         abort(403)
-    typed = {name: request.args.get(name, "")[:100] for name in FILTERS}
+    # Any-valued: the filters are also the page links' keyword arguments (pages_of).
+    typed: dict[str, Any] = {name: request.args.get(name, "")[:100] for name in FILTERS}
     page = page_arg(max_page=99_999)
     try:
         filters = privacy_log.filters_from(typed)

@@ -11,8 +11,8 @@ from engine.core.errors import GovflowError, InvalidData
 from engine.documents.complaint_report import BUCKET_TH, BUCKETS, CHANNEL_TH, ComplaintReport
 from engine.documents.report_files import REPORT_FORMATS, report_file
 from engine.services.complaints.reports import REPORT_ROLES, complaint_report
-from webui.holidays import current_fiscal_year
 from webui.i18n import localize
+from webui.owner.holidays import current_fiscal_year
 from webui.web import actor, rt
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")

@@ -32,11 +32,11 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from engine.core.errors import Conflict, InvalidData
+from engine.core.errors import Conflict, DiagramError, InvalidData
 from engine.services.admin import processes, versions
-from webui.admin import _failure
+from webui import diagrams
 from webui.i18n import localize
-from webui.web import actor, rt
+from webui.web import actor, failure, rt
 
 bp = Blueprint("owner", __name__, url_prefix="/owner")
 
@@ -165,7 +165,7 @@ def upload() -> tuple[str, int]:
     try:
         preview = versions.preview_upload(rt(), actor(), file_name, data)
     except InvalidData as error:
-        message, fields = _failure(error)
+        message, fields = failure(error)
         return _processes_page(status=400, errors={"file": fields.get("file", message)},
                                message=message)
     # Only a file that passed every check is kept for the confirm step.
@@ -204,7 +204,7 @@ def confirm_upload() -> BaseResponse | tuple[str, int]:
     try:
         result = versions.deploy_upload(rt(), actor(), file_name, data)
     except (InvalidData, Conflict) as error:
-        message, fields = _failure(error)
+        message, fields = failure(error)
         detail = fields.get("file", "")
         return _processes_page(status=error.status,
                                errors={"file": detail} if detail else {}, message=message)
@@ -269,25 +269,10 @@ def version_page(key: str, version: int) -> tuple[str, int]:
 @owner_required
 def diagram(key: str, version: int) -> Response:
     try:
-        from engine.bpmn.diagram import render as diagram_render
-        from engine.bpmn.loading.safe_xml import read_xml
-
-        render_svg = diagram_render.render_svg
-    except (ImportError, AttributeError):
-        return Response(_("ยังแสดงแผนภาพไม่ได้: ส่วนวาดแผนภาพยังไม่พร้อมใช้งาน"), status=503,
-                        mimetype="text/plain")
-    data = versions.version_bpmn(rt(), key, version, actor())
-    not_drawable = getattr(diagram_render, "DiagramError", ValueError)
-    try:
-        svg = render_svg(read_xml(data, f"{key}-v{version}.bpmn"))
-    except not_drawable as error:
+        return diagrams.version_diagram(actor(), key, version)
+    except DiagramError as error:
         return Response(_("แผนภาพนี้วาดไม่ได้: %(reason)s", reason=str(error)), status=422,
                         mimetype="text/plain")
-    response = Response(svg, mimetype="image/svg+xml")
-    # Drawn from the file's text: no script may ever run in it, even when opened directly.
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; sandbox")
-    return response
 
 
 @bp.post("/processes/<key>/versions/<int:version>/make-current")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from engine.core import clock
 from engine.core.errors import Gone, InvalidData
@@ -83,7 +84,7 @@ def feed(category: str) -> Response:
 
 
 @bp.get("/items/<int:publication_id>")
-def item(publication_id: int) -> Response | tuple[str, int]:
+def item(publication_id: int) -> BaseResponse | tuple[str, int]:
     try:
         found = public_info.item(rt(), publication_id)
     except Gone:

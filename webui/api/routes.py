@@ -6,9 +6,9 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from engine.core.actors import Actor
 from engine.core.errors import InvalidData, NotAuthenticated
@@ -19,19 +19,19 @@ from engine.services.complaints import privacy_log
 from engine.services.inbox import instances, tasks
 from engine.thai.workdays import BANGKOK
 from engine.workflow import escalations
-from engine.workflow.runtime import Runtime
-from webui.openapi import openapi_document
+from webui import diagrams
+from webui.api.openapi import openapi_document
+from webui.web import rt
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def rt() -> Runtime:
-    return current_app.extensions["govflow"]
 
-
-def token_required(view: Callable[..., Response]) -> Callable[..., Response]:
+def token_required(view: Callable[P, R]) -> Callable[P, R]:
     @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -237,12 +237,7 @@ def migrate_instance(instance_id: int) -> Response:
 @bp.get("/processes/<key>/versions/<int:version>/diagram.svg")
 @token_required
 def version_diagram(key: str, version: int) -> Response:
-    from engine.bpmn.diagram.render import render_svg
-    from engine.bpmn.loading.safe_xml import read_xml
-
-    bpmn = versions.version_bpmn(rt(), key, version, actor())
-    svg = render_svg(read_xml(bpmn, f"{key}.bpmn"))
-    return Response(svg, mimetype="image/svg+xml")
+    return diagrams.version_diagram(actor(), key, version)
 
 
 # ---- the public website channel: no token, rate-limited in create_app -------------------

@@ -11,9 +11,8 @@ from werkzeug.wrappers import Response
 from engine.core.errors import Conflict, NotFound
 from engine.core.models import MAX_DB_INT
 from engine.services.ops import outbox as outbox_admin
-from webui.admin import admin_required
 from webui.i18n import localize
-from webui.web import actor, rt
+from webui.web import actor, admin_required, rt
 
 bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
 

@@ -1,0 +1,2 @@
+"""Process owners' pages: processes, versions and uploads (blueprint ``owner``,
+processes.py), and the working-day calendar (``holidays``)."""
