@@ -16,6 +16,7 @@ from engine.core.actors import Actor
 from engine.core.audit import record
 from engine.core.errors import Forbidden, InvalidData
 from engine.core.models import ProcessInstance, Task
+from engine.core.statuses import TaskStatus
 from engine.documents.complaint_report import CaseLine, ComplaintReport
 from engine.thai.dates import fiscal_half_bounds
 from engine.thai.workdays import BANGKOK
@@ -70,7 +71,7 @@ def complaint_report(rt: Runtime, actor: Actor | None, fiscal_year: int,
             data = case_data_of(rt, session, instance.id)
             screened_at = session.scalar(select(Task.completed_at).where(
                 Task.instance_id == instance.id, Task.bpmn_id == "triage",
-                Task.state == "completed"))
+                Task.state == TaskStatus.COMPLETED))
             screened_on = _bangkok_day(screened_at)
             report.cases.append(CaseLine(
                 instance_id=instance.id,

@@ -33,6 +33,7 @@ from engine.core.models import (
     valid_id,
 )
 from engine.workflow.access import may_see_instance
+from engine.workflow.case import Case, StepContext
 from engine.workflow.case_access import visible_case
 from engine.workflow.runtime import Runtime
 from engine.workflow.views import iso
@@ -59,7 +60,7 @@ def choices(form: Mapping[str, Any], field: str) -> dict[str, str]:
 
 def publishing_definitions(rt: Runtime, session: Session) -> list[Definition]:
     """The current versions of the processes that publish (those with a publication step)."""
-    return [d for d in rt.definitions.current_all(session) if d.bundle.get("publication_step")]
+    return [d for d in rt.definitions.current_all(session) if d.bundle.publication_step]
 
 
 def current_categories(rt: Runtime, session: Session) -> dict[str, str]:
@@ -108,12 +109,9 @@ def matching(query: str) -> ColumnElement[bool]:
 
 # ---- publishing: the step hook -----------------------------------------------------------
 
-def on_step(rt: Runtime, session: Session, case: Any, actor: Actor, bpmn_id: str,
-            data: Mapping[str, Any], now: datetime) -> int | None:
-    """Publish the request when its publication step completes; return the new number."""
-    if bpmn_id != case.definition.bundle.get("publication_step"):
-        return None
-    return publish(session, case, actor, data, now)
+def publish_step(step: StepContext) -> int:
+    """Publish the request: its ``publication_step`` completed. Return the new number."""
+    return publish(step.session, step.case, step.actor, step.data, step.now)
 
 
 def _text(data: Mapping[str, Any], name: str) -> str:
@@ -134,7 +132,7 @@ def _replaces(data: Mapping[str, Any]) -> int | None:
     return value
 
 
-def publish(session: Session, case: Any, actor: Actor, data: Mapping[str, Any],
+def publish(session: Session, case: Case, actor: Actor, data: Mapping[str, Any],
             now: datetime) -> int:
     """Make the publication of ``case`` from the completed step's data, in the caller's
     transaction: the item, its files as the case holds them now, and the item it
