@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response
 from engine.bpmn.forms import choice_options
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound, ProcessError
 from engine.core.models import MAX_DB_INT
+from engine.core.statuses import TaskStatus
 from engine.services.admin import processes
 from engine.services.complaints import letters
 from engine.services.inbox import attachments, comments, instances, tasks
@@ -195,7 +196,7 @@ def _task_page(
     fields = fields_for(form, prefill if values is None else values, errors)
     other_errors = form_errors_elsewhere(form, errors or {})
     assignees = []
-    if task.get("can_reassign") and task.get("state") == "open":
+    if task.get("can_reassign") and task.get("state") == TaskStatus.OPEN:
         assignees = tasks.eligible_assignees(rt(), me, task_id)
     parts = _case_parts(task["instance_id"], (form,))
     return render_template(

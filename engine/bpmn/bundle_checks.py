@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from sqlalchemy.orm import InstrumentedAttribute
 
 from engine.bpmn.bundle import ProcessBundle, TaskRule, TimerRule
 from engine.bpmn.expressions import check_expression
@@ -120,7 +121,8 @@ def _length_problems(loaded: LoadedBpmn, info: ProcessInfo) -> list[Problem]:
     """The names a version row and the inbox keep must fit their columns: a longer one
     would deploy, then fail every case with a database error on PostgreSQL."""
     name, ident = ("name", "ชื่อ"), ("id", "รหัส (id)")
-    texts = [(info.process_id, name, info.name or "", ProcessVersion.name)]
+    texts: list[tuple[str, tuple[str, str], str, InstrumentedAttribute[Any]]] = [
+        (info.process_id, name, info.name or "", ProcessVersion.name)]
     texts += [(lane, name, lane_name, Task.lane_name) for lane, lane_name in info.lanes.items()]
     for task in info.user_tasks.values():
         texts += [(task.id, name, task.name or "", Task.name), (task.id, ident, task.id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -146,7 +146,7 @@ def check_bytes(raw: bytes, name: str, processes_dir: Path) -> CheckedFile:
     try:
         loaded = load_bpmn(raw, name)
     except BpmnLoadError as exc:
-        return CheckedFile(raw, None, bound_problems(exc.problems), {})
+        return CheckedFile(raw, None, bound_problems(_problems_of(exc)), {})
     problems = list(loaded.warnings)
     try:
         settings = read_settings(processes_dir)
@@ -159,9 +159,15 @@ def check_bytes(raw: bytes, name: str, processes_dir: Path) -> CheckedFile:
             info = loaded.processes[pid]
             bundles[pid] = build_bundle(loaded, info, processes_dir, settings.get(pid))
         except BpmnLoadError as exc:
-            problems.extend(exc.problems)
+            problems.extend(_problems_of(exc))
     problems.extend(lint(loaded, {pid: bundle.to_dict() for pid, bundle in bundles.items()}))
     return CheckedFile(raw, loaded, bound_problems(problems), bundles)
+
+
+def _problems_of(exc: BpmnLoadError) -> list[Problem]:
+    # engine.core.errors types them by what it can know (they format); the loader and
+    # the bundle checks raise only their own Problem.
+    return cast(list[Problem], exc.problems)
 
 
 def deploy_directory(db: Database, processes_dir: Path, actor: str = "system") -> DeployReport:
@@ -205,6 +211,7 @@ def _store_version(
         # makes that earlier version current again rather than minting a duplicate.
         existing.is_current = True
         return existing.version, True
+    assert checked.loaded is not None, "deploy_checked stores only files that loaded"
     latest = session.scalar(
         select(func.max(ProcessVersion.version)).where(ProcessVersion.process_key == pid)
     )
@@ -213,7 +220,7 @@ def _store_version(
         version=(latest or 0) + 1,
         version_hash=digest,
         name=bundle.name,
-        file_name=checked.loaded.file,  # deploy_checked stores only files that loaded
+        file_name=checked.loaded.file,
         bpmn_xml=checked.raw,
         bundle=bundle.to_dict(),
         is_current=True,

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -33,8 +33,9 @@ from engine.workflow.runner import advance, attached_timer_due, case_data, statu
 from engine.workflow.runtime import Runtime, WorkflowGuard
 from engine.workflow.workflow_state import SERIALIZER_VERSION, dump, restore
 
-_instance = ProcessInstance.__table__
-_task = Task.__table__
+# The mapped classes' tables (the models type __table__ as any FROM clause).
+_instance = cast(Table, ProcessInstance.__table__)
+_task = cast(Table, Task.__table__)
 
 #: The instance columns a command needs; the state blob is read only on a cache miss.
 _CASE_COLUMNS = (
@@ -79,7 +80,7 @@ _CANCEL_TASK = (
 )
 _SET_DUE = update(_task).where(_task.c.id == bindparam("tid")).values(due_at=bindparam("due"))
 _INSERT_TASK = insert(_task)
-_timer = DueTimer.__table__
+_timer = cast(Table, DueTimer.__table__)
 _TIMERS = select(_timer.c.id, _timer.c.bpmn_id, _timer.c.state, _timer.c.due_at).where(
     _timer.c.instance_id == bindparam("iid")
 )
@@ -198,7 +199,9 @@ def insert_case(session: Session, values: dict[str, Any]) -> int:
     result = session.connection().execute(
         insert(_instance).values(revision=0, state="", **values)
     )
-    return result.inserted_primary_key[0]
+    key = result.inserted_primary_key
+    assert key is not None, "an INSERT of one row has its key"
+    return key[0]
 
 
 def save_case(

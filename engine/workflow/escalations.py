@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import Table, and_, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -41,7 +41,7 @@ from engine.workflow.runner import attached_user_task
 from engine.workflow.runtime import Runtime
 from engine.workflow.views import iso, working_days_left
 
-_escalation = Escalation.__table__
+_escalation = cast(Table, Escalation.__table__)
 STATUSES = tuple(EscalationStatus)
 
 
@@ -62,7 +62,9 @@ def raise_escalations(session: Session, case: Case, fired: list[FiredTimer],
             level=rule.level, notify_role=rule.notify, status=EscalationStatus.OPEN,
             due_at=timer.due_at, fired_at=now,
         ))
-        escalation_id = result.inserted_primary_key[0]
+        key = result.inserted_primary_key
+        assert key is not None, "an INSERT of one row has its key"
+        escalation_id = key[0]
         created.append(escalation_id)
         record(session, None, "escalation_raised", instance_id=case.instance.id,
                task_id=task_id, escalation_id=escalation_id, code=code, level=rule.level)
@@ -184,9 +186,8 @@ def acknowledge(rt: Runtime, actor: Actor, escalation_id: int) -> dict[str, Any]
         key = session.scalar(select(ProcessInstance.process_key)
                              .where(ProcessInstance.id == row.instance_id)) if row else None
         # The same rule as list_escalations: a supervised process, or routed to my role.
-        visible = row is not None and (
-            key in supervised_processes(rt, session, actor) or row.notify_role in actor.roles)
-        if not visible:
+        if row is None or not (
+                key in supervised_processes(rt, session, actor) or row.notify_role in actor.roles):
             raise NotFound(f"ไม่พบการแจ้งเตือนเลขที่ {escalation_id} / no escalation "
                            f"{escalation_id}")
         if row.status == EscalationStatus.RESOLVED:

@@ -177,7 +177,7 @@ def add_evidence(rt: Runtime, code: str, secret: str, filename: str, content_typ
         # either, but must not use up the citizen's allowance.
         count = session.scalar(select(func.count()).where(
             Attachment.instance_id == row.instance_id, Attachment.uploaded_by_id.is_(None),
-            Attachment.uploaded_by == PUBLIC_UPLOADER))
+            Attachment.uploaded_by == PUBLIC_UPLOADER)) or 0
         if count >= MAX_EVIDENCE_FILES or utcnow() - row.created_at > timedelta(
                 days=EVIDENCE_DAYS):
             raise InvalidData(
@@ -196,7 +196,7 @@ def _status(instance: ProcessInstance, data: dict[str, Any], open_tasks: list[st
     outcome = data.get("screening_outcome")
     if instance.status == InstanceStatus.COMPLETED:
         return {"not_considered": "not_considered", "forward": "forwarded"}.get(
-            outcome, "completed")
+            outcome or "", "completed")
     if "triage" in open_tasks or outcome is None:
         return "received"
     return {"forward": "forwarded", "not_considered": "not_considered"}.get(

@@ -16,9 +16,9 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from engine.bpmn.definitions import Definition
@@ -141,10 +141,12 @@ def issue_letter(step: StepContext) -> int:
     """
     rt, session, running, data, now = step.rt, step.session, step.case, step.data, step.now
     kind = running.definition.bundle.letters[step.bpmn_id]
+    received_on = running.instance.received_on
+    assert received_on is not None, "start_case gives every case its received day"
     instance_id = running.instance.id
     personal = rt.cipher.decrypt(session.scalar(
         select(ProcessInstance.personal_data).where(ProcessInstance.id == instance_id)))
-    case = LetterCase(instance_id, running.instance.received_on, session.scalar(
+    case = LetterCase(instance_id, received_on, session.scalar(
         select(TrackingCode.code).where(TrackingCode.instance_id == instance_id)),
         running.definition)
     number = str(data.get("letter_number") or "")
@@ -210,8 +212,8 @@ def _claim(rt: Runtime) -> list[int]:
 
 def _keep(rt: Runtime, job_id: int, instance_id: int, kind: str, pdf: bytes) -> int:
     with rt.db.write() as session:
-        done = session.execute(update(LetterJob).where(
-            LetterJob.id == job_id, LetterJob.done_at.is_(None)).values(done_at=utcnow()))
+        done = cast(CursorResult[Any], session.execute(update(LetterJob).where(
+            LetterJob.id == job_id, LetterJob.done_at.is_(None)).values(done_at=utcnow())))
         if done.rowcount != 1:  # drawn meanwhile by a scheduler whose claim had lapsed
             return 0
         name = f"{LETTER_FILENAMES.get(kind, kind)} เรื่องเลขที่ {instance_id}.pdf"

@@ -6,11 +6,11 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Select, and_, bindparam, func, or_, select, update
+from sqlalchemy import BindParameter, Select, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.bpmn.bundle import ProcessBundle
@@ -53,10 +53,10 @@ def _not_found(task_id: str) -> NotFound:
     return NotFound(f"ไม่พบงาน {task_id} / task {task_id} not found")
 
 
-_task = Task.__table__
+_task = cast(Table, Task.__table__)
 _LOAD_TASK = select(_task).where(_task.c.id == bindparam("tid"))
 _LOAD_TASK_LOCKED = _LOAD_TASK.with_for_update()
-_HOLDER = {
+_HOLDER: dict[str, BindParameter[Any]] = {
     "assignee_id": bindparam("uid"),
     "assignee_name": bindparam("uname"),
     "assignee_display": bindparam("udisplay"),
@@ -253,9 +253,9 @@ def _prefill(rt: Runtime, session: Session, row: Any, form: dict[str, Any],
 
 
 def _version_of(session: Session, row: Any) -> int:
-    return session.scalar(
+    return session.execute(
         select(ProcessInstance.version_id).where(ProcessInstance.id == row.instance_id)
-    )
+    ).scalar_one()
 
 
 def _may_work(actor: Actor, row: Any) -> bool:

@@ -151,7 +151,8 @@ def _positions(session: Session, events: list[tuple[AuditEvent, str | None]]) ->
     ids = {event.actor_id for event, _ in events if event.actor_id is not None}
     if not ids:
         return {}
-    return dict(session.execute(select(User.id, User.position).where(User.id.in_(ids))).all())
+    return dict(session.execute(select(User.id, User.position)
+                                .where(User.id.in_(ids))).tuples().all())
 
 
 def read_record(rt: Runtime, session: Session, instance: ProcessInstance) -> RequestRecord:

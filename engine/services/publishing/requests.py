@@ -13,9 +13,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.bpmn.definitions import Definition
@@ -226,12 +226,12 @@ def _check_replaceable(session: Session, old_id: int) -> None:
 
 
 def _supersede(session: Session, old_id: int, new_id: int, now: datetime) -> None:
-    changed = session.execute(
+    changed = cast(CursorResult[Any], session.execute(
         update(Publication)
         .where(Publication.id == old_id, Publication.status == "published")
         .values(status="superseded", superseded_by_id=new_id, superseded_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     if changed != 1:  # cannot happen under the lock; never leave two items in one place
         _check_replaceable(session, old_id)
         raise Conflict("รายการเดิมเพิ่งถูกเปลี่ยน กรุณาลองใหม่ / the replaced item changed just "
@@ -271,14 +271,14 @@ def withdraw(rt: Runtime, actor: Actor, publication_id: int, reason: str | None
         if row is None:
             raise _not_found(publication_id)
         now = utcnow()
-        changed = session.execute(
+        changed = cast(CursorResult[Any], session.execute(
             update(Publication)
             .where(Publication.id == publication_id, Publication.status == "published")
             .values(status="withdrawn", withdrawn_at=now, withdrawn_by_id=actor.id,
                     withdrawn_by=actor.username, withdrawn_by_display=actor.display_name,
                     withdrawn_reason=text)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )).rowcount
         if changed != 1:
             raise Conflict("รายการนี้ไม่ได้เผยแพร่อยู่แล้ว (ถูกถอนหรือถูกแทนที่) / this item is "
                            "no longer published (withdrawn or replaced)")
