@@ -10,16 +10,15 @@ statements built once, and writes only the inbox rows that changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -27,13 +26,16 @@ from engine.bpmn.definitions import Definition
 from engine.core.audit import record
 from engine.core.errors import Conflict, ExpressionError, NotFound, ProcessError
 from engine.core.models import DueTimer, ProcessInstance, Task, utcnow
-from engine.workflow.escalations import FiredTimer, raise_escalations, resolve_for_finished_tasks
-from engine.workflow.runner import Scan, advance, attached_timer_due, case_data, status_of
+from engine.core.statuses import InstanceStatus, TaskStatus, TimerState
+from engine.workflow.case import Case, CaseRow, FiredTimer
+from engine.workflow.escalations import raise_escalations, resolve_for_finished_tasks
+from engine.workflow.runner import advance, attached_timer_due, case_data, status_of
 from engine.workflow.runtime import Runtime, WorkflowGuard
 from engine.workflow.workflow_state import SERIALIZER_VERSION, dump, restore
 
-_instance = ProcessInstance.__table__
-_task = Task.__table__
+# The mapped classes' tables (the models type __table__ as any FROM clause).
+_instance = cast(Table, ProcessInstance.__table__)
+_task = cast(Table, Task.__table__)
 
 #: The instance columns a command needs; the state blob is read only on a cache miss.
 _CASE_COLUMNS = (
@@ -69,16 +71,16 @@ _SAVE_CASE = (
     )
 )
 _OPEN_TASKS = select(_task.c.id, _task.c.bpmn_id, _task.c.due_at).where(
-    _task.c.instance_id == bindparam("iid"), _task.c.state == "open"
+    _task.c.instance_id == bindparam("iid"), _task.c.state == TaskStatus.OPEN
 )
 _CANCEL_TASK = (
     update(_task)
-    .where(_task.c.id == bindparam("tid"), _task.c.state == "open")
-    .values(state="cancelled", completed_at=bindparam("now"))
+    .where(_task.c.id == bindparam("tid"), _task.c.state == TaskStatus.OPEN)
+    .values(state=TaskStatus.CANCELLED, completed_at=bindparam("now"))
 )
 _SET_DUE = update(_task).where(_task.c.id == bindparam("tid")).values(due_at=bindparam("due"))
 _INSERT_TASK = insert(_task)
-_timer = DueTimer.__table__
+_timer = cast(Table, DueTimer.__table__)
 _TIMERS = select(_timer.c.id, _timer.c.bpmn_id, _timer.c.state, _timer.c.due_at).where(
     _timer.c.instance_id == bindparam("iid")
 )
@@ -92,35 +94,6 @@ _MOVE_TIMER = update(_timer).where(_timer.c.id == bindparam("tid")).values(
     due_at=bindparam("due")
 )
 _INSERT_TIMER = insert(_timer)
-
-
-@dataclass
-class CaseRow:
-    """The instance columns a command reads and writes."""
-
-    id: int
-    process_key: str
-    version_id: int
-    revision: int
-    status: str
-    title: str
-    unit_id: int | None
-    started_by_id: int | None
-    ended_at: datetime | None
-    serializer_version: str
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    received_on: date | None = None
-
-
-@dataclass
-class Case:
-    instance: CaseRow
-    definition: Definition
-    workflow: BpmnWorkflow
-    scan: Scan | None = None
-    #: Timers this command fired, in due order (set by save_case).
-    fired: list[FiredTimer] = field(default_factory=list)
 
 
 def _not_found(instance_id: int) -> NotFound:
@@ -226,7 +199,9 @@ def insert_case(session: Session, values: dict[str, Any]) -> int:
     result = session.connection().execute(
         insert(_instance).values(revision=0, state="", **values)
     )
-    return result.inserted_primary_key[0]
+    key = result.inserted_primary_key
+    assert key is not None, "an INSERT of one row has its key"
+    return key[0]
 
 
 def save_case(
@@ -237,7 +212,7 @@ def save_case(
     now = utcnow()
     instance, workflow = case.instance, case.workflow
     status = status_of(workflow, case.scan)
-    ended_at = instance.ended_at or (now if status == "completed" else None)
+    ended_at = instance.ended_at or (now if status == InstanceStatus.COMPLETED else None)
     saved = session.connection().execute(
         _SAVE_CASE,
         {
@@ -258,7 +233,8 @@ def save_case(
             "เรื่องนี้เพิ่งถูกแก้ไขโดยผู้อื่น กรุณาโหลดใหม่แล้วลองอีกครั้ง / "
             "this case was changed by someone else just now; reload and try again"
         )
-    finished_now = status == "completed" and instance.status != "completed"
+    finished_now = (status == InstanceStatus.COMPLETED
+                    and instance.status != InstanceStatus.COMPLETED)
     instance.revision += 1
     instance.status, instance.ended_at, instance.updated_at = status, ended_at, now
     if finished_now:
@@ -284,8 +260,8 @@ def sync_tasks(conn: Connection, case: Case, now: datetime) -> list[SimpleNamesp
         if task is None:
             conn.execute(_CANCEL_TASK, {"tid": row.id, "now": now})
             continue
-        info = case.definition.task_info(row.bpmn_id) or {}
-        due = attached_timer_due(task, info.get("deadline_timers"))
+        rule = case.definition.task_info(row.bpmn_id)
+        due = attached_timer_due(task, rule.deadline_timers if rule else None)
         if due != row.due_at:
             conn.execute(_SET_DUE, {"tid": row.id, "due": due})
     opened = [_new_row(task_id, task, case, now) for task_id, task in ready.items()]
@@ -309,7 +285,7 @@ def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[Fired
     fired = []
     for row in rows:
         unseen.pop(row.id, None)
-        if row.state != "waiting":
+        if row.state != TimerState.WAITING:
             waiting.pop(row.id, None)
             continue
         entry = waiting.pop(row.id, None)
@@ -319,14 +295,14 @@ def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[Fired
             continue
         task = case.workflow.get_task_from_id(UUID(row.id))
         done = task is not None and task.state == TaskState.COMPLETED
-        conn.execute(_FINISH_TIMER, {"tid": row.id, "state": "fired" if done else "cancelled",
-                                     "at": now})
+        conn.execute(_FINISH_TIMER, {"tid": row.id, "at": now,
+                                     "state": TimerState.FIRED if done else TimerState.CANCELLED})
         if done:
             fired.append(FiredTimer(row.id, row.bpmn_id, row.due_at, task))
     if unseen:
         conn.execute(_INSERT_TIMER, [
             {"id": tid, "instance_id": case.instance.id, "bpmn_id": task.task_spec.bpmn_id,
-             "due_at": due, "state": "fired", "fired_at": now}
+             "due_at": due, "state": TimerState.FIRED, "fired_at": now}
             for tid, (task, due) in unseen.items()
         ])
         fired += [FiredTimer(tid, task.task_spec.bpmn_id, due, task)
@@ -335,36 +311,36 @@ def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[Fired
     if waiting:
         conn.execute(_INSERT_TIMER, [
             {"id": tid, "instance_id": case.instance.id, "bpmn_id": task.task_spec.bpmn_id,
-             "due_at": due, "state": "waiting"}
+             "due_at": due, "state": TimerState.WAITING}
             for tid, (task, due) in waiting.items()
         ])
     # Escalations exist only where a timer has fired; only then can a finished task
     # leave one to resolve.
-    return fired, bool(fired) or any(row.state == "fired" for row in rows)
+    return fired, bool(fired) or any(row.state == TimerState.FIRED for row in rows)
 
 
 def _new_row(task_id: str, task: Any, case: Case, now: datetime) -> dict[str, Any]:
     bpmn_id = task.task_spec.bpmn_id
-    info = case.definition.task_info(bpmn_id) or {}
+    rule = case.definition.task_info(bpmn_id)
     instance = case.instance
     return {
         "id": task_id,
         "instance_id": instance.id,
         "process_key": instance.process_key,
         "bpmn_id": bpmn_id,
-        "name": info.get("name") or task.task_spec.bpmn_name or bpmn_id,
-        "lane_id": info.get("lane_id"),
-        "lane_name": info.get("lane_name"),
-        "role": info.get("role"),
-        "unit_id": instance.unit_id if info.get("requester_unit_only") else None,
+        "name": (rule.name if rule else None) or task.task_spec.bpmn_name or bpmn_id,
+        "lane_id": rule.lane_id if rule else None,
+        "lane_name": rule.lane_name if rule else None,
+        "role": rule.role if rule else None,
+        "unit_id": instance.unit_id if rule and rule.requester_unit_only else None,
         "title": instance.title,
-        "state": "open",
+        "state": TaskStatus.OPEN,
         "assignee_id": None,
         "assignee_name": None,
         "assignee_display": None,
         "received_on": instance.received_on,
         "created_at": now,
-        "due_at": attached_timer_due(task, info.get("deadline_timers")),
+        "due_at": attached_timer_due(task, rule.deadline_timers if rule else None),
         "completed_at": None,
         "completed_by_id": None,
     }

@@ -10,14 +10,14 @@ with personal fields is named by its number only.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import Table, and_, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from engine.bpmn.process_settings import EscalationRule
 from engine.core.actors import Actor, holders_of
 from engine.core.audit import record
 from engine.core.emails import header_text
@@ -33,45 +33,41 @@ from engine.core.models import (
     utcnow,
 )
 from engine.core.personal_data import personal_fields
+from engine.core.statuses import EscalationStatus
 from engine.thai.dates import format_thai_datetime
 from engine.workflow.access import supervised_processes
+from engine.workflow.case import Case, FiredTimer
 from engine.workflow.runner import attached_user_task
 from engine.workflow.runtime import Runtime
 from engine.workflow.views import iso, working_days_left
 
-_escalation = Escalation.__table__
-STATUSES = ("open", "acknowledged", "resolved")
+_escalation = cast(Table, Escalation.__table__)
+STATUSES = tuple(EscalationStatus)
 
 
-@dataclass(frozen=True)
-class FiredTimer:
-    timer_id: str
-    bpmn_id: str
-    due_at: datetime
-    spiff_task: Any
-
-
-def raise_escalations(session: Session, case: Any, fired: list[FiredTimer],
+def raise_escalations(session: Session, case: Case, fired: list[FiredTimer],
                       now: datetime) -> list[int]:
     """Record and route an escalation for each fired timer whose path throws a known code."""
     bundle = case.definition.bundle
     created = []
     for timer in fired:
-        code = bundle.get("timers", {}).get(timer.bpmn_id, {}).get("escalation")
-        rule = bundle.get("escalations", {}).get(code) if code else None
-        if rule is None:
+        thrown = bundle.escalation_for(timer.bpmn_id)
+        if thrown is None:
             continue
+        code, rule = thrown
         user_task = attached_user_task(timer.spiff_task)
         task_id = str(user_task.id) if user_task is not None else None
         result = session.connection().execute(insert(_escalation).values(
             instance_id=case.instance.id, task_id=task_id, timer_id=timer.timer_id, code=code,
-            level=rule["level"], notify_role=rule["notify"], status="open",
+            level=rule.level, notify_role=rule.notify, status=EscalationStatus.OPEN,
             due_at=timer.due_at, fired_at=now,
         ))
-        escalation_id = result.inserted_primary_key[0]
+        key = result.inserted_primary_key
+        assert key is not None, "an INSERT of one row has its key"
+        escalation_id = key[0]
         created.append(escalation_id)
         record(session, None, "escalation_raised", instance_id=case.instance.id,
-               task_id=task_id, escalation_id=escalation_id, code=code, level=rule["level"])
+               task_id=task_id, escalation_id=escalation_id, code=code, level=rule.level)
         _notify(session, case, task_id, rule, timer.due_at, escalation_id)
     return created
 
@@ -79,11 +75,11 @@ def raise_escalations(session: Session, case: Any, fired: list[FiredTimer],
 def resolve_for_finished_tasks(conn: Connection, instance_id: int, open_task_ids: set[str],
                                now: datetime) -> None:
     condition = and_(_escalation.c.instance_id == instance_id,
-                     _escalation.c.status != "resolved")
+                     _escalation.c.status != EscalationStatus.RESOLVED)
     if open_task_ids:
         condition = and_(condition, _escalation.c.task_id.not_in(sorted(open_task_ids)))
-    conn.execute(update(_escalation).where(condition).values(status="resolved",
-                                                               resolved_at=now))
+    conn.execute(update(_escalation).where(condition).values(
+        status=EscalationStatus.RESOLVED, resolved_at=now))
 
 
 def _recipients(session: Session, task_id: str | None, notify: str) -> list[User]:
@@ -96,7 +92,7 @@ def _recipients(session: Session, task_id: str | None, notify: str) -> list[User
     return holders_of(session, notify)
 
 
-def _message(case: Any, task_name: str, level: int, due_at: datetime) -> tuple[str, str]:
+def _message(case: Case, task_name: str, level: int, due_at: datetime) -> tuple[str, str]:
     instance = case.instance
     # Complaint titles are the complainant's own words: name the case by number only.
     named = f"เรื่องเลขที่ {instance.id}"
@@ -114,13 +110,13 @@ def _message(case: Any, task_name: str, level: int, due_at: datetime) -> tuple[s
     return subject, text
 
 
-def _notify(session: Session, case: Any, task_id: str | None, rule: dict[str, Any],
+def _notify(session: Session, case: Case, task_id: str | None, rule: EscalationRule,
             due_at: datetime, escalation_id: int) -> None:
     task = session.get(Task, task_id) if task_id else None
     # People are told the task's deadline, not the moment this reminder fired.
     deadline = task.due_at if task is not None and task.due_at is not None else due_at
-    subject, text = _message(case, task.name if task else "", rule["level"], deadline)
-    for user in _recipients(session, task_id, rule["notify"]):
+    subject, text = _message(case, task.name if task else "", rule.level, deadline)
+    for user in _recipients(session, task_id, rule.notify):
         session.add(Notification(user_id=user.id, instance_id=case.instance.id, text=text))
         if user.email:
             session.add(OutboxMessage(
@@ -177,7 +173,7 @@ def list_escalations(rt: Runtime, actor: Actor, status: str | None = None) -> li
                 "task_due_at": iso(task_due),
                 # Working days past the task's deadline (0 on the day; negative before it).
                 "age_working_days": -working_days_left(rt.calendar, task_due or row.due_at, now)
-                if row.status != "resolved" else None,
+                if row.status != EscalationStatus.RESOLVED else None,
             })
             for row, key, unit_name, task_name, assignee, task_due
             in session.execute(query).all()
@@ -190,16 +186,15 @@ def acknowledge(rt: Runtime, actor: Actor, escalation_id: int) -> dict[str, Any]
         key = session.scalar(select(ProcessInstance.process_key)
                              .where(ProcessInstance.id == row.instance_id)) if row else None
         # The same rule as list_escalations: a supervised process, or routed to my role.
-        visible = row is not None and (
-            key in supervised_processes(rt, session, actor) or row.notify_role in actor.roles)
-        if not visible:
+        if row is None or not (
+                key in supervised_processes(rt, session, actor) or row.notify_role in actor.roles):
             raise NotFound(f"ไม่พบการแจ้งเตือนเลขที่ {escalation_id} / no escalation "
                            f"{escalation_id}")
-        if row.status == "resolved":
+        if row.status == EscalationStatus.RESOLVED:
             raise Conflict("เรื่องนี้ดำเนินการแล้ว / already resolved: the task was completed")
-        if row.status == "open":
+        if row.status == EscalationStatus.OPEN:
             row.status, row.acknowledged_by, row.acknowledged_at = (
-                "acknowledged", actor.username, utcnow())
+                EscalationStatus.ACKNOWLEDGED, actor.username, utcnow())
             record(session, actor, "escalation_acknowledged", instance_id=row.instance_id,
                    escalation_id=escalation_id)
         return _view(row, key or "")

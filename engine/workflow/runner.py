@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +13,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
+
+from engine.core.statuses import InstanceStatus
 
 
 @dataclass
@@ -77,10 +79,10 @@ def advance(workflow: BpmnWorkflow) -> Scan:
     return result
 
 
-def status_of(workflow: BpmnWorkflow, result: Scan) -> str:
+def status_of(workflow: BpmnWorkflow, result: Scan) -> InstanceStatus:
     if workflow.is_completed():
-        return "completed"
-    return "error" if result.errored else "running"
+        return InstanceStatus.COMPLETED
+    return InstanceStatus.ERROR if result.errored else InstanceStatus.RUNNING
 
 
 def _due_of(task: SpiffTask) -> datetime | None:
@@ -101,7 +103,8 @@ def _is_timer(task: SpiffTask) -> bool:
     return isinstance(definition, TimerEventDefinition)
 
 
-def attached_timer_due(task: SpiffTask, timer_ids: list[str] | None) -> datetime | None:
+def attached_timer_due(task: SpiffTask,
+                       timer_ids: Sequence[str] | None) -> datetime | None:
     """The earliest due time among the waiting boundary timers ``timer_ids`` of a user task."""
     parent = task.parent
     if not timer_ids or parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):

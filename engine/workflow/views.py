@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.core.models import AuditEvent, utcnow
+from engine.core.statuses import TaskStatus
 from engine.thai.workdays import BANGKOK, WorkingCalendar
 
 
@@ -55,7 +56,7 @@ def task_view(task: Any, ctx: ViewContext | None = None) -> dict[str, Any]:
     if ctx is not None:
         view["process_name"] = ctx.process_names.get(task.process_key, task.process_key)
         due = task.due_at
-        open_ = task.state == "open"
+        open_ = task.state == TaskStatus.OPEN
         view["overdue"] = bool(open_ and due is not None and due <= ctx.now)
         view["working_days_left"] = (
             working_days_left(ctx.calendar, due, ctx.now) if open_ and due is not None else None

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from engine.core.actors import Actor
 from engine.core.errors import Conflict
+from engine.core.statuses import EscalationStatus
 from engine.services.inbox import notifications, tasks
 from engine.workflow import escalations
 from webui.web import actor, rt, safe_next
@@ -28,7 +29,9 @@ bp = Blueprint("escalations", __name__)
 #: Roles that escalations are routed to, or that supervise a process (processes.toml).
 OVERSIGHT_ROLES = frozenset({"legal_head", "director", "ict_head"})
 #: The status filter: "current" is what is overdue now (open and acknowledged).
-STATUS_FILTERS = ("current", "open", "acknowledged", "resolved")
+STATUS_FILTERS = ("current", *EscalationStatus)
+#: What "current" shows.
+CURRENT = (EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED)
 SORTS = ("unit", "age")
 
 
@@ -47,21 +50,20 @@ def level_name(level: int | None) -> str:
     }.get(level if level is not None else -1, str(level))
 
 
-def status_name(status: str) -> str:
+def _status_names() -> dict[str, str]:
     return {
-        "open": _("ยังไม่รับทราบ"),
-        "acknowledged": _("รับทราบแล้ว"),
-        "resolved": _("ดำเนินการแล้ว"),
-    }.get(status, status)
+        EscalationStatus.OPEN: _("ยังไม่รับทราบ"),
+        EscalationStatus.ACKNOWLEDGED: _("รับทราบแล้ว"),
+        EscalationStatus.RESOLVED: _("ดำเนินการแล้ว"),
+    }
+
+
+def status_name(status: str) -> str:
+    return _status_names().get(status, status)
 
 
 def _status_labels() -> dict[str, str]:
-    return {
-        "current": _("ค้างอยู่ (ยังไม่รับทราบและรับทราบแล้ว)"),
-        "open": _("ยังไม่รับทราบ"),
-        "acknowledged": _("รับทราบแล้ว"),
-        "resolved": _("ดำเนินการแล้ว"),
-    }
+    return {"current": _("ค้างอยู่ (ยังไม่รับทราบและรับทราบแล้ว)"), **_status_names()}
 
 
 def _sort_labels() -> dict[str, str]:
@@ -89,7 +91,7 @@ def overview() -> str:
         sort = "unit"
     if status == "current":
         rows = [e for e in escalations.list_escalations(rt(), me)
-                if e["status"] in ("open", "acknowledged")]
+                if e["status"] in CURRENT]
     else:
         rows = escalations.list_escalations(rt(), me, status)
     # Oldest breach first, the higher level first among equals.
@@ -156,7 +158,7 @@ def _header_counts() -> dict[str, Any]:
             return {"unread_notifications": 0, "open_escalations": None}
         unread = notifications.unread_count(rt(), me)
         # The notified roles see the link with how many are still unacknowledged.
-        open_count = (len(escalations.list_escalations(rt(), me, "open"))
+        open_count = (len(escalations.list_escalations(rt(), me, EscalationStatus.OPEN))
                       if me.has_any(OVERSIGHT_ROLES) else None)
     except Exception:  # noqa: BLE001 - an error page must render even when the database cannot
         return {"unread_notifications": 0, "open_escalations": None}

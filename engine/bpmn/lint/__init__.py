@@ -1,7 +1,7 @@
 """govflow's own checks on a BPMN file that SpiffWorkflow has already parsed.
 
 `engine.bpmn.loading` covers XML, the XSD and SpiffWorkflow's parse;
-`engine.bpmn.definitions.build_bundle` covers lanes, forms and the expression
+`engine.bpmn.bundle_checks.build_bundle` covers lanes, forms and the expression
 whitelist. This package adds what neither of them sees (`all_checks.lint` runs them):
 
 1. every timer expression evaluates, in the restricted evaluator and on sample

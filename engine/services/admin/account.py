@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
 
 from engine.core.actors import Actor
 from engine.core.audit import record
@@ -50,11 +52,11 @@ def change_password(rt: Runtime, actor: Actor, current: str, new: str, repeated:
     new_hash = hash_password(new)  # outside the write transaction: argon2 takes a while
     with rt.db.write() as session:
         # Only if the password is still the one checked above (no reset in between).
-        changed = session.execute(
+        changed = cast(CursorResult[Any], session.execute(
             update(User).where(User.id == actor.id, User.password_hash == old_hash)
             .values(password_hash=new_hash, must_change_password=False,
                     session_epoch=User.session_epoch + 1)
-        ).rowcount
+        )).rowcount
         if not changed:
             raise Conflict("รหัสผ่านเพิ่งถูกเปลี่ยนโดยผู้อื่น กรุณาเข้าสู่ระบบใหม่ / the password "
                            "was changed meanwhile; please sign in again")

@@ -28,7 +28,7 @@ def list_processes(rt: Runtime) -> list[dict[str, Any]]:
                     "version": row.version,
                     "version_hash": row.version_hash,
                     "start_form": definition.start_form,
-                    "start_role": definition.bundle.get("start_role"),
+                    "start_role": definition.bundle.start_role,
                 }
             )
         return result

@@ -16,11 +16,13 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from engine.bpmn.bundle import ProcessBundle
 from engine.bpmn.definitions import CheckedFile, Definition, check_bytes, deploy_checked
 from engine.core.actors import Actor
 from engine.core.audit import record
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.core.models import ProcessInstance, ProcessVersion, Task
+from engine.core.statuses import InstanceStatus, TaskStatus
 from engine.workflow.cases import load_case, run_engine, save_case
 from engine.workflow.runner import all_tasks
 from engine.workflow.runtime import Runtime
@@ -54,7 +56,7 @@ def _require_viewer(rt: Runtime, session: Session, actor: Actor | None, key: str
     if actor is None or not actor.roles.isdisjoint(OWNER_ROLES):
         return
     current = rt.definitions.current(session, key)
-    if current is None or actor.roles.isdisjoint(current.bundle.get("supervisors", [])):
+    if current is None or actor.roles.isdisjoint(current.bundle.supervisors):
         raise Forbidden("เฉพาะผู้ดูแลกระบวนงานและผู้บังคับบัญชา / process owners and "
                         "supervisors only")
 
@@ -85,9 +87,9 @@ def list_versions(rt: Runtime, process_key: str,
                 "deployed_at": iso(row.deployed_at),
                 "deployed_by": row.deployed_by,
                 "is_current": row.is_current,
-                "running": tallies.get((row.id, "running"), 0),
+                "running": tallies.get((row.id, InstanceStatus.RUNNING), 0),
                 "finished": sum(n for (vid, status), n in tallies.items()
-                                if vid == row.id and status != "running"),
+                                if vid == row.id and status != InstanceStatus.RUNNING),
             }
             for row in rows
         ]
@@ -118,7 +120,7 @@ def _bpmn_id(spec: Any) -> str:
     return getattr(spec, "bpmn_id", None) or spec.name
 
 
-def _elements(diff: SpecDiff, old: Definition, new_bundle: dict[str, Any]) -> dict[str, Any]:
+def _elements(diff: SpecDiff, old: Definition, new_bundle: ProcessBundle) -> dict[str, Any]:
     """Added, removed and changed BPMN elements, forms and lane roles included."""
     added = sorted({_bpmn_id(s) for s in diff.added if getattr(s, "bpmn_id", None)})
     removed = sorted({_bpmn_id(s) for s in diff.removed if getattr(s, "bpmn_id", None)})
@@ -126,13 +128,13 @@ def _elements(diff: SpecDiff, old: Definition, new_bundle: dict[str, Any]) -> di
     for spec, attrs in diff.changed.items():
         if getattr(spec, "bpmn_id", None):
             changed.setdefault(_bpmn_id(spec), []).extend(attrs)
-    for task_id, info in old.bundle["tasks"].items():
-        new_info = new_bundle["tasks"].get(task_id)
-        if new_info is None:
+    for task_id, rule in old.bundle.tasks.items():
+        new_rule = new_bundle.tasks.get(task_id)
+        if new_rule is None:
             continue
-        if old.form(info.get("form")) != new_bundle["forms"].get(new_info.get("form"), {}):
+        if old.form(rule.form) != new_bundle.forms.get(new_rule.form or "", {}):
             changed.setdefault(task_id, []).append("form")
-        if info.get("role") != new_info.get("role"):
+        if rule.role != new_rule.role:
             changed.setdefault(task_id, []).append("role")
     return {"added": added, "removed": removed,
             "changed": {k: sorted(set(v)) for k, v in sorted(changed.items())}}
@@ -142,8 +144,9 @@ def _affected(session: Session, version_id: int, ids: set[str]) -> list[dict[str
     rows = session.execute(
         select(Task.instance_id, Task.bpmn_id, Task.name)
         .join(ProcessInstance, ProcessInstance.id == Task.instance_id)
-        .where(ProcessInstance.version_id == version_id, ProcessInstance.status == "running",
-               Task.state == "open", Task.bpmn_id.in_(sorted(ids)))
+        .where(ProcessInstance.version_id == version_id,
+               ProcessInstance.status == InstanceStatus.RUNNING,
+               Task.state == TaskStatus.OPEN, Task.bpmn_id.in_(sorted(ids)))
         .order_by(Task.instance_id)
     ).all()
     return [{"instance_id": i, "task": b, "task_name": n} for i, b, n in rows]
@@ -197,7 +200,7 @@ def preview_upload(rt: Runtime, actor: Actor | None, file_name: str,
     if checked.loaded is None:
         return result
     with rt.db.read() as session:
-        for pid, bundle in checked.bundles.items():
+        for pid, bundle in checked.processes.items():
             current = rt.definitions.current(session, pid)
             entry: dict[str, Any] = {"process_key": pid, "current_version": None}
             if current is not None:
@@ -267,7 +270,7 @@ def migrate_instance(rt: Runtime, actor: Actor | None, instance_id: int,
         case = load_case(rt, session, guard, instance_id)
         source = case.definition
         target = rt.definitions.get(_version_row(session, source.process_key, to_version))
-        if case.instance.status != "running":
+        if case.instance.status != InstanceStatus.RUNNING:
             raise Conflict("ย้ายได้เฉพาะเรื่องที่ยังดำเนินการอยู่ / only running cases move")
         if target.version <= source.version:
             raise Conflict(f"เรื่องนี้อยู่ที่ฉบับที่ {source.version} แล้ว / the case is on "
@@ -303,7 +306,8 @@ def migrate_version(rt: Runtime, actor: Actor | None, process_key: str, from_ver
     with rt.db.read() as session:
         source = _version_row(session, process_key, from_version)
         ids = session.scalars(select(ProcessInstance.id).where(
-            ProcessInstance.version_id == source.id, ProcessInstance.status == "running")).all()
+            ProcessInstance.version_id == source.id,
+            ProcessInstance.status == InstanceStatus.RUNNING)).all()
     moved, refused = [], []
     for instance_id in ids:
         try:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from engine.core.errors import InvalidData, NotFound
 from engine.core.models import Attachment, ProcessInstance, Task, TrackingCode, utcnow
+from engine.core.statuses import InstanceStatus, TaskStatus
 from engine.services.complaints.letters import complaint_outcome, not_considered_reasons
 from engine.services.inbox.attachments import UploadedFile, files_problems, store_attachment
 from engine.services.inbox.instances import checked_start_data, current_definition, start_case
@@ -176,7 +177,7 @@ def add_evidence(rt: Runtime, code: str, secret: str, filename: str, content_typ
         # either, but must not use up the citizen's allowance.
         count = session.scalar(select(func.count()).where(
             Attachment.instance_id == row.instance_id, Attachment.uploaded_by_id.is_(None),
-            Attachment.uploaded_by == PUBLIC_UPLOADER))
+            Attachment.uploaded_by == PUBLIC_UPLOADER)) or 0
         if count >= MAX_EVIDENCE_FILES or utcnow() - row.created_at > timedelta(
                 days=EVIDENCE_DAYS):
             raise InvalidData(
@@ -193,9 +194,9 @@ def add_evidence(rt: Runtime, code: str, secret: str, filename: str, content_typ
 
 def _status(instance: ProcessInstance, data: dict[str, Any], open_tasks: list[str]) -> str:
     outcome = data.get("screening_outcome")
-    if instance.status == "completed":
+    if instance.status == InstanceStatus.COMPLETED:
         return {"not_considered": "not_considered", "forward": "forwarded"}.get(
-            outcome, "completed")
+            outcome or "", "completed")
     if "triage" in open_tasks or outcome is None:
         return "received"
     return {"forward": "forwarded", "not_considered": "not_considered"}.get(
@@ -208,7 +209,7 @@ def track_complaint(rt: Runtime, code: str, secret: str) -> dict[str, Any]:
         row = _tracked(session, code, secret)
         instance = session.get_one(ProcessInstance, row.instance_id)
         open_tasks = list(session.scalars(select(Task.bpmn_id).where(
-            Task.instance_id == instance.id, Task.state == "open")))
+            Task.instance_id == instance.id, Task.state == TaskStatus.OPEN)))
         data = case_data_of(rt, session, instance.id)
         status = _status(instance, data, open_tasks)
         thai, english = STATUS_TEXT[status]

@@ -15,10 +15,10 @@ import logging
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from engine.bpmn.definitions import Definition
@@ -32,6 +32,7 @@ from engine.documents.letters import render_letter
 from engine.services.inbox.attachments import may_open_files, store_attachment
 from engine.thai.dates import format_thai_date
 from engine.thai.workdays import BANGKOK
+from engine.workflow.case import StepContext
 from engine.workflow.case_access import visible_case
 from engine.workflow.queues import backoff, claim_due_ids
 from engine.workflow.runtime import Runtime
@@ -86,8 +87,7 @@ class LetterCase:
 def not_considered_reasons(definition: Definition) -> dict[str, str]:
     """The grounds for not considering a complaint, code → Thai title, from the triage form
     of the case's own version (the office keeps the list as data)."""
-    info = definition.task_info("triage") or {}
-    return _choice_titles(definition.form(info.get("form")), "not_considered_reason")
+    return _choice_titles(definition.task_form("triage"), "not_considered_reason")
 
 
 def _initial_action_fields(case: LetterCase, data: Mapping[str, Any],
@@ -131,22 +131,22 @@ FIELDS: dict[str, FieldBuilder] = {
 }
 
 
-def issue_letters(rt: Runtime, session: Session, running: Any, actor: Actor, bpmn_id: str,
-                  data: Mapping[str, Any], now: datetime) -> int | None:
-    """Issue the letter the process settings name for the step just completed; return its
-    job id.
+def issue_letter(step: StepContext) -> int:
+    """Issue the letter the process settings name for the step just completed (one of the
+    process's ``letters`` steps); return its job id.
 
     In the completing command's transaction the letter is decided, checked against its
     template (a field it lacks refuses the step and changes nothing) and queued with its
     fields sealed; the scheduler draws the PDF (:func:`draw_pending_letters`).
     """
-    kind = running.definition.bundle.get("letters", {}).get(bpmn_id)
-    if kind is None:
-        return None
+    rt, session, running, data, now = step.rt, step.session, step.case, step.data, step.now
+    kind = running.definition.bundle.letters[step.bpmn_id]
+    received_on = running.instance.received_on
+    assert received_on is not None, "start_case gives every case its received day"
     instance_id = running.instance.id
     personal = rt.cipher.decrypt(session.scalar(
         select(ProcessInstance.personal_data).where(ProcessInstance.id == instance_id)))
-    case = LetterCase(instance_id, running.instance.received_on, session.scalar(
+    case = LetterCase(instance_id, received_on, session.scalar(
         select(TrackingCode.code).where(TrackingCode.instance_id == instance_id)),
         running.definition)
     number = str(data.get("letter_number") or "")
@@ -160,7 +160,7 @@ def issue_letters(rt: Runtime, session: Session, running: Any, actor: Actor, bpm
                     sealed=rt.cipher.encrypt(fields), created_at=now, next_attempt_at=now)
     session.add(job)
     session.flush()
-    record(session, actor, "letter_issued", instance_id=instance_id, letter=kind,
+    record(session, step.actor, "letter_issued", instance_id=instance_id, letter=kind,
            letter_job=job.id)
     if kind == "result_notice" and personal.get("complainant_email"):
         _email_result(rt, session, case, data, personal)
@@ -212,8 +212,8 @@ def _claim(rt: Runtime) -> list[int]:
 
 def _keep(rt: Runtime, job_id: int, instance_id: int, kind: str, pdf: bytes) -> int:
     with rt.db.write() as session:
-        done = session.execute(update(LetterJob).where(
-            LetterJob.id == job_id, LetterJob.done_at.is_(None)).values(done_at=utcnow()))
+        done = cast(CursorResult[Any], session.execute(update(LetterJob).where(
+            LetterJob.id == job_id, LetterJob.done_at.is_(None)).values(done_at=utcnow())))
         if done.rowcount != 1:  # drawn meanwhile by a scheduler whose claim had lapsed
             return 0
         name = f"{LETTER_FILENAMES.get(kind, kind)} เรื่องเลขที่ {instance_id}.pdf"

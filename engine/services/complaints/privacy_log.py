@@ -157,8 +157,9 @@ def list_reads(rt: Runtime, actor: Actor, filters: ReadFilters | None = None, *,
             select(Attachment).where(Attachment.id.in_(wanted)))} if wanted else {}
         # The filter's case goes in the detail, not instance_id: the listing is not an
         # event of that case's history, and the number may not even exist.
+        shown_filters: dict[str, Any] = {k: v.isoformat() if isinstance(v, date) else v
+                                         for k, v in asdict(filters).items() if v is not None}
         record(session, actor, LISTED_ACTION, shown=len(events), total=total, offset=offset,
-               **{k: v.isoformat() if isinstance(v, date) else v
-                  for k, v in asdict(filters).items() if v is not None})
+               **shown_filters)
         return {"reads": [_read_view(e, filenames) for e in events], "total": total,
                 "limit": limit, "offset": offset}

@@ -16,6 +16,7 @@ from engine.core.actors import Actor
 from engine.core.audit import record
 from engine.core.errors import Forbidden, InvalidData
 from engine.core.models import ProcessInstance, Task
+from engine.core.statuses import TaskStatus
 from engine.documents.complaint_report import CaseLine, ComplaintReport
 from engine.thai.dates import fiscal_half_bounds
 from engine.thai.workdays import BANGKOK
@@ -67,19 +68,21 @@ def complaint_report(rt: Runtime, actor: Actor | None, fiscal_year: int,
             ).order_by(ProcessInstance.received_on, ProcessInstance.id)
         ).all()
         for instance in instances:
+            received_on = instance.received_on
+            assert received_on is not None, "the query keeps cases received in the period"
             data = case_data_of(rt, session, instance.id)
             screened_at = session.scalar(select(Task.completed_at).where(
                 Task.instance_id == instance.id, Task.bpmn_id == "triage",
-                Task.state == "completed"))
+                Task.state == TaskStatus.COMPLETED))
             screened_on = _bangkok_day(screened_at)
             report.cases.append(CaseLine(
                 instance_id=instance.id,
-                received_on=instance.received_on,
+                received_on=received_on,
                 channel=str(data.get("channel", "")),
                 complaint_type=str(data.get("complaint_type", "")),
                 status=_status(data, screened_on, _bangkok_day(instance.ended_at), end),
                 triage_working_days=(
-                    rt.calendar.working_days_between(instance.received_on, screened_on)
+                    rt.calendar.working_days_between(received_on, screened_on)
                     if screened_on is not None and screened_on <= end else None),
             ))
         record(session, actor, "report_generated", report="complaints",

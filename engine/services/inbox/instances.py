@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.bpmn.bundle import ProcessBundle
 from engine.bpmn.definitions import Definition
 from engine.bpmn.forms import validate_form
 from engine.core.actors import Actor
@@ -22,12 +23,12 @@ from engine.core.personal_data import (
     personal_fields,
     split_personal,
 )
+from engine.core.statuses import InstanceStatus, TaskStatus
 from engine.services.inbox.attachments import UploadedFile, files_problems, store_attachment
 from engine.thai.workdays import BANGKOK, to_bangkok_date
 from engine.workflow.access import may_see_instance
+from engine.workflow.case import Case, CaseRow
 from engine.workflow.cases import (
-    Case,
-    CaseRow,
     case_workflow,
     insert_case,
     new_workflow,
@@ -56,7 +57,7 @@ def start_instance(
     problems = files_problems(files, field=START_FILES_FIELD, max_files=MAX_START_FILES)
     with rt.workflow_guard() as guard, rt.db.write() as session:
         definition = current_definition(rt, session, process_key)
-        start_role = definition.bundle.get("start_role")
+        start_role = definition.bundle.start_role
         if start_role not in actor.roles:
             raise Forbidden(
                 f"เริ่มเรื่องนี้ได้เฉพาะบทบาท '{start_role}' / only role '{start_role}' may start "
@@ -109,16 +110,16 @@ def start_case(
     process_key = definition.process_key
     public, personal = split_personal(process_key, clean)
     public.update(derived_flags(process_key, personal))
-    title_field = definition.bundle.get("title_field")
+    title_field = definition.bundle.title_field
     title = str(public.get(title_field) or "") if title_field else ""
     # The form's maxLength is the process owner's; the column's is the database's.
     require_fit({title_field or "title": (ProcessInstance.title, title)},
                 "ชื่อเรื่องยาวเกินกำหนด / the case title is too long")
     now = utcnow()
-    values = {
+    values: dict[str, Any] = {
         "process_key": process_key,
         "version_id": definition.version_id,
-        "status": "running",
+        "status": InstanceStatus.RUNNING,
         "title": title,
         "started_by_id": actor.id if actor else None,
         "unit_id": actor.unit_id if actor else None,
@@ -129,8 +130,7 @@ def start_case(
         "received_on": _received_on(definition.bundle, public, now),
     }
     instance_id = insert_case(session, {**values, "personal_data": rt.cipher.encrypt(personal)})
-    row = CaseRow(id=instance_id, revision=0, **{k: v for k, v in values.items()
-                                                 if k in CaseRow.__dataclass_fields__})
+    row = CaseRow(id=instance_id, revision=0, **values)
     case = Case(row, definition, new_workflow(rt, definition, public))
     run_engine(case, "การเริ่มเรื่อง / starting the case")
     opened = save_case(rt, session, guard, case)
@@ -139,9 +139,9 @@ def start_case(
     return case, opened, personal
 
 
-def _received_on(bundle: dict[str, Any], data: dict[str, Any], now: datetime) -> date:
+def _received_on(bundle: ProcessBundle, data: dict[str, Any], now: datetime) -> date:
     """The Bangkok date the case arrived: the start form's received field, else today."""
-    field = bundle.get("received_field")
+    field = bundle.received_field
     if field and data.get(field):
         return to_bangkok_date(data[field])
     return now.astimezone(BANGKOK).date()
@@ -203,13 +203,13 @@ def get_instance(
         ).all()
         view = instance_summary(instance, definition.version)
         ctx = ViewContext(rt.calendar, {instance.process_key: definition.name})
-        view["tasks"] = [task_view(t, ctx) for t in tasks if t.state == "open"]
+        view["tasks"] = [task_view(t, ctx) for t in tasks if t.state == TaskStatus.OPEN]
         workflow = case_workflow(rt, session, instance_id)
         view["history"] = [_with_values(event_view(e), workflow) for e in events]
         view["process_name"] = definition.name
         view["data"] = case_data(workflow)
         # The version's forms, so a page can label every field and choice of the case.
-        view["forms"] = list(definition.bundle["forms"].values())
+        view["forms"] = list(definition.bundle.forms.values())
         if personal_fields(instance.process_key) and include_personal:
             view["personal_data"] = _personal_data(rt, session, actor, instance)
         return view
@@ -245,8 +245,8 @@ def case_diagram(rt: Runtime, actor: Actor, instance_id: int) -> str:
 
     with rt.db.read() as session:
         instance = session.get(ProcessInstance, instance_id)
-        definition = rt.definitions.by_id(session, instance.version_id) if instance else None
-        if instance is None or not may_see_instance(actor, instance, definition.bundle):
+        if instance is None or not may_see_instance(
+                actor, instance, rt.definitions.by_id(session, instance.version_id).bundle):
             raise NotFound(f"ไม่พบเรื่องเลขที่ {instance_id} / case {instance_id} not found")
         rows = session.execute(
             select(Task.bpmn_id, Task.state, Task.due_at).where(Task.instance_id == instance_id)
@@ -255,8 +255,8 @@ def case_diagram(rt: Runtime, actor: Actor, instance_id: int) -> str:
     now = utcnow()
     state: dict[str, str] = {}
     for bpmn_id, task_state, due in rows:
-        if task_state == "completed":
+        if task_state == TaskStatus.COMPLETED:
             state.setdefault(bpmn_id, "completed")
-        elif task_state == "open":
+        elif task_state == TaskStatus.OPEN:
             state[bpmn_id] = "overdue" if due is not None and due <= now else "active"
     return render_svg(read_xml(bpmn, "case.bpmn"), state=state)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, update
 
 from engine.core.actors import Actor
 from engine.core.models import Notification, utcnow
@@ -35,8 +37,8 @@ def unread_count(rt: Runtime, actor: Actor) -> int:
 
 def mark_all_read(rt: Runtime, actor: Actor) -> int:
     with rt.db.write() as session:
-        return session.execute(
+        return cast(CursorResult[Any], session.execute(
             update(Notification)
             .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
             .values(read_at=utcnow())
-        ).rowcount
+        )).rowcount

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Select, and_, bindparam, func, or_, select, update
+from sqlalchemy import BindParameter, Select, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from engine.bpmn.bundle import ProcessBundle
+from engine.bpmn.definitions import Definition
 from engine.bpmn.forms import validate_form
 from engine.core.actors import Actor, actor_of
 from engine.core.audit import record
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.core.models import MAX_DB_INT, ProcessInstance, Task, User, utcnow
-from engine.services.inbox.step_effects import after_step
+from engine.core.statuses import TaskStatus
+from engine.services.complaints.letters import issue_letter
+from engine.services.publishing.notices import tell_owner
+from engine.services.publishing.requests import publish_step
 from engine.workflow.access import (
     may_act_on,
     may_see_task,
@@ -25,6 +31,7 @@ from engine.workflow.access import (
     supervised_processes,
     supervises,
 )
+from engine.workflow.case import StepContext
 from engine.workflow.cases import case_data_of, load_case, run_engine, save_case
 from engine.workflow.runtime import Runtime
 from engine.workflow.views import ViewContext, task_view
@@ -46,17 +53,18 @@ def _not_found(task_id: str) -> NotFound:
     return NotFound(f"ไม่พบงาน {task_id} / task {task_id} not found")
 
 
-_task = Task.__table__
+_task = cast(Table, Task.__table__)
 _LOAD_TASK = select(_task).where(_task.c.id == bindparam("tid"))
 _LOAD_TASK_LOCKED = _LOAD_TASK.with_for_update()
-_HOLDER = {
+_HOLDER: dict[str, BindParameter[Any]] = {
     "assignee_id": bindparam("uid"),
     "assignee_name": bindparam("uname"),
     "assignee_display": bindparam("udisplay"),
 }
 _CLAIM = (
     update(_task)
-    .where(_task.c.id == bindparam("tid"), _task.c.state == "open", _task.c.assignee_id.is_(None))
+    .where(_task.c.id == bindparam("tid"), _task.c.state == TaskStatus.OPEN,
+           _task.c.assignee_id.is_(None))
     .values(**_HOLDER)
 )
 _ASSIGN = update(_task).where(_task.c.id == bindparam("tid")).values(**_HOLDER)
@@ -64,7 +72,7 @@ _COMPLETE = (
     update(_task)
     .where(_task.c.id == bindparam("tid"))
     .values(
-        state="completed",
+        state=TaskStatus.COMPLETED,
         completed_by_id=bindparam("uid"),
         completed_at=bindparam("now"),
         **_HOLDER,
@@ -146,7 +154,7 @@ def list_tasks(
         )
     with rt.db.read() as session:
         query: Select = select(Task).where(
-            Task.state == "open", _view_filter(rt, session, actor, view)
+            Task.state == TaskStatus.OPEN, _view_filter(rt, session, actor, view)
         )
         if process_key:
             query = query.where(Task.process_key == process_key)
@@ -171,13 +179,14 @@ def count_tasks(rt: Runtime, actor: Actor) -> dict[str, int | None]:
                 counts[view] = None
                 continue
             counts[view] = session.scalar(
-                select(func.count()).select_from(Task).where(Task.state == "open", condition)
+                select(func.count()).select_from(Task).where(Task.state == TaskStatus.OPEN,
+                                                            condition)
             )
         return counts
 
 
 def _visible_row(rt: Runtime, session: Session, actor: Actor, task_id: str, *,
-                 lock: bool = False) -> tuple[SimpleNamespace, Any]:
+                 lock: bool = False) -> tuple[SimpleNamespace, Definition]:
     """The task's row and definition; to someone who may not see the task, the same 404 as
     a missing one, so no one else learns it exists (a supervisor sees it but may not act)."""
     row = _task_row(session, task_id, lock=lock)
@@ -191,13 +200,14 @@ def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
     """A task with its form (JSON Schema), instructions and the form's current values."""
     with rt.db.read() as session:
         row, definition = _visible_row(rt, session, actor, task_id)
-        info = definition.task_info(row.bpmn_id) or {}
+        rule = definition.task_info(row.bpmn_id)
         view = task_view(row, view_context(rt, session))
-        view["form"] = definition.form(info.get("form"))
-        view["documentation"] = _filled(info.get("documentation", ""),
+        view["form"] = definition.task_form(row.bpmn_id)
+        view["documentation"] = _filled(rule.documentation if rule else "",
                                         case_data_of(rt, session, row.instance_id))
-        view["may_act"] = row.state == "open" and _may_work(actor, row)
-        view["can_reassign"] = row.state == "open" and supervises(actor, definition.bundle)
+        is_open = row.state == TaskStatus.OPEN
+        view["may_act"] = is_open and _may_work(actor, row)
+        view["can_reassign"] = is_open and supervises(actor, definition.bundle)
         view["prefill"] = (_prefill(rt, session, row, view["form"], definition.start_form)
                            if view["may_act"] else {})
         return view
@@ -243,9 +253,9 @@ def _prefill(rt: Runtime, session: Session, row: Any, form: dict[str, Any],
 
 
 def _version_of(session: Session, row: Any) -> int:
-    return session.scalar(
+    return session.execute(
         select(ProcessInstance.version_id).where(ProcessInstance.id == row.instance_id)
-    )
+    ).scalar_one()
 
 
 def _may_work(actor: Actor, row: Any) -> bool:
@@ -253,7 +263,7 @@ def _may_work(actor: Actor, row: Any) -> bool:
 
 
 def _require_open(row: Any) -> None:
-    if row.state != "open":
+    if row.state != TaskStatus.OPEN:
         raise Conflict(
             "งานนี้เสร็จสิ้นหรือถูกยกเลิกแล้ว / this task is already finished or cancelled"
         )
@@ -337,6 +347,17 @@ def reassign_task(rt: Runtime, actor: Actor, task_id: str, username: str) -> dic
         return task_view(row, view_context(rt, session))
 
 
+def step_effects(bundle: ProcessBundle, bpmn_id: str) -> list[Callable[[StepContext], object]]:
+    """What else completing ``bpmn_id`` does, as processes.toml says, in order: the letter it
+    issues (complaints), the publication it makes public, the owner it tells. Each runs in
+    the completing command's transaction; one that raises refuses the step."""
+    return [effect for effect, concerned in (
+        (issue_letter, bpmn_id in bundle.letters),
+        (publish_step, bpmn_id == bundle.publication_step),
+        (tell_owner, bpmn_id in bundle.notify_owner),
+    ) if concerned]
+
+
 def complete_task(
     rt: Runtime, actor: Actor, task_id: str, data: dict[str, Any] | None
 ) -> dict[str, Any]:
@@ -348,8 +369,7 @@ def complete_task(
         if row.assignee_id not in (None, actor.id):
             raise _claimed_by_other()
         case = load_case(rt, session, guard, row.instance_id)
-        info = case.definition.task_info(row.bpmn_id) or {}
-        schema = case.definition.form(info.get("form"))
+        schema = case.definition.task_form(row.bpmn_id)
         clean = validate_form(schema, data or {}) if schema else dict(data or {})
         spiff_task = case.workflow.get_task_from_id(UUID(task_id))
         if spiff_task is None or spiff_task.state != TaskState.READY:
@@ -362,10 +382,12 @@ def complete_task(
         now = utcnow()
         session.connection().execute(_COMPLETE, {"tid": task_id, "now": now, **_holder(actor)})
         _hold(row, actor)
-        row.state, row.completed_at, row.completed_by_id = "completed", now, actor.id
+        row.state, row.completed_at, row.completed_by_id = TaskStatus.COMPLETED, now, actor.id
         record(session, actor, "task_completed", instance_id=row.instance_id, task_id=task_id,
                acting_for=actor.acting_role_for(row.role), task=row.name, fields=sorted(clean))
-        after_step(rt, session, case, actor, row.bpmn_id, spiff_task.data, now)
+        step = StepContext(rt, session, case, actor, row.bpmn_id, spiff_task.data, now)
+        for effect in step_effects(case.definition.bundle, row.bpmn_id):
+            effect(step)
         opened = save_case(rt, session, guard, case)
         view = task_view(row)
         view["instance_status"] = case.instance.status

@@ -121,9 +121,8 @@ def _check_instance(rt: Runtime, session: Session, instance_id: int, late_before
     report.fired_timers += len(fired)
     add("timer_unrecorded", [tid for tid in fired
                              if tid not in timers or timers[tid].state != "fired"])
-    rules = bundle.get("escalations", {})
     escalating = {tid for tid, bpmn_id in fired.items()
-                  if bundle.get("timers", {}).get(bpmn_id, {}).get("escalation") in rules}
+                  if bundle.escalation_for(bpmn_id) is not None}
     raised = set(session.scalars(select(Escalation.timer_id).where(
         Escalation.instance_id == instance_id)))
     report.escalations += len(raised)

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.bpmn.definitions import Definition
 from engine.bpmn.forms import choice_options
-from engine.core.actors import Actor
 from engine.core.models import AuditEvent, Notification, OutboxMessage, User
+from engine.workflow.case import Case, StepContext
 from engine.workflow.runtime import Runtime
 
 #: What the publication step did, said when its form offers no choice to name.
@@ -97,22 +95,22 @@ def _submitted(session: Session, instance_id: int) -> tuple[int | None, list[str
     return row.id, [str(f) for f in fields] if isinstance(fields, list) else None
 
 
-def owner_notice(rt: Runtime, case: Any, owner: User, bpmn_id: str,
+def owner_notice(rt: Runtime, case: Case, owner: User, bpmn_id: str,
                  data: Mapping[str, Any], sent: Collection[str] | None) -> OwnerNotice:
     """What to tell ``owner`` now that step ``bpmn_id`` of ``case`` completed with ``data``;
     ``sent`` names the fields the step's form sent (None: take ``data`` as sent)."""
-    definition: Definition = case.definition
-    info = definition.task_info(bpmn_id) or {}
-    form = definition.form(info.get("form"))
+    definition = case.definition
+    rule = definition.task_info(bpmn_id)
+    form = definition.task_form(bpmn_id)
     values = dict(data) if sent is None else {k: data[k] for k in sent if k in data}
-    publication = definition.bundle.get("publication_step") == bpmn_id
+    publication = definition.bundle.publication_step == bpmn_id
     what = decision_title(form, values) or (PUBLISHED if publication else DONE)
     reason = reason_given(form, values)
     iid = case.instance.id
-    title_field = definition.bundle.get("title_field")
+    title_field = definition.bundle.title_field
     title = data.get(title_field) if title_field else None
     title = title if isinstance(title, str) and title else case.instance.title
-    step = str(info.get("name") or bpmn_id)
+    step = (rule.name if rule else None) or bpmn_id
     text = f"คำขอ “{title}” (เลขที่ {iid}): {step} — {what}"
     if reason:
         text += f" เหตุผล: {reason}"
@@ -130,11 +128,11 @@ def owner_notice(rt: Runtime, case: Any, owner: User, bpmn_id: str,
                        body="\n".join(lines))
 
 
-def _next_steps(case: Any) -> list[str]:
+def _next_steps(case: Case) -> list[str]:
     """The Thai names of the steps now waiting, e.g. the owner's revision after a return."""
     ready = case.scan.ready_user if case.scan is not None else []
-    names = [(case.definition.task_info(t.task_spec.name) or {}).get("name") for t in ready]
-    return sorted({str(name) for name in names if name})
+    rules = [case.definition.task_info(t.task_spec.name) for t in ready]
+    return sorted({rule.name for rule in rules if rule is not None and rule.name})
 
 
 def _links(form: Mapping[str, Any], values: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -145,18 +143,16 @@ def _links(form: Mapping[str, Any], values: Mapping[str, Any]) -> list[tuple[str
             and isinstance(values.get(name), str) and values[name]]
 
 
-def on_step(rt: Runtime, session: Session, case: Any, actor: Actor, bpmn_id: str,
-            data: Mapping[str, Any], now: datetime) -> None:
-    """Tell the request's owner, when ``bpmn_id`` is one of the process's ``notify_owner``
-    steps: a notification in the app, and an e-mail when they have an address."""
-    if bpmn_id not in case.definition.bundle.get("notify_owner", ()):
-        return
+def tell_owner(step: StepContext) -> None:
+    """Tell the request's owner that one of the process's ``notify_owner`` steps completed:
+    a notification in the app, and an e-mail when they have an address."""
+    rt, session, case, bpmn_id, now = step.rt, step.session, step.case, step.bpmn_id, step.now
     owner_id = case.instance.started_by_id
     owner = session.get(User, owner_id) if owner_id is not None else None
     if owner is None or not owner.active:
         return
     event_id, sent = _submitted(session, case.instance.id)
-    notice = owner_notice(rt, case, owner, bpmn_id, data, sent)
+    notice = owner_notice(rt, case, owner, bpmn_id, step.data, sent)
     session.add(Notification(user_id=owner.id, instance_id=case.instance.id, text=notice.text,
                              created_at=now))
     if owner.email:

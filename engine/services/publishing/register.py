@@ -12,7 +12,6 @@ the latest round, the one that was published, returned, rejected or is still ope
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,12 +19,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.bpmn.bundle import ProcessBundle
 from engine.bpmn.definitions import Definition
 from engine.core.actors import Actor
 from engine.core.audit import record
 from engine.core.errors import Forbidden, InvalidData
 from engine.core.models import AuditEvent, ProcessInstance, Publication, Task, Unit, User
 from engine.core.roles import ROLES
+from engine.core.statuses import InstanceStatus, TaskStatus
 from engine.documents.spreadsheet import csv_writer
 from engine.services.publishing.notices import decision_title
 from engine.thai.dates import format_thai_date, format_thai_datetime, parse_be_date, parse_iso_day
@@ -87,18 +88,18 @@ class StepKinds:
     revise: str | None
 
     @classmethod
-    def of(cls, bundle: Mapping[str, Any]) -> StepKinds:
-        tasks = bundle.get("tasks") or {}
-        publish = bundle.get("publication_step")
-        by_step = {publish: "publish"} if publish in tasks else {}
+    def of(cls, bundle: ProcessBundle) -> StepKinds:
+        tasks = bundle.tasks
+        publish = bundle.publication_step
+        by_step = {publish: "publish"} if publish is not None and publish in tasks else {}
         for kind, role in KIND_ROLES.items():
-            step = next((sid for sid, info in tasks.items()
-                         if info.get("role") == role and sid not in by_step), None)
+            step = next((sid for sid, rule in tasks.items()
+                         if rule.role == role and sid not in by_step), None)
             if step is not None:
                 by_step[step] = kind
-        start_role = bundle.get("start_role")
-        revise = next((sid for sid, info in tasks.items()
-                       if start_role and info.get("role") == start_role), None)
+        start_role = bundle.start_role
+        revise = next((sid for sid, rule in tasks.items()
+                       if start_role and rule.role == start_role), None)
         return cls(by_step, revise)
 
 
@@ -150,7 +151,8 @@ def _positions(session: Session, events: list[tuple[AuditEvent, str | None]]) ->
     ids = {event.actor_id for event, _ in events if event.actor_id is not None}
     if not ids:
         return {}
-    return dict(session.execute(select(User.id, User.position).where(User.id.in_(ids))).all())
+    return dict(session.execute(select(User.id, User.position)
+                                .where(User.id.in_(ids))).tuples().all())
 
 
 def read_record(rt: Runtime, session: Session, instance: ProcessInstance) -> RequestRecord:
@@ -171,7 +173,7 @@ def read_record(rt: Runtime, session: Session, instance: ProcessInstance) -> Req
     # The unit the request names, else the requester's unit on record.
     unit = data.get("unit") or session.scalar(
         select(Unit.name).where(Unit.id == instance.unit_id)) or ""
-    title = data.get(definition.bundle.get("title_field") or "title")
+    title = data.get(definition.bundle.title_field or "title")
     out = RequestRecord(instance.id, title if isinstance(title, str) and title
                         else instance.title, str(unit), definition, data, None, None)
     completions = [(e, step) for e, step in events if e.action == "task_completed"]
@@ -181,16 +183,15 @@ def read_record(rt: Runtime, session: Session, instance: ProcessInstance) -> Req
             out.requester = out.submitted = signoff(event)
             continue
         if step == kinds.revise:
-            withdrawn = instance.status == "completed" and event is completions[-1][0]
+            withdrawn = instance.status == InstanceStatus.COMPLETED and event is completions[-1][0]
             if not withdrawn:  # resubmitted: a new round starts from this version
                 out.submitted, out.steps, last_kind = signoff(event), {}, None
             continue
         kind = kinds.by_step.get(step or "")
         if kind is None:
             continue
-        info = definition.task_info(step or "") or {}
         values = submitted_values(workflow, event.task_id, (event.detail or {}).get("fields"))
-        out.steps[kind] = signoff(event, decision_title(definition.form(info.get("form")),
+        out.steps[kind] = signoff(event, decision_title(definition.task_form(step or ""),
                                                         values))
         last_kind = kind
     out.outcome, out.returned_by = _outcome(session, instance, kinds, out.steps, last_kind)
@@ -200,7 +201,7 @@ def read_record(rt: Runtime, session: Session, instance: ProcessInstance) -> Req
 def _outcome(session: Session, instance: ProcessInstance, kinds: StepKinds,
              steps: dict[str, Signoff], last_kind: str | None) -> tuple[str, str | None]:
     """(outcome, the kind of step that sent the round back, if one did)."""
-    if instance.status == "completed":
+    if instance.status == InstanceStatus.COMPLETED:
         if "publish" in steps:
             # What became of the item since: replaced by a newer request, or taken down.
             status = session.scalar(select(Publication.status).where(
@@ -209,7 +210,7 @@ def _outcome(session: Session, instance: ProcessInstance, kinds: StepKinds,
                 status or "", "published"), None
         return "withdrawn", last_kind
     waiting = set(session.scalars(select(Task.bpmn_id).where(
-        Task.instance_id == instance.id, Task.state == "open")))
+        Task.instance_id == instance.id, Task.state == TaskStatus.OPEN)))
     if kinds.revise in waiting and last_kind is not None:
         # The ICT head's "not approved" is a rejection; the others send it back to correct.
         return ("rejected" if last_kind == "decide" else "returned"), last_kind

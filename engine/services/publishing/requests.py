@@ -13,9 +13,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.bpmn.definitions import Definition
@@ -33,6 +33,7 @@ from engine.core.models import (
     valid_id,
 )
 from engine.workflow.access import may_see_instance
+from engine.workflow.case import Case, StepContext
 from engine.workflow.case_access import visible_case
 from engine.workflow.runtime import Runtime
 from engine.workflow.views import iso
@@ -59,7 +60,7 @@ def choices(form: Mapping[str, Any], field: str) -> dict[str, str]:
 
 def publishing_definitions(rt: Runtime, session: Session) -> list[Definition]:
     """The current versions of the processes that publish (those with a publication step)."""
-    return [d for d in rt.definitions.current_all(session) if d.bundle.get("publication_step")]
+    return [d for d in rt.definitions.current_all(session) if d.bundle.publication_step]
 
 
 def current_categories(rt: Runtime, session: Session) -> dict[str, str]:
@@ -108,12 +109,9 @@ def matching(query: str) -> ColumnElement[bool]:
 
 # ---- publishing: the step hook -----------------------------------------------------------
 
-def on_step(rt: Runtime, session: Session, case: Any, actor: Actor, bpmn_id: str,
-            data: Mapping[str, Any], now: datetime) -> int | None:
-    """Publish the request when its publication step completes; return the new number."""
-    if bpmn_id != case.definition.bundle.get("publication_step"):
-        return None
-    return publish(session, case, actor, data, now)
+def publish_step(step: StepContext) -> int:
+    """Publish the request: its ``publication_step`` completed. Return the new number."""
+    return publish(step.session, step.case, step.actor, step.data, step.now)
 
 
 def _text(data: Mapping[str, Any], name: str) -> str:
@@ -134,7 +132,7 @@ def _replaces(data: Mapping[str, Any]) -> int | None:
     return value
 
 
-def publish(session: Session, case: Any, actor: Actor, data: Mapping[str, Any],
+def publish(session: Session, case: Case, actor: Actor, data: Mapping[str, Any],
             now: datetime) -> int:
     """Make the publication of ``case`` from the completed step's data, in the caller's
     transaction: the item, its files as the case holds them now, and the item it
@@ -228,12 +226,12 @@ def _check_replaceable(session: Session, old_id: int) -> None:
 
 
 def _supersede(session: Session, old_id: int, new_id: int, now: datetime) -> None:
-    changed = session.execute(
+    changed = cast(CursorResult[Any], session.execute(
         update(Publication)
         .where(Publication.id == old_id, Publication.status == "published")
         .values(status="superseded", superseded_by_id=new_id, superseded_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     if changed != 1:  # cannot happen under the lock; never leave two items in one place
         _check_replaceable(session, old_id)
         raise Conflict("รายการเดิมเพิ่งถูกเปลี่ยน กรุณาลองใหม่ / the replaced item changed just "
@@ -273,14 +271,14 @@ def withdraw(rt: Runtime, actor: Actor, publication_id: int, reason: str | None
         if row is None:
             raise _not_found(publication_id)
         now = utcnow()
-        changed = session.execute(
+        changed = cast(CursorResult[Any], session.execute(
             update(Publication)
             .where(Publication.id == publication_id, Publication.status == "published")
             .values(status="withdrawn", withdrawn_at=now, withdrawn_by_id=actor.id,
                     withdrawn_by=actor.username, withdrawn_by_display=actor.display_name,
                     withdrawn_reason=text)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )).rowcount
         if changed != 1:
             raise Conflict("รายการนี้ไม่ได้เผยแพร่อยู่แล้ว (ถูกถอนหรือถูกแทนที่) / this item is "
                            "no longer published (withdrawn or replaced)")

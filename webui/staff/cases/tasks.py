@@ -11,6 +11,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from engine.core.errors import Conflict, InvalidData, ProcessError
+from engine.core.statuses import TaskStatus
 from engine.services.inbox import tasks
 from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
 from webui.i18n import localize, localize_fields
@@ -37,7 +38,7 @@ def render_task_page(
     fields = fields_for(form, prefill if values is None else values, errors)
     other_errors = form_errors_elsewhere(form, errors or {})
     assignees = []
-    if task.get("can_reassign") and task.get("state") == "open":
+    if task.get("can_reassign") and task.get("state") == TaskStatus.OPEN:
         assignees = tasks.eligible_assignees(rt(), me, task_id)
     parts = case_parts(task["instance_id"], (form,))
     return render_template(
