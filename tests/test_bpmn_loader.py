@@ -3,7 +3,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -362,13 +361,58 @@ HOSTILE = {
 }
 
 
+class WatchedLxml:
+    """lxml as the loader sees it, counting what it parsed and how far it walked."""
+
+    def __init__(self) -> None:
+        self.parses = 0
+        self.parsed = 0  # nodes plus characters of text and attributes in the parsed tree
+        self.walked = 0  # elements the depth check entered
+
+    def __getattr__(self, name: str):
+        return getattr(etree, name)
+
+    def fromstring(self, data, parser=None):
+        self.parses += 1
+        root = etree.fromstring(data, parser)
+        for node in root.iter():
+            attributes = node.attrib.values() if isinstance(node.tag, str) else ()
+            self.parsed += 1 + len(node.text or "") + len(node.tail or "")
+            self.parsed += sum(len(value) for value in attributes)
+        return root
+
+    def iterwalk(self, root, events):
+        for event, element in etree.iterwalk(root, events=events):
+            self.walked += event == "start"
+            yield event, element
+
+
 @pytest.mark.parametrize("case", sorted(HOSTILE))
-def test_hostile_input_is_refused_quickly(case, tmp_path):
+def test_hostile_input_is_refused_while_reading(case, tmp_path, monkeypatch):
+    """Refused by read_xml: nothing expanded, the depth walk cut short, no later stage."""
+    from engine.bpmn import loader
+
     data = HOSTILE[case](tmp_path)
-    started = time.perf_counter()
-    with pytest.raises(BpmnLoadError) as info:
-        load_bpmn(data, "evil.bpmn")
-    assert time.perf_counter() - started < 1.0
+    loader.load_bpmn(GOOD, "good.bpmn")  # schema and caches built once, not counted
+    accepting_good = python_steps(loader.load_bpmn, GOOD, "good.bpmn")
+    later_stages: list[str] = []
+    for stage in ("check_xsd", "check_references", "process_info", "_spiff_specs"):
+        monkeypatch.setattr(loader, stage, lambda *args, stage=stage: later_stages.append(stage))
+    watched = WatchedLxml()
+    monkeypatch.setattr(loader, "etree", watched)
+
+    def refuse():
+        with pytest.raises(BpmnLoadError) as caught:
+            load_bpmn(data, "evil.bpmn")
+        return caught
+
+    info = refuse()
+    assert later_stages == []
+    assert watched.parses == (0 if case == "oversized" else 1)
+    assert watched.parsed <= len(data)  # no entity grew the tree past the bytes sent
+    assert watched.walked <= loader.MAX_DEPTH + 1  # the walk stops at the first level over
+    monkeypatch.undo()
+    assert python_steps(refuse) <= accepting_good
     text = str(info.value)
     assert info.value.problems
     for leaked in ("root:", "SECRET-FROM-DTD", "lollollol", "aaaaaaaa"):
