@@ -17,9 +17,9 @@ from engine.bpmn.loader import (
     load_bpmn_file,
     read_xml,
 )
+from tests.conftest import CORPORA
 
 REPO = Path(__file__).resolve().parents[1]
-CORPORA = REPO.parent / "shared" / "corpora"
 
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -450,10 +450,7 @@ def corpus_files() -> list[Path]:
     return sorted(found)
 
 
-needs_corpora = pytest.mark.skipif(
-    not CORPORA.is_dir(),
-    reason=f"shared corpora not found at {CORPORA} (CI copies shared/ beside the clone)",
-)
+needs_corpora = pytest.mark.usefixtures("corpora")
 
 
 @needs_corpora

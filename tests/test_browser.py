@@ -34,6 +34,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: 
 from engine.core.config import Settings  # noqa: E402
 from engine.services.admin.users import add_user  # noqa: E402
 from engine.workflow.runtime import Runtime  # noqa: E402
+from tests.conftest import missing  # noqa: E402
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -133,10 +134,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        reason = "Debian chromium not installed: apt-get install chromium"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the browser tests: {reason}")
-        pytest.skip(reason)
+        missing("Debian chromium not installed: apt-get install chromium", "browser tests")
     ARTIFACTS.mkdir(exist_ok=True)
     playwright = sync_playwright().start()
     try:

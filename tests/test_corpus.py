@@ -8,18 +8,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import CORPORA, corpus_params
 from webui.cli import main as cli
 
-CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 FILES = sorted(
     p for p in CORPORA.rglob("*") if p.suffix in (".bpmn", ".xml") and "xsd" not in p.parts
 ) if CORPORA.is_dir() else []
 LOCATED = re.compile(r"^(warning: )?[^:\s][^:]*(:\d+)?: \S")
 
 
-@pytest.mark.skipif(not FILES, reason=f"shared corpora not found at {CORPORA} "
-                    "(CI copies shared/ beside the clone)")
-@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(CORPORA)))
+@pytest.mark.usefixtures("corpora")
+@pytest.mark.parametrize("path", corpus_params(FILES), ids=lambda p: str(p.relative_to(CORPORA)))
 def test_validate_ends_with_ok_or_located_messages(path: Path):
     result = CliRunner().invoke(cli, ["validate", "--lang", "en", str(path)])
     assert result.exception is None or isinstance(result.exception, SystemExit), \

@@ -9,10 +9,10 @@ from lxml import etree
 
 from engine.bpmn.diagram_svg import DiagramError, render_file, render_svg, wrap_text
 from engine.bpmn.loader import BpmnLoadError, read_xml
+from tests.conftest import CORPORA, corpus_params
 
 ROOT = Path(__file__).resolve().parents[1]
 PROCESSES = ROOT / "processes"
-CORPORA = ROOT.parent / "shared" / "corpora"
 SVG = "http://www.w3.org/2000/svg"
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
 NS = {"s": SVG}
@@ -236,13 +236,14 @@ def _corpus_files() -> list[Path]:
                   if p.suffix in (".bpmn", ".xml") and "xsd" not in p.relative_to(CORPORA).parts)
 
 
-@pytest.mark.skipif(not CORPORA.is_dir(), reason=f"external corpora not found at {CORPORA}")
+@pytest.mark.usefixtures("corpora")
 def test_corpus_is_present() -> None:
     assert len(_corpus_files()) >= 60
 
 
-@pytest.mark.skipif(not CORPORA.is_dir(), reason=f"external corpora not found at {CORPORA}")
-@pytest.mark.parametrize("path", _corpus_files(), ids=lambda p: str(p.relative_to(CORPORA)))
+@pytest.mark.usefixtures("corpora")
+@pytest.mark.parametrize("path", corpus_params(_corpus_files()),
+                         ids=lambda p: str(p.relative_to(CORPORA)))
 def test_corpus_file_renders(path: Path) -> None:
     data = path.read_bytes()
     try:
