@@ -1,7 +1,4 @@
 import hashlib
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -9,7 +6,6 @@ import pytest
 from lxml import etree
 
 from engine.bpmn.loader import (
-    MAX_BPMN_BYTES,
     BpmnLoadError,
     Problem,
     check_xsd,
@@ -17,77 +13,14 @@ from engine.bpmn.loader import (
     load_bpmn_file,
     read_xml,
 )
+from tests.bpmn_samples import GOOD, HOSTILE, bpmn
 from tests.conftest import CORPORA
 
 REPO = Path(__file__).resolve().parents[1]
 
-HEAD = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
-    ' xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"'
-    ' id="defs" targetNamespace="http://example.org/govflow">\n'
-)
-
-
-def bpmn(body: str) -> bytes:
-    return (HEAD + body + "</bpmn:definitions>\n").encode("utf-8")
-
-
 def line_of(data: bytes, needle: str) -> int:
     text = data.decode("utf-8")
     return text[: text.index(needle)].count("\n") + 1
-
-
-def form(value: str) -> str:
-    return (
-        "<bpmn:extensionElements><spiffworkflow:properties>"
-        f'<spiffworkflow:property name="formJsonSchemaFilename" value="{value}"/>'
-        "</spiffworkflow:properties></bpmn:extensionElements>"
-    )
-
-
-GOOD = bpmn(f"""\
-<bpmn:process id="publish" name="Publish news" isExecutable="true">
-  <bpmn:laneSet id="ls">
-    <bpmn:lane id="lane_staff" name="Staff">
-      <bpmn:flowNodeRef>start</bpmn:flowNodeRef>
-      <bpmn:flowNodeRef>draft</bpmn:flowNodeRef>
-      <bpmn:flowNodeRef>gw</bpmn:flowNodeRef>
-    </bpmn:lane>
-    <bpmn:lane id="lane_boss" name="Director">
-      <bpmn:flowNodeRef>approve</bpmn:flowNodeRef>
-      <bpmn:flowNodeRef>late</bpmn:flowNodeRef>
-      <bpmn:flowNodeRef>stamp</bpmn:flowNodeRef>
-      <bpmn:flowNodeRef>done</bpmn:flowNodeRef>
-      <bpmn:flowNodeRef>expired</bpmn:flowNodeRef>
-    </bpmn:lane>
-  </bpmn:laneSet>
-  <bpmn:startEvent id="start">{form("forms/start.schema.json")}</bpmn:startEvent>
-  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="draft"/>
-  <bpmn:userTask id="draft" name="Write draft">
-    <bpmn:documentation>Write the news item.</bpmn:documentation>
-    {form("forms/x.schema.json")}
-  </bpmn:userTask>
-  <bpmn:sequenceFlow id="f2" sourceRef="draft" targetRef="gw"/>
-  <bpmn:exclusiveGateway id="gw" default="f_skip"/>
-  <bpmn:sequenceFlow id="f_ok" sourceRef="gw" targetRef="approve">
-    <bpmn:conditionExpression>needs_approval == True</bpmn:conditionExpression>
-  </bpmn:sequenceFlow>
-  <bpmn:sequenceFlow id="f_skip" sourceRef="gw" targetRef="stamp"/>
-  <bpmn:userTask id="approve" name="Approve"/>
-  <bpmn:boundaryEvent id="late" attachedToRef="approve" cancelActivity="true">
-    <bpmn:timerEventDefinition id="td">
-      <bpmn:timeDate>"2030-01-01T09:00:00+07:00"</bpmn:timeDate>
-    </bpmn:timerEventDefinition>
-  </bpmn:boundaryEvent>
-  <bpmn:sequenceFlow id="f_late" sourceRef="late" targetRef="expired"/>
-  <bpmn:endEvent id="expired"/>
-  <bpmn:sequenceFlow id="f3" sourceRef="approve" targetRef="stamp"/>
-  <bpmn:scriptTask id="stamp"><bpmn:script>stamped = True</bpmn:script></bpmn:scriptTask>
-  <bpmn:sequenceFlow id="f4" sourceRef="stamp" targetRef="done"/>
-  <bpmn:endEvent id="done"/>
-</bpmn:process>
-""")
 
 
 def problems_of(data: bytes, file: str = "t.bpmn") -> list[Problem]:
@@ -173,56 +106,6 @@ def test_load_bpmn_file_uses_name_and_bytes(tmp_path):
     assert loaded.content_hash == hashlib.sha256(GOOD).hexdigest()
 
 
-THAI = bpmn("""\
-<bpmn:process id="complaint" name="รับเรื่องร้องเรียนการทุจริต" isExecutable="true">
-  <bpmn:laneSet id="ls"><bpmn:lane id="lane1" name="ฝ่ายนิติการ">
-    <bpmn:flowNodeRef>s</bpmn:flowNodeRef><bpmn:flowNodeRef>u</bpmn:flowNodeRef>
-  </bpmn:lane></bpmn:laneSet>
-  <bpmn:startEvent id="s"/>
-  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="u"/>
-  <bpmn:userTask id="u" name="ตรวจสอบคำร้อง"/>
-  <bpmn:sequenceFlow id="f2" sourceRef="u" targetRef="e"/>
-  <bpmn:endEvent id="e"/>
-</bpmn:process>
-""")
-
-LOAD_AND_PRINT = """
-import json, sys
-from pathlib import Path
-from engine.bpmn.loader import load_bpmn_file
-loaded = load_bpmn_file(Path(sys.argv[1]))
-info = loaded.processes["complaint"]
-print(json.dumps({
-    "file": loaded.file,
-    "name": info.name,
-    "lane": info.lanes["lane1"],
-    "task": info.user_tasks["u"].name,
-    "spec_task": loaded.specs["complaint"].task_specs["u"].bpmn_name,
-}))
-"""
-
-
-def test_thai_names_load_under_c_locale(tmp_path):
-    path = tmp_path / "ร้องเรียน.bpmn"
-    path.write_bytes(THAI)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "PYTHON"))}
-    # Turn off UTF-8 mode and locale coercion so the locale encoding really is ASCII.
-    env.update(LANG="C", LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
-    result = subprocess.run(
-        [sys.executable, "-c", LOAD_AND_PRINT, os.fsencode(path)],
-        cwd=REPO, env=env, capture_output=True, timeout=60,
-    )
-    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
-    out = json.loads(result.stdout)  # json escapes non-ASCII, so stdout encoding is moot
-    assert out == {
-        "file": "ร้องเรียน.bpmn",
-        "name": "รับเรื่องร้องเรียนการทุจริต",
-        "lane": "ฝ่ายนิติการ",
-        "task": "ตรวจสอบคำร้อง",
-        "spec_task": "ตรวจสอบคำร้อง",
-    }
-
-
 def test_not_executable_is_a_warning():
     data = GOOD.replace(b'isExecutable="true"', b'isExecutable="false"')
     loaded = load_bpmn(data, "draft.bpmn")
@@ -304,61 +187,6 @@ def test_missing_start_event():
 
 
 # ------------------------------------------------------------------- hostile
-
-
-XXE = b"""<?xml version="1.0"?>
-<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"
-  targetNamespace="x"><bpmn:process id="p" name="&x;"/></bpmn:definitions>"""
-
-LOL = b"""<?xml version="1.0"?>
-<!DOCTYPE lolz [<!ENTITY lol "lol">
-<!ENTITY l1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
-<!ENTITY l2 "&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;">
-<!ENTITY l3 "&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;">
-<!ENTITY l4 "&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;&l3;">
-<!ENTITY l5 "&l4;&l4;&l4;&l4;&l4;&l4;&l4;&l4;&l4;&l4;">
-<!ENTITY l6 "&l5;&l5;&l5;&l5;&l5;&l5;&l5;&l5;&l5;&l5;">
-<!ENTITY l7 "&l6;&l6;&l6;&l6;&l6;&l6;&l6;&l6;&l6;&l6;">
-<!ENTITY l8 "&l7;&l7;&l7;&l7;&l7;&l7;&l7;&l7;&l7;&l7;">
-<!ENTITY l9 "&l8;&l8;&l8;&l8;&l8;&l8;&l8;&l8;&l8;&l8;">]>
-<lolz>&l9;</lolz>"""
-
-SMALL_LOL = b"""<?xml version="1.0"?>
-<!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"
-  targetNamespace="x"><bpmn:process id="p" name="&b;"/></bpmn:definitions>"""
-
-
-def external_dtd(tmp_path: Path) -> bytes:
-    dtd = tmp_path / "evil.dtd"
-    dtd.write_text('<!ENTITY leak "SECRET-FROM-DTD">')
-    return (
-        f'<?xml version="1.0"?>\n<!DOCTYPE bpmn:definitions SYSTEM "{dtd.as_uri()}">\n'
-        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"'
-        ' targetNamespace="x"><bpmn:process id="p" name="&leak;"/></bpmn:definitions>'
-    ).encode()
-
-
-def deep(levels: int) -> bytes:
-    return bpmn("<bpmn:documentation>" + "<x>" * levels + "</x>" * levels
-                + "</bpmn:documentation>")
-
-
-HOSTILE = {
-    "xxe": lambda tmp: XXE,
-    "billion_laughs": lambda tmp: LOL,
-    "small_internal_entities": lambda tmp: SMALL_LOL,
-    "external_dtd": external_dtd,
-    "network_dtd": lambda tmp: XXE.replace(
-        b'[<!ENTITY x SYSTEM "file:///etc/passwd">]', b'SYSTEM "http://127.0.0.1:9/x.dtd"'
-    ),
-    "oversized": lambda tmp: GOOD.replace(
-        b"</bpmn:definitions>", b"<!--" + b"x" * MAX_BPMN_BYTES + b"--></bpmn:definitions>"
-    ),
-    "deep_10000": lambda tmp: deep(10_000),
-    "deep_230": lambda tmp: deep(230),  # under libxml2's 256 limit, over ours
-}
 
 
 class WatchedLxml:
