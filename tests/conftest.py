@@ -117,7 +117,7 @@ def make_runtime(tmp_path: Path, database_url: str | None = None,
     return runtime
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
     """The database URL for this test: None means the embedded SQLite default."""
     if request.param == "sqlite":

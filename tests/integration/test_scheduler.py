@@ -128,6 +128,7 @@ def test_holiday_change_recomputes_pending_deadlines(runtime, people):
             holidays.add_holiday(runtime, people.admin, datetime(2026, 12, 10).date(), "ซ้ำ")
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("schedulers", [3])
 def test_exactly_once_with_concurrent_scheduler_processes(pg_url, tmp_path: Path, schedulers):
     """Three scheduler processes on one PostgreSQL database, over 1,000+ due timers."""

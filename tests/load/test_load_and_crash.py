@@ -15,7 +15,11 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
+
 from tests.conftest import require_postgres, require_redis
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 SECONDS = float(os.environ.get("GOVFLOW_LOAD_SECONDS", "25"))
 STAFF = int(os.environ.get("GOVFLOW_LOAD_STAFF", "20"))

@@ -37,6 +37,8 @@ from engine.workflow.runtime import Runtime  # noqa: E402
 from tests.conftest import missing  # noqa: E402
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST  # noqa: E402
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -50,6 +50,8 @@ from tests.conftest import PROCESSES
 from tests.samples import COMPLAINT
 from webui import create_app
 
+pytestmark = pytest.mark.slow
+
 # Hypothesis also caches Unicode tables and constants on disk; keep them out of the tree.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
                       os.path.join(tempfile.gettempdir(), "govflow-hypothesis"))
