@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -42,6 +43,7 @@ def missing(problem: str, tests: str) -> NoReturn:
     pytest.skip(problem)
 
 
+@cache  # asked once, and only by a test that needs the server (tests/unit never does)
 def _postgres_problem() -> str | None:
     try:
         engine = create_engine(PG_URL)
@@ -53,12 +55,10 @@ def _postgres_problem() -> str | None:
     return None
 
 
-_PG_PROBLEM = _postgres_problem()
-
-
 def require_postgres() -> None:
-    if _PG_PROBLEM is not None:
-        missing(_PG_PROBLEM, "PostgreSQL tests")
+    problem = _postgres_problem()
+    if problem is not None:
+        missing(problem, "PostgreSQL tests")
 
 
 REDIS_URL = os.environ.get("GOVFLOW_TEST_REDIS_URL", "redis://127.0.0.1:6379")
