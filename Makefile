@@ -1,6 +1,9 @@
 # govflow — two commands from a fresh clone:
 #   make run    set everything up on the embedded SQLite default and serve http://127.0.0.1:8000
-#   make test   install the test dependencies and run the whole suite (lint included)
+#   make test   install the test dependencies and run the whole suite (lint and types included)
+# and two while working:
+#   make check      ruff, mypy, the layer contracts and the unit tests (before each commit)
+#   make test-fast  the unit tests alone (tests/unit: no database, server or browser)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,7 +12,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint install system-deps browser-deps bench clean
+.PHONY: run test test-fast check lint typecheck install system-deps browser-deps bench clean
 
 # Playwright must use Debian's chromium, never download a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
@@ -50,7 +53,16 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test: install browser-deps lint
+# engine/ and webui/, as [tool.mypy] in pyproject.toml names them.
+typecheck: install
+	$(BIN)/mypy
+
+test-fast: install
+	$(BIN)/pytest -q tests/unit
+
+check: lint typecheck test-fast
+
+test: install browser-deps lint typecheck
 	$(BIN)/pytest -q
 
 bench: install

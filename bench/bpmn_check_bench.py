@@ -17,6 +17,12 @@ and a chain of 9,600 tasks 207 s to validate; every check must be linear or n·l
   reported as 200 and "and 15,800 more"); it must check well under a second.
 * ``chain_9600``: the issue's chain of 9,600 tasks with BPMNDI (about 4.3 MB); the check
   ends in one plain message (SpiffWorkflow reads runs of a few hundred steps at most).
+* ``hostile``: the eight hostile files of the loader's tests (tests/bpmn_samples.py: XXE,
+  billion laughs, external and network DTDs, over 5 MB, 10,000 and 230 levels deep), each
+  refused by ``load_bpmn``, against ``load_bpmn`` accepting the small valid file of the same
+  tests (``valid_small_load_p50_ms``); ``ratio_to_valid`` = refusal p50 / that. The tests
+  check the refusal's shape (nothing expanded, no later stage); the time is here. Measured
+  first, under the real 5 MB limit.
 
 Usage, from the repository root::
 
@@ -36,7 +42,9 @@ import argparse
 import gc
 import json
 import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -44,8 +52,14 @@ from timing import measure_rounds, nearest_rank, sig3
 
 from engine.bpmn.definitions import CheckedFile, check_bytes
 from engine.bpmn.loading import safe_xml
+from engine.bpmn.loading.load import load_bpmn
 from engine.bpmn.problems import MAX_REPORTED_PROBLEMS
 from engine.core.config import REPO_ROOT
+from engine.core.errors import BpmnLoadError
+
+if str(REPO_ROOT) not in sys.path:  # run as a script: make tests/ importable
+    sys.path.insert(0, str(REPO_ROOT))
+from tests.bpmn_samples import GOOD, HOSTILE  # noqa: E402
 
 PROCESSES_DIR = REPO_ROOT / "processes"
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
@@ -147,11 +161,47 @@ def verdicts(name: str, checked: CheckedFile) -> str | None:
     return None
 
 
+def refuser(data: bytes) -> Callable[[], str | None]:
+    """A call of load_bpmn on hostile bytes: None when refused with problems, else why not."""
+
+    def refuse() -> str | None:
+        try:
+            load_bpmn(data, "hostile.bpmn")
+        except BpmnLoadError as err:
+            return None if err.problems else "refused without a problem"
+        return "accepted"
+
+    return refuse
+
+
+def hostile(repeat: int, budget: float) -> tuple[dict[str, Any], list[str]]:
+    """Each hostile file refused, against the small valid file accepted, in the same rounds."""
+    failures: list[str] = []
+
+    def seen(name: str, result: Any) -> None:
+        if isinstance(result, str) and f"{name}: {result}" not in failures:
+            failures.append(f"{name}: {result}")
+
+    with tempfile.TemporaryDirectory() as scratch:
+        inputs = {name: make(Path(scratch)) for name, make in HOSTILE.items()}
+        fns: dict[str, Callable[[], Any]] = {name: refuser(data) for name, data in inputs.items()}
+        fns["valid_small"] = lambda: load_bpmn(GOOD, "good.bpmn")
+        samples = measure_rounds(fns, repeat, budget, min_rounds=3, seen=seen)
+    valid = p50(samples["valid_small"])
+    results: dict[str, Any] = {"valid_small_load_p50_ms": valid, "n": len(samples["valid_small"])}
+    for name, data in inputs.items():
+        refused = p50(samples[name])
+        results[name] = {"bytes": len(data), "refuse_p50_ms": refused,
+                         "ratio_to_valid": sig3(refused / valid)}
+    return results, failures
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     args.add_argument("--quick", action="store_true", help="fewer rounds")
     opts = args.parse_args(argv)
     repeat, budget = (3, 60.0) if opts.quick else (7, 150.0)
+    hostile_results, failures = hostile(15 if opts.quick else 50, 10.0 if opts.quick else 30.0)
     safe_xml.MAX_BPMN_BYTES = 64 * 1024 * 1024  # see the docstring: 100k is ~5.4 MB
     files = {label: fan_out(n) for label, n in SIZES.items()}
     fns: dict[str, Callable[[], Any]] = {}
@@ -162,7 +212,6 @@ def main(argv: list[str] | None = None) -> int:
     for name, data in extra.items():
         fns[name] = checker(data, f"{name}.bpmn")
         fns[f"parse_{name}"] = parser(data)
-    failures: list[str] = []
 
     def seen(name: str, result: Any) -> None:
         problem = verdicts(name, result) if isinstance(result, CheckedFile) else None
@@ -194,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = {"bytes": len(data), "check_p50_ms": p50(samples[name]),
                          "lxml_parse_p50_ms": p50(samples[f"parse_{name}"]),
                          "n": len(samples[name])}
+    results["hostile"] = hostile_results
     results["ok"] = not failures
     for label, row in sizes.items():
         print(f"  {label:>5}: {row['elements']:>7} elements, check {row['check_p50_ms']} ms, "
@@ -201,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  growth: {results['growth']}", file=sys.stderr)
     for name in extra:
         print(f"  {name}: {results[name]['check_p50_ms']} ms", file=sys.stderr)
+    print(f"  hostile, refused (valid small file {hostile_results['valid_small_load_p50_ms']} ms): "
+          + ", ".join(f"{name} {hostile_results[name]['refuse_p50_ms']} ms" for name in HOSTILE),
+          file=sys.stderr)
     for failure in failures:
         print(f"bpmn_check_bench: FAILED: {failure}", file=sys.stderr)
     print(json.dumps(results, ensure_ascii=False))

@@ -19,12 +19,12 @@ With ``--crash`` a chaos thread kill -9s a random gunicorn worker (its master st
 another) or a scheduler (restarted after a moment) every 2–6 s.
 
 Afterwards the schedulers are given time to catch up, and the run counts lost or
-doubled work (tests/load_checks.py): complaints, completions, tasks and timers against
+doubled work (tests/load/load_checks.py): complaints, completions, tasks and timers against
 each case's workflow (``govflow check``), escalations, letters and mail by Message-ID.
 
 The baseline, measured in the same run, is ``GET /healthz`` (one trivial query) on the
-same cluster before the load starts. The run itself is tests/load_run.py, which the
-test suite also drives (shorter) in tests/test_load_and_crash.py.
+same cluster before the load starts. The run itself is tests/load/load_run.py, which the
+test suite also drives (shorter) in tests/load/test_load_and_crash.py.
 
 Usage: ``.venv/bin/python bench/load_test.py [--seconds 300] [--staff 50] [--rate 20]
 [--crash] [--keep]``. The last line printed is one JSON object; exit 1 when an
@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make tests/ importable
     sys.path.insert(0, str(ROOT))
 
-from tests.load_run import run  # noqa: E402
+from tests.load.load_run import run  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,8 +56,8 @@ from engine.workflow.workflow_state import WorkflowCache
 
 if str(REPO_ROOT) not in sys.path:  # run as a script: make tests/ importable
     sys.path.insert(0, str(REPO_ROOT))
+from tests.load.timer_process import BENCH_CODE, BENCH_KEY, processes_dir  # noqa: E402
 from tests.samples import COMPLAINT  # noqa: E402
-from tests.timer_process import BENCH_CODE, BENCH_KEY, processes_dir  # noqa: E402
 
 TIMERS_PER_COMPLAINT = 3
 #: Complaints are received and started here (a Friday), before any of their deadlines…

@@ -1,6 +1,6 @@
 """Passwords for test users, set the way an administrator does (``admin.reset_password``),
 then taken as chosen: a reset forces a new password at the next sign-in, which the tests
-that only need a signed-in user skip (tests/test_accounts.py tests the forced change)."""
+that only need a signed-in user skip (tests/web/test_accounts.py tests the forced change)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 PostgreSQL tests use ``GOVFLOW_TEST_POSTGRES_URL`` (default: the local server on
 127.0.0.1:5432, database ``test``). Without a server they skip with the reason;
-under CI (``CI=true``) a missing server is a failure, because CI must test both.
+under CI (``CI=true``, set by .ci/run) a missing server is a failure, because CI must test
+both. The same holds for Redis, Debian's chromium and the shared BPMN corpora.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -28,8 +31,19 @@ PG_URL = os.environ.get(
     "GOVFLOW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 PROCESSES = REPO_ROOT / "processes"
+#: BPMN files nobody here wrote (the MIWG test suite, modelers' examples); CI copies
+#: shared/ beside the clone.
+CORPORA = REPO_ROOT.parent / "shared" / "corpora"
 
 
+def missing(problem: str, tests: str) -> NoReturn:
+    """Skip for want of a server, browser or files, except under CI, which must run them."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run the {tests}: {problem}")
+    pytest.skip(problem)
+
+
+@cache  # asked once, and only by a test that needs the server (tests/unit never does)
 def _postgres_problem() -> str | None:
     try:
         engine = create_engine(PG_URL)
@@ -41,15 +55,10 @@ def _postgres_problem() -> str | None:
     return None
 
 
-_PG_PROBLEM = _postgres_problem()
-
-
 def require_postgres() -> None:
-    if _PG_PROBLEM is None:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI must run the PostgreSQL tests: {_PG_PROBLEM}")
-    pytest.skip(_PG_PROBLEM)
+    problem = _postgres_problem()
+    if problem is not None:
+        missing(problem, "PostgreSQL tests")
 
 
 REDIS_URL = os.environ.get("GOVFLOW_TEST_REDIS_URL", "redis://127.0.0.1:6379")
@@ -62,10 +71,23 @@ def require_redis() -> None:
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except redis.RedisError as exc:
-        problem = f"Redis not reachable at {REDIS_URL}: {type(exc).__name__}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the shared rate-limit tests: {problem}")
-        pytest.skip(problem)
+        missing(f"Redis not reachable at {REDIS_URL}: {type(exc).__name__}",
+                "shared rate-limit tests")
+
+
+@pytest.fixture
+def corpora() -> Path:
+    """The shared corpora folder (tests that read it: ``@pytest.mark.usefixtures``)."""
+    if not CORPORA.is_dir():
+        missing(f"shared corpora not found at {CORPORA} (CI copies shared/ beside the clone)",
+                "corpus tests")
+    return CORPORA
+
+
+def corpus_params(files: list[Path]) -> list[Any]:
+    """Test parameters over corpus files; without the corpora, one parameter that the
+    ``corpora`` fixture skips, or fails under CI (an empty list would skip even there)."""
+    return list(files) or [pytest.param(None, id="no-corpora")]
 
 
 @pytest.fixture
@@ -95,7 +117,7 @@ def make_runtime(tmp_path: Path, database_url: str | None = None,
     return runtime
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
     """The database URL for this test: None means the embedded SQLite default."""
     if request.param == "sqlite":

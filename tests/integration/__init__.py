@@ -1,0 +1,1 @@
+"""The engine with its databases (SQLite and PostgreSQL), the scheduler, mail and the CLI."""

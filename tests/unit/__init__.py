@@ -1,0 +1,1 @@
+"""Pure and fast: no database, server, browser or subprocess (`make test-fast`)."""
