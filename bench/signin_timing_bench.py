@@ -3,7 +3,7 @@
 ``users.authenticate`` with a wrong password for a known user (one argon2 verification of
 the stored hash), against an unknown user name and a user without a password (one
 verification of a dummy hash, engine.core.passwords) — in the same run, called in turn round
-after round so machine load falls on all alike. Before issue 13 the unknown user skipped
+after round so machine load falls on all alike. Before the timing fix the unknown user skipped
 the verification: ~15 ms against ~670 ms, which told an attacker who has an account.
 ``ratio`` = unknown p50 / known-wrong p50; near 1 means the time tells nothing.
 

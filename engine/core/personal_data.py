@@ -1,4 +1,5 @@
-"""Personal data of complainants and of the accused (PDPA; seed 3.5).
+"""Personal data of complainants and of the accused (PDPA; the complaints
+measure keeps the identities of the complainant and of the accused confidential).
 
 Which fields are personal, and who may read them, is decided here by role, never by
 the lane mapping a process owner edits. The fields are taken out of the workflow

@@ -1,4 +1,5 @@
-"""The six-monthly complaints report (seed 5.4) as PDF, with the same content as the CSV
+"""The six-monthly complaints report (Legal Affairs reports to the Director every six
+months of the fiscal year) as PDF, with the same content as the CSV
 (engine.services.complaints.reports) plus a bar chart of complaints per month.
 
 It is also what the office publishes as its complaint statistics for the ITA assessment,

@@ -1,4 +1,5 @@
-"""The six-monthly complaints report (seed 5.4) as an Excel workbook, built in memory.
+"""The six-monthly complaints report (due to the Director every six months of the
+fiscal year) as an Excel workbook, built in memory.
 
 Sheet สรุป holds the same tables as the CSV and PDF and a native column chart of
 complaints per month (Excel and LibreOffice draw it themselves, and it stays editable);

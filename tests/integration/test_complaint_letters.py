@@ -1,4 +1,5 @@
-"""The letters a complaint issues (seed 5.1, 5.3) and the result told to the complainant."""
+"""The letters a complaint issues (the initial-action notice after triage, the result
+notice once resolved) and the result told to the complainant."""
 
 from __future__ import annotations
 

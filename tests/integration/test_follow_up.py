@@ -1,4 +1,4 @@
-"""Follow-up until resolved (seed 5.2): reminders counted in working days from the last
+"""Follow-up until resolved: reminders counted in working days from the last
 follow-up, re-armed by each one, and a loop that stays shallow for years-long cases."""
 
 from __future__ import annotations
@@ -117,8 +117,8 @@ def test_more_follow_up_after_review_starts_new_rounds(runtime, people):
 
 
 def test_a_case_followed_up_for_years_does_not_stall(runtime, people):
-    """Gateway loops stop after ~250 rounds in SpiffWorkflow 3.2 (DESIGN.md §3); the
-    follow-up is a standard loop, so 260 rounds (over twenty years of monthly
+    """Gateway loops stop after ~250 rounds in SpiffWorkflow 3.2 (its recursion
+    limit, measured); the follow-up is a standard loop, so 260 rounds (over twenty years of monthly
     follow-ups) still end in the review."""
     with clock.frozen(bkk("2026-12-07T09:00")):
         task = to_follow_up(runtime, people)

@@ -21,7 +21,7 @@ AT = datetime(2026, 11, 2, 3, 4, 5)  # naive: what 0001's columns take on both b
 
 
 def _rows_of_0001(connection: sa.Connection) -> None:
-    """One row of each table issue 13 changes, written through the 0001 tables as the
+    """One row of each table migration 0002 changes, written through the 0001 tables as the
     database itself reports them (not the models, which already have 0002's columns)."""
     tables = sa.MetaData()
     tables.reflect(connection)

@@ -1,4 +1,4 @@
-"""The owner of a publishing request is told at every listed step (issue 7): in the app,
+"""The owner of a publishing request is told at every listed step: in the app,
 and by e-mail only when they have an address; nobody else is told."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Director receives the six-monthly report (seed 5.4) once per half, on time."""
+"""The Director receives the six-monthly report once per half, on time."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The publication request form as a PDF (issue 7, evidence): the request's fields and three
+"""The publication request form as a PDF (the evidence of each step): the request's fields and three
 sign-off blocks filled from the workflow, blank until signed; only for those who may see
 the case, and only for publishing cases."""
 

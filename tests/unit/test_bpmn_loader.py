@@ -322,7 +322,7 @@ def test_corpus_broken_file_has_line():
     assert info.value.problems[0].line == 5
 
 
-# ------------------------------------------------------- issue 13: linear checks
+# ------------------------------------------- checks linear in the file's size
 
 MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DI_HEAD = (
@@ -414,7 +414,7 @@ def test_check_work_grows_linearly(make, n):
     check(make(n))  # the schema, imports and caches are built once, not counted
     small = python_steps(check, make(n))
     large = python_steps(check, make(4 * n))
-    # Linear work gives 4×; the quadratic spots of issue 13 gave 10–16× here.
+    # Linear work gives 4×; the quadratic spots fixed earlier gave 10–16× here.
     assert large <= 5 * small, (small, large)
 
 

@@ -31,7 +31,7 @@ def test_validate_ends_with_ok_or_located_messages(path: Path):
     assert result.exit_code in (0, 1)
 
 
-# ------------------------------------------- issue 13, item 12: govflow's own words
+# ------------------------------------------------------------- govflow's own words
 
 OWN = Path(__file__).resolve().parent / "corpus"
 OWN_FILES = sorted(OWN.glob("*.bpmn"))

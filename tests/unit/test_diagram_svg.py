@@ -277,7 +277,7 @@ def test_corpus_file_renders(path: Path) -> None:
     assert di_refs(tree) <= drawn
 
 
-# ------------------------------------------------ issue 13, item 12: the DI decides
+# ------------------------------------------------------------------ the DI decides
 
 OWN_CORPUS = Path(__file__).resolve().parent / "corpus"
 

@@ -404,7 +404,7 @@ def test_complaint_triage_timers_were_evaluated() -> None:
                in p.message for p in problems)
 
 
-# ------------------------------------------------- conditions and scripts (issue 13)
+# ------------------------------------------------------------ conditions and scripts
 
 DECISION_BUNDLE = {
     "start_form": "forms/start.json",

@@ -19,7 +19,7 @@ def cal() -> WorkingCalendar:
     return WorkingCalendar()
 
 
-# Worked examples from thai_report.md §2.3 (3 working days, receipt day not counted).
+# Worked examples of the triage window: 3 working days, the day of receipt not counted.
 @pytest.mark.parametrize(
     ("received", "due"),
     [

@@ -1,4 +1,4 @@
-"""The publication log (issue 7, evidence): who requested, approved (an acting Director
+"""The publication log (the evidence of each step): who requested, approved (an acting Director
 included), checked, decided and published each request, when, and the outcome; the page,
 its CSV and ``govflow report publications``."""
 

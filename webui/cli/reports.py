@@ -15,9 +15,10 @@ def report() -> None:
     pass
 
 
-@report.command("complaints", help="The six-monthly complaints report (seed 5.4): counts by "
-                "status, channel, type and month, triage times in working days, and the cases "
-                "without personal data. --fiscal-year is Buddhist Era (e.g. 2570 = 1 Oct 2569 "
+@report.command("complaints", help="The six-monthly complaints report Legal Affairs gives "
+                "the Director: counts by status, channel, type and month, triage times in "
+                "working days, and the cases without personal data. --fiscal-year is "
+                "Buddhist Era (e.g. 2570 = 1 Oct 2569 "
                 "– 30 Sep 2570); --half 1 is 1 Oct–31 Mar, 2 is 1 Apr–30 Sep. --format csv "
                 "(default; UTF-8 with a byte-order mark in a file), xlsx (a สรุป sheet with a "
                 "chart and a รายการเรื่อง sheet) or pdf (with the office's header, from "

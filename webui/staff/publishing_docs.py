@@ -1,5 +1,6 @@
-"""The publishing evidence (issue 7): the publication log page with its CSV, and the
-request form as a PDF (engine/services/publishing/register.py, engine/documents/request_form.py)."""
+"""The publishing evidence (who asked, approved, checked, decided and published each
+request): the publication log page with its CSV, and the request form as a PDF
+(engine/services/publishing/register.py, engine/documents/request_form.py)."""
 
 from __future__ import annotations
 

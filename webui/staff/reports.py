@@ -1,4 +1,5 @@
-"""The six-monthly complaints report page, for Legal Affairs and the Director (seed 5.4)."""
+"""The six-monthly complaints report page, for Legal Affairs and the Director (due every
+six months of the fiscal year)."""
 
 from __future__ import annotations
 

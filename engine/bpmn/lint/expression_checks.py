@@ -1,4 +1,6 @@
-"""Deploy-time check of every condition and script govflow will run (issue 13, item 11).
+"""Deploy-time check of every condition and script govflow will run: one the
+restricted evaluator can never evaluate is refused at deploy, instead of stopping a case
+in error when it reaches it.
 
 SpiffWorkflow evaluates gateway conditions, scripts, loop conditions and the like
 through the restricted evaluator (`engine.bpmn.expressions`) only when a case reaches

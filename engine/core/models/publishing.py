@@ -37,7 +37,8 @@ class Publication(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     #: The unit as the request names it (the form's "unit"), shown on the public page.
     unit_name: Mapped[str] = mapped_column(String(300), default="")
-    #: The source/owner the web administrator recorded at the check (seed step 3).
+    #: The source or owner of the information, which the web administrator records when
+    #: checking the request.
     source_owner: Mapped[str] = mapped_column(String(300), default="")
     #: The web administrator's note on the publish form (staff pages only).
     note: Mapped[str] = mapped_column(Text, default="")

@@ -227,7 +227,8 @@ def track_complaint(rt: Runtime, code: str, secret: str) -> dict[str, Any]:
 
 def _result(rt: Runtime, session: Any, instance: ProcessInstance,
             data: dict[str, Any]) -> dict[str, Any] | None:
-    """What the office told the complainant (seed 5.3), once it did: the outcome and the
+    """What the office told the complainant (once resolved, they are told the result),
+    once it did: the outcome and the
     message Legal Affairs wrote for them, never internal notes."""
     if "result_message" not in data:
         return None

@@ -1,9 +1,10 @@
 """Letters govflow issues when a step completes, and telling the complainant the result.
 
 Which step issues which letter is set in ``processes.toml`` (``[<process>.letters]``):
-the notice of initial action to the accused or their unit (seed 5.1) and the result
-notice to the complainant (seed 5.3). The completing command decides the letter and
-queues it with its fields sealed; the scheduler draws it from its template in
+the notice of initial action to the accused or their unit (told after triage what was
+decided) and the result notice to the complainant (told the result once the case is
+resolved). The completing command decides the letter and queues it with its fields
+sealed; the scheduler draws it from its template in
 ``processes/letters/`` with the office's identity and keeps it as an encrypted attachment
 of the case, like the outbox does for mail. The result notice is also e-mailed to the
 complainant when they gave an address; the message is sealed in the outbox.

@@ -1,4 +1,5 @@
-"""Who read complaint personal data: the Director's view of the audit log (PDPA; seed 3.5).
+"""Who read complaint personal data: the Director's view of the audit log (PDPA:
+every read of a complainant's or an accused person's personal data is recorded).
 
 Every read of a complainant's or an accused person's data is already an audit event
 (``engine.core.audit.record``). This module lists those events for the Director, newest

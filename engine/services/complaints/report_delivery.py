@@ -1,4 +1,5 @@
-"""Handing the six-monthly complaints report to the Director (seed 5.4).
+"""Handing the six-monthly complaints report to the Director (due every six months
+from the start of the fiscal year).
 
 When a half of the fiscal year has ended, the scheduler tells the Director and the head
 of Legal Affairs, in the app and by e-mail, on the first working day after it at 08:30,

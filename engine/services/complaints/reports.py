@@ -1,4 +1,5 @@
-"""The six-monthly report on complaints (seed 5.4), counted from the start of the fiscal year.
+"""The six-monthly report on complaints for the Director, counted in halves of
+the fiscal year (1 Oct–31 Mar, 1 Apr–30 Sep).
 
 Each case received in the period falls in exactly one status bucket as of the period's
 last day. The report carries no personal data and no complaint subjects (those are the

@@ -1,4 +1,6 @@
-"""Telling a publishing request's owner what became of it (issue 7; seed 2.1.2, 2.2.1 (4)).
+"""Telling a publishing request's owner what became of it (the Director's
+return, the web administrator's return for correction, the ICT head's refusal and the
+publication, each with its reason).
 
 When a step that ``processes.toml`` lists under ``notify_owner`` completes, the user who
 started the case is told in the app and, when they have an e-mail address, by e-mail

@@ -1,4 +1,5 @@
-"""The publication log (issue 7, evidence): per publishing request, who asked, who approved,
+"""The publication log (the evidence that each
+request went through the publishing steps): per publishing request, who asked, who approved,
 checked, decided and published it, when, and how it ended.
 
 Everything comes from the audit log, which records each completed step with who did it

@@ -39,7 +39,8 @@ from engine.workflow.runtime import Runtime
 from engine.workflow.views import iso
 
 STATUSES = ("published", "superseded", "withdrawn")
-#: Who may withdraw an item (seed step 3: the web administrator runs the website).
+#: Who may withdraw an item (the web administrator, whom the Director
+#: appoints to run the website, publishes items and so withdraws them).
 WITHDRAW_ROLE = "web_admin"
 MAX_REASON = 2000
 MAX_QUERY = 100

@@ -7,7 +7,7 @@ Create Date: 2026-12-01
 
 The first change after the initial schema (0001 is frozen from here on). Thai unit,
 position and display names run past 60 characters, so the columns holding them grow to
-300; the new columns carry what issue 13 needs: several named tokens per user with their
+300; the new columns hold several named tokens per user with their
 last use, a password change forced after a reset, complaint file names kept encrypted,
 and failed or cancelled queue items told apart from pending ones.
 """
