@@ -28,7 +28,7 @@ def upgrade(db: Database, revision: str = "head", *, replay: bool = False) -> No
     """Bring the schema to ``revision``. An empty database going to the head is created
     straight from the models and stamped (Alembic's own recipe for new databases): replaying
     every migration costs a table rebuild per altered column on SQLite, paid by each new
-    database. ``replay`` runs the migrations even then (tests/test_schema.py proves that
+    database. ``replay`` runs the migrations even then (tests/integration/test_schema.py proves that
     both ways give the same schema)."""
     if revision == "head" and not replay and _is_empty(db):
         _create_at_head(db)

@@ -26,6 +26,7 @@ from engine.core.audit import record
 from engine.core.errors import ProcessError
 from engine.core.logs import error_fields
 from engine.core.models import DueTimer, utcnow
+from engine.core.statuses import TimerState
 from engine.jobs.mailer import deliver_outbox
 from engine.services.complaints.letters import draw_pending_letters
 from engine.services.complaints.report_delivery import deliver_due_report
@@ -67,7 +68,7 @@ class TickReport:
 _DUE = (
     select(_timer.c.id, _timer.c.instance_id)
     .where(
-        _timer.c.state == "waiting",
+        _timer.c.state == TimerState.WAITING,
         # Strictly past, as SpiffWorkflow compares: a deadline of 16:30 fires after it.
         _timer.c.due_at < bindparam("now"),
         or_(_timer.c.lease_until.is_(None), _timer.c.lease_until < bindparam("now")),
@@ -108,7 +109,7 @@ def fire(rt: Runtime, owner: str, timer_id: str, instance_id: int) -> int:
         row = conn.execute(
             select(_timer.c.state, _timer.c.lease_owner).where(_timer.c.id == timer_id)
         ).first()
-        if row is None or row.state != "waiting" or row.lease_owner != owner:
+        if row is None or row.state != TimerState.WAITING or row.lease_owner != owner:
             return 0
         case = load_case(rt, session, guard, instance_id)
         run_engine(case, "ตัวจับเวลา / a timer")
@@ -116,7 +117,7 @@ def fire(rt: Runtime, owner: str, timer_id: str, instance_id: int) -> int:
         # Not fired after all (e.g. a holiday moved it later): free it for a later pass.
         conn.execute(
             update(_timer)
-            .where(_timer.c.id == timer_id, _timer.c.state == "waiting")
+            .where(_timer.c.id == timer_id, _timer.c.state == TimerState.WAITING)
             .values(lease_owner=None, lease_until=None)
         )
         return len(case.fired)
@@ -125,7 +126,7 @@ def fire(rt: Runtime, owner: str, timer_id: str, instance_id: int) -> int:
 def _mark_error(rt: Runtime, timer_id: str, instance_id: int, error: ProcessError) -> None:
     with rt.db.write() as session:
         session.connection().execute(
-            update(_timer).where(_timer.c.id == timer_id).values(state="error")
+            update(_timer).where(_timer.c.id == timer_id).values(state=TimerState.ERROR)
         )
         record(session, None, "timer_failed", instance_id=instance_id, timer_id=timer_id,
                error=error.message[:300])

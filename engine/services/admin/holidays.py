@@ -21,6 +21,7 @@ from engine.core.audit import record
 from engine.core.errors import Conflict, Forbidden, InvalidData
 from engine.core.limits import fit_problems
 from engine.core.models import DueTimer, HolidayOverride, utcnow
+from engine.core.statuses import TimerState
 from engine.thai.dates import fiscal_year_bounds
 from engine.thai.workdays import WorkingCalendar
 from engine.workflow.cases import load_case, run_engine, save_case
@@ -142,7 +143,7 @@ def recompute_deadlines(rt: Runtime, session: Session, guard: Any,
     """Re-evaluate every waiting date timer against the current calendar; return how many
     moved. Timers already fired are history and stay as they were."""
     instance_ids = session.scalars(
-        select(DueTimer.instance_id).where(DueTimer.state == "waiting").distinct()
+        select(DueTimer.instance_id).where(DueTimer.state == TimerState.WAITING).distinct()
     ).all()
     moved = 0
     for instance_id in instance_ids:

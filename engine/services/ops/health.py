@@ -31,6 +31,7 @@ from engine.core.models import (
     Task,
     utcnow,
 )
+from engine.core.statuses import EscalationStatus, TaskStatus, TimerState
 from engine.workflow.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -206,11 +207,11 @@ def metrics(rt: Runtime) -> str:
     with rt.db.read() as session:
         open_by_process = dict(session.execute(
             select(Task.process_key, func.count())
-            .where(Task.state == "open").group_by(Task.process_key)
+            .where(Task.state == TaskStatus.OPEN).group_by(Task.process_key)
         ).tuples().all())
         overdue_by_process = dict(session.execute(
             select(Task.process_key, func.count())
-            .where(Task.state == "open", Task.due_at < now).group_by(Task.process_key)
+            .where(Task.state == TaskStatus.OPEN, Task.due_at < now).group_by(Task.process_key)
         ).tuples().all())
         timers = {"waiting": 0, "fired": 0}
         timers.update(session.execute(
@@ -218,12 +219,12 @@ def metrics(rt: Runtime) -> str:
         ).tuples().all())
         timers_late = session.scalar(
             select(func.count()).select_from(DueTimer)
-            .where(DueTimer.state == "waiting", DueTimer.due_at < now)
+            .where(DueTimer.state == TimerState.WAITING, DueTimer.due_at < now)
         )
         escalations = {"open": 0, "acknowledged": 0}
         escalations.update(session.execute(
             select(Escalation.status, func.count())
-            .where(Escalation.status != "resolved").group_by(Escalation.status)
+            .where(Escalation.status != EscalationStatus.RESOLVED).group_by(Escalation.status)
         ).tuples().all())
         outbox = queue_state(session, "outbox")
         letters = queue_state(session, "letters")

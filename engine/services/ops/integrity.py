@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core.models import DueTimer, Escalation, ProcessInstance, Task, utcnow
+from engine.core.statuses import TaskStatus, TimerState
 from engine.workflow.cases import case_workflow
 from engine.workflow.runner import scan
 from engine.workflow.runtime import Runtime
@@ -101,7 +102,7 @@ def _check_instance(rt: Runtime, session: Session, instance_id: int, late_before
 
     ready = {str(task.id) for task in found.ready_user}
     rows = set(session.scalars(select(Task.id).where(
-        Task.instance_id == instance_id, Task.state == "open")))
+        Task.instance_id == instance_id, Task.state == TaskStatus.OPEN)))
     report.open_tasks += len(rows)
     add("task_missing", ready - rows)
     add("task_stale", rows - ready)
@@ -109,7 +110,7 @@ def _check_instance(rt: Runtime, session: Session, instance_id: int, late_before
     timers = {t.id: t for t in session.scalars(
         select(DueTimer).where(DueTimer.instance_id == instance_id))}
     waiting = {str(task.id): due for task, due in found.timers}
-    waiting_rows = {tid for tid, t in timers.items() if t.state == "waiting"}
+    waiting_rows = {tid for tid, t in timers.items() if t.state == TimerState.WAITING}
     report.waiting_timers += len(waiting_rows)
     add("timer_missing", waiting.keys() - waiting_rows)
     add("timer_stale", waiting_rows - waiting.keys())
@@ -120,7 +121,7 @@ def _check_instance(rt: Runtime, session: Session, instance_id: int, late_before
     fired = {str(task.id): task.task_spec.bpmn_id for task, _ in found.fired_timers}
     report.fired_timers += len(fired)
     add("timer_unrecorded", [tid for tid in fired
-                             if tid not in timers or timers[tid].state != "fired"])
+                             if tid not in timers or timers[tid].state != TimerState.FIRED])
     escalating = {tid for tid, bpmn_id in fired.items()
                   if bundle.escalation_for(bpmn_id) is not None}
     raised = set(session.scalars(select(Escalation.timer_id).where(
