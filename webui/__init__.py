@@ -65,20 +65,21 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from webui.api import routes as api
     from webui.owner import holidays as holiday_pages
     from webui.owner import processes as owner
-    from webui.public import pages, public_pages
-    from webui.public import public_info as public_info_pages
+    from webui.public import complaints as complaint_pages
+    from webui.public import front_page
+    from webui.public import information as information_pages
     from webui.staff import account, cases, inbox
     from webui.staff import escalations as escalation_pages
     from webui.staff import privacy as privacy_pages
-    from webui.staff import publications as publication_pages
-    from webui.staff import publishing_docs as publishing_doc_pages
+    from webui.staff import publishing_evidence as evidence_pages
+    from webui.staff import publishing_requests as request_pages
     from webui.staff import reports as report_pages
 
     # Uploads may be larger than other requests: raise the limit for that one endpoint
     # before CSRF protection parses the body.
     app.before_request(cases.allow_large_upload)
     app.before_request(owner.allow_large_upload)
-    app.before_request(public_pages.allow_large_upload)
+    app.before_request(complaint_pages.allow_large_upload)
 
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # bearer tokens, not cookies
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     web.init(app)
 
     app.register_blueprint(api.bp)
-    app.register_blueprint(pages.bp)
+    app.register_blueprint(front_page.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(cases.bp)
@@ -98,12 +99,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(outbox_pages.bp)
     app.register_blueprint(escalation_pages.bp)
     app.register_blueprint(owner.bp)
-    app.register_blueprint(public_pages.bp)
+    app.register_blueprint(complaint_pages.bp)
     app.register_blueprint(report_pages.bp)
-    app.register_blueprint(publishing_doc_pages.bp)
+    app.register_blueprint(evidence_pages.bp)
     app.register_blueprint(privacy_pages.bp)
-    app.register_blueprint(public_info_pages.bp)
-    app.register_blueprint(publication_pages.bp)
+    app.register_blueprint(information_pages.bp)
+    app.register_blueprint(request_pages.bp)
     app.register_blueprint(health_pages.bp)
     request_log.init(app)
     errors.register(app)

@@ -18,7 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from webui import MAX_REQUEST_BYTES
 from webui.errors import HTTP_MESSAGES
 from webui.owner.processes import UPLOAD_BODY_BYTES
-from webui.public.public_pages import complaint_body_bytes
+from webui.public.complaints import complaint_body_bytes
 from webui.staff.cases import ATTACHMENT_BODY_BYTES, START_BODY_BYTES
 
 #: The largest body any route accepts (a complaint with five 10 MB files, or a start

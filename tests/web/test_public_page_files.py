@@ -206,18 +206,18 @@ def test_files_above_the_apps_usual_limit_fit_this_page_only(app, sqlite_runtime
 
 def test_a_request_above_the_pages_limit_gets_the_thai_413_page(
         app, sqlite_runtime, monkeypatch):
-    from webui.public import public_pages
+    from webui.public import complaints as complaint_pages
 
     # A smaller allowance stands in for five 10 MB files, so the test stays light; the
     # route's limit is still the app's limit plus this allowance.
-    monkeypatch.setattr(public_pages, "EVIDENCE_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(complaint_pages, "EVIDENCE_BYTES", 2 * 1024 * 1024)
     big = PDF + b"0" * (1024 * 1024)
     _citizen, refused = _send(app, [(big, "1.pdf"), (big, "2.pdf"), (big, "3.pdf")])
     assert refused.status_code == 413
     text = html(refused)
     assert "ขนาดใหญ่เกินกำหนด" in text and "text/html" in refused.headers["Content-Type"]
     assert _counts(sqlite_runtime) == NOTHING
-    assert public_pages.EVIDENCE_BYTES < public.MAX_EVIDENCE_FILES * attachments.MAX_BYTES
+    assert complaint_pages.EVIDENCE_BYTES < public.MAX_EVIDENCE_FILES * attachments.MAX_BYTES
 
 
 def test_the_pages_limit_holds_five_full_size_files_and_the_form(app):

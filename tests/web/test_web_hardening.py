@@ -49,7 +49,7 @@ def _app(runtime: Runtime, **settings: str):
 # ---- item 6: absolute links from GOVFLOW_PUBLIC_URL ------------------------------------
 
 def test_the_receipt_qr_code_follows_the_public_url_not_the_host_header(sqlite_runtime):
-    from webui.public.public_pages import _qr
+    from webui.public.complaints import _qr
 
     app = _app(sqlite_runtime, public_url="https://govflow.example.go.th/eservice")
     citizen = Browser(app)
