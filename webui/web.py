@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from functools import wraps
 from typing import Any
@@ -54,16 +54,25 @@ def actor() -> Actor:
     return signed_in
 
 
-def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Pages for the role ``admin`` only; the engine checks the role again on every call."""
-    @wraps(view)
-    @login_required
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if "admin" not in actor().roles:
-            abort(403)
-        return view(*args, **kwargs)
+def roles_required(
+        roles: Collection[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Pages for the holders of any of ``roles``: signed in, else to the sign-in page; other
+    roles get 403. The engine checks the role again on every call."""
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if actor().roles.isdisjoint(roles):
+                abort(403)
+            return view(*args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate
+
+
+#: Pages for the role ``admin`` only.
+admin_required = roles_required({"admin"})
 
 
 def failure(error: InvalidData | Conflict) -> tuple[str, dict[str, str]]:

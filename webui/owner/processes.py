@@ -12,8 +12,7 @@ import json
 import re
 import secrets
 import time
-from collections.abc import Callable, Mapping
-from functools import wraps
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +28,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from engine.core.errors import Conflict, DiagramError, InvalidData
 from engine.services.admin import processes, versions
 from webui import diagrams
 from webui.i18n import localize
-from webui.web import actor, failure, rt
+from webui.web import actor, failure, roles_required, rt
 
 bp = Blueprint("owner", __name__, url_prefix="/owner")
 
@@ -49,15 +48,7 @@ UPLOAD_TTL_SECONDS = 60 * 60
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
-def owner_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    @login_required
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not actor().has_any(OWNER_ROLES):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
+owner_required = roles_required(OWNER_ROLES)
 
 
 def allow_large_upload() -> None:

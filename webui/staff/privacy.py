@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from engine.core.errors import InvalidData
 from engine.services.admin import processes
 from engine.services.complaints import privacy_log
 from webui.i18n import localize, localize_fields
-from webui.web import actor, page_arg, pages_of, rt
+from webui.web import actor, page_arg, pages_of, roles_required, rt
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
@@ -43,11 +42,9 @@ def _field_titles() -> dict[str, str]:
 
 
 @bp.get("/reads")
-@login_required
+@roles_required({privacy_log.READER_ROLE})
 def reads() -> tuple[str, int]:
     me = actor()
-    if privacy_log.READER_ROLE not in me.roles:
-        abort(403)
     # Any-valued: the filters are also the page links' keyword arguments (pages_of).
     typed: dict[str, Any] = {name: request.args.get(name, "")[:100] for name in FILTERS}
     page = page_arg(max_page=99_999)

@@ -4,7 +4,7 @@ request): the publication log page with its CSV, and the request form as a PDF
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -20,7 +20,7 @@ from engine.services.publishing.register import (
 )
 from engine.services.publishing.request_form import request_form_pdf
 from webui.i18n import localize, localize_fields
-from webui.web import actor, rt
+from webui.web import actor, roles_required, rt
 
 bp = Blueprint("publishing_docs", __name__)
 
@@ -61,11 +61,9 @@ def _page(typed: dict[str, str], *, log=None, message: str = "",
 
 
 @bp.get("/reports/publications")
-@login_required
+@roles_required(LOG_ROLES)
 def publication_log_page() -> Response | tuple[str, int]:
     me = actor()
-    if me.roles.isdisjoint(LOG_ROLES):
-        abort(403)
     typed = {name: request.args.get(name, "")[:20] for name in FILTERS}
     fmt = request.args.get("format", "")
     if fmt not in FORMATS:

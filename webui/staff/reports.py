@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, render_template, request
-from flask_login import login_required
+from flask import Blueprint, Response, render_template, request
 
 from engine.core.errors import GovflowError, InvalidData
 from engine.documents.complaint_report import BUCKET_TH, BUCKETS, CHANNEL_TH, ComplaintReport
@@ -14,7 +13,7 @@ from engine.documents.report_files import REPORT_FORMATS, report_file
 from engine.services.complaints.reports import REPORT_ROLES, complaint_report
 from webui.i18n import localize
 from webui.owner.holidays import current_fiscal_year
-from webui.web import actor, rt
+from webui.web import actor, roles_required, rt
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 log = logging.getLogger(__name__)
@@ -31,10 +30,8 @@ def _period() -> tuple[int, int]:
 
 
 @bp.get("/complaints")
-@login_required
+@roles_required(REPORT_ROLES)
 def complaints() -> str | Response | tuple[str, int]:
-    if actor().roles.isdisjoint(REPORT_ROLES):
-        abort(403)
     try:
         year, half = _period()
         report = complaint_report(rt(), actor(), year, half)

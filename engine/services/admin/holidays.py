@@ -18,20 +18,15 @@ from sqlalchemy.orm import Session
 
 from engine.core.actors import Actor
 from engine.core.audit import record
-from engine.core.errors import Conflict, Forbidden, InvalidData
+from engine.core.errors import Conflict, InvalidData
 from engine.core.limits import fit_problems
 from engine.core.models import DueTimer, HolidayOverride, utcnow
 from engine.core.statuses import TimerState
+from engine.services.admin.staff import require_admin
 from engine.thai.dates import fiscal_year_bounds
 from engine.thai.workdays import WorkingCalendar
 from engine.workflow.cases import load_case, run_engine, save_case
 from engine.workflow.runtime import Runtime, calendar_from_overrides
-
-
-def _require_admin(actor: Actor | None) -> None:
-    # None is the command line, run by whoever administers the server.
-    if actor is not None and "admin" not in actor.roles:
-        raise Forbidden("เฉพาะผู้ดูแลระบบ / administrators only")
 
 
 def list_holidays(rt: Runtime, start: date, end: date) -> list[dict[str, Any]]:
@@ -88,7 +83,9 @@ def remove_holiday(rt: Runtime, actor: Actor | None, day: date, reason: str,
 
 def _change(rt: Runtime, actor: Actor | None, day: date, reason: str, reference: str,
             kind: str) -> dict[str, Any]:
-    _require_admin(actor)
+    # None is the command line, run by whoever administers the server.
+    if actor is not None:
+        require_admin(actor)
     _check_text(reason, reference)
     who = actor.username if actor else "cli"
     result, calendar = _apply_change(rt, actor, who, day, reason, reference, kind)
