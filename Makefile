@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast check lint typecheck install system-deps browser-deps bench clean
+.PHONY: run test test-fast check lint typecheck install system-deps browser-deps node-deps assets bench clean
 
 # Playwright must use Debian's chromium, never download a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
@@ -37,6 +37,22 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	else echo "note: install Debian's $(SYSTEM_PACKAGES) for Thai fonts and line breaks (sudo apt-get install $(SYSTEM_PACKAGES))"; fi
 
+# Browser-side packages come from npm, pinned by webui/package-lock.json and installed with
+# `npm ci` (never committed, never fetched at run time). Node.js comes from Debian when
+# missing; Debian 12's Node 18 is enough.
+NODE_STAMP := webui/node_modules/.installed-$(shell cksum webui/package-lock.json | cut -d' ' -f1)
+node-deps:
+	@if command -v npm >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	else echo "error: install Node.js and npm (sudo apt-get install nodejs npm)" >&2; exit 1; fi
+
+$(NODE_STAMP): webui/package.json webui/package-lock.json | node-deps
+	cd webui && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+assets: $(NODE_STAMP)
+
 # The browser tests drive Debian's chromium; install it (and the Thai fonts) from Debian.
 browser-deps: system-deps
 	@if command -v chromium >/dev/null 2>&1; then :; \
@@ -44,7 +60,7 @@ browser-deps: system-deps
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "note: install Debian's chromium for the browser tests (sudo apt-get install chromium)"; fi
 
-run: install system-deps
+run: install system-deps assets
 	$(BIN)/govflow init
 	$(BIN)/govflow demo
 	$(BIN)/govflow serve --host $(HOST) --port $(PORT)
@@ -62,11 +78,11 @@ test-fast: install
 
 check: lint typecheck test-fast
 
-test: install browser-deps lint typecheck
+test: install assets browser-deps lint typecheck
 	$(BIN)/pytest -q
 
 bench: install
 	$(BIN)/python bench/engine_throughput.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache webui/node_modules
