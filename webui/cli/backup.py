@@ -104,3 +104,19 @@ def check(late_after: int, as_json: bool) -> None:
             "mismatch(es) between cases and their inbox rows or timers")
     if not as_json:
         click.echo("ตรงกันทั้งหมด / everything matches")
+
+
+@click.command("reindex-names",
+               help="Rebuild the blind index that finds complaints by the complainant's or "
+               "accused person's name (keyed hashes only, no names). Run it after changing "
+               "GOVFLOW_NAME_INDEX_KEY (stop the web app first: until it ends, older cases "
+               "are not found by name) and after a restore taken under another key. "
+               "Decrypts one case at a time; safe to stop and run again.")
+@click.option("--batch-size", type=click.IntRange(min=1, max=10_000), default=200,
+              show_default=True, help="cases per transaction")
+def reindex_names(batch_size: int) -> None:
+    from engine.services.ops.name_reindex import reindex_names as service
+
+    report = service(load_runtime(), batch_size=batch_size)
+    click.echo(f"ทำดัชนีชื่อใหม่แล้ว {report.cases} เรื่อง / reindexed the names of "
+               f"{report.cases} case(s): {report.terms} term hash(es)")
