@@ -51,6 +51,8 @@ def test_thai_digits_invisible_characters_and_nfc():
     assert ni.normalise_name("สม\u200bชาย\ufeff ใจ\u200dดี") == "สมชาย ใจดี"
     # Sara am typed as nikhahit + sara aa, with the tone mark between: one character.
     assert ni.normalise_name("นํ้าผึ้ง") == ni.normalise_name("น้ำผึ้ง")
+    # Sara ae typed as two sara e looks the same on screen.
+    assert ni.normalise_name("\u0e40\u0e40ก้วมณี") == ni.normalise_name("แก้วมณี")
     assert ni.normalise_name("Jose\u0301") == ni.normalise_name("Jos\u00e9")
 
 
