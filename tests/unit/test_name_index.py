@@ -184,3 +184,11 @@ def test_a_configured_key_is_checked_and_must_differ_from_the_data_key(tmp_path)
             name_index_key(Settings(instance_dir=tmp_path, name_index_key=bad))
     with pytest.raises(ConfigurationError, match="must differ"):
         name_index_key(Settings(instance_dir=tmp_path, name_index_key=good, data_key=good))
+
+
+def test_the_log_filter_redacts_a_search_term_passed_by_mistake():
+    from engine.core.logs import REDACTED, _clean, personal_key
+
+    assert personal_key("search_term") and personal_key("name_term")
+    assert _clean({"search_term": "ใจดี", "results": 3}) == {"search_term": REDACTED,
+                                                             "results": 3}
