@@ -42,6 +42,8 @@ class Settings:
     processes_dir: Path = field(default_factory=lambda: REPO_ROOT / "processes")
     database_url: str | None = None
     data_key: str | None = None
+    #: The key of the blind index of names (HMAC), kept apart from the data key.
+    name_index_key: str | None = None
     secret_key: str | None = None
     environment: str = "development"
     smtp_host: str | None = None
@@ -75,6 +77,7 @@ class Settings:
             "processes_dir": Path(_env("PROCESSES_DIR", str(REPO_ROOT / "processes"))),
             "database_url": _env("DATABASE_URL"),
             "data_key": _env("DATA_KEY"),
+            "name_index_key": _env("NAME_INDEX_KEY"),
             "secret_key": _env("SECRET_KEY"),
             "environment": _env("ENV", "development"),
             "smtp_host": _env("SMTP_HOST"),

@@ -20,7 +20,7 @@ from engine.bpmn.definitions import DefinitionRegistry
 from engine.bpmn.expressions.environment import make_script_engine
 from engine.core.config import Settings
 from engine.core.db import Database
-from engine.core.keys import data_key
+from engine.core.keys import data_key, name_index_key
 from engine.core.models import HolidayOverride
 from engine.core.office import OfficeIdentity, load_office
 from engine.core.personal_data import PersonalDataCipher
@@ -37,6 +37,8 @@ class Runtime:
         self.definitions = DefinitionRegistry()
         self.workflows = WorkflowCache()
         self.cipher = PersonalDataCipher(data_key(self.settings))
+        #: The HMAC key of the blind index of names (engine.core.name_index).
+        self.name_index_key = name_index_key(self.settings)
         self._committed_calendar = WorkingCalendar()
         #: The calendar of the holiday change this thread is running, until it commits.
         self._command = threading.local()

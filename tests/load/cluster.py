@@ -107,6 +107,7 @@ class Cluster:
         self._settings = Settings(
             instance_dir=self.workdir / "instance", processes_dir=processes,
             database_url=self.database_url, data_key=Fernet.generate_key().decode(),
+            name_index_key=Fernet.generate_key().decode(),
             secret_key=secrets.token_hex(32), smtp_host="127.0.0.1",
             smtp_port=self._smtp.port, ratelimit_storage_uri=REDIS_URL,
             public_rate_limit=self.public_rate_limit, public_url=self.base_url)
@@ -126,6 +127,7 @@ class Cluster:
             "GOVFLOW_PROCESSES_DIR": str(settings.processes_dir),
             "GOVFLOW_DATABASE_URL": settings.database_url or "",
             "GOVFLOW_DATA_KEY": settings.data_key or "",
+            "GOVFLOW_NAME_INDEX_KEY": settings.name_index_key or "",
             "GOVFLOW_SECRET_KEY": settings.secret_key or "",
             "GOVFLOW_SMTP_HOST": settings.smtp_host or "",
             "GOVFLOW_SMTP_PORT": str(settings.smtp_port),

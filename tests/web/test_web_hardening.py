@@ -288,7 +288,7 @@ def test_a_full_size_upload_still_passes_the_middleware(app):
 
 def _production(runtime: Runtime):
     return _app(runtime, environment="production", data_key=Fernet.generate_key().decode(),
-                secret_key="s" * 40)
+                name_index_key=Fernet.generate_key().decode(), secret_key="s" * 40)
 
 
 def test_production_sends_hsts_on_every_response(sqlite_runtime):

@@ -24,6 +24,6 @@ for command in (
     processes.deploy, processes.validate, processes.versions, processes.diff,
     processes.migrate, processes.render,
     users.user, holidays.holidays, reports.report,
-    backup.backup, backup.restore, backup.check,
+    backup.backup, backup.restore, backup.check, backup.reindex_names,
 ):
     main.add_command(command)

@@ -16,6 +16,7 @@ def init(lang: str) -> None:
     from engine.core.schema import upgrade
     from engine.services.admin.processes import deploy as deploy_processes
     from engine.services.inbox.attachments import seal_file_names
+    from engine.services.ops.name_reindex import reindex_names
 
     runtime = load_runtime()
     upgrade(runtime.db)
@@ -23,6 +24,9 @@ def init(lang: str) -> None:
     if sealed := seal_file_names(runtime):
         click.echo(f"ปิดชื่อไฟล์เรื่องร้องเรียนเดิม {sealed} ไฟล์ / sealed the names of {sealed} "
                    "complaint files kept before")
+    if indexed := reindex_names(runtime, only_missing=True).cases:
+        click.echo(f"ทำดัชนีชื่อเรื่องเดิม {indexed} เรื่อง / indexed the names of {indexed} "
+                   "case(s) filed before")
     report = deploy_processes(runtime, "init")
     print_report(report, lang)
     sys.exit(0 if report.ok else 1)
@@ -40,11 +44,16 @@ def demo() -> None:
                    f"{login.unit:<6} token: {login.token}")
 
 
-@click.command(help="Print a new key for GOVFLOW_DATA_KEY (encrypts personal data).")
-def keygen() -> None:
+@click.command(help="Print a new key for GOVFLOW_DATA_KEY (encrypts personal data), or with "
+              "--name-index for GOVFLOW_NAME_INDEX_KEY (the blind index of names).")
+@click.option("--name-index", is_flag=True,
+              help="a key for GOVFLOW_NAME_INDEX_KEY instead of GOVFLOW_DATA_KEY")
+def keygen(name_index: bool) -> None:
     from cryptography.fernet import Fernet
 
-    click.echo(Fernet.generate_key().decode())
+    from engine.core.keys import new_name_index_key
+
+    click.echo(new_name_index_key() if name_index else Fernet.generate_key().decode())
 
 
 @click.command(help="Serve the web app and API (waitress), with the scheduler beside it unless "

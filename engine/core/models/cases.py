@@ -1,5 +1,6 @@
 """The cases themselves: deployed process versions, the running instances, their tasks,
-waiting timers, escalations, files, comments and citizens' tracking codes."""
+waiting timers, escalations, files, comments, citizens' tracking codes and the blind
+index of the names in complaints."""
 
 from __future__ import annotations
 
@@ -201,3 +202,22 @@ class TrackingCode(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PersonalNameTerm(Base):
+    """One term of a complainant's or accused person's name, kept only as its keyed hash
+    (the blind index, engine.core.name_index): never a name, never a term in plain text.
+    """
+
+    __tablename__ = "personal_name_term"
+    __table_args__ = (
+        # A search looks hashes up and counts them per case and field: all from the index.
+        Index("ix_personal_name_term_hash", "term_hash", "field", "instance_id"),
+    )
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"),
+                                             primary_key=True)
+    #: "complainant" or "accused".
+    field: Mapped[str] = mapped_column(String(20), primary_key=True)
+    #: HMAC-SHA256 of the term under the name-index key, its first 16 bytes in hex.
+    term_hash: Mapped[str] = mapped_column(String(32), primary_key=True)

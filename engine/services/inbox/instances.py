@@ -17,6 +17,7 @@ from engine.core.audit import record
 from engine.core.errors import Forbidden, InvalidData, NotFound
 from engine.core.limits import require_fit
 from engine.core.models import AuditEvent, ProcessInstance, ProcessVersion, Task, utcnow
+from engine.core.name_index import replace_name_terms
 from engine.core.personal_data import (
     derived_flags,
     may_read_personal_data,
@@ -130,6 +131,7 @@ def start_case(
         "received_on": _received_on(definition.bundle, public, now),
     }
     instance_id = insert_case(session, {**values, "personal_data": rt.cipher.encrypt(personal)})
+    replace_name_terms(session, rt.name_index_key, instance_id, process_key, personal)
     row = CaseRow(id=instance_id, revision=0, **values)
     case = Case(row, definition, new_workflow(rt, definition, public))
     run_engine(case, "การเริ่มเรื่อง / starting the case")
