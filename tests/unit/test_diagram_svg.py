@@ -176,7 +176,12 @@ def test_state_classes() -> None:
     assert "state-overdue" in group(svg, "triage").get("class").split()
     assert "state-completed" in group(svg, "start_complaint").get("class").split()
     assert "state-active" in group(svg, "set_time_limits").get("class").split()
-    assert ".state-overdue" in svg.find(".//s:style", NS).text
+    # Painted with attributes, not a <style> sheet a page's CSP would block.
+    assert svg.find(".//s:style", NS) is None
+    outline = group(svg, "triage").find("s:rect[@class='outline']", NS)
+    assert (outline.get("stroke"), outline.get("stroke-dasharray")) == ("#c62828", "8 4")
+    assert group(svg, "set_time_limits").find("s:rect[@class='outline']", NS).get(
+        "stroke-width") == "4"
     assert "bogus" not in text
     # "Completed" is not shown by colour alone.
     assert group(svg, "start_complaint").find("s:path[@class='state-check']", NS) is not None
