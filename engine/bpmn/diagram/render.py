@@ -22,7 +22,7 @@ from engine.bpmn.diagram.primitives import (
     waypoints,
 )
 from engine.bpmn.diagram.shapes import drawer_for
-from engine.bpmn.diagram.style import FONT_FAMILY, MARGIN, STATES, paint_state
+from engine.bpmn.diagram.style import DONE, FONT_FAMILY, MARGIN, STATES, paint_state
 from engine.bpmn.loading.safe_xml import read_xml
 from engine.bpmn.xml_names import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, local_name
 from engine.core.errors import DiagramError
@@ -209,9 +209,10 @@ def _draw_item(svg: etree._Element, di: etree._Element, ref: str,
     if state == "completed" and kind not in ("participant", "lane"):
         # A check mark, so "done" does not rest on colour alone.
         bx, by = box.x + box.w, box.y
-        add(g, "circle", cls="state-badge", cx=bx - 2, cy=by + 2, r=7)
-        add(g, "path", cls="state-check", fill="none",
-             d=f"M{fmt(bx - 6)},{fmt(by + 2)} l3,3 l5,-6")
+        add(g, "circle", cls="state-badge", cx=bx - 2, cy=by + 2, r=7, fill="#fff",
+            stroke=DONE, stroke_width=2)
+        add(g, "path", cls="state-check", fill="none", stroke=DONE, stroke_width=2.5,
+            d=f"M{fmt(bx - 6)},{fmt(by + 2)} l3,3 l5,-6")
 
 
 def render_file(path: Path, **kw: object) -> str:

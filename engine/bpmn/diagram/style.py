@@ -11,7 +11,7 @@ from lxml import etree
 
 from engine.thai.label_wrap import FONT_SIZE
 
-__all__ = ["BAND", "BAND_PAD", "FONT_FAMILY", "FONT_SIZE", "LINE_HEIGHT", "MARGIN", "MIN_FONT_SIZE",
+__all__ = ["BAND", "BAND_PAD", "DONE", "FONT_FAMILY", "FONT_SIZE", "LINE_HEIGHT", "MARGIN", "MIN_FONT_SIZE",
            "STATES", "STROKE", "TEXT_FILL", "paint_state"]
 
 FONT_FAMILY = '"Laksaman", "Garuda", "Loma", sans-serif'
@@ -22,11 +22,12 @@ BAND = 30.0  # the name band of pools and lanes, as bpmn-js draws it
 BAND_PAD = 3.0  # the gap between a band's name and the band's borders
 STROKE = "#222"
 TEXT_FILL = "#1a1a1a"
+DONE = "#2e7d32"  # a finished step's green
 
 #: A step's state → how its outline is drawn. Done is green with a check mark; current is
 #: a thick blue frame; overdue a thick red dashed frame: never colour alone.
 _STATE_PAINT: dict[str, dict[str, str]] = {
-    "completed": {"stroke": "#2e7d32", "fill": "#edf7ee"},
+    "completed": {"stroke": DONE, "fill": "#edf7ee"},
     "active": {"stroke": "#1565c0", "fill": "#e8f1fc", "stroke-width": "4"},
     "overdue": {"stroke": "#c62828", "fill": "#fdecec", "stroke-width": "4",
                 "stroke-dasharray": "8 4"},
