@@ -11,8 +11,8 @@ from lxml import etree
 
 from engine.thai.label_wrap import FONT_SIZE
 
-__all__ = ["BAND", "BAND_PAD", "DONE", "FONT_FAMILY", "FONT_SIZE", "LINE_HEIGHT", "MARGIN", "MIN_FONT_SIZE",
-           "STATES", "STROKE", "TEXT_FILL", "paint_state"]
+__all__ = ["BAND", "BAND_PAD", "DONE", "FONT_FAMILY", "FONT_SIZE", "LINE_HEIGHT", "MARGIN",
+           "MIN_FONT_SIZE", "STATES", "STROKE", "TEXT_FILL", "paint_state"]
 
 FONT_FAMILY = '"Laksaman", "Garuda", "Loma", sans-serif'
 MIN_FONT_SIZE = 9.0
