@@ -22,7 +22,8 @@ from engine.services.inbox import instances
 from engine.services.inbox.case_map import case_map
 from webui.web import rt
 
-#: Inline styles only (the drawing's own <style>); nothing loaded, nothing run.
+#: Nothing loaded, nothing run. (Our drawings paint with attributes; the inline-style
+#: allowance is what this policy has always carried.)
 DIAGRAM_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
