@@ -81,3 +81,18 @@ def test_names_from_the_file_stay_text_in_the_page(sqlite_runtime, web_people, b
         session.get(Task, task["id"]).name = "<img src=x onerror=alert(1)>"
     page = html(browser("director").get(f"/cases/{iid}"))
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_a_finished_case_lists_the_steps_it_skipped(sqlite_runtime, web_people, browser):
+    from tests.samples import SCENARIOS
+
+    iid = start(sqlite_runtime, web_people)
+    drive(sqlite_runtime, web_people, iid, SCENARIOS["publishing_approved"][3])
+    doc = lxml_html.fromstring(html(browser("web_admin").get(f"/cases/{iid}")))
+    states = {li.xpath("string(.//span[@class='step-name'])"):
+              li.xpath("string(.//span[@class='step-state'])").strip()
+              for li in doc.xpath("//ol[@class='steps']/li")}
+    assert states["นำข้อมูลขึ้นเผยแพร่บนเว็บไซต์"] == "เสร็จแล้ว"
+    assert states["แก้ไขและส่งใหม่ หรือถอนเรื่อง"] == "ไม่ได้ผ่านขั้นตอนนี้"
+    assert not doc.xpath("//*[@id='diagram-current']")
+    assert not doc.xpath("//a[@href='#diagram-current']")

@@ -15,7 +15,7 @@ from engine.bpmn.loading.safe_xml import read_xml
 from engine.core.actors import Actor
 from engine.core.errors import NotFound
 from engine.core.models import ProcessInstance, ProcessVersion, Task, utcnow
-from engine.core.statuses import TaskStatus
+from engine.core.statuses import InstanceStatus, TaskStatus
 from engine.workflow.access import may_see_instance
 from engine.workflow.runtime import Runtime
 from engine.workflow.views import iso
@@ -25,8 +25,9 @@ __all__ = ["CaseMap", "case_map"]
 
 @dataclass
 class CaseMap:
-    """`svg`: the diagram; `steps`: dicts with id, name, state ("done", "current" or
-    "waiting"), overdue, who, at (completed), due_at, in the order a case meets them."""
+    """`svg`: the diagram; `steps`: dicts with id, name, state ("done", "current",
+    "waiting", or "skipped" once the case has ended), overdue, who, at (completed) and
+    due_at, in the order a case meets them."""
 
     svg: str
     steps: list[dict[str, Any]] = field(default_factory=list)
@@ -44,14 +45,15 @@ def _diagram_state(rows: list[Any], now: datetime) -> dict[str, str]:
     return state
 
 
-def _step(step_id: str, name: str, rows: list[Any], now: datetime) -> dict[str, Any]:
+def _step(step_id: str, name: str, rows: list[Any], now: datetime,
+          ended: bool) -> dict[str, Any]:
     """One step of the list, from its task rows (oldest first): the open one, else the
-    last finished one, else waiting."""
+    last finished one, else waiting (skipped, when the case ended without it)."""
     opened = [r for r in rows if r.state == TaskStatus.OPEN]
     done = [r for r in rows if r.state == TaskStatus.COMPLETED]
     row = opened[-1] if opened else done[-1] if done else None
     view: dict[str, Any] = {"id": step_id, "name": row.name if row else name,
-                            "state": "waiting", "overdue": False, "who": None, "at": None,
+                            "state": "skipped" if ended else "waiting", "overdue": False, "who": None, "at": None,
                             "due_at": None}
     if row is None:
         return view
@@ -74,6 +76,7 @@ def case_map(rt: Runtime, actor: Actor, instance_id: int) -> CaseMap:
             .where(Task.instance_id == instance_id).order_by(Task.created_at)
         ).all())
         bpmn = session.get_one(ProcessVersion, instance.version_id).bpmn_xml
+        ended = instance.status != InstanceStatus.RUNNING
     now = utcnow()
     tree = read_xml(bpmn, "case.bpmn")
     # The names the inbox shows for steps reached; the file's for the others.
@@ -82,6 +85,6 @@ def case_map(rt: Runtime, actor: Actor, instance_id: int) -> CaseMap:
     for row in rows:
         by_step.setdefault(row.bpmn_id, []).append(row)
     svg = render_svg(tree, state=_diagram_state(rows, now), labels=labels)
-    steps = [_step(s.id, s.name, by_step.get(s.id, []), now)
+    steps = [_step(s.id, s.name, by_step.get(s.id, []), now, ended)
              for s in process_steps(tree, labels)]
     return CaseMap(svg, steps)
