@@ -53,8 +53,8 @@ def _step(step_id: str, name: str, rows: list[Any], now: datetime,
     done = [r for r in rows if r.state == TaskStatus.COMPLETED]
     row = opened[-1] if opened else done[-1] if done else None
     view: dict[str, Any] = {"id": step_id, "name": row.name if row else name,
-                            "state": "skipped" if ended else "waiting", "overdue": False, "who": None, "at": None,
-                            "due_at": None}
+                            "state": "skipped" if ended else "waiting", "overdue": False,
+                            "who": None, "at": None, "due_at": None}
     if row is None:
         return view
     view.update(state="current" if opened else "done", who=row.assignee_display,
