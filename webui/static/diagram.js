@@ -60,11 +60,16 @@
 
     box.addEventListener("keydown", function (event) {
       if (event.altKey || event.ctrlKey || event.metaKey) { return; }
-      var k = event.key;
-      if (k === "+" || k === "=") { setZoom(zoom * STEP, 0.5, 0.5); }
-      else if (k === "-" || k === "_") { setZoom(zoom / STEP, 0.5, 0.5); }
-      else if (k === "0") { setZoom(1, 0.5, 0.5); box.scrollLeft = 0; }
-      else if (k === "ArrowLeft") { box.scrollLeft -= PAN; }
+      var k = event.key, code = event.code;
+      // By the key's place too: with the Thai (Kedmanee) layout on, "+" and "-" type
+      // Thai letters, and a clerk should not have to switch layouts to zoom.
+      if (k === "+" || k === "=" || code === "Equal" || code === "NumpadAdd") {
+        setZoom(zoom * STEP, 0.5, 0.5);
+      } else if (k === "-" || k === "_" || code === "Minus" || code === "NumpadSubtract") {
+        setZoom(zoom / STEP, 0.5, 0.5);
+      } else if (k === "0" || code === "Digit0" || code === "Numpad0") {
+        setZoom(1, 0.5, 0.5); box.scrollLeft = 0;
+      } else if (k === "ArrowLeft") { box.scrollLeft -= PAN; }
       else if (k === "ArrowRight") { box.scrollLeft += PAN; }
       else if (k === "ArrowUp") { box.scrollTop -= PAN; }
       else if (k === "ArrowDown") { box.scrollTop += PAN; }
