@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from engine.thai.line_breaks import NBSP, ZWSP, breakable
 
@@ -42,6 +43,7 @@ def _is_combining(ch: str) -> bool:
     return ord(ch) in _THAI_COMBINING or unicodedata.category(ch) in ("Mn", "Me")
 
 
+@lru_cache(maxsize=1024)
 def _char_width(ch: str) -> float:
     if _is_combining(ch):
         return 0.0
@@ -62,7 +64,7 @@ def _char_width(ch: str) -> float:
 
 def text_width(text: str, size: float = FONT_SIZE) -> float:
     """The estimated width of `text` at `size` px, in px."""
-    return sum(_char_width(ch) for ch in text) * size
+    return sum(map(_char_width, text)) * size
 
 
 def _clusters(text: str) -> list[str]:
@@ -99,7 +101,8 @@ def _cut_word(word: str, max_width: float, size: float) -> list[str]:
     return pieces
 
 
-def _words(paragraph: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=4096)  # each name is measured at several font sizes
+def _words(paragraph: str) -> tuple[tuple[str, str], ...]:
     """(glue, word) pairs: each word with what goes before it when on the same line,
     a space or nothing (between Thai words libthai found)."""
     out: list[tuple[str, str]] = []
@@ -109,7 +112,7 @@ def _words(paragraph: str) -> list[tuple[str, str]]:
             out.append((" " if i and not j else "", word.replace(NBSP, " ")))
     if out:
         out[0] = ("", out[0][1])
-    return out
+    return tuple(out)
 
 
 def wrap_text(text: str, max_width: float, size: float = FONT_SIZE) -> list[str]:
