@@ -379,3 +379,16 @@ def test_labels_replace_names_and_stay_text() -> None:
     words = "".join(t.text or "" for t in group(svg, "t1").iter(f"{{{SVG}}}tspan"))
     assert "5" in words and "{triage_days}" not in words
     assert "<script" not in text and "&lt;script&gt;" in text
+
+
+def test_a_name_set_above_its_event_never_covers_it() -> None:
+    svg = parse_svg(render_file(PROCESSES / "publishing.bpmn"))
+    start = group(svg, "start_request")
+    circle = start.find("s:circle", NS)
+    top = float(circle.get("cy")) - float(circle.get("r"))
+    text = start.find("s:text", NS)
+    size = float(text.get("font-size"))
+    baselines = [float(t.get("y")) for t in text.iter(f"{{{SVG}}}tspan")]
+    assert len(baselines) > 1
+    # The last line's descenders end above the circle.
+    assert max(baselines) + size * 0.3 <= top, (baselines, top)

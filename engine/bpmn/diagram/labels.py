@@ -34,7 +34,8 @@ def _fit(text: str, width: float, height: float) -> tuple[list[str], float]:
 
 def draw_text(parent: etree._Element, text: str, box: Box, *, anchor: str = "middle",
           valign: str = "middle", rotate: bool = False, halo: bool = False) -> None:
-    """Write wrapped text into `box`; `rotate` turns it -90° (pool and lane names)."""
+    """Write wrapped text into `box`, aligned to its top, middle or bottom (`valign`);
+    `rotate` turns it -90° (pool and lane names)."""
     if not text:
         return
     width, height = (box.h, box.w) if rotate else (box.w, box.h)
@@ -42,7 +43,8 @@ def draw_text(parent: etree._Element, text: str, box: Box, *, anchor: str = "mid
     step = size * LINE_HEIGHT
     cx, cy = box.cx, box.cy
     x = cx if anchor == "middle" else box.x
-    top = cy - len(lines) * step / 2 if valign == "middle" else box.y
+    top = {"middle": cy - len(lines) * step / 2,
+           "bottom": box.y + box.h - len(lines) * step}.get(valign, box.y)
     node = add(parent, "text", cls="label", x=x, font_size=size, text_anchor=anchor,
                fill=TEXT_FILL, transform=f"rotate(-90 {fmt(cx)} {fmt(cy)})" if rotate else None)
     if halo:  # a white outline keeps labels readable where lines cross them

@@ -203,6 +203,13 @@ def _outside_label(g: etree._Element, name: str, di: etree._Element, box: Box) -
     label = label_box(di)
     if label is None:
         label = Box(box.cx - 55, box.y + box.h + 4, 110, 4 * FONT_SIZE * LINE_HEIGHT)
+    elif label.cy < box.cy:
+        # A name set above its shape grows upwards, so that it never covers the shape.
+        bottom = min(label.y + label.h, box.y - 2)
+        height = max(label.h, 4 * FONT_SIZE * LINE_HEIGHT)
+        label = Box(label.cx - max(label.w, 90) / 2, bottom - height, max(label.w, 90), height)
+        draw_text(g, name, label, valign="bottom", halo=True)
+        return
     else:
         # Modelers size these boxes with their own fonts; let Thai grow downwards.
         label = Box(label.cx - max(label.w, 90) / 2, label.y, max(label.w, 90),
