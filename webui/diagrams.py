@@ -1,22 +1,29 @@
-"""Every BPMN diagram govflow serves as SVG, one way: a deployed version's (the owner pages
-and the API) and a case's with its steps marked (the case page).
+"""Every BPMN diagram govflow serves: as SVG files (a deployed version's for the owner
+pages and the API, a case's with its steps marked) and drawn inside the case page.
 
 The SVG is drawn from a process file's text, so no script may ever run in it, even when
 it is opened directly rather than through an ``<img>``: one Content-Security-Policy for all.
+Inside the case page it is the page's own markup (its names escaped by lxml; it holds no
+script, no style and no link), under the page's policy.
 """
 
 from __future__ import annotations
 
-from flask import Response
+from typing import Any
 
-from engine.bpmn.diagram.render import render_svg
+from flask import Response
+from markupsafe import Markup
+
+from engine.bpmn.diagram.render import CURRENT_ID, render_svg
 from engine.bpmn.loading.safe_xml import read_xml
 from engine.core.actors import Actor
 from engine.services.admin import versions
 from engine.services.inbox import instances
+from engine.services.inbox.case_map import case_map
 from webui.web import rt
 
-#: Inline styles only (the drawing's own <style>); nothing loaded, nothing run.
+#: Nothing loaded, nothing run. (Our drawings paint with attributes; the inline-style
+#: allowance is what this policy has always carried.)
 DIAGRAM_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
@@ -36,3 +43,11 @@ def version_diagram(who: Actor, key: str, version: int) -> Response:
 def case_diagram(who: Actor, instance_id: int) -> Response:
     """A case's diagram, its steps marked completed, active or overdue."""
     return svg_response(instances.case_diagram(rt(), who, instance_id))
+
+
+def case_view(who: Actor, instance_id: int) -> dict[str, Any]:
+    """For the case page: the diagram to draw inline (``svg``, markup lxml escaped), the
+    steps as a list (``steps``) and whether a step is current (``current``)."""
+    drawn = case_map(rt(), who, instance_id)
+    return {"svg": Markup(drawn.svg), "steps": drawn.steps,  # noqa: S704 — lxml's output
+            "current": f'id="{CURRENT_ID}"' in drawn.svg}

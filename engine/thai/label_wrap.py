@@ -1,50 +1,70 @@
 """Wrapping short labels (the names in a process diagram) to a width, Thai included.
 
-Thai names have no spaces between words, so the wrapper breaks at character-cluster
-boundaries, guesses syllable boundaries without a dictionary, and never starts a line
-with a combining mark. Widths are estimates in em: fonts cannot be measured on the
-server. (engine.thai.line_breaks finds break opportunities for PDFs with libthai.)
+Thai writes no spaces between words, so lines break where libthai finds word boundaries:
+the same breaker the PDFs use (engine.thai.line_breaks), so "ผู้อำนวยการ" is never cut
+into "ผู้อำนวย|การ". Only a single word wider than the whole line is cut inside, and
+then between character clusters, never before a mark or a following vowel.
+
+Widths are estimates in em: the browser picks the font, so the server cannot measure it.
+The table holds, per Thai letter, the widest advance among the fonts the diagram names
+(Laksaman, Garuda, Loma from Debian's fonts-thai-tlwg), so an estimate rarely falls short.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import lru_cache
 
-__all__ = ["FONT_SIZE", "ellipsize", "wrap_text"]
+from engine.thai.line_breaks import NBSP, ZWSP, breakable
+
+__all__ = ["FONT_SIZE", "ellipsize", "longest_word", "text_width", "wrap_text"]
 
 FONT_SIZE = 12.0  # the diagram's label size, in px (engine.bpmn.diagram.style)
 
 _THAI_COMBINING = {0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)}
 # Written before the consonant they belong to, so a line must not end with one.
 _THAI_LEADING_VOWELS = set("เแโใไ")
-# Belong to the syllable before them; a line should not start with one.
+# Belong to the syllable before them; a line must not start with one.
 _THAI_FOLLOWING = set("ะาำๅๆฯ")
-_THAI_SONORANTS = set("งญนมยรลว")
+# After an abbreviation's last dot, before a Thai word: "พ.ร.บ.|คอมพิวเตอร์", not "พ.|ร.บ.".
+_AFTER_ABBREVIATION = re.compile(r"(?<=\.)(?=[\u0e01-\u0e2e][^\s.]{2})")
+# Advance widths in em, the widest of Laksaman, Garuda and Loma, rounded up to 0.05.
+_THAI_WIDTHS = {
+    **dict.fromkeys("เ", 0.35), **dict.fromkeys("งใไๅ", 0.5),
+    **dict.fromkeys("ฐรวะาำโ", 0.55), **dict.fromkeys("จธยฤลสอฮฯๆ", 0.6),
+    **dict.fromkeys("กคฅฎฏดตถบปผฝมฦศษห฿แ", 0.65),
+    **dict.fromkeys("ขฃฉชซทนพฟภฬ๏๐๑๒๓๖", 0.7), **dict.fromkeys("ฆ๔๕๗๘๙", 0.75),
+    **dict.fromkeys("๚ฌญฑ", 0.85), **dict.fromkeys("ฒณ", 0.95),
+}
 
 
 def _is_combining(ch: str) -> bool:
     return ord(ch) in _THAI_COMBINING or unicodedata.category(ch) in ("Mn", "Me")
 
 
+@lru_cache(maxsize=1024)
 def _char_width(ch: str) -> float:
-    """Rough advance width in em; we cannot measure fonts on the server."""
     if _is_combining(ch):
         return 0.0
+    if ch in _THAI_WIDTHS:
+        return _THAI_WIDTHS[ch]
     if "\u0e00" <= ch <= "\u0e7f":
-        return 0.6
-    if ch == " ":
-        return 0.3
+        return 0.7
+    if ch in (" ", NBSP):
+        return 0.35
     if unicodedata.east_asian_width(ch) in ("W", "F"):
         return 1.0
     if ch.isupper() or ch in "mwMW@%":
-        return 0.7
+        return 0.85
     if ch in "il.,:;'|!()[]/":
         return 0.32
-    return 0.55
+    return 0.58
 
 
-def _width(text: str, size: float) -> float:
-    return sum(_char_width(ch) for ch in text) * size
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """The estimated width of `text` at `size` px, in px."""
+    return sum(map(_char_width, text)) * size
 
 
 def _clusters(text: str) -> list[str]:
@@ -58,69 +78,58 @@ def _clusters(text: str) -> list[str]:
     return out
 
 
-def _soft_break_ok(before: str, after: str, nxt: str = "") -> bool:
-    if before[-1] in _THAI_LEADING_VOWELS or after[0] in _THAI_FOLLOWING:
-        return False
-    # A silent leading ห or อ belongs to the next consonant: หน้า, หมาย, อย่าง.
-    if before in ("ห", "อ") and after[0] in _THAI_SONORANTS:
-        return False
-    # A bare consonant right after a vowel is most likely that syllable's final
-    # (งา|น, ศึ|ก), unless a following vowel shows it opens the next one.
-    has_vowel = before[-1] in "าำ" or any(0x0E31 <= ord(c) <= 0x0E39 for c in before)
-    bare = len(after) == 1 and "\u0e01" <= after <= "\u0e2e"
-    return not (has_vowel and bare and not (nxt and nxt[0] in _THAI_FOLLOWING))
+def _may_cut(before: str, after: str) -> bool:
+    return before[-1] not in _THAI_LEADING_VOWELS and after[0] not in _THAI_FOLLOWING
 
 
-def _good_break(clusters: list[str], cut: int) -> bool:
-    """Without a dictionary, guess boundaries that are very likely between syllables."""
-    before, after = clusters[cut - 1], clusters[cut]
-    nxt = clusters[cut + 1] if cut + 1 < len(clusters) else ""
-    if not _soft_break_ok(before, after, nxt):
-        return False
-    if after[0] in _THAI_LEADING_VOWELS or after[0] == "(" or before[-1] in "/)-,ะำ์ๆฯ":
-        return True
-    # "หน้า|จาก": after า, a consonant followed by a vowel opens a new syllable.
-    return before[-1] == "า" and bool(nxt) and (
-        nxt[0] in _THAI_FOLLOWING or (len(after) > 1 and len(nxt) > 0 and "\u0e01" <= after[0]
-                                       <= "\u0e2e"))
-
-
-def _break_word(word: str, max_width: float, size: float) -> list[str]:
+def _cut_word(word: str, max_width: float, size: float) -> list[str]:
+    """A word wider than a whole line, cut between clusters: the last resort."""
     clusters = _clusters(word)
     pieces: list[str] = []
     start = 0
     while start < len(clusters):
-        end, used = start + 1, _width(clusters[start], size)
-        while end < len(clusters) and used + _width(clusters[end], size) <= max_width:
-            used += _width(clusters[end], size)
+        end, used = start + 1, text_width(clusters[start], size)
+        while end < len(clusters) and used + text_width(clusters[end], size) <= max_width:
+            used += text_width(clusters[end], size)
             end += 1
-        if end < len(clusters):
-            # Step back to a likely syllable boundary if one is near enough,
-            # else at least avoid orphaning a leading vowel like "เ".
-            floor = start + max(1, (end - start) // 2)
-            good = [c for c in range(end, floor - 1, -1) if _good_break(clusters, c)]
-            soft = [c for c in range(end, max(start, end - 4), -1)
-                    if _soft_break_ok(clusters[c - 1], clusters[c],
-                                      clusters[c + 1] if c + 1 < len(clusters) else "")]
-            end = good[0] if good else soft[0] if soft else end
+        # Step back a little rather than strand a leading vowel or start with "า".
+        back = [c for c in range(end, max(start, end - 4), -1)
+                if c >= len(clusters) or _may_cut(clusters[c - 1], clusters[c])]
+        end = back[0] if back else end
         pieces.append("".join(clusters[start:end]))
         start = end
     return pieces
 
 
+@lru_cache(maxsize=4096)  # each name is measured at several font sizes
+def _words(paragraph: str) -> tuple[tuple[str, str], ...]:
+    """(glue, word) pairs: each word with what goes before it when on the same line,
+    a space or nothing (between Thai words libthai found)."""
+    out: list[tuple[str, str]] = []
+    text = _AFTER_ABBREVIATION.sub(ZWSP, breakable(paragraph))
+    for i, chunk in enumerate(text.split(" ")):
+        for j, word in enumerate(w for w in chunk.split(ZWSP) if w):
+            out.append((" " if i and not j else "", word.replace(NBSP, " ")))
+    if out:
+        out[0] = ("", out[0][1])
+    return tuple(out)
+
+
 def wrap_text(text: str, max_width: float, size: float = FONT_SIZE) -> list[str]:
-    """Greedy wrap: at spaces where there are any, else between clusters."""
+    """Greedy wrap at spaces and Thai word boundaries; a word is cut only when it alone
+    is wider than `max_width`."""
     lines: list[str] = []
     for paragraph in text.splitlines():
         line = ""
-        for word in paragraph.split():
-            candidate = f"{line} {word}" if line else word
-            if _width(candidate, size) <= max_width:
+        for glue, word in _words(paragraph):
+            candidate = f"{line}{glue}{word}" if line else word
+            if text_width(candidate, size) <= max_width:
                 line = candidate
                 continue
             if line:
                 lines.append(line)
-            pieces = _break_word(word, max_width, size)
+            pieces = [word] if text_width(word, size) <= max_width else _cut_word(
+                word, max_width, size)
             lines.extend(pieces[:-1])
             line = pieces[-1]
         if line:
@@ -128,8 +137,14 @@ def wrap_text(text: str, max_width: float, size: float = FONT_SIZE) -> list[str]
     return lines
 
 
+def longest_word(text: str, size: float = FONT_SIZE) -> float:
+    """The width of the widest word of `text`: a label narrower than this must cut one."""
+    return max((text_width(word, size) for paragraph in text.splitlines()
+                for _, word in _words(paragraph)), default=0.0)
+
+
 def ellipsize(line: str, max_width: float, size: float) -> str:
     clusters = _clusters(line)
-    while clusters and _width("".join(clusters) + "…", size) > max_width:
+    while clusters and text_width("".join(clusters) + "…", size) > max_width:
         clusters.pop()
     return "".join(clusters) + "…"

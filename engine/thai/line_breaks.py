@@ -32,6 +32,13 @@ _NO_BREAK_BEFORE = frozenset(
 )
 # Vowels written before the consonant they follow in speech: เ แ โ ใ ไ.
 _NO_BREAK_AFTER = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44")
+# libthai's dictionary splits some words people read as one: "ผู้|อำนวย|การ", "เว็บ|ไซต์",
+# "หน่วย|งาน". A line never breaks inside these office terms (longest first, so
+# "รองผู้อำนวยการ" wins over "ผู้อำนวยการ").
+KEEP_TOGETHER = ("ผู้อำนวยการ", "เว็บไซต์", "หน่วยงาน", "ดำเนินการ", "มิชอบ", "คืบหน้า",
+                 "ร้องเรียน", "ปฏิบัติการ", "งบประมาณ", "สารสนเทศ", "วันทำการ")
+_KEEP_TOGETHER = re.compile("|".join(sorted(map(re.escape, KEEP_TOGETHER), key=len,
+                                            reverse=True)))
 # libthai's break object keeps a cache inside, so one call at a time.
 _lock = threading.Lock()
 
@@ -73,6 +80,8 @@ def _with_breaks(match: re.Match[str]) -> str:
     run = match.group(0)
     libthai = _libthai()
     cuts = libthai.breaks(run) if libthai is not None else _cluster_breaks(run)
+    inside = {i for m in _KEEP_TOGETHER.finditer(run) for i in range(m.start() + 1, m.end())}
+    cuts = [cut for cut in cuts if cut not in inside]
     pieces, start = [], 0
     for cut in cuts:
         pieces.append(run[start:cut])

@@ -176,7 +176,12 @@ def test_state_classes() -> None:
     assert "state-overdue" in group(svg, "triage").get("class").split()
     assert "state-completed" in group(svg, "start_complaint").get("class").split()
     assert "state-active" in group(svg, "set_time_limits").get("class").split()
-    assert ".state-overdue" in svg.find(".//s:style", NS).text
+    # Painted with attributes, not a <style> sheet a page's CSP would block.
+    assert svg.find(".//s:style", NS) is None
+    outline = group(svg, "triage").find("s:rect[@class='outline']", NS)
+    assert (outline.get("stroke"), outline.get("stroke-dasharray")) == ("#c62828", "8 4")
+    assert group(svg, "set_time_limits").find("s:rect[@class='outline']", NS).get(
+        "stroke-width") == "4"
     assert "bogus" not in text
     # "Completed" is not shown by colour alone.
     assert group(svg, "start_complaint").find("s:path[@class='state-check']", NS) is not None
@@ -334,3 +339,56 @@ def test_compensation_activity_has_its_marker() -> None:
     [marker] = [g for g in group(svg, "refund_task").iter(f"{{{SVG}}}g")
                 if "marker-compensation" in classes(g)]
     assert len(marker.findall(f"{{{SVG}}}polygon")) == 2  # the two rewind triangles
+
+
+# ------------------------------------------------------- fit, current step, lanes, labels
+
+
+def test_the_drawing_fits_its_box_and_marks_the_current_step() -> None:
+    state = {"start_request": "completed", "director_approval": "completed",
+             "web_admin_check": "active", "ict_head_decision": "active"}
+    svg = parse_svg(render_file(PROCESSES / "publishing.bpmn", state=state))
+    assert svg.get("width") == "100%" and svg.get("height") is None
+    assert len(svg.get("viewBox").split()) == 4
+    assert svg.get("role") == "img" and svg.find("s:title", NS).text
+    # The first current step in the file's order, once.
+    [current] = [g for g in svg.iter(f"{{{SVG}}}g") if g.get("id") == "diagram-current"]
+    assert current.get("data-element-id") == "web_admin_check"
+
+
+def test_lane_names_stay_inside_their_band() -> None:
+    from engine.bpmn.diagram.style import BAND, BAND_PAD, LINE_HEIGHT
+    svg = parse_svg(render_file(PROCESSES / "publishing.bpmn"))
+    lanes = [g for g in svg.iter(f"{{{SVG}}}g") if "bpmn-lane" in classes(g)]
+    assert lanes
+    for lane in lanes:
+        text = lane.find("s:text", NS)
+        size = float(text.get("font-size"))
+        lines = [t.text for t in text.iter(f"{{{SVG}}}tspan")]
+        assert len(lines) * size * LINE_HEIGHT <= BAND - 2 * BAND_PAD, lines
+        assert not any(line.endswith("…") for line in lines), lines
+    ict = group(svg, "lane_ict_head")
+    assert len(list(ict.iter(f"{{{SVG}}}tspan"))) == 2  # the long name wraps, whole words
+
+
+def test_labels_replace_names_and_stay_text() -> None:
+    labels = {"t1": "ภายใน 5 วันทำการ <script>alert(1)</script>"}
+    text = render_svg(_one_task("ภายใน {triage_days} วันทำการ"), labels=labels)
+    svg = parse_svg(text)
+    assert_self_contained(text, svg)
+    words = "".join(t.text or "" for t in group(svg, "t1").iter(f"{{{SVG}}}tspan"))
+    assert "5" in words and "{triage_days}" not in words
+    assert "<script" not in text and "&lt;script&gt;" in text
+
+
+def test_a_name_set_above_its_event_never_covers_it() -> None:
+    svg = parse_svg(render_file(PROCESSES / "publishing.bpmn"))
+    start = group(svg, "start_request")
+    circle = start.find("s:circle", NS)
+    top = float(circle.get("cy")) - float(circle.get("r"))
+    text = start.find("s:text", NS)
+    size = float(text.get("font-size"))
+    baselines = [float(t.get("y")) for t in text.iter(f"{{{SVG}}}tspan")]
+    assert len(baselines) > 1
+    # The last line's descenders end above the circle.
+    assert max(baselines) + size * 0.3 <= top, (baselines, top)

@@ -17,7 +17,7 @@ from engine.bpmn.diagram.primitives import (
     qname,
     waypoints,
 )
-from engine.bpmn.diagram.style import FONT_SIZE, LINE_HEIGHT, STROKE, STYLE
+from engine.bpmn.diagram.style import FONT_SIZE, LINE_HEIGHT, STROKE
 from engine.bpmn.xml_names import BPMN_NS, local_name
 
 __all__ = ["add_defs", "draw_edge"]
@@ -90,7 +90,6 @@ def _default_slash(g: etree._Element, points: list[tuple[float, float]]) -> None
 
 def add_defs(svg: etree._Element) -> None:
     defs = add(svg, "defs")
-    add(defs, "style").text = STYLE
 
     def marker(mid: str, w: float, ref_x: float, draw: dict[str, object], tag: str) -> None:
         m = add(defs, "marker", id=mid, viewBox=f"0 0 {fmt(w)} {fmt(w)}", refX=ref_x,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -42,6 +42,8 @@ class Context:
     # Sub-processes drawn collapsed on this plane: what they contain is not drawn here.
     collapsed: frozenset[str] = frozenset()
     plane_id: str = ""  # the process, collaboration or sub-process this diagram draws
+    # Names to show instead of the file's, by element id (e.g. with placeholders filled).
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------------ helpers
@@ -101,6 +103,9 @@ def label_box(di: etree._Element) -> Box | None:
 def element_name(el: etree._Element | None, ctx: Context) -> str:
     if el is None:
         return ""
+    label = ctx.labels.get(el.get("id") or "")
+    if label is not None:
+        return label.strip()
     kind = local_name(el)
     if kind == "textAnnotation":
         return (el.findtext(qname(BPMN_NS, "text")) or "").strip()

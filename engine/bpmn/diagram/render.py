@@ -22,12 +22,17 @@ from engine.bpmn.diagram.primitives import (
     waypoints,
 )
 from engine.bpmn.diagram.shapes import drawer_for
-from engine.bpmn.diagram.style import FONT_FAMILY, MARGIN, STATES
+from engine.bpmn.diagram.style import DONE, FONT_FAMILY, MARGIN, STATES, paint_state
 from engine.bpmn.loading.safe_xml import read_xml
 from engine.bpmn.xml_names import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, local_name
 from engine.core.errors import DiagramError
 
-__all__ = ["render_file", "render_svg"]
+__all__ = ["CURRENT_ID", "CURRENT_STATES", "render_file", "render_svg"]
+
+#: The id of the current step's group, so a page can link to it and scroll it into view.
+CURRENT_ID = "diagram-current"
+#: The states of a step that is waiting for someone now.
+CURRENT_STATES = ("active", "overdue")
 
 
 def _index(root: etree._Element) -> dict[str, etree._Element]:
@@ -83,11 +88,15 @@ def _extent(plane: etree._Element) -> Box:
 
 
 def render_svg(tree: etree._ElementTree, *, state: Mapping[str, str] | None = None,
-               diagram_index: int = 0) -> str:
+               labels: Mapping[str, str] | None = None, diagram_index: int = 0) -> str:
     """Draw diagram number `diagram_index` of a parsed BPMN file as SVG text.
 
     `state` maps element ids to "completed", "active" or "overdue"; other values
-    are ignored so that a stale state never breaks the drawing.
+    are ignored so that a stale state never breaks the drawing. The first active or
+    overdue step's group gets the id `CURRENT_ID`. `labels` maps element ids to the
+    names to write instead of the file's (names are text: escaped, never markup).
+
+    The SVG fits the width of whatever holds it (width 100%, its height from the viewBox).
     """
     root = tree.getroot()
     diagrams = list(root.iter(qname(BPMNDI_NS, "BPMNDiagram")))
@@ -105,16 +114,15 @@ def render_svg(tree: etree._ElementTree, *, state: Mapping[str, str] | None = No
     elements = _index(root)
     hosts = frozenset(el.get("attachedToRef") or "" for el in elements.values()
                       if local_name(el) == "boundaryEvent")
-    ctx = Context(elements, state or {}, hosts)
+    ctx = Context(elements, state or {}, hosts, labels=labels or {})
     view = _extent(plane)
     svg = etree.Element(qname(SVG_NS, "svg"), nsmap={None: SVG_NS})
-    for key, value in (("class", "bpmn-diagram"), ("width", fmt(view.w)),
-                       ("height", fmt(view.h)), ("font-family", FONT_FAMILY),
+    for key, value in (("class", "bpmn-diagram"), ("width", "100%"), ("role", "img"),
+                       ("font-family", FONT_FAMILY),
                        ("viewBox", " ".join(fmt(v) for v in (view.x, view.y, view.w, view.h)))):
         svg.set(key, value)
-    title = diagrams[diagram_index].get("name") or element_name(_plane_element(plane, ctx), ctx)
-    if title:
-        add(svg, "title").text = title
+    # Its accessible name: role="img" takes it from <title>.
+    add(svg, "title").text = _title(diagrams[diagram_index], plane, ctx)
     add_defs(svg)
     add(svg, "rect", x=view.x, y=view.y, width=view.w, height=view.h, fill="#fff")
 
@@ -126,6 +134,7 @@ def render_svg(tree: etree._ElementTree, *, state: Mapping[str, str] | None = No
         return ref, el
 
     resolved = [(di, *resolve(di)) for di in items]
+    current = [ref for _, ref, _ in resolved if ctx.state.get(ref) in CURRENT_STATES]
     ctx.plane_id = plane.get("bpmnElement") or ""
     ctx.collapsed = frozenset(
         ref for di, ref, el in resolved
@@ -134,11 +143,29 @@ def render_svg(tree: etree._ElementTree, *, state: Mapping[str, str] | None = No
     resolved.sort(key=lambda item: _layer(item[0], item[2]))
     for di, ref, el in resolved:
         _draw_item(svg, di, ref, el, ctx)
+    _mark_current(svg, current)
     return etree.tostring(svg, encoding="unicode")
 
 
-def _plane_element(plane: etree._Element, ctx: Context) -> etree._Element | None:
-    return ctx.elements.get(plane.get("bpmnElement") or "")
+def _mark_current(svg: etree._Element, current: list[str]) -> None:
+    """The first current step, in the file's order, gets CURRENT_ID."""
+    if not current:
+        return
+    for g in svg.iter(qname(SVG_NS, "g")):
+        if g.get("data-element-id") == current[0]:
+            g.set("id", CURRENT_ID)
+            return
+
+
+def _title(diagram: etree._Element, plane: etree._Element, ctx: Context) -> str:
+    """The diagram's name, else its process's or collaboration's, else its first
+    named process."""
+    named = (diagram.get("name") or "").strip() or element_name(
+        ctx.elements.get(plane.get("bpmnElement") or ""), ctx)
+    if not named:
+        named = next((element_name(el, ctx) for el in ctx.elements.values()
+                      if local_name(el) == "process" and element_name(el, ctx)), "")
+    return named or "BPMN"
 
 
 def _inside_collapsed(el: etree._Element | None, ctx: Context) -> bool:
@@ -170,17 +197,22 @@ def _draw_item(svg: etree._Element, di: etree._Element, ref: str,
         return
     if is_edge:
         draw_edge(g, el, di, ctx)
+        if state in STATES:
+            paint_state(g, state)
         return
     box = bounds(di)
     if box is None:
         return  # keep the (empty) group so the element can still be found
     drawer_for(kind)(g, el, di, box, ctx)
+    if state in STATES:
+        paint_state(g, state)
     if state == "completed" and kind not in ("participant", "lane"):
         # A check mark, so "done" does not rest on colour alone.
         bx, by = box.x + box.w, box.y
-        add(g, "circle", cls="state-badge", cx=bx - 2, cy=by + 2, r=7)
-        add(g, "path", cls="state-check", fill="none",
-             d=f"M{fmt(bx - 6)},{fmt(by + 2)} l3,3 l5,-6")
+        add(g, "circle", cls="state-badge", cx=bx - 2, cy=by + 2, r=7, fill="#fff",
+            stroke=DONE, stroke_width=2)
+        add(g, "path", cls="state-check", fill="none", stroke=DONE, stroke_width=2.5,
+            d=f"M{fmt(bx - 6)},{fmt(by + 2)} l3,3 l5,-6")
 
 
 def render_file(path: Path, **kw: object) -> str:

@@ -26,7 +26,7 @@ from engine.bpmn.diagram.markers import (
     task_marker,
 )
 from engine.bpmn.diagram.primitives import Box, Context, add, element_name, fmt, label_box
-from engine.bpmn.diagram.style import BAND, FONT_SIZE, LINE_HEIGHT, STROKE
+from engine.bpmn.diagram.style import BAND, BAND_PAD, FONT_SIZE, LINE_HEIGHT, STROKE
 from engine.bpmn.xml_names import local_name
 
 __all__ = ["Drawer", "drawer_for"]
@@ -46,11 +46,14 @@ def _draw_pool(g: etree._Element, el: etree._Element | None, di: etree._Element,
     elif horizontal:
         add(g, "path", d=f"M{fmt(box.x + BAND)},{fmt(box.y)} v{fmt(box.h)}",
              stroke=STROKE, stroke_width=1)
-        draw_text(g, name, Box(box.x, box.y + 4, BAND, box.h - 8), rotate=True)
+        # Inside the band, clear of its borders: wrapped along the lane's height.
+        draw_text(g, name, Box(box.x + BAND_PAD, box.y + 2 * BAND_PAD, BAND - 2 * BAND_PAD,
+                               box.h - 4 * BAND_PAD), rotate=True)
     else:
         add(g, "path", d=f"M{fmt(box.x)},{fmt(box.y + BAND)} h{fmt(box.w)}",
              stroke=STROKE, stroke_width=1)
-        draw_text(g, name, Box(box.x + 4, box.y, box.w - 8, BAND))
+        draw_text(g, name, Box(box.x + 2 * BAND_PAD, box.y + BAND_PAD, box.w - 4 * BAND_PAD,
+                               BAND - 2 * BAND_PAD))
 
 
 def _draw_activity(g: etree._Element, el: etree._Element | None, di: etree._Element,
@@ -200,6 +203,13 @@ def _outside_label(g: etree._Element, name: str, di: etree._Element, box: Box) -
     label = label_box(di)
     if label is None:
         label = Box(box.cx - 55, box.y + box.h + 4, 110, 4 * FONT_SIZE * LINE_HEIGHT)
+    elif label.cy < box.cy:
+        # A name set above its shape grows upwards, so that it never covers the shape.
+        bottom = min(label.y + label.h, box.y - 2)
+        height = max(label.h, 4 * FONT_SIZE * LINE_HEIGHT)
+        label = Box(label.cx - max(label.w, 90) / 2, bottom - height, max(label.w, 90), height)
+        draw_text(g, name, label, valign="bottom", halo=True)
+        return
     else:
         # Modelers size these boxes with their own fonts; let Thai grow downwards.
         label = Box(label.cx - max(label.w, 90) / 2, label.y, max(label.w, 90),

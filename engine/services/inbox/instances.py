@@ -16,7 +16,7 @@ from engine.core.actors import Actor
 from engine.core.audit import record
 from engine.core.errors import Forbidden, InvalidData, NotFound
 from engine.core.limits import require_fit
-from engine.core.models import AuditEvent, ProcessInstance, ProcessVersion, Task, utcnow
+from engine.core.models import AuditEvent, ProcessInstance, Task, utcnow
 from engine.core.name_index import replace_name_terms
 from engine.core.personal_data import (
     derived_flags,
@@ -242,23 +242,6 @@ def _show_personal(session, actor: Actor, instance_id: int, personal: dict) -> d
 
 def case_diagram(rt: Runtime, actor: Actor, instance_id: int) -> str:
     """The case's diagram as SVG, coloured by state: steps completed, active and overdue."""
-    from engine.bpmn.diagram.render import render_svg
-    from engine.bpmn.loading.safe_xml import read_xml
+    from engine.services.inbox.case_map import case_map
 
-    with rt.db.read() as session:
-        instance = session.get(ProcessInstance, instance_id)
-        if instance is None or not may_see_instance(
-                actor, instance, rt.definitions.by_id(session, instance.version_id).bundle):
-            raise NotFound(f"ไม่พบเรื่องเลขที่ {instance_id} / case {instance_id} not found")
-        rows = session.execute(
-            select(Task.bpmn_id, Task.state, Task.due_at).where(Task.instance_id == instance_id)
-        ).all()
-        bpmn = session.get_one(ProcessVersion, instance.version_id).bpmn_xml
-    now = utcnow()
-    state: dict[str, str] = {}
-    for bpmn_id, task_state, due in rows:
-        if task_state == TaskStatus.COMPLETED:
-            state.setdefault(bpmn_id, "completed")
-        elif task_state == TaskStatus.OPEN:
-            state[bpmn_id] = "overdue" if due is not None and due <= now else "active"
-    return render_svg(read_xml(bpmn, "case.bpmn"), state=state)
+    return case_map(rt, actor, instance_id).svg

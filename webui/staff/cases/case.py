@@ -36,7 +36,7 @@ def render_case_page(instance_id: int, *, status: int = 200, comment_text: str =
                    if case.get("process_key") == "publishing" else None)
     return render_template(
         "case.html", personal_rows=personal_rows, comment_text=comment_text,
-        publication=publication,
+        publication=publication, diagram=diagrams.case_view(actor(), instance_id),
         comment_error=comment_error, upload_error=upload_error, limits=upload_limits(),
         return_to=url_for("cases.case_page", instance_id=instance_id), **parts,
     ), status
