@@ -56,7 +56,18 @@ def localize(message: str | None) -> str:
     thai, sep, english = message.partition(" / ")
     if not sep:
         return message
-    return english.strip() if current_language() == "en" else thai.strip()
+    return as_sentence(english) if current_language() == "en" else thai.strip()
+
+
+def as_sentence(text: str) -> str:
+    """An English half as a page shows it: a capital first and a full stop last (engine
+    messages keep lowercase halves that read well after a field's name or in the CLI)."""
+    text = text.strip()
+    if text[:1].islower():
+        text = text[0].upper() + text[1:]
+    if text and text[-1] not in ".!?":
+        text += "."
+    return text
 
 
 def localize_fields(fields: Mapping[str, str] | None) -> dict[str, str]:

@@ -1,0 +1,128 @@
+"""With English chosen, no Thai is left on a page except data, and data is marked Thai.
+
+Data is what people typed, the names the BPMN files give to processes and tasks, and the
+office's name and address: each sits inside an element marked ``lang="th"``, so a screen
+reader reads it in Thai and this test can tell it from a string left untranslated.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import pytest
+
+from engine.services.inbox import instances, tasks
+from tests.samples import COMPLAINT
+from tests.web.publication_support import published
+from tests.web_client import Browser, form_of, html
+
+pytest_plugins = ("tests.web_support",)
+
+THAI = re.compile("[\u0e00-\u0e7f]")
+#: Attributes a person reads or hears, besides the text of elements.
+READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
+#: Not text for people (an inline ``<script>`` is refused by the CSP anyway), or by its
+#: nature what a person typed: a text area shows back what was sent.
+UNREAD = {"script", "style", "textarea"}
+WEB = {k: v for k, v in COMPLAINT.items() if k not in ("channel", "received_at")}
+
+
+def _language_of(element) -> str:
+    for node in (element, *element.iterancestors()):
+        if node.get("lang"):
+            return str(node.get("lang"))
+    return ""
+
+
+def thai_outside_data(page: str) -> list[str]:
+    """Each piece of Thai text on ``page`` that no ``lang="th"`` element holds."""
+    tree = lxml.html.document_fromstring(page)
+    assert tree.get("lang") == "en", "the page is not marked English"
+    left = []
+    for text in tree.xpath("//text()"):
+        owner = text.getparent()
+        if text.is_tail:
+            owner = owner.getparent()
+        if owner is None or owner.tag in UNREAD or not THAI.search(text):
+            continue
+        if _language_of(owner) != "th":
+            left.append(f"<{owner.tag}> {text.strip()[:80]}")
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        for name in READ_ATTRIBUTES:
+            value = element.get(name) or ""
+            if THAI.search(value) and _language_of(element) != "th":
+                left.append(f"<{element.tag} {name}> {value[:80]}")
+    return left
+
+
+def english(browser: Browser) -> Browser:
+    browser.post("/language", {"lang": "en", "next": "/"})
+    return browser
+
+
+class Pages:
+    """The pages seen in a test, checked all together so one run lists every leftover."""
+
+    def __init__(self) -> None:
+        self.left: list[str] = []
+
+    def check(self, response, where: str) -> None:
+        assert response.status_code in (200, 201, 400), f"{where}: {response.status_code}"
+        self.left += [f"{where}: {text}" for text in thai_outside_data(html(response))]
+
+    def assert_all_english(self) -> None:
+        assert not self.left, "Thai outside data:\n" + "\n".join(self.left)
+
+
+def test_the_checker_sees_thai_left_outside_data() -> None:
+    # Why: a checker that passes everything would pass every page below.
+    page = ('<html lang="en"><body><p lang="th">ข้อมูล</p><p>Case <b>เรื่อง</b></p>'
+            '<a title="ชื่อ" lang="en">x</a><script>var t = "ไทย";</script></body></html>')
+    assert thai_outside_data(page) == ["<b> เรื่อง", "<a title> ชื่อ"]
+
+
+@pytest.fixture
+def cases(sqlite_runtime, web_people) -> dict[str, object]:
+    """A complaint at its triage task, and a published request with its item."""
+    rt, people = sqlite_runtime, web_people
+    complaint = instances.start_instance(rt, people.legal_officer, "complaint", dict(COMPLAINT))
+    (task,) = instances.get_instance(rt, people.legal_officer, complaint["id"])["tasks"]
+    tasks.claim_task(rt, people.legal_officer, task["id"])
+    _iid, publication = published(rt, people)
+    return {"complaint": complaint["id"], "task": task["id"], "publication": publication}
+
+
+def test_public_pages_in_english_keep_thai_only_in_data(app, cases) -> None:
+    pages, citizen = Pages(), english(Browser(app))
+    for path in ("/", "/signin", "/complaint", "/track", "/public", "/public/1.1.1",
+                 f"/public/items/{cases['publication']}"):
+        pages.check(citizen.get(path), path)
+    refused = citizen.post("/complaint", {**form_of(WEB), "subject": "", "email": "x@"})
+    assert refused.status_code == 400
+    pages.check(refused, "/complaint with errors")
+    citizen.get("/complaint")
+    receipt = citizen.post("/complaint", {**form_of(WEB), "notice_acknowledged": "on"},
+                           follow=True)
+    assert "receipt-code" in html(receipt)
+    pages.check(receipt, "the receipt")
+    pages.assert_all_english()
+
+
+def test_staff_pages_in_english_keep_thai_only_in_data(browser, cases) -> None:
+    pages, legal = Pages(), english(browser("legal_officer"))
+    for path in ("/inbox", "/inbox?view=group", f"/tasks/{cases['task']}",
+                 f"/cases/{cases['complaint']}", "/start/complaint"):
+        pages.check(legal.get(path), path)
+    refused = legal.post(f"/tasks/{cases['task']}/complete", {})
+    assert refused.status_code == 400
+    pages.check(refused, "the task form with errors")
+    head = english(browser("legal_head"))
+    pages.check(head.get("/inbox?view=all"), "/inbox?view=all")
+    pages.check(head.get("/escalations"), "/escalations")
+    pages.check(english(browser("process_owner")).get("/owner/processes"), "/owner/processes")
+    pages.check(english(browser("admin")).get("/admin/users"), "/admin/users")
+    pages.check(english(browser("staff")).get("/start/publishing"), "/start/publishing")
+    pages.assert_all_english()
