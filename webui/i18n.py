@@ -16,6 +16,8 @@ from babel.messages.pofile import read_po
 from flask import Flask, session
 from flask_babel import Babel, get_locale
 
+from engine.bpmn.forms import translated
+
 TRANSLATIONS = Path(__file__).parent / "translations"
 LANGUAGES = ("th", "en")
 DEFAULT_LANGUAGE = "th"
@@ -75,6 +77,15 @@ def localize_fields(fields: Mapping[str, str] | None) -> dict[str, str]:
     return {name: localize(text) for name, text in (fields or {}).items()}
 
 
+def form_text(node: Mapping[str, object] | None, key: str = "title") -> str:
+    """A form's (or field's) title or description in the reader's language: the English
+    the form gives beside it (``x-title-en``), else its Thai."""
+    if not node:
+        return ""
+    return (translated(node, key, current_language())
+            or str(node.get(key) or ""))
+
+
 def init(app: Flask) -> None:
     compile_catalogs()
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
@@ -82,4 +93,5 @@ def init(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     Babel(app, locale_selector=select_language)
     app.jinja_env.filters["localize"] = localize
+    app.jinja_env.filters["form_text"] = form_text
     app.jinja_env.globals["current_language"] = current_language
