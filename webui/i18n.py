@@ -15,6 +15,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, session
 from flask_babel import Babel, get_locale
+from markupsafe import Markup
 
 from engine.bpmn.forms import translated
 
@@ -75,6 +76,17 @@ def as_sentence(text: str) -> str:
 def localize_fields(fields: Mapping[str, str] | None) -> dict[str, str]:
     """An error's message per field (``InvalidData.fields``) in the reader's language."""
     return {name: localize(text) for name, text in (fields or {}).items()}
+
+
+def with_data(message: str, data: Mapping[str, object], **plain: object) -> Markup:
+    """A translated ``message`` filled with ``data`` (what people typed, BPMN names), each
+    marked ``lang="th"`` so an English page reads it as Thai; everything is escaped.
+
+    The result is Markup, which a flashed message keeps through the session."""
+    values: dict[str, object] = {
+        name: Markup('<span lang="th">{}</span>').format(value) for name, value in data.items()
+    }
+    return Markup.escape(message) % {**values, **plain}
 
 
 def form_text(node: Mapping[str, object] | None, key: str = "title") -> str:
