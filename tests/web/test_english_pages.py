@@ -11,6 +11,7 @@ import re
 
 import lxml.html
 import pytest
+from flask import session
 
 from engine.services.admin.users import add_user
 from engine.services.inbox import instances, tasks
@@ -18,6 +19,7 @@ from tests.account_support import known_password
 from tests.samples import COMPLAINT
 from tests.web.publication_support import TO_PUBLISH, drive, open_task, published, start
 from tests.web_client import Browser, form_of, html
+from webui.forms_render import fields_for
 
 pytest_plugins = ("tests.web_support",)
 
@@ -173,3 +175,14 @@ def test_publishing_words_fit_publishing(browser, sqlite_runtime, web_people) ->
     request_form = html(browser("staff").get("/start/publishing"))
     assert "ต้องกรอก" in request_form and "หนังสือร้องเรียน" not in request_form
     assert "หนังสือร้องเรียน" in html(browser("legal_officer").get("/start/complaint"))
+
+
+def test_a_field_without_english_shows_its_thai_marked_thai(app) -> None:
+    schema = {"properties": {
+        "note": {"type": "string", "title": "หมายเหตุ"},
+        "done": {"type": "boolean", "title": "เสร็จแล้ว", "x-title-en": "Done"},
+    }}
+    with app.test_request_context():
+        session["lang"] = "en"
+        fields = fields_for(schema)
+    assert [(f.label, f.lang) for f in fields] == [("หมายเหตุ", "th"), ("Done", "")]
