@@ -79,3 +79,13 @@ def test_each_half_names_the_field_in_its_own_language() -> None:
 ])
 def test_an_english_half_is_shown_as_a_sentence(half: str, shown: str) -> None:
     assert as_sentence(half) == shown
+
+
+def test_a_list_note_for_process_owners_never_reaches_a_form() -> None:
+    # Why: a list's description tells owners how to edit it; people filling a form
+    # need to know what to choose, so each form that uses a list says that instead.
+    for form, field in (("complaint-start", "complaint_type"),
+                        ("complaint-triage", "not_considered_reason")):
+        prop = load_form(PROCESSES, f"forms/{form}.schema.json")["properties"][field]
+        assert "ผู้ดูแลกระบวนงาน" not in prop["description"]
+        assert "Process owners" not in prop["x-description-en"]

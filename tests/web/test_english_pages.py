@@ -101,8 +101,9 @@ def cases(sqlite_runtime, web_people) -> dict[str, object]:
     complaint = instances.start_instance(rt, people.legal_officer, "complaint", dict(COMPLAINT))
     (task,) = instances.get_instance(rt, people.legal_officer, complaint["id"])["tasks"]
     tasks.claim_task(rt, people.legal_officer, task["id"])
-    _iid, publication = published(rt, people)
-    return {"complaint": complaint["id"], "task": task["id"], "publication": publication}
+    request, publication = published(rt, people)
+    return {"complaint": complaint["id"], "task": task["id"], "publication": publication,
+            "request": request}
 
 
 def test_public_pages_in_english_keep_thai_only_in_data(app, cases) -> None:
@@ -138,7 +139,9 @@ def test_staff_pages_in_english_keep_thai_only_in_data(
     owner.signin("owner", known_password(sqlite_runtime, web_people.admin, "owner"))
     pages.check(english(owner).get("/owner/processes"), "/owner/processes")
     pages.check(english(browser("admin")).get("/admin/users"), "/admin/users")
-    pages.check(english(browser("staff")).get("/start/publishing"), "/start/publishing")
+    staff = english(browser("staff"))
+    pages.check(staff.get("/start/publishing"), "/start/publishing")
+    pages.check(staff.get(f"/cases/{cases['request']}"), "a published request's case page")
     pages.assert_all_english()
 
 
