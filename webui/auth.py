@@ -28,7 +28,7 @@ from werkzeug.wrappers import Response
 from engine.core.actors import Actor
 from engine.core.errors import NotAuthenticated, NotFound
 from engine.services.admin import users
-from webui.i18n import LANGUAGES
+from webui.i18n import LANGUAGES, with_data
 from webui.web import rt, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -105,7 +105,7 @@ def signin() -> Response | tuple[str, int] | str:
     if lang:
         session["lang"] = lang
     login_user(WebUser(actor, users.session_epoch(rt(), actor.id)))
-    flash(_("ยินดีต้อนรับ %(name)s", name=actor.display_name), "success")
+    flash(with_data(_("ยินดีต้อนรับ %(name)s"), {"name": actor.display_name}), "success")
     return redirect(next_url)
 
 

@@ -14,6 +14,9 @@ from typing import Any
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from engine.bpmn.forms import choice_nodes, description_in, title_in, translated
+from webui.i18n import current_language
+
 #: Strings this long or longer get a text area.
 TEXTAREA_FROM = 500
 #: Up to this many choices are radio buttons; more become a drop-down list.
@@ -34,6 +37,9 @@ class Field:
     options: list[tuple[str, str]] = field(default_factory=list)
     max_length: int | None = None
     step: str | None = None
+    #: "th" when the form has no English for this field's label, help or options, so an
+    #: English page marks that text as Thai; empty when it is in the page's language.
+    lang: str = ""
 
     @property
     def id(self) -> str:
@@ -44,10 +50,9 @@ class Field:
         return self.value is True or self.value in ("on", "true", "1")
 
 
-def _choices(prop: Mapping[str, Any]) -> list[tuple[str, str]]:
-    options = prop.get("oneOf") or prop.get("anyOf") or []
-    choices = [(str(o["const"]), str(o.get("title") or o["const"]))
-               for o in options if isinstance(o, Mapping) and "const" in o]
+def _choices(prop: Mapping[str, Any], language: str = "th") -> list[tuple[str, str]]:
+    choices = [(str(o["const"]), title_in(o, language, str(o["const"])))
+               for o in choice_nodes(prop)]
     if not choices and isinstance(prop.get("enum"), list):
         choices = [(str(v), str(v)) for v in prop["enum"]]
     return choices
@@ -71,13 +76,23 @@ def _kind(prop: Mapping[str, Any]) -> str:
 #: The format hint API clients read in a date field's description; a browser's date
 #: picker shows its own format, so the page leaves the hint out.
 _DATE_HINT = "วันที่ในรูปแบบ ปปปป-ดด-วว (ปี ค.ศ.)"
+_DATE_HINT_EN = "A date as YYYY-MM-DD (Common Era)"
 
 
-def _help(prop: Mapping[str, Any], kind: str) -> str:
-    text = str(prop.get("description") or "")
+def _help(prop: Mapping[str, Any], kind: str, language: str = "th") -> str:
+    text = description_in(prop, language)
     if kind == "date":
-        text = text.replace(_DATE_HINT, "").strip()
+        text = text.replace(_DATE_HINT, "").replace(_DATE_HINT_EN, "").strip()
     return text
+
+
+def _lacks_translation(prop: Mapping[str, Any], language: str) -> bool:
+    """Whether a Thai text of this field would show on a page in ``language``."""
+    if language == "th":
+        return False
+    nodes = [prop, *choice_nodes(prop)]
+    return any(node.get(key) and translated(node, key, language) is None
+               for node in nodes for key in ("title", "description"))
 
 
 def _display_value(value: Any, kind: str) -> Any:
@@ -98,6 +113,7 @@ def fields_for(
         return []
     values, errors = values or {}, errors or {}
     required = set(schema.get("required") or [])
+    language = current_language()
     result = []
     for name, prop in (schema.get("properties") or {}).items():
         if not isinstance(prop, Mapping):
@@ -105,16 +121,17 @@ def fields_for(
         kind = _kind(prop)
         result.append(Field(
             name=name,
-            label=str(prop.get("title") or name),
+            label=title_in(prop, language, name),
             kind=kind,
-            help=_help(prop, kind),
+            help=_help(prop, kind, language),
             # An unticked box is an answer ("no"), never a missing one.
             required=name in required and kind != "checkbox",
             value=_display_value(values.get(name), kind),
             error=errors.get(name, ""),
-            options=_choices(prop),
+            options=_choices(prop, language),
             max_length=prop.get("maxLength"),
             step="1" if prop.get("type") == "integer" else ("any" if kind == "number" else None),
+            lang="th" if _lacks_translation(prop, language) else "",
         ))
     return result
 

@@ -15,6 +15,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, session
 from flask_babel import Babel, get_locale
+from markupsafe import Markup
+
+from engine.bpmn.forms import translated
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 LANGUAGES = ("th", "en")
@@ -56,12 +59,43 @@ def localize(message: str | None) -> str:
     thai, sep, english = message.partition(" / ")
     if not sep:
         return message
-    return english.strip() if current_language() == "en" else thai.strip()
+    return as_sentence(english) if current_language() == "en" else thai.strip()
+
+
+def as_sentence(text: str) -> str:
+    """An English half as a page shows it: a capital first and a full stop last (engine
+    messages keep lowercase halves that read well after a field's name or in the CLI)."""
+    text = text.strip()
+    if text[:1].islower():
+        text = text[0].upper() + text[1:]
+    if text and text[-1] not in ".!?":
+        text += "."
+    return text
 
 
 def localize_fields(fields: Mapping[str, str] | None) -> dict[str, str]:
     """An error's message per field (``InvalidData.fields``) in the reader's language."""
     return {name: localize(text) for name, text in (fields or {}).items()}
+
+
+def with_data(message: str, data: Mapping[str, object], **plain: object) -> Markup:
+    """A translated ``message`` filled with ``data`` (what people typed, BPMN names), each
+    marked ``lang="th"`` so an English page reads it as Thai; everything is escaped.
+
+    The result is Markup, which a flashed message keeps through the session."""
+    values: dict[str, object] = {
+        name: Markup('<span lang="th">{}</span>').format(value) for name, value in data.items()
+    }
+    return Markup.escape(message) % {**values, **plain}
+
+
+def form_text(node: Mapping[str, object] | None, key: str = "title") -> str:
+    """A form's (or field's) title or description in the reader's language: the English
+    the form gives beside it (``x-title-en``), else its Thai."""
+    if not node:
+        return ""
+    return (translated(node, key, current_language())
+            or str(node.get(key) or ""))
 
 
 def init(app: Flask) -> None:
@@ -71,4 +105,5 @@ def init(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     Babel(app, locale_selector=select_language)
     app.jinja_env.filters["localize"] = localize
+    app.jinja_env.filters["form_text"] = form_text
     app.jinja_env.globals["current_language"] = current_language

@@ -3,6 +3,11 @@
 A form file may point at a shared list with a relative ``$ref`` (e.g.
 ``../lists/complaint_types.json``). References are inlined at deploy time, so the
 API serves one self-contained schema and nothing is ever looked up at run time.
+
+Titles and descriptions are Thai (the source language). Their English sits beside them in
+the same node as ``x-title-en`` and ``x-description-en``: JSON Schema ignores keywords it
+does not know, so validation, the version hash and the API's schema carry them unchanged,
+and a process owner who edits a title sees its English on the next line.
 """
 
 from __future__ import annotations
@@ -120,57 +125,104 @@ def validate_form(schema: Mapping[str, Any], data: Any) -> dict[str, Any]:
         fields.setdefault(name, message)
     raise InvalidData(
         "ข้อมูลในแบบฟอร์มไม่ถูกต้อง กรุณาแก้ไขช่องที่ระบุ / "
-        "some fields are invalid; correct the fields named",
+        "Some fields are not filled in correctly. Please correct each field named.",
         fields,
     )
 
 
-def choice_options(prop: Any) -> dict[str, str]:
-    """A field's choices (its ``oneOf`` consts), code → title, in the form's order."""
+#: Languages a form may carry besides Thai, each as ``x-title-<language>``.
+TRANSLATED = ("en",)
+
+
+def translated(node: Mapping[str, Any], key: str, language: str) -> str | None:
+    """``node``'s ``key`` ("title", "description") in ``language``, or None when the form
+    gives none (Thai is the source: its text is ``key`` itself)."""
+    if language in TRANSLATED:
+        text = node.get(f"x-{key}-{language}")
+        return str(text) if text else None
+    text = node.get(key)
+    return str(text) if text else None
+
+
+def title_in(node: Mapping[str, Any], language: str = "th", default: str = "") -> str:
+    """A field's, option's or form's title in ``language``, falling back to Thai."""
+    return translated(node, "title", language) or str(node.get("title") or default)
+
+
+def description_in(node: Mapping[str, Any], language: str = "th") -> str:
+    """A field's or form's description in ``language``, falling back to Thai."""
+    return translated(node, "description", language) or str(node.get("description") or "")
+
+
+def choice_nodes(prop: Any) -> list[Mapping[str, Any]]:
+    """A field's choices (its ``oneOf`` or ``anyOf`` consts) in the form's order."""
     if not isinstance(prop, Mapping):
-        return {}
-    return {str(o["const"]): str(o.get("title") or o["const"])
-            for o in prop.get("oneOf") or () if isinstance(o, Mapping) and "const" in o}
+        return []
+    return [o for o in prop.get("oneOf") or prop.get("anyOf") or ()
+            if isinstance(o, Mapping) and "const" in o]
 
 
-def _title(schema: Mapping[str, Any], name: str) -> str:
+def choice_options(prop: Any, language: str = "th") -> dict[str, str]:
+    """A field's choices, code → title in ``language``, in the form's order."""
+    return {str(o["const"]): title_in(o, language, str(o["const"]))
+            for o in choice_nodes(prop)}
+
+
+def _titles(schema: Mapping[str, Any], name: str) -> tuple[str, str]:
+    """A field's title in Thai and in English, for the two halves of a message."""
     prop = schema.get("properties", {}).get(name, {})
-    return str(prop.get("title") or name)
+    if not isinstance(prop, Mapping):
+        return name, name
+    return title_in(prop, "th", name), title_in(prop, "en", name)
+
+
+def _is_choice(schema: Mapping[str, Any], name: str) -> bool:
+    prop = schema.get("properties", {}).get(name, {})
+    return bool(choice_nodes(prop)) or bool(isinstance(prop, Mapping) and prop.get("enum"))
 
 
 def _describe(schema: Mapping[str, Any], error: ValidationError) -> tuple[str, str]:
-    """Map one jsonschema error to (field name, Thai message with English after)."""
+    """Map one jsonschema error to (field name, "Thai / English" message), each half a
+    whole sentence that names the field in its own language."""
     path = [str(p) for p in error.path]
     name = path[0] if path else ""
     kind = error.validator
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else ""
-        return missing, f"กรุณากรอก {_title(schema, missing)} / this field is required"
+        th, en = _titles(schema, missing)
+        if _is_choice(schema, missing):  # why: a list is chosen from, not typed in
+            return missing, f"กรุณาเลือก {th} / Please choose “{en}”."
+        return missing, f"กรุณากรอก {th} / Please fill in “{en}”."
     if kind == "additionalProperties":
         extras = sorted(set(error.instance) - set(schema.get("properties", {})))
         field = extras[0] if extras else name
-        return field, "แบบฟอร์มนี้ไม่มีช่องนี้ / this form has no such field"
-    label = _title(schema, name)
+        return field, "แบบฟอร์มนี้ไม่มีช่องนี้ / This form has no such field."
+    th, en = _titles(schema, name)
+    value = error.validator_value
     messages = {
-        "type": f"{label}: ชนิดข้อมูลไม่ถูกต้อง / wrong type (expected {error.validator_value})",
-        "maxLength": f"{label}: ยาวเกิน {error.validator_value} ตัวอักษร / "
-        f"longer than {error.validator_value} characters",
-        "minLength": f"{label}: กรุณากรอกข้อมูล / must not be empty",
-        "const": f"{label}: ต้องยืนยันรายการนี้ / must be confirmed",
-        "oneOf": f"{label}: กรุณาเลือกจากรายการที่กำหนด / choose one of the listed values",
-        "enum": f"{label}: กรุณาเลือกจากรายการที่กำหนด / choose one of the listed values",
-        "format": _format_message(label, error.validator_value, error.instance),
-        "maximum": f"{label}: มากเกินไป / too large",
-        "minimum": f"{label}: น้อยเกินไป / too small",
-        "pattern": f"{label}: รูปแบบไม่ถูกต้อง / wrong format",
+        "type": f"{th}: ชนิดข้อมูลไม่ถูกต้อง / {en}: wrong type (expected {value}).",
+        "maxLength": f"{th}: ยาวเกิน {value} ตัวอักษร / {en}: longer than {value} characters.",
+        "minLength": f"กรุณากรอก {th} / Please fill in “{en}”.",
+        "const": f"{th}: ต้องยืนยันรายการนี้ / {en}: must be confirmed.",
+        "oneOf": f"{th}: กรุณาเลือกจากรายการที่กำหนด / {en}: choose one of the listed values.",
+        "enum": f"{th}: กรุณาเลือกจากรายการที่กำหนด / {en}: choose one of the listed values.",
+        "format": _format_message((th, en), value, error.instance),
+        "maximum": f"{th}: มากเกินไป / {en}: too large.",
+        "minimum": f"{th}: น้อยเกินไป / {en}: too small.",
+        "pattern": f"{th}: รูปแบบไม่ถูกต้อง / {en}: wrong format.",
     }
-    return name, messages.get(kind, f"{label}: ค่าไม่ถูกต้อง / invalid value")
+    return name, messages.get(kind, f"{th}: ค่าไม่ถูกต้อง / {en}: invalid value.")
 
 
-def _format_message(label: str, fmt: object, value: object) -> str:
+def _format_message(labels: tuple[str, str], fmt: object, value: object) -> str:
+    th, en = labels
     if fmt == "email":  # why: a line break and a list each have their own fix
-        return f"{label}: {email_problem(value) or 'อีเมลไม่ถูกต้อง / invalid e-mail address'}"
+        thai, _sep, english = (email_problem(value) or
+                               "อีเมลไม่ถูกต้อง / invalid e-mail address").partition(" / ")
+        return f"{th}: {thai} / {en}: {english}"
     return {
-        "date": f"{label}: วันที่ไม่ถูกต้อง ใช้รูปแบบ ปปปป-ดด-วว (ค.ศ.) / use a date as YYYY-MM-DD",
-        "uri": f"{label}: ลิงก์ต้องขึ้นต้นด้วย http:// หรือ https:// / must be an http(s) link",
-    }.get(str(fmt), f"{label}: รูปแบบไม่ถูกต้อง / wrong format")
+        "date": f"{th}: วันที่ไม่ถูกต้อง ใช้รูปแบบ ปปปป-ดด-วว (ค.ศ.) / "
+        f"{en}: use a date as YYYY-MM-DD.",
+        "uri": f"{th}: ลิงก์ต้องขึ้นต้นด้วย http:// หรือ https:// / "
+        f"{en}: must be an http(s) link.",
+    }.get(str(fmt), f"{th}: รูปแบบไม่ถูกต้อง / {en}: wrong format.")

@@ -647,7 +647,7 @@ def test_complaint_start_form_fields() -> None:
     raw = json.loads((PROCESSES_DIR / ref).read_text("utf-8"))
     assert set(raw["properties"]) == COMPLAINT_START_KEYS
     assert set(raw["required"]) == COMPLAINT_START_REQUIRED
-    assert raw["properties"]["complaint_type"] == {"$ref": "../lists/complaint_types.json"}
+    assert raw["properties"]["complaint_type"]["$ref"] == "../lists/complaint_types.json"
     props = load_form(ref)["properties"]
     assert props["received_at"]["format"] == "date"
     assert props["event_date"]["format"] == "date"
@@ -657,9 +657,11 @@ def test_complaint_start_form_fields() -> None:
 
 def test_triage_reason_comes_from_the_list() -> None:
     raw = json.loads((PROCESSES_DIR / form_refs("complaint")["triage"]).read_text("utf-8"))
-    assert raw["properties"]["not_considered_reason"] == {
-        "$ref": "../lists/not_considered_reasons.json"
-    }
+    # The form keeps only its own help beside the reference (the list's note is for owners).
+    assert set(raw["properties"]["not_considered_reason"]) == {
+        "$ref", "description", "x-description-en"}
+    assert raw["properties"]["not_considered_reason"]["$ref"] == (
+        "../lists/not_considered_reasons.json")
 
 
 def test_publishing_request_requires_the_confirmation() -> None:

@@ -87,6 +87,7 @@ def test_task_fields_and_form(api):
     assert task["process_key"] == "publishing" and task["assignee"] is None
     detail = api["director"].get(f"/tasks/{task['id']}").json
     assert detail["form"]["properties"]["director_decision"] and detail["documentation"]
+    assert detail["form"]["properties"]["director_decision"]["x-title-en"] == "Decision"
 
 
 def test_complaint_start_returns_deadline_and_personal_data(api):

@@ -24,7 +24,7 @@ from engine.documents.atom_feed import (
 )
 from engine.services.publishing import website as public_info
 from engine.services.publishing.website import Moved
-from webui.i18n import localize
+from webui.i18n import current_language, localize
 from webui.web import MAX_PAGE, page_arg, pages_of, public_url_for, rt
 
 bp = Blueprint("public_info", __name__, url_prefix="/public")
@@ -37,7 +37,7 @@ ECHO_CHARS = 1000
 @bp.get("")
 def index() -> str:
     return render_template("public_info/index.html", office=rt().office,
-                           **public_info.index(rt()))
+                           **public_info.index(rt(), current_language()))
 
 
 @bp.get("/<category>")
@@ -45,9 +45,10 @@ def category(category: str) -> tuple[str, int]:
     typed = request.args.get("q", "")[:ECHO_CHARS]
     page = page_arg()
     try:
-        found = public_info.category(rt(), category, q=typed, page=page)
+        found = public_info.category(rt(), category, q=typed, page=page,
+                                     language=current_language())
     except InvalidData as error:
-        found = public_info.category(rt(), category, page=page)
+        found = public_info.category(rt(), category, page=page, language=current_language())
         return render_template("public_info/category.html", found=found, typed=typed,
                                message=localize(error.message),
                                error=localize(error.fields.get("q", "")), pages={}), 400
@@ -86,7 +87,7 @@ def feed(category: str) -> Response:
 @bp.get("/items/<int:publication_id>")
 def item(publication_id: int) -> BaseResponse | tuple[str, int]:
     try:
-        found = public_info.item(rt(), publication_id)
+        found = public_info.item(rt(), publication_id, current_language())
     except Gone:
         return render_template("public_info/gone.html", publication_id=publication_id), 410
     if isinstance(found, Moved):

@@ -54,9 +54,9 @@ def _not_found(publication_id: int) -> NotFound:
 
 # ---- what the forms say: categories and legal bases -----------------------------------
 
-def choices(form: Mapping[str, Any], field: str) -> dict[str, str]:
-    """A form field's choices, code → title, in the form's order."""
-    return choice_options((form.get("properties") or {}).get(field))
+def choices(form: Mapping[str, Any], field: str, language: str = "th") -> dict[str, str]:
+    """A form field's choices, code → title in ``language``, in the form's order."""
+    return choice_options((form.get("properties") or {}).get(field), language)
 
 
 def publishing_definitions(rt: Runtime, session: Session) -> list[Definition]:
@@ -64,13 +64,13 @@ def publishing_definitions(rt: Runtime, session: Session) -> list[Definition]:
     return [d for d in rt.definitions.current_all(session) if d.bundle.publication_step]
 
 
-def current_categories(rt: Runtime, session: Session) -> dict[str, str]:
+def current_categories(rt: Runtime, session: Session, language: str = "th") -> dict[str, str]:
     """Every category, code → title, as the current request forms list them, then any
     category an item was published in that the forms no longer list (so no published item
     ever becomes unreachable from the index)."""
     titles: dict[str, str] = {}
     for definition in publishing_definitions(rt, session):
-        for code, title in choices(definition.start_form, "category").items():
+        for code, title in choices(definition.start_form, "category", language).items():
             titles.setdefault(code, title)
     used = session.scalars(
         select(Publication.category).where(Publication.status == "published").distinct()
@@ -80,10 +80,10 @@ def current_categories(rt: Runtime, session: Session) -> dict[str, str]:
     return titles
 
 
-def categories(rt: Runtime) -> dict[str, str]:
+def categories(rt: Runtime, language: str = "th") -> dict[str, str]:
     """:func:`current_categories` in a read of its own."""
     with rt.db.read() as session:
-        return current_categories(rt, session)
+        return current_categories(rt, session, language)
 
 
 # ---- search text -----------------------------------------------------------------------

@@ -26,6 +26,7 @@ FEED_SIZE = 50
 #: Headings of the groups the ITA/OIT assessment asks for (its item 1), where the group is
 #: not itself one category of the request form (1.2 and 1.4 are; their titles come from it).
 GROUP_TITLES = {"1.1": "ข้อมูลหน่วยงาน", "1.3": "ข่าว/ข่าวประกาศ"}
+GROUP_TITLES_EN = {"1.1": "About the office", "1.3": "News and announcements"}
 PUBLISHED = Publication.status == "published"
 
 
@@ -52,10 +53,12 @@ def _counts(session: Session) -> dict[str, int]:
     ).tuples().all())
 
 
-def index(rt: Runtime) -> dict[str, Any]:
-    """The categories in the ITA/OIT groups, each with its count of published items."""
+def index(rt: Runtime, language: str = "th") -> dict[str, Any]:
+    """The categories in the ITA/OIT groups, each with its count of published items;
+    titles in ``language`` (Thai, or English where the form gives it)."""
+    group_titles = GROUP_TITLES_EN if language == "en" else GROUP_TITLES
     with rt.db.read() as session:
-        categories = current_categories(rt, session)
+        categories = current_categories(rt, session, language)
         counts = _counts(session)
     groups: dict[str, dict[str, Any]] = {}
     for code, title in categories.items():
@@ -66,7 +69,7 @@ def index(rt: Runtime) -> dict[str, Any]:
         if code == key:
             group["title"] = title
     for key, group in groups.items():
-        group["title"] = group["title"] or (f"{key} {GROUP_TITLES[key]}" if key in GROUP_TITLES
+        group["title"] = group["title"] or (f"{key} {group_titles[key]}" if key in group_titles
                                             else key)
     return {"groups": list(groups.values()), "total": sum(counts.values())}
 
@@ -78,11 +81,11 @@ def _item_summary(row: Publication) -> dict[str, Any]:
 
 
 def category(rt: Runtime, code: str, *, q: str = "", page: int = 1,
-             size: int = PAGE_SIZE) -> dict[str, Any]:
+             size: int = PAGE_SIZE, language: str = "th") -> dict[str, Any]:
     """A category's published items, newest first, with search in title and details."""
     query_text = clean_query(q)
     with rt.db.read() as session:
-        categories = current_categories(rt, session)
+        categories = current_categories(rt, session, language)
         if code not in categories:
             raise _missing(f"หมวดหมู่ {code[:20]}")
         where = [PUBLISHED, Publication.category == code]
@@ -98,7 +101,7 @@ def category(rt: Runtime, code: str, *, q: str = "", page: int = 1,
             "q": query_text, "total": total, "items": [_item_summary(r) for r in rows]}
 
 
-def item(rt: Runtime, publication_id: int) -> dict[str, Any] | Moved:
+def item(rt: Runtime, publication_id: int, language: str = "th") -> dict[str, Any] | Moved:
     """A published item with its files; Moved for a replaced one; Gone for a withdrawn one."""
     if not valid_id(publication_id):
         raise _missing(f"รายการเลขที่ {publication_id}")
@@ -110,7 +113,7 @@ def item(rt: Runtime, publication_id: int) -> dict[str, Any] | Moved:
             raise Gone("รายการนี้ถูกถอนออกจากการเผยแพร่แล้ว / this item has been withdrawn")
         if row.status == "superseded":
             return Moved(_newest(session, row))
-        categories = current_categories(rt, session)
+        categories = current_categories(rt, session, language)
         view = _item_summary(row)
         view.update(
             category_title=categories.get(row.category, row.category),

@@ -14,7 +14,7 @@ from engine.core.models import MAX_DB_INT
 from engine.services.inbox import attachments, comments
 from engine.services.publishing import requests as publications
 from webui import diagrams
-from webui.i18n import localize
+from webui.i18n import localize, with_data
 from webui.staff.cases.blueprint import bp
 from webui.staff.cases.parts import case_parts, data_rows, upload_limits
 from webui.staff.cases.tasks import render_task_page
@@ -113,7 +113,7 @@ def upload_attachment(instance_id: int) -> Response | tuple[str, int]:
         if task_id:
             return render_task_page(task_id, status=400, upload_error=error)
         return render_case_page(instance_id, status=400, upload_error=error)
-    flash(_("แนบไฟล์ “%(name)s” แล้ว", name=upload.filename), "success")
+    flash(with_data(_("แนบไฟล์ “%(name)s” แล้ว"), {"name": upload.filename}), "success")
     target = url_for("cases.task_page", task_id=task_id) if task_id else None
     return redirect(safe_next(target, url_for("cases.case_page", instance_id=instance_id))
                     + "#attachments")

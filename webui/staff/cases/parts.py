@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 
-from engine.bpmn.forms import choice_options
+from engine.bpmn.forms import choice_options, title_in
 from engine.core.errors import NotFound
 from engine.services.complaints import letters
 from engine.services.inbox import attachments, comments, instances
+from webui.i18n import current_language
 from webui.web import actor, rt, show_date
 
-#: A date kept by a script task rather than a form (e.g. the follow-up clock's start).
+#: A date in a form field not declared as one (shown in the Buddhist Era all the same).
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -44,6 +45,16 @@ def _acting_roles(value: Any) -> list[str]:
     return sorted(str(v) for v in value)
 
 
+class DataRow(NamedTuple):
+    """One value of a case as a person reads it."""
+
+    label: str
+    text: str
+    #: True when the text is what someone typed (Thai data, marked so on English pages);
+    #: False for words govflow itself chose: yes/no, a choice's title, a date.
+    typed: bool
+
+
 def history_rows(history: list[Mapping[str, Any]],
                  schemas: Sequence[Mapping[str, Any] | None] = ()) -> list[dict[str, Any]]:
     """The history for people: actions in words, and what each completed step recorded
@@ -53,8 +64,7 @@ def history_rows(history: list[Mapping[str, Any]],
     for event in history:
         detail = event.get("detail") or {}
         rows.append({
-            "values": [(label, text) for label, text, labelled
-                       in data_rows(event.get("values"), list(schemas)) if labelled],
+            "values": data_rows(event.get("values"), list(schemas)),
             "at": event.get("at"),
             "who": event.get("actor_display") or event.get("actor") or "",
             "username": event.get("actor") or "",
@@ -69,6 +79,7 @@ def history_rows(history: list[Mapping[str, Any]],
 def _labels_and_choices(
     schemas: list[Mapping[str, Any] | None],
 ) -> tuple[dict[str, str], dict[str, dict[str, str]], set[str]]:
+    language = current_language()
     labels: dict[str, str] = {}
     choices: dict[str, dict[str, str]] = {}
     dates: set[str] = set()
@@ -76,10 +87,10 @@ def _labels_and_choices(
         for name, prop in ((schema or {}).get("properties") or {}).items():
             if not isinstance(prop, Mapping):
                 continue
-            labels.setdefault(name, str(prop.get("title") or name))
+            labels.setdefault(name, title_in(prop, language, name))
             if prop.get("format") == "date":
                 dates.add(name)
-            options = choice_options(prop)
+            options = choice_options(prop, language)
             if options:
                 choices.setdefault(name, options)
     return labels, choices, dates
@@ -87,22 +98,31 @@ def _labels_and_choices(
 
 def data_rows(
     data: Mapping[str, Any] | None, schemas: list[Mapping[str, Any] | None]
-) -> list[tuple[str, str, bool]]:
-    """The case's data as (label, text, labelled) for people; dates in the Buddhist Era,
-    booleans and choices in words. Fields no known form names come last, unlabelled."""
+) -> list[DataRow]:
+    """The case's data for people, labelled with the titles its forms give (in the reader's
+    language); dates in the Buddhist Era, booleans and choices in words.
+
+    Only variables a form of the process names are shown. The others are internal: a
+    script task's time limits (``triage_days``), clocks (``follow_up_from``) and flags
+    govflow keeps (``complainant_identified``). They mean nothing to the person reading
+    the case, and the history and the API still carry them.
+    """
     labels, choices, dates = _labels_and_choices(schemas)
     rows = []
     for name, value in (data or {}).items():
-        if value in (None, "") or isinstance(value, dict | list):
+        if name not in labels or value in (None, "") or isinstance(value, dict | list):
             continue
+        typed = False
         if isinstance(value, bool):
             text = _("ใช่") if value else _("ไม่ใช่")
         elif name in dates or (isinstance(value, str) and ISO_DAY.fullmatch(value)):
             text = show_date(value)  # Buddhist Era, like every date people see
+        elif str(value) in choices.get(name, {}):
+            text = choices[name][str(value)]
         else:
-            text = choices.get(name, {}).get(str(value), str(value))
-        rows.append((labels.get(name, name), text, name in labels))
-    return sorted(rows, key=lambda row: not row[2])
+            text, typed = str(value), True
+        rows.append(DataRow(labels[name], text, typed))
+    return rows
 
 
 def case_parts(

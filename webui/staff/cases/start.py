@@ -16,7 +16,7 @@ from engine.services.admin import processes
 from engine.services.inbox import attachments, instances
 from engine.thai.workdays import BANGKOK
 from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
-from webui.i18n import localize, localize_fields
+from webui.i18n import localize, localize_fields, with_data
 from webui.staff.cases.blueprint import bp
 from webui.web import actor, chosen_files, rt
 
@@ -80,6 +80,6 @@ def start(process_key: str) -> Response | tuple[str, int]:
     except (Conflict, ProcessError) as error:
         return _start_page(process, values=typed, status=error.status,
                            files_dropped=len(files), message=localize(error.message))
-    flash(_("เริ่มเรื่อง “%(title)s” แล้ว (เลขที่ %(id)s)", title=case.get("title") or "",
-            id=case["id"]), "success")
+    flash(with_data(_("เริ่มเรื่อง “%(title)s” แล้ว (เลขที่ %(id)s)"),
+                    {"title": case.get("title") or ""}, id=case["id"]), "success")
     return redirect(url_for("cases.case_page", instance_id=case["id"]))

@@ -14,7 +14,7 @@ from engine.core.errors import Conflict, InvalidData, ProcessError
 from engine.core.statuses import TaskStatus
 from engine.services.inbox import tasks
 from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
-from webui.i18n import localize, localize_fields
+from webui.i18n import localize, localize_fields, with_data
 from webui.staff.cases.blueprint import bp
 from webui.staff.cases.parts import case_parts, upload_limits
 from webui.web import actor, rt
@@ -103,8 +103,8 @@ def complete(task_id: str) -> Response | tuple[str, int]:
     except (Conflict, ProcessError) as error:
         return render_task_page(task_id, values=typed, status=error.status,
                                 message=localize(error.message))
-    flash(_("บันทึก “%(task)s” เรียบร้อยแล้ว", task=done.get("name") or task.get("name")),
-          "success")
+    flash(with_data(_("บันทึก “%(task)s” เรียบร้อยแล้ว"),
+                    {"task": done.get("name") or task.get("name")}), "success")
     for following in done.get("next_tasks") or []:
         if following.get("role") in me.roles and following.get("assignee") in (None, me.username):
             return redirect(url_for("cases.task_page", task_id=following["id"]))
