@@ -31,6 +31,7 @@ from engine.core.text_search import CASE_TITLES, is_indexed_term, matching, term
 from engine.services.search.filters import CaseFilters
 from engine.thai.workdays import BANGKOK
 from engine.workflow.access import visible_instances
+from engine.workflow.case_access import visible_case
 from engine.workflow.runtime import Runtime
 from engine.workflow.views import iso
 
@@ -230,3 +231,12 @@ def my_requests(rt: Runtime, actor: Actor, *, limit: int = PAGE_SIZE,
         total, views = _page(rt, session, actor, [ProcessInstance.started_by_id == actor.id],
                              limit, offset)
     return {"cases": views, "total": total, "limit": limit, "offset": offset}
+
+
+def tracking_code_of(rt: Runtime, actor: Actor, instance_id: int) -> str | None:
+    """The tracking code a citizen was given for the case (None when it came by letter or
+    in person), for whoever may see the case: it is what a citizen quotes on the phone."""
+    with rt.db.read() as session:
+        visible_case(rt, session, actor, instance_id)
+        return session.scalar(select(TrackingCode.code)
+                              .where(TrackingCode.instance_id == instance_id))
