@@ -55,6 +55,8 @@ PERSONAL_KEYS = frozenset(
 PERSONAL_FRAGMENTS = (
     "complainant", "accused", "phone", "email", "e_mail", "address", "national_id",
     "citizen_id", "id_card", "secret", "password", "token", "tracking_code",
+    # A search of names by what the person typed (engine.core.name_index).
+    "search_term", "name_term",
 )
 
 #: Attributes every LogRecord has; anything else on a record came from ``extra=``.

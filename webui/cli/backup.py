@@ -49,7 +49,8 @@ def backup(file: Path) -> None:
               "folder. Stop the web app and the scheduler first. Refuses a damaged or altered "
               "archive, and (unless --force) a database that already holds cases or a data "
               "key other than the backup's. Prints the restored row counts against the "
-              "manifest.")
+              "manifest, and rebuilds the index of names when the name-index key is not the "
+              "backup's.")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="overwrite a database that already holds cases")
 def restore(file: Path, force: bool) -> None:
@@ -74,6 +75,26 @@ def restore(file: Path, force: bool) -> None:
             "manifest: " + ", ".join(f"{name} {want} → {got}" for name, (want, got)
                                     in sorted(result.mismatches.items())))
     click.echo("จำนวนแถวตรงกับ manifest / row counts match the manifest")
+    if result.names_reindex_needed:
+        _reindex_restored_names()
+
+
+def _reindex_restored_names() -> None:
+    """The backup's index of names was made under another name-index key: rebuild it
+    (a backup older than the index gets it from `govflow init`, which upgrades first)."""
+    from sqlalchemy import inspect
+
+    from engine.services.ops.name_reindex import reindex_names as service
+
+    runtime = load_runtime()
+    if not inspect(runtime.db.engine).has_table("personal_name_term"):
+        click.echo("ฐานข้อมูลที่กู้คืนยังไม่มีดัชนีชื่อ ให้สั่ง govflow init / the restored "
+                   "database predates the index of names: run `govflow init`")
+        return
+    report = service(runtime)
+    click.echo(f"กุญแจดัชนีชื่อต่างจากตอนสำรอง ทำดัชนีชื่อใหม่ {report.cases} เรื่อง / the "
+               f"name-index key differs from the backup's: reindexed the names of "
+               f"{report.cases} case(s)")
 
 
 @click.command(help="Check that every case's inbox rows, timers and escalations match its "

@@ -23,6 +23,7 @@ from engine.services.ops.backup.manifest import (
     PG_MEMBER,
     SQLITE_MEMBER,
     configured_key,
+    configured_name_index_key,
     database_kind,
     key_fingerprint,
     sha256_file,
@@ -35,7 +36,8 @@ KEY_REMINDER = (
     "ที่ปลอดภัย เพราะข้อมูลส่วนบุคคลและไฟล์เรื่องร้องเรียนในไฟล์สำรองเข้ารหัสด้วยกุญแจนี้ "
     "/ Note: the archive does not hold the data key GOVFLOW_DATA_KEY (instance/data.key). "
     "Back the key up separately and safely: the archive's personal data and complaint files "
-    "are encrypted with it and cannot be read without it."
+    "are encrypted with it and cannot be read without it. Keep GOVFLOW_NAME_INDEX_KEY "
+    "(instance/name_index.key) too, or run `govflow reindex-names` after a restore."
 )
 
 
@@ -77,6 +79,7 @@ def backup(settings: Settings, output: Path) -> BackupResult:
             counts, schema = dump_postgres(url, dump)
             member = PG_MEMBER
         key = configured_key(settings)
+        index_key = configured_name_index_key(settings)
         manifest: dict[str, Any] = {
             "format": "govflow-backup",
             "format_version": FORMAT_VERSION,
@@ -86,6 +89,10 @@ def backup(settings: Settings, output: Path) -> BackupResult:
             "row_counts": counts,
             "attachments": [],
             "data_key_fingerprint": key_fingerprint(key) if key else None,
+            # The index of names is only usable under its own key; a restore under another
+            # rebuilds it (govflow restore runs reindex-names).
+            "name_index_key_fingerprint": (key_fingerprint(index_key, "name-index")
+                                           if index_key else None),
             "keys_included": False,
         }
         handle, partial = tempfile.mkstemp(prefix=".govflow-backup-", suffix=".tmp",

@@ -49,9 +49,10 @@ def sha256_file(path: Path) -> str:
         return sha256_stream(handle)
 
 
-def key_fingerprint(key: bytes) -> str:
-    """A short one-way mark of the data key, so a restore can tell a different key."""
-    return hashlib.sha256(b"govflow-data-key:" + key.strip()).hexdigest()[:16]
+def key_fingerprint(key: bytes, purpose: str = "data") -> str:
+    """A short one-way mark of a key (``purpose``: "data" or "name-index"), so a restore
+    can tell a different key."""
+    return hashlib.sha256(f"govflow-{purpose}-key:".encode() + key.strip()).hexdigest()[:16]
 
 
 def configured_key(settings: Settings) -> bytes | None:
@@ -59,6 +60,16 @@ def configured_key(settings: Settings) -> bytes | None:
     if settings.data_key:
         return settings.data_key.encode("ascii", "replace")
     path = settings.instance_dir / "data.key"
+    if path.is_file():
+        return path.read_bytes().strip()
+    return None
+
+
+def configured_name_index_key(settings: Settings) -> bytes | None:
+    """The name-index key this configuration would use, without generating one."""
+    if settings.name_index_key:
+        return settings.name_index_key.encode("ascii", "replace")
+    path = settings.instance_dir / "name_index.key"
     if path.is_file():
         return path.read_bytes().strip()
     return None

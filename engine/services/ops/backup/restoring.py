@@ -18,6 +18,7 @@ from engine.core.errors import BackupError
 from engine.services.ops.backup.manifest import (
     bad,
     configured_key,
+    configured_name_index_key,
     copy_member,
     database_kind,
     key_fingerprint,
@@ -37,6 +38,9 @@ class RestoreResult:
     manifest: dict[str, Any]
     counts: dict[str, int]
     mismatches: dict[str, tuple[int, int | None]] = field(default_factory=dict)
+    #: The configured name-index key is not the backup's (or either is unknown): the
+    #: restored index of names finds nothing until it is rebuilt.
+    names_reindex_needed: bool = False
 
 
 def _open_archive(path: Path) -> tarfile.TarFile:
@@ -119,4 +123,10 @@ def restore(settings: Settings, archive_path: Path, *, force: bool = False) -> R
     expected = {k: int(v) for k, v in manifest["row_counts"].items()}
     mismatches = {name: (want, counts.get(name)) for name, want in expected.items()
                   if counts.get(name) != want}
-    return RestoreResult(manifest, counts, mismatches)
+    return RestoreResult(manifest, counts, mismatches, _names_reindex_needed(settings, manifest))
+
+
+def _names_reindex_needed(settings: Settings, manifest: dict[str, Any]) -> bool:
+    wanted = manifest.get("name_index_key_fingerprint")
+    key = configured_name_index_key(settings)
+    return not wanted or key is None or key_fingerprint(key, "name-index") != wanted
