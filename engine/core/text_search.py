@@ -76,8 +76,9 @@ def _sqlite_create(connection: Connection, index: TextIndex) -> None:
         connection.exec_driver_sql(statement)
 
 
-def _pg_trgm_schema(connection: Connection) -> str:
-    """The schema holding pg_trgm, installed in ``public`` if it is not there yet.
+def ensure_pg_trgm(connection: Connection) -> str:
+    """The schema holding pg_trgm, installed in ``public`` if it is not there yet (also
+    before a restore: a dump of one schema does not carry the database's extensions).
 
     Pinned to one schema because an extension belongs to the whole database: made in a
     search path's first schema it would disappear with that schema (tests make one each).
@@ -101,7 +102,7 @@ def create_text_indexes(connection: Connection) -> None:
         for index in INDEXES:
             _sqlite_create(connection, index)
     elif connection.dialect.name == "postgresql":
-        schema = _pg_trgm_schema(connection)
+        schema = ensure_pg_trgm(connection)
         for index in INDEXES:
             _pg_create(connection, index, schema)
 
