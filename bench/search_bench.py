@@ -64,6 +64,7 @@ LAST = ("ใจดี", "ศรีสวัสดิ์", "บุญมา", "�
 SUBJECT_FRAGMENT = "ภัณฑ์คอม"  # from inside ครุภัณฑ์คอมพิวเตอร์: about one case in eight
 RARE_FRAGMENT = "งที่ 4321"  # from "ครั้งที่ 4321": one case
 SEARCHED_SURNAME = "มัธยัสถ์"  # given to a few accused only
+SCAN = "SELECT id FROM process_instance WHERE (title || '') LIKE :pattern"
 
 
 def _title(rng: random.Random, i: int) -> str:
@@ -149,10 +150,10 @@ def run(n: int, repeat: int, budget_s: float, database_url: str | None) -> dict[
                 "baseline": sql("SELECT i.id, i.title, i.status FROM process_instance i "
                                 "JOIN tracking_code t ON t.instance_id = i.id "
                                 "WHERE t.code = :code", code=code),
-                "subject_scan": sql("SELECT id FROM process_instance "
-                                    "WHERE title LIKE :pattern", pattern=f"%{SUBJECT_FRAGMENT}%"),
-                "subject_scan_rare": sql("SELECT id FROM process_instance WHERE title LIKE "
-                                         ":pattern", pattern=f"%{RARE_FRAGMENT}%"),
+                # (title || '') is not the indexed column: PostgreSQL's trigram index,
+                # which serves LIKE too, cannot answer it, so both backends read every row.
+                "subject_scan": sql(SCAN, pattern=f"%{SUBJECT_FRAGMENT}%"),
+                "subject_scan_rare": sql(SCAN, pattern=f"%{RARE_FRAGMENT}%"),
             }
             samples = measure_rounds(fns, repeat, budget_s, min_rounds=5,
                                      seen=lambda name, result: found.__setitem__(name, result))
