@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from webui.admin import health as health_pages
     from webui.admin import outbox as outbox_pages
     from webui.admin import users as admin
+    from webui.api import instances as _instance_search  # noqa: F401 - adds its routes to api.bp
     from webui.api import routes as api
     from webui.owner import holidays as holiday_pages
     from webui.owner import processes as owner
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from webui.staff import publishing_evidence as evidence_pages
     from webui.staff import publishing_requests as request_pages
     from webui.staff import reports as report_pages
+    from webui.staff import search as search_pages
 
     # Uploads may be larger than other requests: raise the limit for that one endpoint
     # before CSRF protection parses the body.
@@ -106,6 +108,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(information_pages.bp)
     app.register_blueprint(request_pages.bp)
     app.register_blueprint(health_pages.bp)
+    app.register_blueprint(search_pages.bp)
     request_log.init(app)
     errors.register(app)
 

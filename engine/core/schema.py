@@ -14,6 +14,7 @@ from sqlalchemy import Connection, inspect
 
 from engine.core.db import Database
 from engine.core.models import Base
+from engine.core.text_search import create_text_indexes
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -45,6 +46,8 @@ def _create_at_head(db: Database) -> None:
     config = alembic_config()
     with db.engine.begin() as connection:
         Base.metadata.create_all(connection)
+        # What the models cannot describe (trigram indexes); migration 0004 makes the same.
+        create_text_indexes(connection)
         config.attributes["connection"] = connection
         command.stamp(config, "head")
 

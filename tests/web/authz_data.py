@@ -122,6 +122,13 @@ ACCESS: dict[tuple[str, str], frozenset[str] | dict[str, frozenset[str]]] = {
     ("GET", "publications.publication_page"): SIGNED_IN,
     ("GET", "api.list_processes"): SIGNED_IN,
     ("GET", "api.list_tasks"): SIGNED_IN,
+    # Case search and one's own requests: each finds only the cases one may see (a name
+    # search is refused outside Legal Affairs and the Director: tests/web/test_case_search.py).
+    ("GET", "search.search_page"): SIGNED_IN,
+    ("POST", "search.search_names"): SIGNED_IN,
+    ("GET", "search.my_requests"): SIGNED_IN,
+    ("GET", "api.list_instances"): SIGNED_IN,
+    ("POST", "api.search_instances"): SIGNED_IN,
     # Lists only the escalations of the processes one supervises or is told about: the
     # test checks that a role with neither gets an empty list.
     ("GET", "api.list_escalations"): SIGNED_IN,

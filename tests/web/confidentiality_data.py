@@ -493,6 +493,11 @@ def query_variants(ds: Dataset, endpoint: str, params: dict[str, str]) -> list[d
         "privacy.reads": [{"instance_id": str(i)} for i in ds.complaint_cases.values()],
         "api.privacy_reads": [{"instance_id": str(i)} for i in ds.complaint_cases.values()],
         "public_info.category": [{"q": "แผน"}],
+        # The case search by every condition that can reach a complaint (never a name: GET).
+        "search.search_page": [{"process": "complaint"}, {"q": "ร้องเรียน"},
+                               *({"code": code} for code in secret_of)],
+        "api.list_instances": [{"process": "complaint"}, {"q": "ร้องเรียน"},
+                               *({"code": code} for code in secret_of)],
         "publications.publication_list": [{"status": s} for s in ("published", "withdrawn")]
         + [{"q": "แผน"}],
     }

@@ -630,10 +630,11 @@ def _json_targets(world: World) -> dict[str, tuple[str, str | None]]:
         "complete": (f"/api/v1/tasks/{world.complaint_task}/complete", "legal_officer"),
         "migrate": (f"/api/v1/instances/{world.publishing_id}/migrate", "owner"),
         "public_complaint": ("/api/v1/public/complaints", None),
+        "search": ("/api/v1/instances/search", "legal_officer"),
     }
 
 
-JSON_ENDPOINTS = ("start", "complete", "migrate", "public_complaint")
+JSON_ENDPOINTS = ("start", "complete", "migrate", "public_complaint", "search")
 
 
 #: Every POST under /api/v1 and what it takes: a JSON body (attacked below), a file
@@ -643,6 +644,7 @@ API_POSTS = {
     "api.migrate_instance": "migrate", "api.file_complaint": "public_complaint",
     "api.add_evidence": "file", "api.claim": None, "api.unclaim": None,
     "api.acknowledge_escalation": None, "api.make_current": None,
+    "api.search_instances": "search",
 }
 
 
@@ -704,6 +706,9 @@ WRONG_TYPES = {
                               if k not in ("channel", "received_at")},
                            "notice_acknowledged": "true"}, "notice_acknowledged"),
                          ({"subject": 5, "notice_acknowledged": True}, "subject")],
+    "search": [({"q": ["ร้องเรียน"]}, "q"), ({"name": {"accused": "ใจดี"}}, "name"),
+               ({"name": "ใจดีมาก", "name_fields": "accused, complainant"}, "name_fields"),
+               ({"limit": "20"}, "limit"), ({"date_from": "2569-11-20"}, "date_from")],
 }
 
 

@@ -28,6 +28,7 @@ def _action_labels() -> dict[str, str]:
     return {
         "personal_data_read": _("เปิดดูข้อมูลส่วนบุคคล"),
         "attachment_read": _("เปิดไฟล์แนบ"),
+        "personal_data_searched": _("ค้นหาเรื่องด้วยชื่อ"),
     }
 
 

@@ -36,6 +36,9 @@ from engine.workflow.views import iso
 PERSONAL_DATA_READS: frozenset[str] = frozenset({
     "personal_data_read",  # the case's personal data shown (engine/services/inbox/instances.py)
     "attachment_read",  # a complaint's file opened (engine/services/inbox/attachments.py)
+    # A search by complainants' or accused persons' names: who, when and how many cases
+    # it found, never the term (engine/services/search/cases.py).
+    "personal_data_searched",
 })
 #: Only the Director oversees who reads personal data (an acting Director included).
 READER_ROLE = "director"
@@ -127,6 +130,8 @@ def _read_view(event: AuditEvent, filenames: Mapping[int, str]) -> dict[str, Any
         "action": event.action,
         # Field names only: the audit log never holds the values.
         "fields": [str(f) for f in detail.get("fields") or []],
+        # How many cases a search by names found (None for a read of one case).
+        "results": detail.get("results"),
         "attachment": None if attachment_id is None else {
             "id": attachment_id, "filename": filenames.get(attachment_id)},
     }

@@ -15,11 +15,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Select, Table, func, select, update
 from sqlalchemy.orm import Session
 
 from engine.bpmn.definitions import Definition
 from engine.bpmn.forms import choice_options
+from engine.core import text_search
 from engine.core.actors import Actor
 from engine.core.audit import record
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
@@ -101,11 +102,14 @@ def clean_query(text: str | None) -> str:
     return cleaned
 
 
-def matching(query: str) -> ColumnElement[bool]:
-    """Items whose title or details contain ``query``, ignoring case; LIKE's wildcards in
-    the query are taken literally."""
-    return or_(Publication.title.icontains(query, autoescape=True),
-               Publication.details.icontains(query, autoescape=True))
+def matching(query: str, dialect: str) -> ColumnElement[bool]:
+    """Items whose title or details hold every word of ``query``, anywhere in a word and
+    ignoring case, through the trigram index (engine/core/text_search.py); wildcards in
+    the query are taken literally. ``dialect``: the session's database."""
+    table = cast(Table, Publication.__table__)
+    return text_search.matching(text_search.PUBLICATION_TEXT, table.c.id,
+                                [table.c.title, table.c.details], text_search.terms_of(query),
+                                dialect)
 
 
 # ---- publishing: the step hook -----------------------------------------------------------
@@ -323,7 +327,7 @@ def list_publications(rt: Runtime, actor: Actor, *, status: str = "", category: 
         if category:
             query = query.where(Publication.category == category)
         if query_text:
-            query = query.where(matching(query_text))
+            query = query.where(matching(query_text, session.get_bind().dialect.name))
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(query.order_by(Publication.published_at.desc(),
                                               Publication.id.desc())

@@ -90,7 +90,7 @@ def category(rt: Runtime, code: str, *, q: str = "", page: int = 1,
             raise _missing(f"หมวดหมู่ {code[:20]}")
         where = [PUBLISHED, Publication.category == code]
         if query_text:
-            where.append(matching(query_text))
+            where.append(matching(query_text, session.get_bind().dialect.name))
         total = session.scalar(select(func.count()).select_from(Publication).where(*where)) or 0
         rows = session.scalars(
             select(Publication).where(*where)

@@ -13,6 +13,7 @@ from engine.core.errors import InvalidData, NotFound
 from engine.core.models import MAX_DB_INT
 from engine.services.inbox import attachments, comments
 from engine.services.publishing import requests as publications
+from engine.services.search import cases as case_search
 from webui import diagrams
 from webui.i18n import localize, with_data
 from webui.staff.cases.blueprint import bp
@@ -34,9 +35,12 @@ def render_case_page(instance_id: int, *, status: int = 200, comment_text: str =
     personal_rows = data_rows(personal, case.get("forms") or []) if personal else []
     publication = (publications.publication_of_case(rt(), actor(), instance_id)
                    if case.get("process_key") == "publishing" else None)
+    tracking_code = (case_search.tracking_code_of(rt(), actor(), instance_id)
+                     if case.get("process_key") == "complaint" else None)
     return render_template(
         "case.html", personal_rows=personal_rows, comment_text=comment_text,
-        publication=publication, diagram=diagrams.case_view(actor(), instance_id),
+        publication=publication, tracking_code=tracking_code,
+        diagram=diagrams.case_view(actor(), instance_id),
         comment_error=comment_error, upload_error=upload_error, limits=upload_limits(),
         return_to=url_for("cases.case_page", instance_id=instance_id), **parts,
     ), status

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from engine.core.errors import BackupError
+from engine.core.text_search import ensure_pg_trgm
 from engine.services.ops.backup.manifest import copy_member
 from engine.services.ops.backup.row_counts import pg_counts
 
@@ -101,6 +102,10 @@ def restore_postgres(archive: tarfile.TarFile, manifest: dict[str, Any], url: st
     with tempfile.TemporaryDirectory(prefix="govflow-restore-") as work:
         dump = Path(work) / "govflow.pgdump"
         copy_member(archive, manifest["database"]["member"], dump)
+        # The trigram indexes need pg_trgm, which a dump of one schema leaves out (it is
+        # the database's). Made first, and kept if the restore fails: it changes no data.
+        with _engine(url) as engine, engine.begin() as conn:
+            ensure_pg_trgm(conn)
         # One transaction: if anything fails, the target is left as it was.
         _run_tool([pg_restore, "--clean", "--if-exists", "--no-owner", "--single-transaction",
                    f"--dbname={uri}", str(dump)], env, "pg_restore")
