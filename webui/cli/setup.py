@@ -7,11 +7,11 @@ import sys
 
 import click
 
-from webui.cli.common import configure_logs, load_runtime, print_report
+from webui.cli.common import configure_logs, lang_option, load_runtime, print_report
 
 
 @click.command(help="Create or upgrade the database schema, then deploy processes/.")
-@click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True)
+@lang_option
 def init(lang: str) -> None:
     from engine.core.schema import upgrade
     from engine.services.admin.processes import deploy as deploy_processes
