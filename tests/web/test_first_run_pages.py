@@ -83,6 +83,8 @@ def test_deactivating_a_user_asks_first_with_what_it_leaves(sqlite_runtime, web_
     assert done.status_code == 302
     assert not is_active(sqlite_runtime, web_people, "legal_officer")
     assert "ระงับบัญชี legal_officer แล้ว" in html(b.get("/admin/users"))
+    quiet = html(b.get("/admin/users/staff_hr/deactivate"))  # nothing held, no tokens
+    assert "ผู้ใช้ไม่มีโทเคน API" in quiet and "ผู้ใช้ไม่มีงานที่รับไว้ค้างอยู่" in quiet
     # Turning it back on needs no confirmation.
     assert b.post("/admin/users/legal_officer/active", {"active": "1"}).status_code == 302
     assert is_active(sqlite_runtime, web_people, "legal_officer")
@@ -143,6 +145,7 @@ def test_migrating_every_case_of_a_version_asks_first_with_counts(owned):  # noq
     text = html(page)
     assert "เรื่องที่ดำเนินการอยู่ 2 เรื่องของฉบับที่ 1 จะย้ายไปฉบับที่ 2" in text
     assert "ยืนยัน ย้าย 2 เรื่อง" in text
+    assert "รออยู่ที่ขั้นตอนที่ฉบับที่ 2 เปลี่ยนหรือลบ" not in text  # no step of theirs changed
     form = confirm_form(text, "/owner/processes/complaint/versions/1/migrate")
     assert '<input type="hidden" name="to" value="2">' in form
 

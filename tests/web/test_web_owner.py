@@ -212,7 +212,8 @@ def test_migrate_all_shows_refusals_with_reasons(owned):
     preview = html(upload(owner, text.encode("utf-8")))
     assert "triage" in preview and f'href="/cases/{waiting["id"]}"' in preview  # on a removed step
     owner.post("/owner/processes/upload/confirm", {"token": token_of(preview)})
-    owner.get("/owner/processes/complaint")
+    ask = html(owner.get("/owner/processes/complaint/versions/1/migrate"))
+    assert "1 เรื่องรออยู่ที่ขั้นตอนที่ฉบับที่ 2 เปลี่ยนหรือลบ จะตรวจทีละเรื่อง" in ask
     refused = owner.post("/owner/processes/complaint/versions/1/migrate",
                          {"confirm": "yes", "to": "2"})
     page = html(refused)

@@ -92,10 +92,11 @@ def _deactivation(username: str) -> Confirmation:
           name=user["display_name"], user=username),
         ngettext("โทเคน API %(num)d รายการของผู้ใช้จะใช้ไม่ได้ระหว่างระงับ",
                  "โทเคน API %(num)d รายการของผู้ใช้จะใช้ไม่ได้ระหว่างระงับ",
-                 user["live_tokens"]),
+                 user["live_tokens"]) if user["live_tokens"] else _("ผู้ใช้ไม่มีโทเคน API"),
         ngettext("งานที่ผู้ใช้รับไว้ %(num)d งานจะค้างอยู่กับผู้ใช้ จนกว่าหัวหน้าจะมอบหมายให้ผู้อื่น",
                  "งานที่ผู้ใช้รับไว้ %(num)d งานจะค้างอยู่กับผู้ใช้ จนกว่าหัวหน้าจะมอบหมายให้ผู้อื่น",
-                 user["held_tasks"]),
+                 user["held_tasks"]) if user["held_tasks"] else
+        _("ผู้ใช้ไม่มีงานที่รับไว้ค้างอยู่"),
         _("เปิดใช้งานบัญชีอีกครั้งได้ทุกเมื่อจากหน้าผู้ใช้"),
     ]
     return Confirmation(
