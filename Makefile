@@ -1,5 +1,6 @@
 # govflow — two commands from a fresh clone:
 #   make run    set everything up on the embedded SQLite default and serve http://127.0.0.1:8000
+#               (PORT=8001 for another port; demo users keep their passwords between runs)
 #   make test   install the test dependencies and run the whole suite (lint and types included)
 # and two while working:
 #   make check      ruff, mypy, the layer contracts and the unit tests (before each commit)
@@ -60,7 +61,10 @@ browser-deps: system-deps
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "note: install Debian's chromium for the browser tests (sudo apt-get install chromium)"; fi
 
+# The port is checked first: a second `make run` beside a running one stops there, in one
+# line, before it touches the database (choose another with `make run PORT=8001`).
 run: install system-deps assets
+	@$(BIN)/govflow serve --check-port --host $(HOST) --port $(PORT) >/dev/null
 	$(BIN)/govflow init
 	$(BIN)/govflow demo
 	$(BIN)/govflow serve --host $(HOST) --port $(PORT)

@@ -109,6 +109,15 @@ def signin() -> Response | tuple[str, int] | str:
     return redirect(next_url)
 
 
+@bp.get("/login")
+def login() -> Response:
+    """The address people guess (and other systems use) for signing in: govflow's is
+    /signin. A safe ``next`` goes along; anything else is dropped."""
+    next_url = safe_next(request.args.get("next"), "")
+    target = url_for("auth.signin", next=next_url) if next_url else url_for("auth.signin")
+    return redirect(target, 301)
+
+
 @bp.post("/signout")
 @login_required
 def signout() -> Response:

@@ -1,7 +1,9 @@
 """A problem found in a BPMN file, and a report of them kept to a readable length.
 
 Problems are what every check of a process file gives back (the loader, the lint, the
-registry): each has a line number and plain words in Thai and English.
+registry): each has a line number and plain words in Thai and English. Every check gives
+both texts (``problem_at`` takes the English and the Thai together); ``format("both")``,
+what the command line prints by default, shows the Thai with the English beside it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,11 @@ from typing import Literal
 
 from lxml import etree
 
-__all__ = ["MAX_REPORTED_PROBLEMS", "MoreProblems", "Problem", "bound_problems", "problem_at"]
+__all__ = ["LANGUAGES", "MAX_REPORTED_PROBLEMS", "MoreProblems", "Problem", "bound_problems",
+           "problem_at"]
+
+#: How a problem can be printed: in Thai with the English beside it, in Thai, in English.
+LANGUAGES = ("both", "th", "en")
 
 # A report longer than this helps nobody (8,000 copies of one mistake): the rest is
 # counted in one last line, "and 1,234 more".
@@ -27,7 +33,9 @@ class Problem:
     severity: Literal["error", "warning"] = "error"
 
     def format(self, lang: str = "en") -> str:
-        text = self.message_th if lang == "th" else self.message
+        """``file:line: message [element id]``, the message in ``lang`` (one of LANGUAGES)."""
+        text = {"th": self.message_th, "both": f"{self.message_th} / {self.message}"}.get(
+            lang, self.message)
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         suffix = f" [{self.element_id}]" if self.element_id else ""
         return f"{where}: {text}{suffix}"

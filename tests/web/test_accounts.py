@@ -299,9 +299,9 @@ def test_change_password_in_the_engine_refuses_and_changes_nothing(runtime, peop
 # ---- the demo and the command line ------------------------------------------------------
 
 
-def test_demo_prints_one_working_token_per_user_each_run(runtime):
-    first = users.seed_demo(runtime)
-    second = users.seed_demo(runtime)
+def test_demo_reset_prints_one_working_token_per_user_each_run(runtime):
+    first = users.seed_demo(runtime).logins
+    second = users.seed_demo(runtime, reset=True).logins
     for before, after in zip(first, second, strict=True):
         assert users.actor_for_token(runtime, after.token).username == after.username
         with pytest.raises(NotAuthenticated):  # the last run's demo token is replaced

@@ -67,7 +67,8 @@ def test_add_user_wrong_input_then_right(sqlite_runtime, web_people, browser):
 def test_deactivate_reset_password_issue_token_and_roles(app, sqlite_runtime, browser):
     b = browser("admin")
     b.get("/admin/users")
-    assert b.post("/admin/users/staff_hr/active", {"active": "0"}).status_code == 302
+    assert b.post("/admin/users/staff_hr/active",
+                  {"active": "0", "confirm": "yes"}).status_code == 302
     assert "ระงับ" in html(b.get("/admin/users"))
     b.post("/admin/users/staff_hr/active", {"active": "1"})
     reset = b.post("/admin/users/staff_hr/password")

@@ -124,7 +124,7 @@ def test_govflow_serve_names_a_bad_setting_without_a_traceback(sqlite_runtime, m
     monkeypatch.setenv("GOVFLOW_INSTANCE_DIR", str(sqlite_runtime.settings.instance_dir))
     monkeypatch.setenv("GOVFLOW_DATABASE_URL", "")
     monkeypatch.setenv("GOVFLOW_TRUSTED_PROXIES", "all")
-    monkeypatch.setattr("waitress.serve", lambda *args, **kwargs: None)  # never serve here
+    monkeypatch.setattr("waitress.create_server", lambda *args, **kwargs: None)  # never serve
     result = CliRunner().invoke(main, ["serve", "--no-scheduler", "--port", str(free_port())])
     assert result.exit_code == 1 and "GOVFLOW_TRUSTED_PROXIES" in result.output
     assert "Traceback" not in result.output

@@ -171,9 +171,9 @@ def test_versions_make_current_and_migrate_all(owned):
     page = html(owner.get("/owner/processes/complaint"))
     assert "ใช้อยู่</span>" in page
     assert re.search(r"\d{1,2} \S+ 25\d\d \d\d:\d\d น\.", page)  # Buddhist Era, Bangkok time
-    assert 'action="/owner/processes/complaint/versions/1/make-current"' in page
-    assert 'action="/owner/processes/complaint/versions/2/make-current"' not in page
-    assert 'action="/owner/processes/complaint/versions/1/migrate"' in page
+    assert 'href="/owner/processes/complaint/versions/1/make-current"' in page
+    assert 'href="/owner/processes/complaint/versions/2/make-current"' not in page
+    assert 'href="/owner/processes/complaint/versions/1/migrate"' in page
 
     detail = html(owner.get("/owner/processes/complaint/versions/1"))
     assert "set_time_limits" in detail
@@ -181,7 +181,8 @@ def test_versions_make_current_and_migrate_all(owned):
     assert owner.get("/owner/processes/complaint/versions/9").status_code == 404
     assert owner.get("/owner/processes/nothing").status_code == 404
 
-    moved = owner.post("/owner/processes/complaint/versions/1/migrate")
+    moved = owner.post("/owner/processes/complaint/versions/1/migrate",
+                       {"confirm": "yes", "to": "2"})
     assert moved.status_code == 200
     page = html(moved)
     assert "ย้ายไปฉบับที่ใช้อยู่แล้ว 2 เรื่อง" in page
@@ -189,7 +190,7 @@ def test_versions_make_current_and_migrate_all(owned):
     assert "ฉบับที่ 1 → ฉบับที่ 2" in page
     assert instances.get_instance(rt, people.legal_head, first["id"])["version"] == 2
 
-    back = owner.post("/owner/processes/complaint/versions/1/make-current")
+    back = owner.post("/owner/processes/complaint/versions/1/make-current", {"confirm": "yes"})
     assert back.status_code == 302
     assert "ตั้ง complaint ฉบับที่ 1 เป็นฉบับที่ใช้อยู่แล้ว" in html(owner.get(back.headers["Location"]))
     assert [v["is_current"] for v in versions.list_versions(rt, "complaint")] == [False, True]
@@ -211,15 +212,18 @@ def test_migrate_all_shows_refusals_with_reasons(owned):
     preview = html(upload(owner, text.encode("utf-8")))
     assert "triage" in preview and f'href="/cases/{waiting["id"]}"' in preview  # on a removed step
     owner.post("/owner/processes/upload/confirm", {"token": token_of(preview)})
-    owner.get("/owner/processes/complaint")
-    refused = owner.post("/owner/processes/complaint/versions/1/migrate")
+    ask = html(owner.get("/owner/processes/complaint/versions/1/migrate"))
+    assert "1 เรื่องรออยู่ที่ขั้นตอนที่ฉบับที่ 2 เปลี่ยนหรือลบ จะตรวจทีละเรื่อง" in ask
+    refused = owner.post("/owner/processes/complaint/versions/1/migrate",
+                         {"confirm": "yes", "to": "2"})
     page = html(refused)
     assert "ย้ายไม่ได้ 1 เรื่อง" in page and "ซึ่งฉบับใหม่ไม่มีแล้ว" in page
     assert instances.get_instance(rt, people.legal_head, waiting["id"])["version"] == 1
     # In English the reason is the English half.
     owner.post("/language", {"lang": "en", "next": "/owner/processes/complaint"})
     owner.get("/owner/processes/complaint")
-    english = html(owner.post("/owner/processes/complaint/versions/1/migrate"))
+    english = html(owner.post("/owner/processes/complaint/versions/1/migrate",
+                              {"confirm": "yes", "to": "2"}))
     assert "which the new version removes" in english and "Could not move 1 case" in english
 
 

@@ -13,11 +13,13 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from engine.core.errors import Conflict, InvalidData
 from engine.core.roles import ROLES
 from engine.services.admin import staff as admin
+from webui.confirmations import Confirmation, confirmed
 from webui.web import actor, admin_required, failure, form_values, rt
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -82,10 +84,41 @@ def add_user() -> Response | tuple[str, int]:
     return redirect(url_for("admin.users"))
 
 
+def _deactivation(username: str) -> Confirmation:
+    """The page that asks before an account is deactivated, with what that leaves behind."""
+    user = admin.deactivation_summary(rt(), actor(), username)
+    facts = [
+        _("%(name)s (%(user)s) จะเข้าสู่ระบบไม่ได้ และการเข้าระบบที่ค้างไว้จะใช้ไม่ได้",
+          name=user["display_name"], user=username),
+        ngettext("โทเคน API %(num)d รายการของผู้ใช้จะใช้ไม่ได้ระหว่างระงับ",
+                 "โทเคน API %(num)d รายการของผู้ใช้จะใช้ไม่ได้ระหว่างระงับ",
+                 user["live_tokens"]) if user["live_tokens"] else _("ผู้ใช้ไม่มีโทเคน API"),
+        ngettext("งานที่ผู้ใช้รับไว้ %(num)d งานจะค้างอยู่กับผู้ใช้ จนกว่าหัวหน้าจะมอบหมายให้ผู้อื่น",
+                 "งานที่ผู้ใช้รับไว้ %(num)d งานจะค้างอยู่กับผู้ใช้ จนกว่าหัวหน้าจะมอบหมายให้ผู้อื่น",
+                 user["held_tasks"]) if user["held_tasks"] else
+        _("ผู้ใช้ไม่มีงานที่รับไว้ค้างอยู่"),
+        _("เปิดใช้งานบัญชีอีกครั้งได้ทุกเมื่อจากหน้าผู้ใช้"),
+    ]
+    return Confirmation(
+        title=_("ระงับบัญชี %(user)s", user=username), facts=facts,
+        button=_("ยืนยัน ระงับบัญชี %(user)s", user=username),
+        action=url_for("admin.set_active", username=username),
+        cancel=url_for("admin.users"), hidden={"active": "0"})
+
+
+@bp.get("/users/<username>/deactivate")
+@admin_required
+def confirm_deactivate(username: str) -> tuple[str, int]:
+    return _deactivation(username).page()
+
+
 @bp.post("/users/<username>/active")
 @admin_required
-def set_active(username: str) -> Response:
+def set_active(username: str) -> Response | tuple[str, int]:
+    """Turn an account on, or off once confirmed (a confirmation page asks first)."""
     active = request.form.get("active") == "1"
+    if not active and not confirmed():
+        return _deactivation(username).page(unconfirmed=True)
     admin.set_active(rt(), actor(), username, active)
     if active:
         flash(_("เปิดใช้งานบัญชี %(user)s แล้ว", user=username), "success")

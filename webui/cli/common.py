@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from engine.bpmn.definitions import DeployReport
+from engine.bpmn.problems import LANGUAGES
 from engine.core.config import Settings
 from engine.core.errors import GovflowError, InvalidData
 
@@ -32,6 +33,12 @@ class GovflowGroup(click.Group):
 def with_fields(exc: GovflowError) -> str:
     fields = exc.fields if isinstance(exc, InvalidData) else {}
     return exc.message + "".join(f"\n  {k}: {v}" for k, v in fields.items())
+
+
+#: ``--lang`` of the commands that print problems of process files.
+lang_option = click.option(
+    "--lang", type=click.Choice(LANGUAGES), default="both", show_default=True,
+    help="language of the problems printed: Thai with English beside it, Thai, or English")
 
 
 def load_runtime(*, office: bool = False) -> Runtime:

@@ -10,12 +10,12 @@ import click
 
 from engine.bpmn.definitions import check_file
 from engine.core.config import Settings
-from webui.cli.common import load_runtime, print_report
+from webui.cli.common import lang_option, load_runtime, print_report
 
 
 @click.command(help="Deploy every BPMN file under processes/; a new version only when content "
               "changed. A file that fails keeps its last good version live.")
-@click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True)
+@lang_option
 def deploy(lang: str) -> None:
     from engine.services.admin.processes import deploy as deploy_processes
 
@@ -29,7 +29,7 @@ def deploy(lang: str) -> None:
               "file:line: message [element id]; exits 1 if there is any error (warnings, "
               "e.g. long gateway loops, are printed but pass unless --strict).")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True)
+@lang_option
 @click.option("--strict", is_flag=True, help="exit 1 on warnings too")
 def validate(files: tuple[Path, ...], lang: str, strict: bool) -> None:
     settings = Settings.from_env()

@@ -34,6 +34,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from engine.core.errors import Conflict, DiagramError, InvalidData
 from engine.services.admin import processes, versions
 from webui import diagrams
+from webui.confirmations import Confirmation, confirmed
 from webui.i18n import localize
 from webui.web import actor, failure, roles_required, rt
 
@@ -242,11 +243,7 @@ def version_list(key: str) -> tuple[str, int]:
 @bp.get("/processes/<key>/versions/<int:version>")
 @owner_required
 def version_page(key: str, version: int) -> tuple[str, int]:
-    listed = versions.list_versions(rt(), key, actor())
-    this = next((v for v in listed if v["version"] == version), None)
-    if this is None:
-        abort(404)
-    current = next((v for v in listed if v["is_current"]), None)
+    _listed, this, current = _versions_of(key, version)
     diff = None
     if current is not None and current["version"] != version:
         low, high = sorted((version, current["version"]))
@@ -266,19 +263,107 @@ def diagram(key: str, version: int) -> Response:
                         mimetype="text/plain")
 
 
+def _versions_of(key: str, version: int) -> tuple[list[dict[str, Any]], dict[str, Any],
+                                                 dict[str, Any] | None]:
+    """Every version of ``key``, the one asked for (404 when there is none) and the
+    current one."""
+    listed = versions.list_versions(rt(), key, actor())
+    this = next((v for v in listed if v["version"] == version), None)
+    if this is None:
+        abort(404)
+    return listed, this, next((v for v in listed if v["is_current"]), None)
+
+
+def _make_current_confirmation(key: str, version: int) -> Confirmation:
+    listed, this, current = _versions_of(key, version)
+    running = sum(v["running"] for v in listed)
+    facts = [
+        _("เรื่องใหม่จะเริ่มที่ฉบับที่ %(version)d แทนฉบับที่ %(current)d",
+          version=version, current=current["version"]) if current and current is not this
+        else _("เรื่องใหม่จะเริ่มที่ฉบับที่ %(version)d", version=version),
+        _("ไฟล์ %(file)s ของฉบับที่ %(version)d จะถูกเขียนกลับไปในโฟลเดอร์ processes "
+          "แทนไฟล์ที่ใช้อยู่", file=this["file_name"], version=version),
+        ngettext("เรื่องที่ดำเนินการอยู่ %(num)d เรื่องไม่เปลี่ยน ยังอยู่ในฉบับเดิมจนกว่าจะย้าย",
+                 "เรื่องที่ดำเนินการอยู่ %(num)d เรื่องไม่เปลี่ยน ยังอยู่ในฉบับเดิมจนกว่าจะย้าย",
+                 running),
+    ]
+    return Confirmation(
+        title=_("ใช้ %(key)s ฉบับที่ %(version)d กับเรื่องใหม่", key=key, version=version),
+        facts=facts, button=_("ยืนยัน ใช้ฉบับที่ %(version)d กับเรื่องใหม่", version=version),
+        action=url_for("owner.make_current", key=key, version=version),
+        cancel=url_for("owner.version_list", key=key))
+
+
+@bp.get("/processes/<key>/versions/<int:version>/make-current")
+@owner_required
+def confirm_make_current(key: str, version: int) -> tuple[str, int]:
+    return _make_current_confirmation(key, version).page()
+
+
 @bp.post("/processes/<key>/versions/<int:version>/make-current")
 @owner_required
-def make_current(key: str, version: int) -> BaseResponse:
+def make_current(key: str, version: int) -> BaseResponse | tuple[str, int]:
+    if not confirmed():
+        return _make_current_confirmation(key, version).page(unconfirmed=True)
     versions.make_current(rt(), actor(), key, version)
     flash(_("ตั้ง %(key)s ฉบับที่ %(version)d เป็นฉบับที่ใช้อยู่แล้ว เรื่องใหม่จะใช้ฉบับนี้",
             key=key, version=version), "success")
     return redirect(url_for("owner.version_list", key=key))
 
 
+def _migrate_confirmation(key: str, version: int) -> Confirmation | None:
+    """The page that asks before moving every running case of ``version`` to the current
+    one, or None when there is no other current version to move them to."""
+    _listed, this, current = _versions_of(key, version)
+    if current is None or current is this:
+        return None
+    to = current["version"]
+    on_changed = versions.diff_versions(rt(), key, version, to, actor())["instances_on_changed"]
+    waiting = len({row["instance_id"] for row in on_changed})
+    facts = [
+        ngettext("เรื่องที่ดำเนินการอยู่ %(num)d เรื่องของฉบับที่ %(version)d จะย้ายไปฉบับที่ %(to)d",
+                 "เรื่องที่ดำเนินการอยู่ %(num)d เรื่องของฉบับที่ %(version)d จะย้ายไปฉบับที่ %(to)d",
+                 this["running"], version=version, to=to),
+        *([ngettext("%(num)d เรื่องรออยู่ที่ขั้นตอนที่ฉบับที่ %(to)d เปลี่ยนหรือลบ จะตรวจทีละเรื่อง "
+                    "และอาจย้ายไม่ได้",
+                    "%(num)d เรื่องรออยู่ที่ขั้นตอนที่ฉบับที่ %(to)d เปลี่ยนหรือลบ จะตรวจทีละเรื่อง "
+                    "และอาจย้ายไม่ได้", waiting, to=to)] if waiting else []),
+        _("เรื่องที่ย้ายไม่ปลอดภัยจะไม่ถูกย้าย และจะแสดงเหตุผล กำหนดเวลาที่รออยู่คงเดิม"),
+    ]
+    return Confirmation(
+        title=_("ย้ายเรื่องของ %(key)s ฉบับที่ %(version)d ไปฉบับที่ %(to)d",
+                key=key, version=version, to=to),
+        facts=facts,
+        button=ngettext("ยืนยัน ย้าย %(num)d เรื่อง", "ยืนยัน ย้าย %(num)d เรื่อง",
+                        this["running"]),
+        action=url_for("owner.migrate", key=key, version=version),
+        cancel=url_for("owner.version_list", key=key), hidden={"to": str(to)})
+
+
+def _nothing_to_migrate(key: str) -> BaseResponse:
+    flash(_("ไม่มีฉบับที่ใช้อยู่ฉบับอื่นให้ย้ายเรื่องไป ไม่มีการเปลี่ยนแปลง"), "info")
+    return redirect(url_for("owner.version_list", key=key))
+
+
+@bp.get("/processes/<key>/versions/<int:version>/migrate")
+@owner_required
+def confirm_migrate(key: str, version: int) -> BaseResponse | tuple[str, int]:
+    confirmation = _migrate_confirmation(key, version)
+    return confirmation.page() if confirmation else _nothing_to_migrate(key)
+
+
 @bp.post("/processes/<key>/versions/<int:version>/migrate")
 @owner_required
-def migrate(key: str, version: int) -> tuple[str, int]:
-    result = versions.migrate_version(rt(), actor(), key, version)
+def migrate(key: str, version: int) -> BaseResponse | tuple[str, int]:
+    confirmation = _migrate_confirmation(key, version)
+    if confirmation is None:
+        return _nothing_to_migrate(key)
+    # Confirmed for a move to the version current when the page was shown: if another has
+    # become current since, ask again, naming it.
+    to = confirmation.hidden["to"]
+    if not confirmed() or request.form.get("to") != to:
+        return confirmation.page(unconfirmed=True)
+    result = versions.migrate_version(rt(), actor(), key, version, int(to))
     migration = {
         "migrated": result["migrated"],
         "refused": [{"instance_id": r["instance_id"], "reason": localize(r["reason"])}

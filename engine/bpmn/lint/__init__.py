@@ -10,8 +10,12 @@ whitelist. This package adds what neither of them sees (`all_checks.lint` runs t
    the default, and the default is one of its outgoing flows;
 3. no element that loads but that govflow cannot run (messages, compensation,
    links, transactions, ad-hoc sub-processes, service tasks);
-4. a warning for loops built from gateways, which SpiffWorkflow stalls on after
-   about 250 rounds (task-tree depth 1000);
+4. a warning for loops built from gateways and automatic steps, which SpiffWorkflow
+   stalls on after about 250 rounds (task-tree depth 1000); a loop through a user or
+   manual task is left alone, since a person paces each round (`gateway_loops`);
 5. every condition and script compiles and evaluates on sample data, and names
    only variables something sets (`expression_checks`).
+
+Every problem carries its Thai and its English text (engine/bpmn/problems.py); the
+command line prints the Thai with the English beside it unless `--lang` picks one.
 """

@@ -1,5 +1,17 @@
 """A warning for loops built from gateways, which SpiffWorkflow stalls on after about 250
-rounds (task-tree depth 1000)."""
+rounds (task-tree depth 1000).
+
+Only loops that can spin without a person are warned about: a loop made of gateways and
+automatic steps (script tasks, plain tasks, events) can run its 250 rounds within a second
+of one bad condition. A loop that passes through a user or manual task waits for a person
+every round ("send back for revision", "review again"), so it is paced by people: a
+director does not send a request back 250 times, and a warning on every such loop taught
+process owners to ignore the warning (the shipped processes had two). Those loops are left
+out by taking the tasks for people out of the flow graph before looking for cycles; the
+cycles that remain are the ones warned about. The depth limit itself still holds for a
+loop of people: one that may really repeat hundreds of times (monthly follow-ups over
+decades) belongs in a standard loop, as complaint.bpmn's follow_up_rounds is.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +31,9 @@ _NOT_FLOW_NODES = {f"{{{BPMN_NS}}}{t}" for t in (
     "dataObjectReference", "dataStoreReference", "textAnnotation", "association",
     "ioSpecification", "property", "group", "category",
 )}
+#: Tasks that wait for a person every time they are reached: a loop through one is paced
+#: by people, not by the engine.
+_PACED_BY_PEOPLE = {f"{{{BPMN_NS}}}{t}" for t in ("userTask", "manualTask")}
 
 
 def check_gateway_loops(file: str, process: etree._Element) -> list[Problem]:
@@ -54,7 +69,8 @@ def _flow_graph(
 ) -> tuple[dict[str, etree._Element], dict[str, list[str]]]:
     """Flow nodes directly in `container` and their successors, in document order.
 
-    A boundary event counts as a successor of the activity it is attached to.
+    A boundary event counts as a successor of the activity it is attached to. A task paced
+    by people has no successors here, so no cycle passes through it.
     """
     nodes = {
         node_id: child for child in container
@@ -65,11 +81,11 @@ def _flow_graph(
     for flow in container.findall(f"{{{BPMN_NS}}}sequenceFlow"):
         # "" for a missing reference: like None, never a node's id.
         source, target = flow.get("sourceRef", ""), flow.get("targetRef", "")
-        if source in edges and target in nodes:
+        if source in edges and target in nodes and nodes[source].tag not in _PACED_BY_PEOPLE:
             edges[source].append(target)
     for node_id, node in nodes.items():
         attached = node.get("attachedToRef", "") if local_name(node) == "boundaryEvent" else ""
-        if attached in edges:
+        if attached in edges and nodes[attached].tag not in _PACED_BY_PEOPLE:
             edges[attached].append(node_id)
     return nodes, edges
 
@@ -78,8 +94,13 @@ def _gateway_back_edges(
     nodes: Mapping[str, etree._Element], edges: Mapping[str, list[str]]
 ) -> Iterator[tuple[etree._Element, str]]:
     """For each back edge of a DFS from the start events whose cycle passes an
-    exclusive or inclusive gateway: (the last such gateway on it, the node it returns to)."""
+    exclusive or inclusive gateway: (the last such gateway on it, the node it returns to).
+
+    The walk goes on from every node not yet reached, in document order: with the tasks
+    paced by people cut out of the graph, part of a process is reached only through them.
+    """
     starts = [nid for nid, node in nodes.items() if local_name(node) == "startEvent"]
+    starts += [nid for nid in nodes if nid not in starts]
     visited: set[str] = set()
     for start in starts:
         if start in visited:

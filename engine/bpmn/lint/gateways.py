@@ -3,7 +3,7 @@ and the default is one of its outgoing flows."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from lxml import etree
 
@@ -33,6 +33,11 @@ def _outgoing_by_source(process: etree._Element) -> dict[tuple[Any, str | None],
     return found
 
 
+def _flow_id(flow: etree._Element) -> str:
+    """The flow's id, or "?" for a flow without one, so a message can still name it."""
+    return flow.get("id") or "?"
+
+
 def check_gateways(file: str, process: etree._Element) -> list[Problem]:
     problems = []
     outgoing = _outgoing_by_source(process)
@@ -45,33 +50,33 @@ def check_gateways(file: str, process: etree._Element) -> list[Problem]:
 def _check_gateway(file: str, gateway: etree._Element,
                    flows: list[etree._Element] | None = None) -> list[Problem]:
     gid = gateway.get("id")
+    named = gid or "?"
     kind = local_name(gateway)
     flows = _outgoing(gateway) if flows is None else flows
-    # A flow without an id (the schema allows one) still makes the joins below raise
-    # TypeError, as before engine/bpmn was split; that is left for a fix of its own.
-    flow_ids = cast(list[str], [f.get("id") for f in flows])
+    # A flow may have no id (the schema allows it): it is named "?" in the messages.
+    flow_ids = [_flow_id(f) for f in flows]
     default = gateway.get("default")
     problems = []
-    if default and default not in flow_ids:
+    if default and default not in {f.get("id") for f in flows}:
         problems.append(problem_at(
             file, gateway, gid,
-            f"{kind} {gid} has default=\"{default}\", which is not one of its outgoing "
+            f"{kind} {named} has default=\"{default}\", which is not one of its outgoing "
             f"flows ({', '.join(flow_ids) or 'none'})",
-            f"ทางแยก {gid} กำหนดเส้นทางปริยาย (default) เป็น \"{default}\" "
+            f"ทางแยก {named} กำหนดเส้นทางปริยาย (default) เป็น \"{default}\" "
             f"ซึ่งไม่ใช่เส้นทางที่ออกจากทางแยกนี้",
         ))
     if len(flows) > 1:
         bare = [
-            cast(str, f.get("id")) for f in flows
+            _flow_id(f) for f in flows
             if f.get("id") != default and f.find(f"{{{BPMN_NS}}}conditionExpression") is None
         ]
         if bare:
             names = ", ".join(bare)
             problems.append(problem_at(
                 file, gateway, gid,
-                f"{kind} {gid}: outgoing flows {names} have no condition; give each a "
+                f"{kind} {named}: outgoing flows {names} have no condition; give each a "
                 "condition or make one of them the gateway's default",
-                f"ทางแยก {gid}: เส้นทาง {names} ไม่มีเงื่อนไข กรุณากำหนดเงื่อนไข "
+                f"ทางแยก {named}: เส้นทาง {names} ไม่มีเงื่อนไข กรุณากำหนดเงื่อนไข "
                 "หรือตั้งเส้นหนึ่งเป็นเส้นทางปริยาย (default)",
             ))
     return problems

@@ -9,16 +9,17 @@ import secrets
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.core.actors import Actor
 from engine.core.audit import record
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.core.limits import column_limit, fit_problems
-from engine.core.models import ActingAppointment, Unit, User, UserRole, utcnow
+from engine.core.models import ActingAppointment, Task, Unit, User, UserRole, utcnow
 from engine.core.passwords import hash_password
 from engine.core.roles import ROLES
+from engine.core.statuses import TaskStatus
 from engine.services.admin import tokens
 from engine.services.admin import users as user_service
 from engine.workflow.runtime import Runtime
@@ -89,6 +90,21 @@ def set_active(rt: Runtime, actor: Actor, username: str, active: bool) -> None:
         user.active = active
         record(session, actor, "user_activated" if active else "user_deactivated",
                username=username)
+
+
+def deactivation_summary(rt: Runtime, actor: Actor, username: str) -> dict[str, Any]:
+    """What deactivating ``username`` touches, for the page that asks to confirm it: the
+    user, the open tasks they hold (they stay held until a supervisor reassigns them) and
+    their live API tokens (refused while the account is off)."""
+    require_admin(actor)
+    with rt.db.read() as session:
+        user = _user(session, username)
+        unit = session.get(Unit, user.unit_id) if user.unit_id else None
+        held = session.scalar(select(func.count()).select_from(Task).where(
+            Task.assignee_id == user.id, Task.state == TaskStatus.OPEN)) or 0
+        live = tokens.live_by_user(session).get(user.id, [])
+        return {**_user_view(user, {unit.id: unit} if unit else {}),
+                "held_tasks": held, "live_tokens": len(live)}
 
 
 def reset_password(rt: Runtime, actor: Actor, username: str) -> str:

@@ -196,16 +196,34 @@ DEMO_USERS: tuple[tuple[str, str, str, str, str], ...] = (
 )
 
 
-def seed_demo(rt: Runtime) -> list[DemoLogin]:
-    """Create the demo users (once) and give each a fresh token and password."""
-    logins = []
+@dataclass(frozen=True)
+class DemoSeeding:
+    """What seeding the demo did: the logins of the users given a password now, and the
+    usernames of those already there, left with the password and token they had."""
+
+    logins: list[DemoLogin]
+    kept: list[str]
+
+
+def seed_demo(rt: Runtime, *, reset: bool = False) -> DemoSeeding:
+    """Create the demo users that are missing; ``reset``: also give every existing one a
+    fresh password and token. Without it a second run changes no one's password: people
+    already signed in with the printed logins keep them (a password is stored hashed, so
+    the old one cannot be printed again)."""
+    names = [username for username, *_ in DEMO_USERS]
+    with rt.db.read() as session:
+        existing = set(session.scalars(select(User.username).where(User.username.in_(names))))
+    logins, kept = [], []
     for username, role, unit_code, unit_name, display in DEMO_USERS:
+        if username in existing and not reset:
+            kept.append(username)
+            continue
         password = secrets.token_urlsafe(9)
         _upsert_demo_user(rt, username, role, unit_code, unit_name, display, password)
-        # Each run replaces the user's "demo" token; tokens of other names stay.
+        # Each reset replaces the user's "demo" token; tokens of other names stay.
         token = tokens.issue(rt, username, "demo", replace=True)
         logins.append(DemoLogin(username, password, (role,), unit_code, token))
-    return logins
+    return DemoSeeding(logins, kept)
 
 
 def _upsert_demo_user(
