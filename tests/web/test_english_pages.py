@@ -126,7 +126,8 @@ def test_staff_pages_in_english_keep_thai_only_in_data(
         app, browser, cases, sqlite_runtime, web_people) -> None:
     pages, legal = Pages(), english(browser("legal_officer"))
     for path in ("/inbox", "/inbox?view=group", f"/tasks/{cases['task']}",
-                 f"/cases/{cases['complaint']}", "/start/complaint"):
+                 f"/cases/{cases['complaint']}", "/start/complaint", "/search",
+                 "/search?q=%E0%B8%A3%E0%B9%89%E0%B8%AD%E0%B8%87", "/my-requests"):
         pages.check(legal.get(path), path)
     refused = legal.post(f"/tasks/{cases['task']}/complete", {})
     assert refused.status_code == 400

@@ -148,6 +148,14 @@ def test_staff_pages_have_no_axe_violations(axe_page: Page) -> None:
     assert_clean(page, "case")
     page.goto("/escalations")
     assert_clean(page, "escalations")
+    page.goto("/search")
+    assert_clean(page, "search")
+    page.get_by_label("คำในชื่อเรื่อง", exact=True).fill("ครุภัณฑ์")
+    page.get_by_role("button", name="ค้นหา", exact=True).click()
+    expect(page.get_by_text("ร้องเรียนการใช้ครุภัณฑ์ของราชการ")).to_be_visible()
+    assert_clean(page, "search-results")
+    page.goto("/my-requests")
+    assert_clean(page, "my-requests")
 
 
 def test_owner_and_admin_pages_have_no_axe_violations(axe_page: Page) -> None:
