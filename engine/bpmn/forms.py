@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -19,6 +18,7 @@ from jsonschema.exceptions import SchemaError, ValidationError
 
 from engine.core.emails import email_problem
 from engine.core.errors import FormFileError, InvalidData
+from engine.thai.dates import DateEntryError, parse_iso_day
 
 MAX_FORM_BYTES = 512 * 1024
 _MAX_REF_DEPTH = 10
@@ -88,10 +88,10 @@ def _is_email(value: object) -> bool:
 
 @_format_checker.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    date.fromisoformat(value)
-    return len(value) == 10
+    # ISO in the Common Era only; a year from 2400 on is a Buddhist-Era year, refused.
+    if isinstance(value, str):
+        parse_iso_day(value)
+    return True
 
 
 _validators: dict[int, Draft202012Validator] = {}
@@ -170,7 +170,11 @@ def _describe(schema: Mapping[str, Any], error: ValidationError) -> tuple[str, s
 def _format_message(label: str, fmt: object, value: object) -> str:
     if fmt == "email":  # why: a line break and a list each have their own fix
         return f"{label}: {email_problem(value) or 'อีเมลไม่ถูกต้อง / invalid e-mail address'}"
+    if fmt == "date" and isinstance(value, str):  # why: the message says how it was read
+        try:
+            parse_iso_day(value)
+        except DateEntryError as error:
+            return f"{label}: {error.thai} / {error.english}"
     return {
-        "date": f"{label}: วันที่ไม่ถูกต้อง ใช้รูปแบบ ปปปป-ดด-วว (ค.ศ.) / use a date as YYYY-MM-DD",
         "uri": f"{label}: ลิงก์ต้องขึ้นต้นด้วย http:// หรือ https:// / must be an http(s) link",
     }.get(str(fmt), f"{label}: รูปแบบไม่ถูกต้อง / wrong format")

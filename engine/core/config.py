@@ -67,6 +67,9 @@ class Settings:
     #: Seconds after which an unsent e-mail or undrawn letter makes /healthz report the
     #: outbox stuck (and lists it on the administrators' outbox page).
     outbox_stuck_after: float = 3600.0
+    #: How many years back a case's received date (วันที่ได้รับเรื่อง) may be; older, like
+    #: a date in the future, is refused as a mistyped year.
+    received_date_max_years: int = 1
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -91,6 +94,7 @@ class Settings:
             "trusted_proxies": _env("TRUSTED_PROXIES", "0"),
             "heartbeat_max_age": float(_env("HEARTBEAT_MAX_AGE", "30") or 30),
             "outbox_stuck_after": float(_env("OUTBOX_STUCK_AFTER", "3600") or 3600),
+            "received_date_max_years": int(_env("RECEIVED_DATE_MAX_YEARS", "1") or 1),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
