@@ -52,6 +52,8 @@ from tests.web.publication_support import published
 from tests.web_client import Browser, form_of, html
 from webui import MAX_REQUEST_BYTES, create_app
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 pytest_plugins = ("tests.web_support",)
 
 TRACEBACK = ("Traceback (most recent call last)", 'File "/', "sqlalchemy.exc", "OperationalError")
