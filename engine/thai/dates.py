@@ -174,7 +174,8 @@ def parse_date_entry(text: str) -> date:
     match = _SLASH_DAY.fullmatch(plain)
     if not match:
         raise DateEntryError(
-            f"อ่านวันที่ “{shown}” ไม่ได้ พิมพ์เป็น {DATE_ENTRY_HINT} (ปี พ.ศ.) เช่น {_EXAMPLE}",
+            f"วันที่ไม่ถูกต้อง: อ่าน “{shown}” เป็นวันที่ไม่ได้ พิมพ์เป็น {DATE_ENTRY_HINT} "
+            f"(ปี พ.ศ.) เช่น {_EXAMPLE}",
             f"“{shown}” is not a date: type DD/MM/YYYY with a Buddhist-Era year, "
             f"e.g. {_EXAMPLE}")
     day, month, year = (int(part) for part in match.groups())

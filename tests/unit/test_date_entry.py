@@ -11,7 +11,7 @@ import pytest
 
 from engine.bpmn.forms import validate_form
 from engine.core.config import Settings
-from engine.core.errors import InvalidData
+from engine.core.errors import ConfigurationError, InvalidData
 from engine.thai.dates import (
     DateEntryError,
     check_received_day,
@@ -176,6 +176,11 @@ def test_years_before_a_leap_day():
 
 
 def test_the_limit_is_a_setting(monkeypatch):
+    monkeypatch.delenv("GOVFLOW_RECEIVED_DATE_MAX_YEARS", raising=False)
     assert Settings.from_env().received_date_max_years == 1
     monkeypatch.setenv("GOVFLOW_RECEIVED_DATE_MAX_YEARS", "3")
     assert Settings.from_env().received_date_max_years == 3
+    for bad in ("0", "-1", "1.5", "หนึ่ง"):
+        monkeypatch.setenv("GOVFLOW_RECEIVED_DATE_MAX_YEARS", bad)
+        with pytest.raises(ConfigurationError, match="GOVFLOW_RECEIVED_DATE_MAX_YEARS"):
+            Settings.from_env()

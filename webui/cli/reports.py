@@ -56,8 +56,9 @@ def report_complaints(fiscal_year: int, half: int, fmt: str, output: Path | None
                 "publishing request, who asked, approved (with รักษาราชการแทน for an acting "
                 "Director), checked, decided and published it, when (Buddhist Era), and the "
                 "outcome. --from/--to are Bangkok dates the requests were made, DD/MM/YYYY "
-                "in the Buddhist Era or YYYY-MM-DD in the Common Era; both optional. CSV; with -o the "
-                "file is UTF-8 with a byte-order mark, so spreadsheet programs read the Thai.")
+                "in the Buddhist Era or YYYY-MM-DD in the Common Era; both optional. CSV; "
+                "with -o the file is UTF-8 with a byte-order mark, so spreadsheet programs "
+                "read the Thai.")
 @click.option("--from", "date_from", default="", metavar="YYYY-MM-DD",
               help="requests made on or after this day")
 @click.option("--to", "date_to", default="", metavar="YYYY-MM-DD",
