@@ -224,18 +224,26 @@ def parse_iso_day(text: str) -> date:
 
 
 def _be_year_in_iso(shown: str, day: int, month: int, year: int) -> DateEntryError:
-    if 1 <= month <= 12 and 1 <= day <= _days_in(month, year):
-        retype = f"{day:02d}/{month:02d}/{year}"
+    known_month = 1 <= month <= 12
+    if known_month and day <= _days_in(month, year) and day >= 1:
         reading = f"อ่านได้เป็น {day} {THAI_MONTHS[month - 1]} {year + BE_OFFSET} (ปี ค.ศ. {year}) "
         reading_en = f"reads as {_english_date(day, month, year, 'CE')}; "
     else:
-        retype, reading, reading_en = f"{DATE_ENTRY_HINT} เช่น {_EXAMPLE}", "", ""
+        reading, reading_en = "", ""
+    ce = year - BE_OFFSET
+    if known_month and year <= _BE_MAX and 1 <= day <= _days_in(month, ce):
+        # Both right forms: the page takes either, the API only the ISO one.
+        iso_ce = f"{ce}-{month:02d}-{day:02d}"
+        retype = f"{day:02d}/{month:02d}/{year} (หรือ {iso_ce} เป็นปี ค.ศ.)"
+        retype_en = f"{day:02d}/{month:02d}/{year} (or {iso_ce} in the Common Era)"
+    else:
+        retype = f"{DATE_ENTRY_HINT} เช่น {_EXAMPLE}"
+        retype_en = f"DD/MM/YYYY, e.g. {_EXAMPLE}"
     return DateEntryError(
         f"“{shown}” {reading}ปีนี้ดูเหมือนปี พ.ศ. แต่รูปแบบ ปปปป-ดด-วว ใช้ปี ค.ศ. "
         f"ถ้าเป็นปี พ.ศ. ให้พิมพ์ {retype}",
         f"“{shown}” {reading_en}the year looks like a Buddhist-Era year, but YYYY-MM-DD "
-        f"takes the Common Era: for the Buddhist Era type "
-        f"{retype.replace(DATE_ENTRY_HINT + ' เช่น', 'DD/MM/YYYY, e.g.')}")
+        f"takes the Common Era: for the Buddhist Era type {retype_en}")
 
 
 def _no_such_month(shown: str, day: int, month: int, year: int) -> DateEntryError:

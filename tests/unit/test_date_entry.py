@@ -48,6 +48,7 @@ def test_iso_buddhist_era_year_is_refused_with_its_reading():
     # Read as the Common Era it would be 20 Nov 2569 CE = 3112 BE: said, and refused.
     assert "อ่านได้เป็น 20 พฤศจิกายน 3112" in error.thai
     assert "ถ้าเป็นปี พ.ศ. ให้พิมพ์ 20/11/2569" in error.thai
+    assert "2026-11-20" in error.thai  # the ISO form the API takes, in the Common Era
     assert "Buddhist-Era" in error.english and "20/11/2569" in error.english
     assert str(error) == f"{error.thai} / {error.english}"
 
