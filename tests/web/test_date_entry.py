@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from engine.core import clock
 from engine.core.models import ProcessInstance
@@ -17,6 +18,7 @@ from engine.services.inbox import instances
 from engine.thai.workdays import BANGKOK
 from tests.samples import COMPLAINT
 from tests.web_client import form_of, html
+from webui.forms_render import fields_for, parse_form
 
 pytest_plugins = ("tests.web_support",)
 
@@ -175,3 +177,24 @@ def test_api_refuses_be_years_and_received_dates_out_of_range(api, sqlite_runtim
     assert refused.status_code == 400
     assert words in refused.json["fields"]["received_at"]
     assert cases(sqlite_runtime) == 0
+
+
+# ---- the form helpers the pages share ---------------------------------------------------
+
+SCHEMA = {"type": "object", "properties": {
+    "on": {"type": "string", "title": "วันที่แจ้งผล", "format": "date",
+           "description": "วันที่ในรูปแบบ ปปปป-ดด-วว (ปี ค.ศ.)"}}}
+
+
+def test_parse_form_gives_the_engine_iso_ce_and_keeps_what_was_typed(app):
+    with app.test_request_context():
+        data, kept, errors = parse_form(SCHEMA, MultiDict({"on": " ๒๐/๑๑/๒๕๖๙ "}))
+        assert data == {"on": "2026-11-20"} and errors == {}
+        assert kept["on"] == " ๒๐/๑๑/๒๕๖๙ "
+        data, kept, errors = parse_form(SCHEMA, MultiDict({"on": "2569-11-20"}))
+        assert data == {} and "อ่านได้เป็น 20 พฤศจิกายน 3112" in errors["on"]
+        (shown,) = fields_for(SCHEMA, {"on": "2026-11-20"})
+        assert shown.kind == "date" and shown.value == "20/11/2569"
+        assert shown.help == "พิมพ์ วว/ดด/ปปปป ปี พ.ศ. เช่น 20/11/2569"
+        (refused,) = fields_for(SCHEMA, {"on": "2569-11-20"})
+        assert refused.value == "2569-11-20"  # shown as typed, to be corrected
