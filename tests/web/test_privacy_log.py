@@ -20,6 +20,8 @@ from engine.services.inbox import attachments, instances
 from engine.thai.workdays import BANGKOK
 from tests.samples import COMPLAINT, SECRETS
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 pytest_plugins = ("tests.web_support",)
 
 PDF = b"%PDF-1.4\n%%EOF\n"
