@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
@@ -19,11 +20,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
+from engine.core import clock
 from engine.core.actors import Actor
 from engine.core.config import REPO_ROOT, Settings
 from engine.core.schema import upgrade
 from engine.services.admin.processes import deploy
 from engine.services.admin.users import add_user
+from engine.thai.workdays import BANGKOK
 from engine.workflow.runtime import Runtime
 from tests.mail_support import Inbox, free_port
 
@@ -115,6 +118,19 @@ def make_runtime(tmp_path: Path, database_url: str | None = None,
     runtime = Runtime(settings)
     upgrade(runtime.db)
     return runtime
+
+
+#: Friday 4 December 2026 (2569 BE), 10:00 in Bangkok: the day tests/samples.py's
+#: complaint arrives (its received_at). A received date in the future or more than
+#: GOVFLOW_RECEIVED_DATE_MAX_YEARS back is refused, so tests that file it run on it.
+SAMPLE_DAY = datetime(2026, 12, 4, 10, 0, tzinfo=BANGKOK)
+
+
+@pytest.fixture
+def sample_day() -> Iterator[clock.Clock]:
+    """The engine clock at SAMPLE_DAY (``pytestmark = pytest.mark.usefixtures(...)``)."""
+    with clock.frozen(SAMPLE_DAY) as now:
+        yield now
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from engine.bpmn.forms import choice_nodes, description_in, title_in, translated
-from webui.i18n import current_language
+from engine.thai.dates import (
+    DateEntryError,
+    format_date_entry,
+    parse_date_entry,
+    parse_iso_day,
+)
+from webui.i18n import current_language, localize
 
 #: Strings this long or longer get a text area.
 TEXTAREA_FROM = 500
@@ -73,16 +80,23 @@ def _kind(prop: Mapping[str, Any]) -> str:
     return "text"
 
 
-#: The format hint API clients read in a date field's description; a browser's date
-#: picker shows its own format, so the page leaves the hint out.
+#: The format hint API clients read in a date field's description (ISO, Common Era);
+#: people type วว/ดด/ปปปป in the Buddhist Era instead, so the page says that.
 _DATE_HINT = "วันที่ในรูปแบบ ปปปป-ดด-วว (ปี ค.ศ.)"
 _DATE_HINT_EN = "A date as YYYY-MM-DD (Common Era)"
+
+
+def date_entry_help() -> str:
+    """The hint under every date input (the parser takes exactly this, and ISO)."""
+    return _("พิมพ์ วว/ดด/ปปปป ปี พ.ศ. เช่น 20/11/2569")
 
 
 def _help(prop: Mapping[str, Any], kind: str, language: str = "th") -> str:
     text = description_in(prop, language)
     if kind == "date":
-        text = text.replace(_DATE_HINT, "").replace(_DATE_HINT_EN, "").strip()
+        text = " ".join(part for part in (
+            text.replace(_DATE_HINT, "").replace(_DATE_HINT_EN, "").strip(),
+            date_entry_help()) if part)
     return text
 
 
@@ -95,11 +109,33 @@ def _lacks_translation(prop: Mapping[str, Any], language: str) -> bool:
                for node in nodes for key in ("title", "description"))
 
 
+def shown_date(value: Any) -> str:
+    """A date for a date input: a stored ISO (CE) date in the Buddhist Era, 20/11/2569;
+    anything else (what a person typed and was refused) as it is."""
+    if isinstance(value, date):
+        return format_date_entry(value)
+    text = "" if value is None else str(value)
+    try:
+        return format_date_entry(parse_iso_day(text))
+    except ValueError:
+        return text
+
+
+def typed_date(text: str) -> tuple[date | None, str]:
+    """(the date, "") from what a person typed, or (None, why not in their language)."""
+    try:
+        return parse_date_entry(text), ""
+    except DateEntryError as error:
+        return None, localize(str(error))
+
+
 def _display_value(value: Any, kind: str) -> Any:
     if value is None:
         return ""
     if kind == "checkbox":
         return value is True or value in ("on", "true", "1")
+    if kind == "date":
+        return shown_date(value)
     return value if isinstance(value, str) else str(value)
 
 
@@ -147,7 +183,8 @@ def parse_form(
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
     """(JSON data for the engine, what was typed for re-display, conversion errors).
 
-    Checkboxes become booleans; empty optional strings are left out; numbers are parsed.
+    Checkboxes become booleans; empty optional strings are left out; numbers and dates
+    (วว/ดด/ปปปป in the Buddhist Era, or ISO) are parsed.
     """
     data: dict[str, Any] = {}
     typed: dict[str, Any] = {}
@@ -166,7 +203,14 @@ def parse_form(
         text = raw.strip()
         if text == "":
             continue
-        if kind == "integer":
+        if kind == "string" and prop.get("format") == "date":
+            # Typed in the Buddhist Era (or ISO CE); the engine gets ISO CE.
+            day, problem = typed_date(text)
+            if day is None:
+                errors[name] = problem
+            else:
+                data[name] = day.isoformat()
+        elif kind == "integer":
             try:
                 data[name] = int(text)
             except ValueError:

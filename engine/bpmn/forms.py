@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -24,6 +23,7 @@ from jsonschema.exceptions import SchemaError, ValidationError
 
 from engine.core.emails import email_problem
 from engine.core.errors import FormFileError, InvalidData
+from engine.thai.dates import DateEntryError, parse_iso_day
 
 MAX_FORM_BYTES = 512 * 1024
 _MAX_REF_DEPTH = 10
@@ -93,10 +93,10 @@ def _is_email(value: object) -> bool:
 
 @_format_checker.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    date.fromisoformat(value)
-    return len(value) == 10
+    # ISO in the Common Era only; a year from 2400 on is a Buddhist-Era year, refused.
+    if isinstance(value, str):
+        parse_iso_day(value)
+    return True
 
 
 _validators: dict[int, Draft202012Validator] = {}
@@ -220,6 +220,11 @@ def _format_message(labels: tuple[str, str], fmt: object, value: object) -> str:
         thai, _sep, english = (email_problem(value) or
                                "อีเมลไม่ถูกต้อง / invalid e-mail address").partition(" / ")
         return f"{th}: {thai} / {en}: {english}"
+    if fmt == "date" and isinstance(value, str):  # why: the message says how it was read
+        try:
+            parse_iso_day(value)
+        except DateEntryError as error:
+            return f"{th}: {error.thai} / {en}: {error.english}"
     return {
         "date": f"{th}: วันที่ไม่ถูกต้อง ใช้รูปแบบ ปปปป-ดด-วว (ค.ศ.) / "
         f"{en}: use a date as YYYY-MM-DD.",

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import overload
 
+from engine.core.errors import ConfigurationError
+
 PREFIX = "GOVFLOW_"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,6 +29,16 @@ def _env(name: str, default: None = None) -> str | None: ...
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(PREFIX + name)
     return value if value not in (None, "") else default
+
+
+def _years(name: str, default: str) -> int:
+    """A whole number of years, 1 or more; anything else stops start-up naming the setting."""
+    value = _env(name, default)
+    if not (value.isdecimal() and int(value) >= 1):
+        raise ConfigurationError(
+            f"ค่า {PREFIX}{name} ต้องเป็นจำนวนปีเต็ม ตั้งแต่ 1 ขึ้นไป: {value!r} / "
+            f"{PREFIX}{name} must be a whole number of years, 1 or more: {value!r}")
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,9 @@ class Settings:
     #: Seconds after which an unsent e-mail or undrawn letter makes /healthz report the
     #: outbox stuck (and lists it on the administrators' outbox page).
     outbox_stuck_after: float = 3600.0
+    #: How many years back a case's received date (วันที่ได้รับเรื่อง) may be; older, like
+    #: a date in the future, is refused as a mistyped year.
+    received_date_max_years: int = 1
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -94,6 +109,7 @@ class Settings:
             "trusted_proxies": _env("TRUSTED_PROXIES", "0"),
             "heartbeat_max_age": float(_env("HEARTBEAT_MAX_AGE", "30") or 30),
             "outbox_stuck_after": float(_env("OUTBOX_STUCK_AFTER", "3600") or 3600),
+            "received_date_max_years": _years("RECEIVED_DATE_MAX_YEARS", "1"),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -19,6 +19,8 @@ from tests.samples import COMPLAINT, PUBLISHING_REQUEST
 from tests.web_client import Browser, html
 from webui import create_app
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 #: A scan named after the complainant, as they often are.

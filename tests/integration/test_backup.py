@@ -25,6 +25,8 @@ from tests.integration.test_procedures import do, only_task
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST
 from webui.cli import main
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 TABLES = ("process_instance", "task", "due_timer", "attachment", "user_account",

@@ -27,6 +27,8 @@ ACCEPT_STEPS = [
 RESULT = {"notified_on": "2027-01-25", "notify_method": "email",
           "result_message": "ได้สั่งการให้โรงเรียนแก้ไขการจัดซื้อแล้ว"}
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 
 def bkk(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=BANGKOK)

@@ -13,6 +13,8 @@ from engine.workflow.cases import load_case, run_engine, save_case
 from engine.workflow.runtime import Runtime
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 CLAIMERS = 20
 
 

@@ -14,6 +14,8 @@ from tests.conftest import PROCESSES, People, make_runtime
 from tests.samples import COMPLAINT
 from webui.cli import main as cli
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 
 @pytest.fixture
 def own_processes(tmp_path: Path) -> Path:

@@ -3,10 +3,11 @@ attachments and administration."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
+from engine.core import clock
 from engine.core.actors import today_in_bangkok
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotAuthenticated, NotFound
 from engine.services.admin import staff as admin
@@ -15,6 +16,8 @@ from engine.services.inbox import attachments, comments, instances, tasks
 from engine.thai.workdays import WorkingCalendar
 from engine.workflow.views import working_days_left
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST
+
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -33,8 +36,8 @@ def test_counts_and_working_days(sqlite_runtime):
     assert listed["received_on"] == "2026-12-04"
     assert listed["process_name"] and listed["process_name"] != "complaint"
     due = datetime.fromisoformat(listed["due_at"])
-    assert listed["overdue"] == (due <= datetime.now(UTC))
-    assert listed["working_days_left"] == working_days_left(rt.calendar, due, datetime.now(UTC))
+    assert listed["overdue"] == (due <= clock.now())
+    assert listed["working_days_left"] == working_days_left(rt.calendar, due, clock.now())
     by_received = tasks.list_tasks(rt, people.director, "all", sort="received")["tasks"]
     assert [t["received_on"] for t in by_received] == sorted(t["received_on"] for t in by_received)
 

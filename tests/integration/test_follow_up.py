@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 
 from engine.core import clock
@@ -13,6 +14,8 @@ from engine.jobs.scheduler import tick
 from engine.services.inbox import instances, tasks
 from engine.thai.workdays import BANGKOK
 from tests.samples import COMPLAINT
+
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
 
 
 def bkk(text: str) -> datetime:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import delete, select, update
 
@@ -16,6 +17,8 @@ from engine.services.inbox import instances
 from engine.services.ops.integrity import check_all
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST
 from webui.cli import main
+
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
 
 #: Received long ago: the triage deadline has passed, so its timer fires at once.
 LATE_COMPLAINT = {**COMPLAINT, "received_at": "2026-09-01"}

@@ -162,6 +162,7 @@ def test_a_task_name_as_long_as_its_column_still_escalates(runtime, people, smtp
 
 # ---- letters -----------------------------------------------------------------------------
 
+@pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
 def test_a_letter_that_cannot_be_drawn_blocks_no_other(runtime, people):
     case = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
     fields = {"recipient": "ผู้ร้องเรียน", "case_number": str(case["id"]), "tracking_code": "",

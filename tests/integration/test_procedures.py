@@ -8,6 +8,8 @@ from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.services.inbox import instances, tasks
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST, REVISED, SCENARIOS, SECRETS
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 
 def only_task(rt, actor, instance_id, bpmn_name_part=None):
     """The one open task of a case, as ``actor`` sees it in its group view."""

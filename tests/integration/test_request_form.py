@@ -21,6 +21,8 @@ from tests.integration.test_procedures import do
 from tests.pdf_text import pdf_text, squash
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST, SOURCE
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 pytest_plugins = ("tests.web_support",)
 
 OWNER = ("นางสาวใจดี มีข้อมูล", "นักวิเคราะห์นโยบายและแผนชำนาญการ")

@@ -12,6 +12,8 @@ from engine.services.admin.processes import deploy
 from engine.services.inbox import instances, tasks
 from tests.samples import COMPLAINT
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 
 @pytest.fixture
 def owned(own_copy):

@@ -3,6 +3,8 @@ Content-Security-Policy: drawn from a process file's text, nothing in it may run
 
 from __future__ import annotations
 
+import pytest
+
 from engine.services.admin.users import issue_token
 from engine.services.inbox import instances
 from tests.account_support import known_password
@@ -10,6 +12,8 @@ from tests.samples import COMPLAINT
 from tests.web_client import Browser
 from webui import create_app
 from webui.diagrams import DIAGRAM_CSP
+
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
 
 #: What the owner pages' diagram has always carried.
 OWNER_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"

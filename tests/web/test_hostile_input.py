@@ -33,6 +33,7 @@ from sqlalchemy import inspect, text
 
 from engine.bpmn.expressions.checks import check_expression, check_script
 from engine.bpmn.expressions.environment import RestrictedEnvironment
+from engine.core import clock
 from engine.core.actors import Actor
 from engine.core.config import Settings
 from engine.core.errors import ExpressionError
@@ -44,13 +45,15 @@ from engine.services.inbox import attachments, instances, tasks
 from engine.thai.workdays import WorkingCalendar, bpmn_helpers
 from engine.workflow.runtime import Runtime
 from tests.account_support import known_password
-from tests.conftest import PROCESSES, People
+from tests.conftest import PROCESSES, SAMPLE_DAY, People
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST, SCENARIOS
 from tests.unit.test_expressions import HOSTILE_EXPRESSIONS, HOSTILE_SCRIPTS
 from tests.web import hostile_data as H
 from tests.web.publication_support import published
 from tests.web_client import Browser, form_of, html
 from webui import MAX_REQUEST_BYTES, create_app
+
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
 
 pytest_plugins = ("tests.web_support",)
 
@@ -107,7 +110,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     passwords = {name: known_password(rt, people.admin, a.username)
                  for name, a in everyone.items()}
     tokens = {name: issue_token(rt, a.username) for name, a in everyone.items()}
-    complaint = instances.start_instance(rt, people.legal_officer, "complaint", COMPLAINT)
+    with clock.frozen(SAMPLE_DAY):  # a module fixture: before the tests' sample_day
+        complaint = instances.start_instance(rt, people.legal_officer, "complaint", COMPLAINT)
     task_id = complaint["tasks"][0]["id"]
     tasks.claim_task(rt, people.legal_officer, task_id)
     publishing = instances.start_instance(rt, people.staff, "publishing", PUBLISHING_REQUEST)

@@ -8,6 +8,8 @@ from engine.services.admin.users import issue_token
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST, SCENARIOS, SECRETS
 from webui import create_app
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 
 class Api:
     def __init__(self, client, token: str | None) -> None:

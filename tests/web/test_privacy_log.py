@@ -20,6 +20,8 @@ from engine.services.inbox import attachments, instances
 from engine.thai.workdays import BANGKOK
 from tests.samples import COMPLAINT, SECRETS
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 pytest_plugins = ("tests.web_support",)
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -114,9 +116,12 @@ def test_filters_by_case_bangkok_dates_user_and_pages(runtime, people):
 
 def test_filters_from_query_parameters(runtime):
     assert filters_from({"instance_id": " 12 ", "date_from": "2026-12-01",
-                         "date_to": "2569-12-31", "username": " legal_head "}) == ReadFilters(
+                         "date_to": "31/12/2569", "username": " legal_head "}) == ReadFilters(
         instance_id=12, date_from=date(2026, 12, 1), date_to=date(2026, 12, 31),
-        username="legal_head")  # a Buddhist-Era year is read as one
+        username="legal_head")  # ISO in the Common Era, or วว/ดด/ปปปป in the Buddhist Era
+    with pytest.raises(InvalidData) as be_as_iso:
+        filters_from({"date_to": "2569-12-31"})  # refused, never converted
+    assert "ดูเหมือนปี พ.ศ." in be_as_iso.value.fields["date_to"]
     assert filters_from({}) == ReadFilters()
     with pytest.raises(InvalidData) as bad:
         filters_from({"instance_id": "สิบ", "date_from": "2026-13-01"})

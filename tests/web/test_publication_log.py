@@ -165,8 +165,10 @@ def test_period_is_bangkok_days_and_input_is_checked(runtime, people):
     assert listed("2026-11-30", "2026-11-30") == {ids["late_november"]}
     assert ids["late_november"] not in listed("2026-12-01")
     assert listed("2026-12-01", "2026-12-01") == first_of_december
-    assert listed("2569-12-01", "2569-12-01") == listed("01/12/2569", "01/12/2569") \
-        == first_of_december  # a Buddhist-Era year, either way it is typed
+    assert listed("01/12/2569", "๐๑/๑๒/๒๕๖๙") == first_of_december  # typed in the BE
+    with pytest.raises(InvalidData) as be_as_iso:
+        period_from("2569-12-01", "")  # a BE year in ISO order is refused, never converted
+    assert "อ่านได้เป็น 1 ธันวาคม 3112" in be_as_iso.value.fields["date_from"]
     assert Period(date(2026, 12, 1), date(2026, 12, 3)).title == \
         "ตั้งแต่ 1 ธันวาคม 2569 ถึง 3 ธันวาคม 2569"
     with pytest.raises(InvalidData) as bad:

@@ -5,10 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
+
+from engine.core import clock
 from engine.services.inbox import instances, tasks
 from engine.thai.dates import THAI_MONTHS, format_thai_date
+from engine.thai.workdays import BANGKOK
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST, SECRETS
 from tests.web_client import Browser, form_of, html
+
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
 
 pytest_plugins = ("tests.web_support",)
 
@@ -50,7 +56,7 @@ def test_start_page_renders_the_schema(browser):
     assert '<label for="f-title">ชื่อเรื่อง' in page
     assert re.search(r'<textarea id="f-details" name="details" required', page)
     assert 'type="url" id="f-external_link"' in page
-    assert 'type="date" id="f-request_date"' in page
+    assert 'type="text" id="f-request_date"' in page  # วว/ดด/ปปปป, read on the server
     assert '<select id="f-category" name="category" required' in page
     assert 'type="radio" name="legal_basis" value="oia_s7"' in page
     assert 'type="checkbox" id="f-no_personal_data_confirmed"' in page
@@ -333,11 +339,11 @@ def test_comments_and_attachments(sqlite_runtime, web_people, browser):
 
 
 def test_history_shows_acting_for(sqlite_runtime, web_people, browser):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from engine.services.admin import staff as admin
 
-    today = date.today()
+    today = clock.now().astimezone(BANGKOK).date()  # the engine's day (see sample_day)
     admin.appoint_acting(sqlite_runtime, web_people.admin, "legal_head", "director",
                          today - timedelta(days=1), today + timedelta(days=5), "คำสั่งที่ 1/2569")
     staff = browser("staff")

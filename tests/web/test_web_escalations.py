@@ -159,15 +159,15 @@ def test_add_and_remove_a_day_off(sqlite_runtime, web_people, browser):
         start_complaint(sqlite_runtime, web_people)
         b = browser("admin")
         b.get("/admin/holidays")
-        bad = b.post("/admin/holidays/add", {"year": "2570", "add_day": "9/12/2569",
+        bad = b.post("/admin/holidays/add", {"year": "2570", "add_day": "31/11/2569",
                                              "add_reason": "", "add_reference": "มติ ครม."})
         assert bad.status_code == 400
         page = html(bad)
-        assert "วันที่ไม่ถูกต้อง" in page and "กรุณาระบุเหตุผล" in page
-        assert 'value="9/12/2569"' in page and 'value="มติ ครม."' in page  # kept
+        assert "อ่านได้เป็นวันที่ 31 พฤศจิกายน พ.ศ. 2569" in page and "กรุณาระบุเหตุผล" in page
+        assert 'value="31/11/2569"' in page and 'value="มติ ครม."' in page  # kept
         assert holidays.list_holidays(sqlite_runtime, *fy) == before  # nothing changed
         missing = b.post("/admin/holidays/add", {"add_day": "", "add_reason": "วันหยุดพิเศษ"})
-        assert missing.status_code == 400 and "กรุณาเลือกวันที่" in html(missing)
+        assert missing.status_code == 400 and "กรุณากรอกวันที่" in html(missing)
         already = b.post("/admin/holidays/add", {"add_day": "2026-12-10", "add_reason": "ซ้ำ"})
         assert already.status_code == 409 and "เป็นวันหยุดอยู่แล้ว" in html(already)
 

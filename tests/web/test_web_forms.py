@@ -7,11 +7,14 @@ import os
 import re
 import time
 
+import pytest
 from werkzeug.datastructures import MultiDict
 
 from engine.core.config import REPO_ROOT
 from webui.forms_render import fields_for, parse_form
 from webui.i18n import TRANSLATIONS, compile_catalogs
+
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
 
 pytest_plugins = ("tests.web_support",)
 

@@ -17,6 +17,8 @@ from tests.samples import COMPLAINT
 from tests.web_client import Browser, html
 from webui import create_app
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 OWNER_PAGES = ("/owner/processes", "/owner/processes/complaint",
                "/owner/processes/complaint/versions/1")
 

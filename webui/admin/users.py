@@ -20,6 +20,7 @@ from engine.core.errors import Conflict, InvalidData
 from engine.core.roles import ROLES
 from engine.services.admin import staff as admin
 from webui.confirmations import Confirmation, confirmed
+from webui.forms_render import typed_date
 from webui.web import actor, admin_required, failure, form_values, rt
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -261,13 +262,12 @@ def acting() -> tuple[str, int]:
 def _date_field(values: Mapping[str, str], name: str, errors: dict[str, str]) -> date | None:
     raw = values.get(name, "")
     if not raw:
-        errors[name] = _("กรุณาเลือกวันที่")
+        errors[name] = _("กรุณากรอกวันที่")
         return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = _("วันที่ไม่ถูกต้อง ใช้ปฏิทินเลือกวันที่")
-        return None
+    day, problem = typed_date(raw)
+    if problem:
+        errors[name] = problem
+    return day
 
 
 @bp.post("/acting")

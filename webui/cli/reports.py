@@ -55,9 +55,10 @@ def report_complaints(fiscal_year: int, half: int, fmt: str, output: Path | None
 @report.command("publications", help="The publication log (ทะเบียนการเผยแพร่ข้อมูล): per "
                 "publishing request, who asked, approved (with รักษาราชการแทน for an acting "
                 "Director), checked, decided and published it, when (Buddhist Era), and the "
-                "outcome. --from/--to are Bangkok dates the requests were made, YYYY-MM-DD "
-                "(a year from 2400 is read as Buddhist Era); both optional. CSV; with -o the "
-                "file is UTF-8 with a byte-order mark, so spreadsheet programs read the Thai.")
+                "outcome. --from/--to are Bangkok dates the requests were made, DD/MM/YYYY "
+                "in the Buddhist Era or YYYY-MM-DD in the Common Era; both optional. CSV; "
+                "with -o the file is UTF-8 with a byte-order mark, so spreadsheet programs "
+                "read the Thai.")
 @click.option("--from", "date_from", default="", metavar="YYYY-MM-DD",
               help="requests made on or after this day")
 @click.option("--to", "date_to", default="", metavar="YYYY-MM-DD",

@@ -20,6 +20,7 @@ from engine.core.errors import Conflict, InvalidData
 from engine.services.admin import holidays
 from engine.thai.dates import fiscal_year_be, format_thai_date
 from engine.thai.workdays import BANGKOK
+from webui.forms_render import typed_date
 from webui.i18n import current_language
 from webui.web import actor, admin_required, failure, form_values, rt, show_date
 
@@ -101,12 +102,11 @@ def _change(kind: str) -> Response | tuple[str, int]:
     errors: dict[str, str] = {}
     day = None
     if not values[day_field]:
-        errors[day_field] = _("กรุณาเลือกวันที่")
+        errors[day_field] = _("กรุณากรอกวันที่")
     else:
-        try:
-            day = date.fromisoformat(values[day_field])
-        except ValueError:
-            errors[day_field] = _("วันที่ไม่ถูกต้อง ใช้ปฏิทินเลือกวันที่")
+        day, problem = typed_date(values[day_field])
+        if problem:
+            errors[day_field] = problem
     if not values[reason_field]:
         errors[reason_field] = _("กรุณาระบุเหตุผล")
     if errors or day is None:

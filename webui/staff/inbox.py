@@ -12,6 +12,7 @@ from flask_login import login_required
 from engine.services.admin import processes
 from engine.services.inbox import tasks
 from engine.thai.workdays import BANGKOK
+from webui.forms_render import date_entry_help, shown_date, typed_date
 from webui.web import actor, page_arg, rt
 
 bp = Blueprint("inbox", __name__)
@@ -41,10 +42,7 @@ def _date_arg(name: str) -> tuple[date | None, str]:
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return None, ""
-    try:
-        return date.fromisoformat(raw), ""
-    except ValueError:
-        return None, _("วันที่ไม่ถูกต้อง ใช้ปฏิทินเลือกวันที่")
+    return typed_date(raw)
 
 
 #: Pages beyond this are not offered (page=10**30 would only overflow the query's offset).
@@ -78,7 +76,9 @@ def inbox() -> str:
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     filters: dict[str, Any] = {
         "view": view, "process": process_key or "", "overdue": "1" if overdue else "",
-        "due_before": request.args.get("due_before", "") if due_day or date_error else "",
+        # Shown back in the Buddhist Era; a refused one as it was typed.
+        "due_before": shown_date(request.args.get("due_before", "").strip())
+        if due_day or date_error else "",
         "sort": sort,
     }
 
@@ -94,6 +94,7 @@ def inbox() -> str:
         first=(page - 1) * PAGE_SIZE + 1 if total else 0,
         last=min(page * PAGE_SIZE, total),
         page_url=page_url, filters=filters, date_error=date_error,
+        date_help=date_entry_help(),
         process_options=[(p["key"], p["name"]) for p in processes.list_processes(rt())],
         sort_labels=_sort_labels(),
     )

@@ -26,7 +26,7 @@ from engine.core.audit import record
 from engine.core.errors import Forbidden, InvalidData
 from engine.core.models import MAX_DB_INT, Attachment, AuditEvent, valid_id
 from engine.services.inbox.attachments import shown_filename
-from engine.thai.dates import parse_iso_day
+from engine.thai.dates import DateEntryError, parse_date_entry
 from engine.thai.workdays import BANGKOK
 from engine.workflow.runtime import Runtime
 from engine.workflow.views import iso
@@ -46,7 +46,6 @@ READER_ROLE = "director"
 LISTED_ACTION = "personal_data_reads_listed"
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-#: Buddhist-Era years are at least this; a year this large was typed in B.E.
 
 
 @dataclass(frozen=True)
@@ -75,10 +74,10 @@ def filters_from(args: Mapping[str, str]) -> ReadFilters:
         if not raw:
             continue
         try:
-            values[name] = parse_iso_day(raw)
-        except ValueError:
-            problems[name] = ("วันที่ไม่ถูกต้อง ใช้รูปแบบ ปปปป-ดด-วว เช่น 2026-12-11 / not a "
-                              "date; use YYYY-MM-DD, e.g. 2026-12-11")
+            # วว/ดด/ปปปป in the Buddhist Era, or ISO in the Common Era; never guessed.
+            values[name] = parse_date_entry(raw)
+        except DateEntryError as error:
+            problems[name] = str(error)
     if values.get("date_from") and values.get("date_to") and \
             values["date_from"] > values["date_to"]:
         problems["date_to"] = ("วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่มต้น / the end date is before "

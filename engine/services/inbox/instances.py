@@ -26,6 +26,7 @@ from engine.core.personal_data import (
 )
 from engine.core.statuses import InstanceStatus, TaskStatus
 from engine.services.inbox.attachments import UploadedFile, files_problems, store_attachment
+from engine.thai.dates import DateEntryError, check_received_day
 from engine.thai.workdays import BANGKOK, to_bangkok_date
 from engine.workflow.access import may_see_instance
 from engine.workflow.case import Case, CaseRow
@@ -128,7 +129,7 @@ def start_case(
         "created_at": now,
         "updated_at": now,
         "ended_at": None,
-        "received_on": _received_on(definition.bundle, public, now),
+        "received_on": _received_on(rt, definition.bundle, public, now),
     }
     instance_id = insert_case(session, {**values, "personal_data": rt.cipher.encrypt(personal)})
     replace_name_terms(session, rt.name_index_key, instance_id, process_key, personal)
@@ -141,12 +142,23 @@ def start_case(
     return case, opened, personal
 
 
-def _received_on(bundle: ProcessBundle, data: dict[str, Any], now: datetime) -> date:
-    """The Bangkok date the case arrived: the start form's received field, else today."""
+def _received_on(rt: Runtime, bundle: ProcessBundle, data: dict[str, Any],
+                 now: datetime) -> date:
+    """The Bangkok date the case arrived: the start form's received field, else today.
+
+    A typed received date in the future or too long ago is refused (the web form and
+    the API alike): every deadline of the case counts from it."""
+    today = now.astimezone(BANGKOK).date()
     field = bundle.received_field
-    if field and data.get(field):
-        return to_bangkok_date(data[field])
-    return now.astimezone(BANGKOK).date()
+    if not (field and data.get(field)):
+        return today
+    day = to_bangkok_date(data[field])
+    try:
+        check_received_day(day, today, rt.settings.received_date_max_years)
+    except DateEntryError as error:
+        raise InvalidData("วันที่ได้รับเรื่องไม่ถูกต้อง / the received date is not valid",
+                          {field: str(error)}) from None
+    return day
 
 
 def _started_view(case: Case, actor: Actor, opened: list, at: Any) -> dict[str, Any]:

@@ -30,7 +30,12 @@ from engine.core.roles import ROLES
 from engine.core.statuses import InstanceStatus, TaskStatus
 from engine.documents.spreadsheet import csv_writer
 from engine.services.publishing.notices import decision_title
-from engine.thai.dates import format_thai_date, format_thai_datetime, parse_be_date, parse_iso_day
+from engine.thai.dates import (
+    DateEntryError,
+    format_thai_date,
+    format_thai_datetime,
+    parse_date_entry,
+)
 from engine.thai.workdays import BANGKOK
 from engine.workflow.cases import case_workflow, submitted_values
 from engine.workflow.runner import case_data
@@ -238,12 +243,6 @@ class Period:
         return "ทุกช่วงเวลา"
 
 
-def _parse_day(text: str) -> date:
-    """YYYY-MM-DD (as a date input sends it; a year from 2400 is Buddhist Era) or
-    DD/MM/YYYY with a Buddhist-Era year."""
-    return parse_be_date(text) if "/" in text else parse_iso_day(text)
-
-
 def period_from(date_from: str | None, date_to: str | None) -> Period:
     """The period from two typed dates (either may be empty); every bad one is named."""
     problems: dict[str, str] = {}
@@ -253,11 +252,10 @@ def period_from(date_from: str | None, date_to: str | None) -> Period:
         if not text:
             continue
         try:
-            values[name] = _parse_day(text)
-        except ValueError:
-            problems[name] = ("วันที่ไม่ถูกต้อง ใช้รูปแบบ ปปปป-ดด-วว เช่น 2026-12-11 หรือ "
-                              "วว/ดด/ปปปป (พ.ศ.) เช่น 11/12/2569 / not a date; use YYYY-MM-DD, "
-                              "e.g. 2026-12-11, or DD/MM/YYYY in the Buddhist Era")
+            # วว/ดด/ปปปป in the Buddhist Era, or ISO in the Common Era; never guessed.
+            values[name] = parse_date_entry(text)
+        except DateEntryError as error:
+            problems[name] = str(error)
     start, end = values.get("date_from"), values.get("date_to")
     if start and end and start > end:
         problems["date_to"] = ("วันที่สิ้นสุดต้องไม่ก่อนวันที่เริ่มต้น / the end date is before the "

@@ -75,12 +75,15 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`govflow init`, users with known passwords, then `govflow serve` on a free port."""
+def server(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`govflow init`, users with known passwords, then `govflow serve` on a free port;
+    a test module's ``SERVER_ENV`` dict adds settings (GOVFLOW_*) of its own."""
     root = tmp_path_factory.mktemp("browser")
     instance = root / "instance"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_")}
     env.update(GOVFLOW_INSTANCE_DIR=str(instance), GOVFLOW_ENV="development")
+    env.update(getattr(request.module, "SERVER_ENV", {}))
     init = subprocess.run([GOVFLOW, "init"], env=env, capture_output=True, text=True,
                           timeout=120)
     assert init.returncode == 0, f"govflow init failed:\n{init.stdout}\n{init.stderr}"

@@ -43,6 +43,8 @@ DIRECTOR_ORDER = "ผู้อำนวยการ สพป. สั่งก�
 
 
 def test_complaint_from_intake_to_triage_decision(page: Page) -> None:
+    # A letter that arrived today, typed as a clerk does: วว/ดด/ปปปป in the Buddhist Era.
+    received = datetime.now(ZoneInfo("Asia/Bangkok")).date()
     sign_in(page, "nitikorn")
     main_menu(page, "ลงทะเบียนเรื่องร้องเรียน")
     expect(page.get_by_role("heading", name="ลงทะเบียนรับเรื่องร้องเรียนการทุจริต")).to_be_visible()
@@ -56,7 +58,8 @@ def test_complaint_from_intake_to_triage_decision(page: Page) -> None:
     field(page, "ชื่อผู้ร้องเรียน").fill(COMPLAINT["complainant_name"])
     field(page, "หมายเลขโทรศัพท์ผู้ร้องเรียน").fill(COMPLAINT["complainant_phone"])
     choose(page, "ช่องทางที่รับเรื่อง", "หนังสือ")
-    field(page, "วันที่ได้รับเรื่อง").fill("2026-12-04")
+    field(page, "วันที่ได้รับเรื่อง").fill(
+        f"{received.day:02d}/{received.month:02d}/{received.year + 543}")
     shot(page, "complaint-01-intake-form")
     page.get_by_role("button", name="บันทึกและเริ่มเรื่อง").click()
 
@@ -68,15 +71,16 @@ def test_complaint_from_intake_to_triage_decision(page: Page) -> None:
     expect(case_status(page)).to_contain_text("อยู่ระหว่างดำเนินการ")
     personal = page.get_by_role("region", name="ข้อมูลส่วนบุคคล (ลับ)")
     expect(personal).to_contain_text(COMPLAINT["complainant_name"])
-    expect(page.get_by_role("region", name="ข้อมูลเรื่อง")).to_contain_text("4 ธันวาคม 2569")
+    expect(page.get_by_role("region", name="ข้อมูลเรื่อง")).to_contain_text(
+        thai_long_date(received))
     shot(page, "complaint-02-case-started")
 
-    # The inbox: the triage task, received 4 Dec 2569 BE, with its deadline and countdown.
+    # The inbox: the triage task, received today (BE), with its deadline and countdown.
     main_menu(page, "กล่องงาน")
     inbox_tab(page, "งานที่ยังไม่มีผู้รับ")
     row = task_row(page, COMPLAINT["subject"], TRIAGE)
     cells = row.get_by_role("cell")
-    expect(cells.nth(3)).to_have_text(re.compile(r"4 ธันวาคม 2569"))
+    expect(cells.nth(3)).to_have_text(re.compile(thai_long_date(received)))
     expect(cells.nth(4)).to_contain_text(re.compile(r"25\d\d"))  # the deadline, BE year
     expect(cells.nth(4)).to_contain_text(
         re.compile(r"อีก \d+ วันทำการ|ครบกำหนดวันนี้|เกินกำหนด"))  # the countdown
@@ -90,7 +94,7 @@ def test_complaint_from_intake_to_triage_decision(page: Page) -> None:
     expect(page.get_by_text("รับงานแล้ว")).to_be_visible()
     status = page.get_by_role("region", name="สถานะงาน")
     expect(status).to_contain_text(USERS["nitikorn"][2])
-    expect(status).to_contain_text("4 ธันวาคม 2569")
+    expect(status).to_contain_text(thai_long_date(received))
     choose(page, "ผลการคัดกรอง", "รับไว้พิจารณา")
     field(page, "ความเห็นประกอบ").fill("อยู่ในอำนาจหน้าที่ของ สพป. รับไว้ดำเนินการ")
     shot(page, "complaint-04-triage-form")
@@ -138,7 +142,8 @@ def test_publishing_request_to_publication(page: Page) -> None:
     sign_in(page, "somsri")
     main_menu(page, "ขอเผยแพร่ข้อมูล")
     expect(page.get_by_role("heading", name="แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์")).to_be_visible()
-    expect(field(page, "วันที่ขอเผยแพร่")).to_have_value(re.compile(r"^\d{4}-\d{2}-\d{2}$"))
+    # Today, offered as the Buddhist Era's วว/ดด/ปปปป.
+    expect(field(page, "วันที่ขอเผยแพร่")).to_have_value(re.compile(r"^\d{2}/\d{2}/25\d\d$"))
     field(page, "หน่วยงาน").fill(PUBLISHING_REQUEST["unit"])
     field(page, "ชื่อเรื่อง").fill(title)
     field(page, "รายละเอียด").fill(PUBLISHING_REQUEST["details"])

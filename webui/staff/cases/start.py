@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -11,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from engine.core import clock
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound, ProcessError
 from engine.services.admin import processes
 from engine.services.inbox import attachments, instances
@@ -35,7 +35,8 @@ def _startable(process_key: str) -> dict[str, Any]:
 def _start_defaults(process_key: str) -> dict[str, Any]:
     """Helpful first values; the person can change them."""
     me = actor()
-    today_iso = datetime.now(BANGKOK).date().isoformat()
+    # The engine's clock: the day it will check a received date against.
+    today_iso = clock.now().astimezone(BANGKOK).date().isoformat()
     if process_key == "publishing":
         return {"unit": getattr(me, "unit_name", "") or "", "request_date": today_iso}
     return {}
