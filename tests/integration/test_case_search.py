@@ -21,7 +21,8 @@ from engine.services.search.cases import (
     my_requests,
     search_cases,
 )
-from engine.services.search.filters import CaseFilters, filters_from, iso_day, typed_day
+from engine.services.search.filters import CaseFilters, filters_from
+from engine.thai.dates import parse_date_entry, parse_iso_day
 from engine.thai.workdays import BANGKOK
 from engine.workflow.access import may_see_instance
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST
@@ -187,9 +188,9 @@ def test_paging_is_bounded(runtime, people, cases):
 def test_bad_conditions_are_named_together():
     with pytest.raises(InvalidData) as refused:
         filters_from({"number": "สิบ", "code": "XYZ", "status": "lost",
-                      "date_from": "2026-12-10", "date_to": "2026-12-01"}, read_day=iso_day)
+                      "date_from": "2026-12-10", "date_to": "2026-12-01"}, read_day=parse_iso_day)
     assert set(refused.value.fields) == {"number", "code", "status", "date_to"}
     with pytest.raises(ValueError, match="พ.ศ."):
-        iso_day("2569-11-20")
-    assert typed_day("๒๐/๑๑/๒๕๖๙") == typed_day("2026-11-20") == date(2026, 11, 20)
+        parse_iso_day("2569-11-20")
+    assert parse_date_entry("๒๐/๑๑/๒๕๖๙") == parse_date_entry("2026-11-20") == date(2026, 11, 20)
     assert "name" not in repr(CaseFilters(name="ประหยัด")).replace("name_fields", "")

@@ -110,7 +110,7 @@ def test_bad_conditions_are_named_and_nothing_is_searched(browser, filed, sqlite
     refused = officer.get("/search", query_string={"date_from": "31/02/2569", "code": "x"})
     page = html(refused)
     assert refused.status_code == 400
-    assert "ไม่มีวันที่นี้ในปฏิทิน" in page and "GF69-XXXX-XXXX" in page
+    assert "อ่านได้เป็นวันที่ 31 กุมภาพันธ์ พ.ศ. 2569" in page and "GF69-XXXX-XXXX" in page
     short = officer.post("/search", {"name": "ใจ"})
     assert short.status_code == 400 and "อย่างน้อย 3 ตัวอักษร" in html(short)
     with sqlite_runtime.db.read() as session:

@@ -12,7 +12,8 @@ from flask import Response, jsonify, request
 from engine.core.errors import InvalidData
 from engine.core.models import MAX_DB_INT
 from engine.services.search import cases as case_search
-from engine.services.search.filters import filters_from, iso_day
+from engine.services.search.filters import filters_from
+from engine.thai.dates import parse_iso_day
 from webui.api.routes import _int_arg, actor, bp, json_body, token_required
 from webui.web import rt
 
@@ -28,7 +29,7 @@ def list_instances() -> Response:
         raise InvalidData("ค้นหาด้วยชื่อผ่าน POST /api/v1/instances/search เท่านั้น / search by "
                           "name with POST /api/v1/instances/search; a name never goes in a URL",
                           {"name": "POST /api/v1/instances/search"})
-    filters = filters_from({k: request.args.get(k, "") for k in FILTERS}, read_day=iso_day)
+    filters = filters_from({k: request.args.get(k, "") for k in FILTERS}, read_day=parse_iso_day)
     return jsonify(case_search.search_cases(
         rt(), actor(), filters, limit=_int_arg("limit", case_search.PAGE_SIZE),
         offset=_int_arg("offset", 0)))
@@ -56,7 +57,7 @@ def _body_int(body: dict[str, Any], name: str, default: int) -> int:
 @token_required
 def search_instances() -> Response:
     body = json_body()
-    filters = filters_from({k: _body_text(body, k) for k in FILTERS}, read_day=iso_day,
+    filters = filters_from({k: _body_text(body, k) for k in FILTERS}, read_day=parse_iso_day,
                            name=_body_text(body, "name"), name_fields=body.get("name_fields"))
     return jsonify(case_search.search_cases(
         rt(), actor(), filters, limit=_body_int(body, "limit", case_search.PAGE_SIZE),

@@ -22,7 +22,7 @@ from engine.core.models import valid_id
 from engine.core.name_index import INDEX_FIELDS
 from engine.core.statuses import InstanceStatus
 from engine.services.publishing.requests import clean_query
-from engine.thai.dates import parse_be_date
+from engine.thai.dates import parse_date_entry
 
 #: Which date a range applies to: the day the case was received, or the day it started.
 DateField = Literal["received", "started"]
@@ -30,8 +30,6 @@ DATE_FIELDS: tuple[DateField, ...] = ("received", "started")
 #: A tracking code as the website gives it: GF69-ABCD-EFGH (see complaints/citizen.py).
 TRACKING_CODE = re.compile(r"GF\d{2}-[A-Z0-9]{4}-[A-Z0-9]{4}")
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-#: Years from here on are Buddhist Era; an ISO date (Common Era) with one is refused.
-BE_YEARS_FROM = 2400
 
 
 @dataclass(frozen=True)
@@ -111,30 +109,6 @@ def _status(raw: str, problems: dict[str, str]) -> str | None:
     return None
 
 
-def iso_day(text: str) -> date:
-    """``YYYY-MM-DD`` in the Common Era, as the API takes dates; a Buddhist-Era year is
-    refused with a hint instead of being read 543 years off."""
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise ValueError("วันที่ไม่ถูกต้อง ใช้รูปแบบ ปปปป-ดด-วว (ค.ศ.) เช่น 2026-12-11 / not a "
-                         "date; use YYYY-MM-DD in the Common Era, e.g. 2026-12-11") from None
-    if day.year >= BE_YEARS_FROM:
-        raise ValueError(f"ปี {day.year} ดูเหมือนปี พ.ศ. วันที่แบบ ปปปป-ดด-วว ใช้ปี ค.ศ. เช่น "
-                         f"{day.year - 543} / {day.year} looks like a Buddhist-Era year; "
-                         f"YYYY-MM-DD takes the Common Era, e.g. {day.year - 543}")
-    return day
-
-
-def typed_day(text: str) -> date:
-    """A date as a person types it: ``วว/ดด/ปปปป`` in the Buddhist Era (Arabic or Thai
-    digits), or ISO ``YYYY-MM-DD`` in the Common Era."""
-    text = _digits(text)
-    if "/" in text:
-        return parse_be_date(text)
-    return iso_day(text)
-
-
 def _dates(args: Mapping[str, str], read: Callable[[str], date],
            problems: dict[str, str]) -> dict[str, object]:
     values: dict[str, object] = {}
@@ -182,12 +156,13 @@ def _name_fields(raw: object, problems: dict[str, str]) -> tuple[str, ...] | Non
     return tuple(f for f in INDEX_FIELDS if f in chosen)
 
 
-def filters_from(args: Mapping[str, str], *, read_day: Callable[[str], date] = typed_day,
+def filters_from(args: Mapping[str, str], *,
+                 read_day: Callable[[str], date] = parse_date_entry,
                  name: str = "", name_fields: object = None) -> CaseFilters:
     """Filters from ``number``, ``code``, ``process``, ``status``, ``date_field``,
     ``date_from``, ``date_to`` and ``q``; the name term and its fields come apart (from a
-    POST body only). ``read_day`` reads a date: :func:`typed_day` for a form,
-    :func:`iso_day` for the API."""
+    POST body only). ``read_day`` reads a date: ``parse_date_entry`` (engine.thai.dates)
+    for a form, ``parse_iso_day`` for the API."""
     problems: dict[str, str] = {}
     process = (args.get("process") or "").strip()[:100]
     values = dict(
