@@ -36,7 +36,7 @@ from engine.core.personal_data import personal_fields
 from engine.core.statuses import EscalationStatus
 from engine.thai.dates import format_thai_datetime
 from engine.thai.workdays import BANGKOK
-from engine.workflow.access import may_see_instance, supervised_processes
+from engine.workflow.access import supervised_processes
 from engine.workflow.case import Case, FiredTimer
 from engine.workflow.runner import attached_user_task
 from engine.workflow.runtime import Runtime
@@ -172,7 +172,8 @@ def _age_from(row: Escalation, task_due: datetime | None) -> datetime:
     return task_due if row.level == 0 and task_due is not None else row.due_at
 
 
-def _visible(rt: Runtime, session: Session, actor: Actor, status: str | None) -> list[Any]:
+def visible_escalations(rt: Runtime, session: Session, actor: Actor,
+                        status: str | None) -> list[Any]:
     """The escalations the actor may see, each with its case, unit name and task columns."""
     if status is not None and status not in STATUSES:
         raise InvalidData("status ไม่ถูกต้อง / invalid status",
@@ -193,7 +194,7 @@ def _visible(rt: Runtime, session: Session, actor: Actor, status: str | None) ->
     return list(session.execute(query).all())
 
 
-def _row_view(rt: Runtime, found: Any, now: datetime) -> dict[str, Any]:
+def escalation_view(rt: Runtime, found: Any, now: datetime) -> dict[str, Any]:
     row, instance, unit_name, task_name, assignee, task_due = found
     age_from = _age_from(row, task_due)
     return _view(row, instance.process_key, {
@@ -213,65 +214,8 @@ def list_escalations(rt: Runtime, actor: Actor, status: str | None = None) -> li
     """Escalations of the processes the actor supervises (or is told about by role)."""
     with rt.db.read() as session:
         now = utcnow()
-        return [_row_view(rt, found, now) for found in _visible(rt, session, actor, status)]
-
-
-def _story_status(levels: list[dict[str, Any]]) -> str:
-    """A task's story is open while any level is unacknowledged, resolved once all are."""
-    statuses = {level["status"] for level in levels}
-    for status in (EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED):
-        if status in statuses:
-            return status
-    return EscalationStatus.RESOLVED
-
-
-def escalation_stories(rt: Runtime, actor: Actor,
-                       statuses: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
-    """One story per overdue task: its highest level on top, every level it reached below
-    (each aged from its own due date), and the case named by its subject to those who
-    may see the case (as its inbox row and case page do), by its number to the others.
-
-    ``statuses`` keeps the stories whose own status is one of them (None: all)."""
-    with rt.db.read() as session:
-        now = utcnow()
-        found = _visible(rt, session, actor, None)
-        visible: dict[int, bool] = {}
-        stories: dict[tuple[int, str], dict[str, Any]] = {}
-        for item in found:
-            row, instance = item[0], item[1]
-            if instance.id not in visible:
-                bundle = rt.definitions.by_id(session, instance.version_id).bundle
-                visible[instance.id] = may_see_instance(actor, instance, bundle)
-            view = _row_view(rt, item, now)
-            story = stories.setdefault((instance.id, row.task_id or row.timer_id), {
-                "instance_id": instance.id,
-                "process_key": instance.process_key,
-                "subject": (instance.title or None) if visible[instance.id] else None,
-                "task_id": row.task_id,
-                "task_name": view["task_name"],
-                "unit_name": view["unit_name"],
-                "assignee_display": view["assignee_display"],
-                "task_due_at": view["task_due_at"],
-                "levels": [],
-            })
-            story["levels"].append(view)
-    result = []
-    for story in stories.values():
-        levels = sorted(story["levels"], key=lambda v: (v["level"], v["due_at"] or ""))
-        top = levels[-1]
-        unacknowledged = [v for v in levels if v["status"] == EscalationStatus.OPEN]
-        story.update(levels=levels, top=top, level=top["level"], status=_story_status(levels),
-                     age_working_days=top["age_working_days"],
-                     # Acknowledging the highest open level acknowledges those below it.
-                     acknowledge_id=unacknowledged[-1]["id"] if unacknowledged else None)
-        if statuses is None or story["status"] in statuses:
-            result.append(story)
-    return result
-
-
-def count_open_stories(rt: Runtime, actor: Actor) -> int:
-    """How many tasks have a level no one has acknowledged yet: the header's badge."""
-    return len(escalation_stories(rt, actor, (EscalationStatus.OPEN,)))
+        return [escalation_view(rt, found, now)
+                for found in visible_escalations(rt, session, actor, status)]
 
 
 def acknowledge(rt: Runtime, actor: Actor, escalation_id: int) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from engine.core import clock
 from engine.jobs.scheduler import tick
 from engine.services.inbox import instances, notifications
 from engine.thai.workdays import BANGKOK
-from engine.workflow import escalations
+from engine.workflow import escalation_stories, escalations
 from tests.conftest import PROCESSES, deploy, make_runtime
 from tests.samples import COMPLAINT
 from tests.web_client import html
@@ -74,7 +74,7 @@ def test_one_row_per_task_with_its_levels_and_their_own_ages(sqlite_runtime, web
         assert "ยกระดับขั้นที่ 2" in row and "ยกระดับขั้นที่ 1" in row and "แจ้งเตือน" in row
         assert "เกินกำหนดมาแล้ว 2 วันทำการ" in row
         assert row.count("เกินกำหนดมาแล้ว 4 วันทำการ") == 2  # the reminder and the breach
-        (story,) = escalations.escalation_stories(sqlite_runtime, web_people.legal_head)
+        (story,) = escalation_stories.escalation_stories(sqlite_runtime, web_people.legal_head)
         assert [lv["level"] for lv in story["levels"]] == [0, 1, 2]
         assert [lv["age_working_days"] for lv in story["levels"]] == [4, 4, 2]
         assert story["instance_id"] == case["id"] and story["level"] == 2
@@ -91,8 +91,8 @@ def test_the_badge_counts_tasks_and_one_acknowledgement_covers_the_story(
         head = browser("legal_head")
         page = html(head.get("/escalations"))
         assert re.search(r'งานเกินกำหนด <span class="count">1<', page)
-        assert escalations.count_open_stories(sqlite_runtime, web_people.legal_head) == 1
-        (story,) = escalations.escalation_stories(sqlite_runtime, web_people.legal_head)
+        assert escalation_stories.count_open_stories(sqlite_runtime, web_people.legal_head) == 1
+        (story,) = escalation_stories.escalation_stories(sqlite_runtime, web_people.legal_head)
         assert story["acknowledge_id"] == story["top"]["id"]
         assert page.count("/acknowledge") == 1  # one button for the task
         done = head.post(f"/escalations/{story['acknowledge_id']}/acknowledge")
@@ -118,7 +118,7 @@ def test_the_subject_is_shown_only_to_roles_that_may_see_the_case(sqlite_runtime
         assert f"เรื่องเลขที่ {case['id']}" in page  # told of it, by number
         assert SUBJECT not in page
         assert page.count('<li class="level level-') == 1  # only the level routed to ICT
-        (story,) = escalations.escalation_stories(sqlite_runtime, web_people.ict_head)
+        (story,) = escalation_stories.escalation_stories(sqlite_runtime, web_people.ict_head)
         assert story["subject"] is None and story["level"] == 1
         assert ict.get(f"/cases/{case['id']}").status_code == 404
 

@@ -21,7 +21,7 @@ from engine.core.actors import Actor
 from engine.core.errors import Conflict
 from engine.core.statuses import EscalationStatus
 from engine.services.inbox import notifications, tasks
-from engine.workflow import escalations
+from engine.workflow import escalation_stories, escalations
 from webui.web import actor, rt, safe_next, show_datetime
 
 bp = Blueprint("escalations", __name__)
@@ -101,7 +101,7 @@ def overview() -> str:
     sort = request.args.get("sort", "unit")
     if sort not in SORTS:
         sort = "unit"
-    stories = escalations.escalation_stories(
+    stories = escalation_stories.escalation_stories(
         rt(), me, CURRENT if status == "current" else (status,))
     # Oldest breach first, the higher level first among equals.
     stories.sort(key=lambda e: (-_age(e), -(e["level"] or 0), e["task_due_at"] or "",
@@ -168,7 +168,7 @@ def _header_counts() -> dict[str, Any]:
             return {"unread_notifications": 0, "open_escalations": None}
         unread = notifications.unread_count(rt(), me)
         # The notified roles see the link with how many tasks are still unacknowledged.
-        open_count = (escalations.count_open_stories(rt(), me)
+        open_count = (escalation_stories.count_open_stories(rt(), me)
                       if me.has_any(OVERSIGHT_ROLES) else None)
     except Exception:  # noqa: BLE001 - an error page must render even when the database cannot
         return {"unread_notifications": 0, "open_escalations": None}
