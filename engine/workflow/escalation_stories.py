@@ -17,6 +17,9 @@ from engine.workflow.access import may_see_instance
 from engine.workflow.escalations import escalation_view, visible_escalations
 from engine.workflow.runtime import Runtime
 
+#: The statuses of a level still outstanding.
+CURRENT = (EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED)
+
 
 def _story_status(levels: list[dict[str, Any]]) -> str:
     """A task's story is open while any level is unacknowledged, resolved once all are."""
@@ -25,6 +28,18 @@ def _story_status(levels: list[dict[str, Any]]) -> str:
         if status in statuses:
             return status
     return EscalationStatus.RESOLVED
+
+
+def _rows_for(statuses: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The levels to read for stories in ``statuses``. Completing a task resolves all its
+    levels at once, so a story still outstanding holds no resolved level, and a resolved
+    one only resolved levels: the page and the badge never read the whole history."""
+    if statuses is None:
+        return None
+    wanted = set(statuses)
+    if EscalationStatus.RESOLVED not in wanted:
+        return CURRENT
+    return (EscalationStatus.RESOLVED,) if wanted == {EscalationStatus.RESOLVED} else None
 
 
 def escalation_stories(rt: Runtime, actor: Actor,
@@ -36,7 +51,7 @@ def escalation_stories(rt: Runtime, actor: Actor,
     ``statuses`` keeps the stories whose own status is one of them (None: all)."""
     with rt.db.read() as session:
         now = utcnow()
-        found = visible_escalations(rt, session, actor, None)
+        found = visible_escalations(rt, session, actor, _rows_for(statuses))
         visible: dict[int, bool] = {}
         stories: dict[tuple[int, str], dict[str, Any]] = {}
         for item in found:

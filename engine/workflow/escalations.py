@@ -10,6 +10,7 @@ with personal fields is named by its number only.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
@@ -173,9 +174,11 @@ def _age_from(row: Escalation, task_due: datetime | None) -> datetime:
 
 
 def visible_escalations(rt: Runtime, session: Session, actor: Actor,
-                        status: str | None) -> list[Any]:
-    """The escalations the actor may see, each with its case, unit name and task columns."""
-    if status is not None and status not in STATUSES:
+                        statuses: Collection[str] | None) -> list[Any]:
+    """The escalations the actor may see, in ``statuses`` (None: all), each with its case,
+    unit name and task columns."""
+    wrong = sorted(set(statuses or ()) - set(STATUSES))
+    if wrong:
         raise InvalidData("status ไม่ถูกต้อง / invalid status",
                           {"status": f"one of {', '.join(STATUSES)}"})
     keys = supervised_processes(rt, session, actor)
@@ -189,8 +192,8 @@ def visible_escalations(rt: Runtime, session: Session, actor: Actor,
             sorted(actor.roles)))
         .order_by(Escalation.due_at, Escalation.level)
     )
-    if status is not None:
-        query = query.where(Escalation.status == status)
+    if statuses is not None:
+        query = query.where(Escalation.status.in_(sorted(statuses)))
     return list(session.execute(query).all())
 
 
@@ -215,7 +218,8 @@ def list_escalations(rt: Runtime, actor: Actor, status: str | None = None) -> li
     with rt.db.read() as session:
         now = utcnow()
         return [escalation_view(rt, found, now)
-                for found in visible_escalations(rt, session, actor, status)]
+                for found in visible_escalations(rt, session, actor,
+                                                 None if status is None else (status,))]
 
 
 def acknowledge(rt: Runtime, actor: Actor, escalation_id: int) -> dict[str, Any]:

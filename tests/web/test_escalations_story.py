@@ -16,7 +16,7 @@ import pytest
 
 from engine.core import clock
 from engine.jobs.scheduler import tick
-from engine.services.inbox import instances, notifications
+from engine.services.inbox import instances, notifications, tasks
 from engine.thai.workdays import BANGKOK
 from engine.workflow import escalation_stories, escalations
 from tests.conftest import PROCESSES, deploy, make_runtime
@@ -103,6 +103,15 @@ def test_the_badge_counts_tasks_and_one_acknowledgement_covers_the_story(
         statuses = {e["level"]: e["status"] for e in escalations.list_escalations(
             sqlite_runtime, web_people.legal_head)}
         assert statuses == {0: "acknowledged", 1: "acknowledged", 2: "acknowledged"}
+        # Triage done: the story moves to "resolved", whole, and leaves the current view.
+        task_id = story["task_id"]
+        tasks.complete_task(sqlite_runtime, web_people.legal_officer, task_id,
+                            {"screening_outcome": "accept"})
+        assert html(head.get("/escalations")).count('<tr class="story') == 0
+        page = html(head.get("/escalations?status=resolved"))
+        assert page.count('<tr class="story') == 1
+        assert page.count('<li class="level level-') == 3
+        assert "ดำเนินการเมื่อ 17 ธันวาคม 2569 10:00 น." in page
 
 
 def test_the_subject_is_shown_only_to_roles_that_may_see_the_case(sqlite_runtime, web_people,

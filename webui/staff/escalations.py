@@ -30,8 +30,6 @@ bp = Blueprint("escalations", __name__)
 OVERSIGHT_ROLES = frozenset({"legal_head", "director", "ict_head"})
 #: The status filter: "current" is what is overdue now (open and acknowledged).
 STATUS_FILTERS = ("current", *EscalationStatus)
-#: What "current" shows.
-CURRENT = (EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED)
 SORTS = ("unit", "age")
 
 
@@ -102,7 +100,7 @@ def overview() -> str:
     if sort not in SORTS:
         sort = "unit"
     stories = escalation_stories.escalation_stories(
-        rt(), me, CURRENT if status == "current" else (status,))
+        rt(), me, escalation_stories.CURRENT if status == "current" else (status,))
     # Oldest breach first, the higher level first among equals.
     stories.sort(key=lambda e: (-_age(e), -(e["level"] or 0), e["task_due_at"] or "",
                                 e["instance_id"]))
