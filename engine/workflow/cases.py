@@ -23,8 +23,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from engine.bpmn.definitions import Definition
+from engine.bpmn.placeholders import fill_name
 from engine.core.audit import record
 from engine.core.errors import Conflict, ExpressionError, NotFound, ProcessError
+from engine.core.limits import column_limit
 from engine.core.models import DueTimer, ProcessInstance, Task, utcnow
 from engine.core.statuses import InstanceStatus, TaskStatus, TimerState
 from engine.workflow.case import Case, CaseRow, FiredTimer
@@ -94,6 +96,8 @@ _MOVE_TIMER = update(_timer).where(_timer.c.id == bindparam("tid")).values(
     due_at=bindparam("due")
 )
 _INSERT_TIMER = insert(_timer)
+#: A filled name may outgrow its column (PostgreSQL refuses what SQLite keeps).
+_NAME_MAX = column_limit(Task.name)
 
 
 def _not_found(instance_id: int) -> NotFound:
@@ -328,7 +332,10 @@ def _new_row(task_id: str, task: Any, case: Case, now: datetime) -> dict[str, An
         "instance_id": instance.id,
         "process_key": instance.process_key,
         "bpmn_id": bpmn_id,
-        "name": (rule.name if rule else None) or task.task_spec.bpmn_name or bpmn_id,
+        # Stored filled: "ภายใน {triage_days} วันทำการ" says the case's own limit wherever
+        # the row is shown (inbox, task, case, escalations, e-mails), as the task had it.
+        "name": fill_name((rule.name if rule else None) or task.task_spec.bpmn_name or bpmn_id,
+                          task.data)[:_NAME_MAX],
         "lane_id": rule.lane_id if rule else None,
         "lane_name": rule.lane_name if rule else None,
         "role": rule.role if rule else None,

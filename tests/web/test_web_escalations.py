@@ -44,16 +44,16 @@ def test_head_of_legal_affairs_sees_the_breach_and_acknowledges_it(
         assert f'href="/cases/{case["id"]}"' in page
         assert "ยกระดับขั้นที่ 1" in page and "แจ้งเตือน" in page
         assert "11 ธันวาคม 2569 16:30 น." in page  # the deadline, Buddhist Era
-        assert "เกินกำหนดแล้ว" in page  # not by colour alone
+        assert "ครบกำหนดแล้วเมื่อ 11 ธันวาคม 2569 16:30 น." in page  # not by colour alone
         assert "ยังไม่รับทราบ" in page
         for secret in SECRETS:
             assert secret not in page
-        # The header counts the unacknowledged ones.
-        assert re.search(r'งานเกินกำหนด <span class="count">2<', page)
+        # The header counts the unacknowledged tasks: one, whatever its levels.
+        assert re.search(r'งานเกินกำหนด <span class="count">1<', page)
         # A working day later the breach is one working day old.
         now.move_to(bkk("2026-12-14T10:00"))
         page = html(head.get("/escalations?sort=age"))
-        assert "เกินกำหนด 1 วันทำการ" in page
+        assert "เกินกำหนดมาแล้ว 1 วันทำการ" in page
         (breach,) = [e for e in escalations.list_escalations(sqlite_runtime,
                                                               web_people.legal_head, "open")
                      if e["level"] == 1]
@@ -61,7 +61,7 @@ def test_head_of_legal_affairs_sees_the_breach_and_acknowledges_it(
                          {"next": "/escalations?sort=age"})
         assert done.status_code == 302 and done.headers["Location"] == "/escalations?sort=age"
         page = html(head.get("/escalations?status=acknowledged"))
-        assert "รับทราบแล้ว" in page and "โดย legal_head" in page
+        assert "รับทราบแล้ว" in page and "รับทราบโดย legal_head" in page
         assert "14 ธันวาคม 2569 10:00 น." in page
         assert f"/escalations/{breach['id']}/acknowledge" not in page
         assert escalations.list_escalations(sqlite_runtime, web_people.legal_head,

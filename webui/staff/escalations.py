@@ -21,8 +21,8 @@ from engine.core.actors import Actor
 from engine.core.errors import Conflict
 from engine.core.statuses import EscalationStatus
 from engine.services.inbox import notifications, tasks
-from engine.workflow import escalations
-from webui.web import actor, rt, safe_next
+from engine.workflow import escalation_stories, escalations
+from webui.web import actor, rt, safe_next, show_datetime
 
 bp = Blueprint("escalations", __name__)
 
@@ -30,8 +30,6 @@ bp = Blueprint("escalations", __name__)
 OVERSIGHT_ROLES = frozenset({"legal_head", "director", "ict_head"})
 #: The status filter: "current" is what is overdue now (open and acknowledged).
 STATUS_FILTERS = ("current", *EscalationStatus)
-#: What "current" shows.
-CURRENT = (EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED)
 SORTS = ("unit", "age")
 
 
@@ -73,8 +71,20 @@ def _sort_labels() -> dict[str, str]:
     }
 
 
-def _age(row: dict[str, Any]) -> int:
-    return row.get("age_working_days") or 0
+def _age(story: dict[str, Any]) -> int:
+    return story.get("age_working_days") or 0
+
+
+def age_phrase(level: dict[str, Any]) -> str:
+    """How one level stands, worded by tense: done, will be due, due, or overdue by N."""
+    if level["status"] == EscalationStatus.RESOLVED:
+        return _("ดำเนินการเมื่อ %(at)s", at=show_datetime(level["resolved_at"]))
+    if not level["past_due"]:
+        return _("จะครบกำหนด %(at)s", at=show_datetime(level["age_from"]))
+    days = level["age_working_days"] or 0
+    if days <= 0:
+        return _("ครบกำหนดแล้วเมื่อ %(at)s", at=show_datetime(level["age_from"]))
+    return ngettext("เกินกำหนดมาแล้ว %(num)d วันทำการ", "เกินกำหนดมาแล้ว %(num)d วันทำการ", days)
 
 
 @bp.get("/escalations")
@@ -89,24 +99,22 @@ def overview() -> str:
     sort = request.args.get("sort", "unit")
     if sort not in SORTS:
         sort = "unit"
-    if status == "current":
-        rows = [e for e in escalations.list_escalations(rt(), me)
-                if e["status"] in CURRENT]
-    else:
-        rows = escalations.list_escalations(rt(), me, status)
+    stories = escalation_stories.escalation_stories(
+        rt(), me, escalation_stories.CURRENT if status == "current" else (status,))
     # Oldest breach first, the higher level first among equals.
-    rows.sort(key=lambda e: (-_age(e), -(e["level"] or 0), e["due_at"] or "", e["id"]))
+    stories.sort(key=lambda e: (-_age(e), -(e["level"] or 0), e["task_due_at"] or "",
+                                e["instance_id"]))
     no_unit = _("ไม่ระบุหน่วยงาน")
     if sort == "unit":
-        rows.sort(key=lambda e: e["unit_name"] or no_unit)  # stable: age order within a unit
+        stories.sort(key=lambda e: e["unit_name"] or no_unit)  # stable: age order within
         groups = [(unit, list(items))
-                  for unit, items in groupby(rows, key=lambda e: e["unit_name"] or no_unit)]
+                  for unit, items in groupby(stories, key=lambda e: e["unit_name"] or no_unit)]
     else:
-        groups = [(None, rows)] if rows else []
+        groups = [(None, stories)] if stories else []
     return render_template(
-        "escalations.html", groups=groups, total=len(rows), status=status, sort=sort,
+        "escalations.html", groups=groups, total=len(stories), status=status, sort=sort,
         status_labels=_status_labels(), sort_labels=_sort_labels(),
-        level_name=level_name, status_name=status_name,
+        level_name=level_name, status_name=status_name, age_phrase=age_phrase,
     )
 
 
@@ -157,8 +165,8 @@ def _header_counts() -> dict[str, Any]:
         if me is None:
             return {"unread_notifications": 0, "open_escalations": None}
         unread = notifications.unread_count(rt(), me)
-        # The notified roles see the link with how many are still unacknowledged.
-        open_count = (len(escalations.list_escalations(rt(), me, EscalationStatus.OPEN))
+        # The notified roles see the link with how many tasks are still unacknowledged.
+        open_count = (escalation_stories.count_open_stories(rt(), me)
                       if me.has_any(OVERSIGHT_ROLES) else None)
     except Exception:  # noqa: BLE001 - an error page must render even when the database cannot
         return {"unread_notifications": 0, "open_escalations": None}

@@ -12,11 +12,13 @@ from sqlalchemy import select
 from engine.bpmn.diagram.render import render_svg
 from engine.bpmn.diagram.steps import process_steps
 from engine.bpmn.loading.safe_xml import read_xml
+from engine.bpmn.placeholders import fill_element_names
 from engine.core.actors import Actor
 from engine.core.errors import NotFound
 from engine.core.models import ProcessInstance, ProcessVersion, Task, utcnow
 from engine.core.statuses import InstanceStatus, TaskStatus
 from engine.workflow.access import may_see_instance
+from engine.workflow.cases import case_data_of
 from engine.workflow.runtime import Runtime
 from engine.workflow.views import iso
 
@@ -77,8 +79,10 @@ def case_map(rt: Runtime, actor: Actor, instance_id: int) -> CaseMap:
         ).all())
         bpmn = session.get_one(ProcessVersion, instance.version_id).bpmn_xml
         ended = instance.status != InstanceStatus.RUNNING
+        data = case_data_of(rt, session, instance_id)
     now = utcnow()
     tree = read_xml(bpmn, "case.bpmn")
+    fill_element_names(tree, data)  # timers and steps not reached yet say the case's limits
     # The names the inbox shows for steps reached; the file's for the others.
     labels = {row.bpmn_id: row.name for row in rows if row.name}
     by_step: dict[str, list[Any]] = {}

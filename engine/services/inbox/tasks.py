@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from types import SimpleNamespace
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from engine.bpmn.bundle import ProcessBundle
 from engine.bpmn.definitions import Definition
 from engine.bpmn.forms import validate_form
+from engine.bpmn.placeholders import fill_placeholders
 from engine.core.actors import Actor, actor_of
 from engine.core.audit import record
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
@@ -203,7 +203,7 @@ def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
         rule = definition.task_info(row.bpmn_id)
         view = task_view(row, view_context(rt, session))
         view["form"] = definition.task_form(row.bpmn_id)
-        view["documentation"] = _filled(rule.documentation if rule else "",
+        view["documentation"] = fill_placeholders(rule.documentation if rule else "",
                                         case_data_of(rt, session, row.instance_id))
         is_open = row.state == TaskStatus.OPEN
         view["may_act"] = is_open and _may_work(actor, row)
@@ -211,21 +211,6 @@ def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
         view["prefill"] = (_prefill(rt, session, row, view["form"], definition.start_form)
                            if view["may_act"] else {})
         return view
-
-
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-def _filled(documentation: str, data: dict[str, Any]) -> str:
-    """Instructions with ``{name}`` replaced by the case's number or short text of that
-    name, so "ภายใน {follow_up_days} วันทำการ" follows the BPMN's own time limit."""
-    def value(match: re.Match[str]) -> str:
-        found = data.get(match.group(1))
-        if isinstance(found, bool) or not isinstance(found, int | float | str):
-            return match.group(0)
-        return str(found) if len(str(found)) <= 40 else match.group(0)
-
-    return _PLACEHOLDER.sub(value, documentation)
 
 
 def _cleared(form: dict[str, Any] | None, start_form: dict[str, Any] | None,

@@ -75,15 +75,19 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`govflow init`, users with known passwords, then `govflow serve` on a free port;
-    a test module's ``SERVER_ENV`` dict adds settings (GOVFLOW_*) of its own."""
+def server(tmp_path_factory: pytest.TempPathFactory,
+           request: pytest.FixtureRequest) -> Iterator[Server]:
+    """`govflow init`, users with known passwords, then `govflow serve` on a free port.
+
+    A module may define ``server_env(root) -> dict`` for settings of its own (e.g. its
+    own copy of processes/ for a test that deploys a version)."""
     root = tmp_path_factory.mktemp("browser")
     instance = root / "instance"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_")}
     env.update(GOVFLOW_INSTANCE_DIR=str(instance), GOVFLOW_ENV="development")
-    env.update(getattr(request.module, "SERVER_ENV", {}))
+    own_env = getattr(request.module, "server_env", None)
+    if own_env is not None:
+        env.update(own_env(root))
     init = subprocess.run([GOVFLOW, "init"], env=env, capture_output=True, text=True,
                           timeout=120)
     assert init.returncode == 0, f"govflow init failed:\n{init.stdout}\n{init.stderr}"
