@@ -34,6 +34,9 @@ class Field:
     options: list[tuple[str, str]] = field(default_factory=list)
     max_length: int | None = None
     step: str | None = None
+    #: The browser's autofill and phone keyboard hints, where a page sets them.
+    autocomplete: str = ""
+    inputmode: str = ""
 
     @property
     def id(self) -> str:

@@ -17,6 +17,7 @@ from engine.core.models.cases import (
     Task,
     TrackingCode,
 )
+from engine.core.models.filing_keys import FilingKey
 from engine.core.models.heartbeat import SchedulerHeartbeat
 from engine.core.models.holidays import HolidayOverride
 from engine.core.models.messages import LetterJob, Notification, OutboxMessage, ReportDelivery
@@ -32,6 +33,7 @@ __all__ = [
     "Comment",
     "DueTimer",
     "Escalation",
+    "FilingKey",
     "HolidayOverride",
     "LetterJob",
     "Notification",
