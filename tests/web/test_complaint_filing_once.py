@@ -107,8 +107,42 @@ def test_each_showing_of_the_form_has_its_own_token_and_files_its_own_case(app,
     _send(citizen)
     second = _token_of(citizen.get("/complaint"))
     assert first != second
-    _send(citizen)
+    _send(citizen, {**FORM, "subject": "เรื่องที่สอง"})
     assert _cases(sqlite_runtime) == 2
+
+
+def test_the_same_words_from_the_same_browser_under_a_new_token_are_the_same_filing(
+        app, sqlite_runtime):
+    """A browser that fetches the form again on "back" brings a new token but refills what
+    was typed: the same words again are the first complaint."""
+    citizen = Browser(app)
+    citizen.get("/complaint")
+    _send(citizen)
+    (code, secret) = CODE.findall(html(citizen.get("/complaint/receipt")))
+    citizen.get("/complaint")  # the form fetched again: a new token
+    assert _send(citizen).status_code == 303
+    again = html(citizen.get("/complaint/receipt"))
+    assert CODE.findall(again) == [code] and secret not in again
+    assert _cases(sqlite_runtime) == 1
+    # From another browser the same words are another citizen's complaint.
+    other = Browser(app)
+    other.get("/complaint")
+    _send(other)
+    assert _cases(sqlite_runtime) == 2
+
+
+def test_a_secret_not_yet_shown_moves_to_the_new_token(app, sqlite_runtime):
+    citizen = Browser(app)
+    citizen.get("/complaint")
+    _send(citizen)  # the redirect is never followed (a lost answer)
+    citizen.get("/complaint")
+    _send(citizen)
+    shown = CODE.findall(html(citizen.get("/complaint/receipt")))
+    assert len(shown) == 2  # the code and, once, the secret
+    code, secret = (unescape(value) for value in shown)
+    assert public.track_complaint(sqlite_runtime, code, secret)["tracking_code"] == code
+    assert len(CODE.findall(html(citizen.get("/complaint/receipt")))) == 1
+    assert _cases(sqlite_runtime) == 1
 
 
 def test_the_form_page_may_be_kept_for_the_back_button_but_answers_are_not(app):

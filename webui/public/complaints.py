@@ -184,6 +184,11 @@ def _posted_token() -> str:
         return ""
 
 
+def _last_filing() -> str | None:
+    token = session.get(RECEIPT_KEY)
+    return token if isinstance(token, str) and token else None
+
+
 def _to_receipt(token: str) -> Response:
     session[RECEIPT_KEY] = token
     return redirect(url_for("public_pages.receipt"), code=303)
@@ -209,7 +214,8 @@ def complaint() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
             values=typed, errors=errors, status=400, files_dropped=len(files), token=token,
             message=_("ข้อมูลในแบบฟอร์มไม่ถูกต้อง กรุณาแก้ไขช่องที่ระบุ")))
     try:
-        public.submit_complaint_with_evidence(rt(), data, files, form_token=token)
+        public.submit_complaint_with_evidence(rt(), data, files, form_token=token,
+                                              previous_token=_last_filing())
     except InvalidData as error:
         errors = localize_fields(error.fields)
         if ACK in errors:

@@ -29,7 +29,8 @@ class FilingKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: "form" (the website's one-time token) or "api" (an Idempotency-Key).
     channel: Mapped[str] = mapped_column(String(10))
-    #: SHA-256 of the request body (API only), to refuse a key reused for another body.
+    #: SHA-256 of the body as JSON: an API key reused for another body is refused, and
+    #: the same words sent again from the same browser are the same complaint.
     body_hash: Mapped[str | None] = mapped_column(String(64))
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
     sealed_receipt: Mapped[bytes | None] = mapped_column(LargeBinary)

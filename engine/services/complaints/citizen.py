@@ -131,12 +131,14 @@ def _replayed(rt: Runtime, session: Session, row: FilingKey) -> dict[str, Any]:
 
 
 def _file(rt: Runtime, data: Any, files: Sequence[UploadedFile], key: FilingKeyOf | None,
-          *, keep_secret: bool = False) -> dict[str, Any]:
+          *, keep_secret: bool = False, previous: str | None = None) -> dict[str, Any]:
     """File the complaint, store its files and keep its key in one transaction: all of it,
     or nothing. A key already used gets its first receipt back and files nothing.
 
     ``keep_secret`` seals the secret beside the key until :func:`form_receipt` shows it
     once: the web page answers its POST with a redirect, so the receipt is a later GET.
+    ``previous`` is the form token this browser filed with last (see
+    :func:`filing_keys.same_as_before`).
     """
     now = utcnow()
     today = now.astimezone(BANGKOK).date()
@@ -148,6 +150,16 @@ def _file(rt: Runtime, data: Any, files: Sequence[UploadedFile], key: FilingKeyO
                 row = filing_keys.find(session, key[0], key[1], now, body=key[2])
                 if row is not None:
                     return _replayed(rt, session, row)
+                before = filing_keys.same_as_before(session, previous, key[2] or "", now)
+                if before is not None:
+                    # The new token stands for the first filing too. A secret not shown
+                    # yet moves with it, so the receipt shows it once, under either token.
+                    kept = rt.cipher.decrypt(before.sealed_receipt)
+                    filing_keys.remember(session, key[0], key[1], before.instance_id, now,
+                                         body=key[2], sealed_receipt=rt.cipher.encrypt(kept))
+                    if kept.pop("secret", None) is not None:
+                        before.sealed_receipt = rt.cipher.encrypt(kept)
+                    return _replayed(rt, session, before)
             problems = evidence_problems(files)
             fields = _channel_fields(data, problems)
             fields.update(channel="website", received_at=today.isoformat())
@@ -212,18 +224,20 @@ def submit_complaint(rt: Runtime, data: dict[str, Any], *,
 
 
 def submit_complaint_with_evidence(rt: Runtime, data: dict[str, Any],
-                                   files: Sequence[UploadedFile], *,
-                                   form_token: str) -> dict[str, Any]:
+                                   files: Sequence[UploadedFile], *, form_token: str,
+                                   previous_token: str | None = None) -> dict[str, Any]:
     """File a complaint from the web page, with up to :data:`MAX_EVIDENCE_FILES` evidence
     files, under the form's one-time token; the receipt is then :func:`form_receipt`.
 
     Every file is checked before anything is stored; one bad file, or a bad field, refuses
     the lot and files nothing. A token already used files nothing and answers with its
-    first receipt (``replayed`` true), whatever the form holds now. The answer never holds
-    the secret: the page shows it from :func:`form_receipt`, once.
+    first receipt (``replayed`` true), whatever the form holds now; so does the same typed
+    text under a new token when ``previous_token`` (this browser's last filing) filed it.
+    The answer never holds the secret: the page shows it from :func:`form_receipt`, once.
     """
-    key: FilingKeyOf = ("form", filing_keys.checked_key("form", form_token), None)
-    receipt = _file(rt, data, files, key, keep_secret=True)
+    key: FilingKeyOf = ("form", filing_keys.checked_key("form", form_token),
+                        filing_keys.body_hash(data))
+    receipt = _file(rt, data, files, key, keep_secret=True, previous=previous_token)
     return {name: value for name, value in receipt.items() if name != "secret"}
 
 

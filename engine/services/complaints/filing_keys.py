@@ -70,15 +70,30 @@ def body_hash(body: Any) -> str:
 
 def find(session: Session, channel: Channel, key: str, now: datetime, *,
          body: str | None = None) -> FilingKey | None:
-    """The unexpired key's row; Conflict when an API key comes back with another body."""
+    """The unexpired key's row. An API key that comes back with another body is a
+    Conflict; a form token stands for its form whatever the form holds now."""
     row = session.scalar(select(FilingKey).where(
         FilingKey.key_hash == key_hash(channel, key), FilingKey.expires_at > now))
-    if row is not None and body is not None and row.body_hash != body:
+    if row is not None and channel == "api" and body is not None and row.body_hash != body:
         raise Conflict(
             "Idempotency-Key นี้ใช้ส่งเรื่องอื่นไปแล้ว ไม่ได้ส่งเรื่องนี้ กรุณาใช้คีย์ใหม่สำหรับเรื่องใหม่ / "
             "this Idempotency-Key was already used for a different complaint; nothing was "
             "filed. Use a new key for a new complaint")
     return row
+
+
+def same_as_before(session: Session, previous: str | None, body: str,
+                   now: datetime) -> FilingKey | None:
+    """The row of the form this browser sent before, if it held exactly this body.
+
+    A browser that fetches the form again on the back button brings a new token but
+    refills what was typed; the same words sent again from the same browser are the same
+    complaint, not a second one.
+    """
+    if not previous:
+        return None
+    row = find(session, "form", previous, now)
+    return row if row is not None and row.body_hash == body else None
 
 
 def remember(session: Session, channel: Channel, key: str, instance_id: int, now: datetime,
