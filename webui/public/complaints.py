@@ -48,7 +48,7 @@ ACK = "notice_acknowledged"
 COMPLAINANT_PREFIX = "complainant_"
 #: The hidden field holding the form's one-time token, and where the session keeps the
 #: token of the last complaint this browser filed (the receipt's key, not its secret).
-TOKEN_FIELD = "filing_token"
+TOKEN_FIELD = "filing_token"  # noqa: S105 - a field's name
 RECEIPT_KEY = "complaint_receipt"
 #: What phones and browsers fill in for the complainant's own fields (the e-mail input
 #: says "email" itself): the keyboard and the autofill that fit each.

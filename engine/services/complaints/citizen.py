@@ -154,11 +154,12 @@ def _file(rt: Runtime, data: Any, files: Sequence[UploadedFile], key: FilingKeyO
                 if before is not None:
                     # The new token stands for the first filing too. A secret not shown
                     # yet moves with it, so the receipt shows it once, under either token.
-                    kept = rt.cipher.decrypt(before.sealed_receipt)
+                    earlier = rt.cipher.decrypt(before.sealed_receipt)
                     filing_keys.remember(session, key[0], key[1], before.instance_id, now,
-                                         body=key[2], sealed_receipt=rt.cipher.encrypt(kept))
-                    if kept.pop("secret", None) is not None:
-                        before.sealed_receipt = rt.cipher.encrypt(kept)
+                                         body=key[2],
+                                         sealed_receipt=rt.cipher.encrypt(earlier))
+                    if earlier.pop("secret", None) is not None:
+                        before.sealed_receipt = rt.cipher.encrypt(earlier)
                     return _replayed(rt, session, before)
             problems = evidence_problems(files)
             fields = _channel_fields(data, problems)
@@ -197,9 +198,10 @@ def _file(rt: Runtime, data: Any, files: Sequence[UploadedFile], key: FilingKeyO
 
 
 #: What the API says instead of a secret it gave once already.
-SECRET_GIVEN_ONCE = ("รหัสลับให้ไว้แล้วในคำตอบแรกของคีย์นี้ และไม่แสดงซ้ำ หากทำหาย โปรดติดต่อกลุ่มกฎหมายและคดี "
-                     "พร้อมรหัสติดตามเรื่อง / the secret was given in this key's first answer "
-                     "only; if it is lost, contact the Legal Affairs group with the tracking code")
+REPLAY_NOTE = (
+    "รหัสลับให้ไว้แล้วในคำตอบแรกของคีย์นี้ และไม่แสดงซ้ำ หากทำหาย โปรดติดต่อกลุ่มกฎหมายและคดี "
+    "พร้อมรหัสติดตามเรื่อง / the secret was given in this key's first answer only; if it is "
+    "lost, contact the Legal Affairs group with the tracking code")
 
 
 def submit_complaint(rt: Runtime, data: dict[str, Any], *,
@@ -219,7 +221,7 @@ def submit_complaint(rt: Runtime, data: dict[str, Any], *,
     receipt.pop("files", None)
     if receipt["replayed"]:
         receipt.pop("secret")
-        receipt["secret_note"] = SECRET_GIVEN_ONCE
+        receipt["secret_note"] = REPLAY_NOTE
     return receipt
 
 
