@@ -324,3 +324,26 @@ def test_starting_a_case_redirects_to_it(browser, sqlite_runtime):
     assert started.status_code in (302, 303), html(started)[:2000]
     assert re.fullmatch(r"/cases/\d+", started.headers["Location"])
     assert _cases(sqlite_runtime) == 1
+
+
+def test_the_same_key_sent_twice_at_once_files_once(app, sqlite_runtime, monkeypatch):
+    """Two sends of one key racing: the second misses the first's row when it looks, and
+    the unique key then refuses its whole transaction (case included); it answers with
+    the first receipt instead."""
+    from engine.services.complaints import citizen
+
+    key, body = str(uuid.uuid4()), {**WEB, "notice_acknowledged": True}
+    first = public.submit_complaint(sqlite_runtime, body, idempotency_key=key)
+    real, calls = filing_keys.find, []
+
+    def not_yet_committed(*args, **kwargs):
+        calls.append(1)
+        return None if len(calls) == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(citizen.filing_keys, "find", not_yet_committed)
+    second = public.submit_complaint(sqlite_runtime, body, idempotency_key=key)
+    assert len(calls) == 2
+    assert second["replayed"] and second["tracking_code"] == first["tracking_code"]
+    assert _cases(sqlite_runtime) == 1
+    with sqlite_runtime.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(TrackingCode)) == 1

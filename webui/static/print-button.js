@@ -9,6 +9,11 @@
       return;
     }
     button.hidden = false;
+    // The words on printing by hand are for pages without this script.
+    var help = document.getElementById("print-help");
+    if (help) {
+      help.hidden = true;
+    }
     button.addEventListener("click", function () {
       window.print();
     });
