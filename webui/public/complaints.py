@@ -8,8 +8,10 @@ Filing happens once (POST → redirect → GET). The form carries a one-time tok
 CSRF token; a send files the complaint under it and redirects to /complaint/receipt, which
 this browser's session ties to the token. The receipt shows the secret the first time
 only: never in a URL, a redirect or the session cookie, and the page is not cached. A
-reload, or going back and sending again (the browser keeps the form and its token), files
-nothing and shows the first receipt without the secret.
+reload, or going back and sending again, files nothing and shows the first receipt
+without the secret: a browser that kept the form sends its token again, and one that
+fetched the form anew sends the same words from the same session (the engine's
+``previous_token``).
 
 Evidence files come with the form (multipart). The engine checks all of them before it
 stores anything; a refused form comes back with what was typed, but a browser cannot
@@ -135,7 +137,6 @@ def _complaint_page(*, values: Mapping[str, Any] | None = None,
     return render_template(
         "public/complaint.html",
         form=form,
-        fields=fields,
         ack=[f for f in fields if f.name == ACK],
         case_fields=[f for f in fields
                      if f.name != ACK and not f.name.startswith(COMPLAINANT_PREFIX)],
@@ -232,8 +233,8 @@ def complaint() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
 @bp.get("/complaint/receipt")
 def receipt() -> tuple[str, int, dict[str, str]]:
     """The receipt of the complaint this browser filed last; the secret the first time."""
-    token = session.get(RECEIPT_KEY)
-    if not isinstance(token, str) or not token:
+    token = _last_filing()
+    if token is None:
         raise NotFound("ไม่พบใบรับเรื่องในเบราว์เซอร์นี้ ติดตามเรื่องได้ด้วยรหัสติดตามเรื่องและรหัสลับ / no receipt "
                        "in this browser; follow a complaint with its tracking code and secret")
     shown = public.form_receipt(rt(), token)

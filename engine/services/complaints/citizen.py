@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -115,8 +115,8 @@ def _channel_fields(data: Any, problems: dict[str, str]) -> dict[str, Any]:
     return fields
 
 
-#: How a submission names itself: its channel, its key and (API) its body's hash.
-FilingKeyOf = tuple[filing_keys.Channel, str, str | None]
+#: How a submission names itself: its channel, its key and its body's hash.
+FilingKeyOf = tuple[filing_keys.Channel, str, str]
 
 
 def _replayed(rt: Runtime, session: Session, row: FilingKey) -> dict[str, Any]:
@@ -128,6 +128,24 @@ def _replayed(rt: Runtime, session: Session, row: FilingKey) -> dict[str, Any]:
     return {"tracking_code": code, "secret": None,
             "received_on": instance.received_on.isoformat() if instance.received_on else None,
             "files": kept.get("files", []), "replayed": True}
+
+
+def _earlier_filing(rt: Runtime, session: Session, key: FilingKeyOf, previous: str | None,
+                    now: datetime) -> FilingKey | None:
+    """The filing this key (or, from the web page, these same words) already made."""
+    row = filing_keys.find(session, key[0], key[1], now, body=key[2])
+    if row is not None:
+        return row
+    before = filing_keys.same_as_before(session, previous, key[2], now)
+    if before is not None:
+        # The new token stands for the first filing too. A secret not shown yet moves
+        # with it, so the receipt shows it once, under either token.
+        kept = rt.cipher.decrypt(before.sealed_receipt)
+        filing_keys.remember(session, key[0], key[1], before.instance_id, now, body=key[2],
+                             sealed_receipt=rt.cipher.encrypt(kept))
+        if kept.pop("secret", None) is not None:
+            before.sealed_receipt = rt.cipher.encrypt(kept)
+    return before
 
 
 def _file(rt: Runtime, data: Any, files: Sequence[UploadedFile], key: FilingKeyOf | None,
@@ -144,23 +162,11 @@ def _file(rt: Runtime, data: Any, files: Sequence[UploadedFile], key: FilingKeyO
     today = now.astimezone(BANGKOK).date()
     try:
         with rt.workflow_guard() as guard, rt.db.write() as session:
-            if key is not None:
-                # Before any check: going back and sending again shows the first receipt
-                # even if the form has changed since.
-                row = filing_keys.find(session, key[0], key[1], now, body=key[2])
-                if row is not None:
-                    return _replayed(rt, session, row)
-                before = filing_keys.same_as_before(session, previous, key[2] or "", now)
-                if before is not None:
-                    # The new token stands for the first filing too. A secret not shown
-                    # yet moves with it, so the receipt shows it once, under either token.
-                    earlier = rt.cipher.decrypt(before.sealed_receipt)
-                    filing_keys.remember(session, key[0], key[1], before.instance_id, now,
-                                         body=key[2],
-                                         sealed_receipt=rt.cipher.encrypt(earlier))
-                    if earlier.pop("secret", None) is not None:
-                        before.sealed_receipt = rt.cipher.encrypt(earlier)
-                    return _replayed(rt, session, before)
+            # Before any check: going back and sending again shows the first receipt even
+            # if the form has changed since.
+            earlier = _earlier_filing(rt, session, key, previous, now) if key else None
+            if earlier is not None:
+                return _replayed(rt, session, earlier)
             problems = evidence_problems(files)
             fields = _channel_fields(data, problems)
             fields.update(channel="website", received_at=today.isoformat())
