@@ -326,14 +326,14 @@ def test_starting_a_case_redirects_to_it(browser, sqlite_runtime):
     assert _cases(sqlite_runtime) == 1
 
 
-def test_the_same_key_sent_twice_at_once_files_once(app, sqlite_runtime, monkeypatch):
+def test_the_same_key_sent_twice_at_once_files_once(runtime, monkeypatch):
     """Two sends of one key racing: the second misses the first's row when it looks, and
     the unique key then refuses its whole transaction (case included); it answers with
     the first receipt instead."""
     from engine.services.complaints import citizen
 
     key, body = str(uuid.uuid4()), {**WEB, "notice_acknowledged": True}
-    first = public.submit_complaint(sqlite_runtime, body, idempotency_key=key)
+    first = public.submit_complaint(runtime, body, idempotency_key=key)
     real, calls = filing_keys.find, []
 
     def not_yet_committed(*args, **kwargs):
@@ -341,9 +341,26 @@ def test_the_same_key_sent_twice_at_once_files_once(app, sqlite_runtime, monkeyp
         return None if len(calls) == 1 else real(*args, **kwargs)
 
     monkeypatch.setattr(citizen.filing_keys, "find", not_yet_committed)
-    second = public.submit_complaint(sqlite_runtime, body, idempotency_key=key)
+    second = public.submit_complaint(runtime, body, idempotency_key=key)
     assert len(calls) == 2
     assert second["replayed"] and second["tracking_code"] == first["tracking_code"]
-    assert _cases(sqlite_runtime) == 1
-    with sqlite_runtime.db.read() as session:
+    assert _cases(runtime) == 1
+    with runtime.db.read() as session:
         assert session.scalar(select(func.count()).select_from(TrackingCode)) == 1
+
+
+def test_tokens_and_keys_on_both_databases(runtime):
+    """The key's row and the case commit together on SQLite and PostgreSQL alike."""
+    body = {**WEB, "notice_acknowledged": True}
+    token = filing_keys.new_form_token()
+    filed = public.submit_complaint_with_evidence(runtime, body, [], form_token=token)
+    again = public.submit_complaint_with_evidence(runtime, body, [], form_token=token)
+    assert not filed["replayed"] and again["replayed"]
+    assert again["tracking_code"] == filed["tracking_code"]
+    assert public.form_receipt(runtime, token)["secret"]
+    assert public.form_receipt(runtime, token)["secret"] is None
+    key = str(uuid.uuid4())
+    first = public.submit_complaint(runtime, body, idempotency_key=key)
+    assert public.submit_complaint(runtime, body, idempotency_key=key)["tracking_code"] == \
+        first["tracking_code"]
+    assert _cases(runtime) == 2
