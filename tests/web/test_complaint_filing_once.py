@@ -194,7 +194,10 @@ def test_tokens_are_kept_hashed_and_the_secret_is_gone_once_shown(app, sqlite_ru
 
 
 def test_a_receipt_needs_this_browsers_filing(app):
-    assert Browser(app).get("/complaint/receipt").status_code == 404
+    elsewhere = Browser(app).get("/complaint/receipt", follow_redirects=True)
+    assert [r.headers["Location"] for r in elsewhere.history] == ["/track"]
+    assert "ไม่พบใบรับเรื่องในเบราว์เซอร์นี้" in html(elsewhere)
+    assert 'class="receipt-code"' not in html(elsewhere)
 
 
 def test_an_expired_token_no_longer_finds_its_case(app, sqlite_runtime):

@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 import segno
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -231,12 +231,13 @@ def complaint() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
 
 
 @bp.get("/complaint/receipt")
-def receipt() -> tuple[str, int, dict[str, str]]:
+def receipt() -> Response | tuple[str, int, dict[str, str]]:
     """The receipt of the complaint this browser filed last; the secret the first time."""
     token = _last_filing()
     if token is None:
-        raise NotFound("ไม่พบใบรับเรื่องในเบราว์เซอร์นี้ ติดตามเรื่องได้ด้วยรหัสติดตามเรื่องและรหัสลับ / no receipt "
-                       "in this browser; follow a complaint with its tracking code and secret")
+        # A bookmark or another browser: the way to follow a complaint is the tracking page.
+        flash(_("ไม่พบใบรับเรื่องในเบราว์เซอร์นี้ ติดตามเรื่องได้ด้วยรหัสติดตามเรื่องและรหัสลับ"), "info")
+        return redirect(url_for("public_pages.track"), code=303)
     shown = public.form_receipt(rt(), token)
     track_url = public_url_for("public_pages.track", code=shown["tracking_code"])
     body = render_template("public/receipt.html", receipt=shown, track_url=track_url,
