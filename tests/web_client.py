@@ -9,6 +9,8 @@ import re
 from html import unescape
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+#: The complaint form's one-time token, sent back as a browser sends every hidden field.
+FILING_TOKEN = re.compile(r'name="filing_token" value="([^"]+)"')
 
 
 class Browser:
@@ -35,6 +37,9 @@ class Browser:
     def post(self, path: str, data: dict | None = None, *, follow: bool = False, **kwargs):
         body = dict(data or {})
         body.setdefault("csrf_token", self.token())
+        filing = FILING_TOKEN.search(self.page.get_data(as_text=True)) if self.page else None
+        if filing is not None:
+            body.setdefault("filing_token", unescape(filing.group(1)))
         self.page = self.client.post(path, data=body, follow_redirects=follow, **kwargs)
         return self.page
 

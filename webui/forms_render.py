@@ -47,6 +47,9 @@ class Field:
     #: "th" when the form has no English for this field's label, help or options, so an
     #: English page marks that text as Thai; empty when it is in the page's language.
     lang: str = ""
+    #: The browser's autofill and phone keyboard hints, where a page sets them.
+    autocomplete: str = ""
+    inputmode: str = ""
 
     @property
     def id(self) -> str:

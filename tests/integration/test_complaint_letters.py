@@ -211,11 +211,13 @@ def test_letters_are_drawn_by_the_scheduler_once_and_retried_after_a_template_fi
 
 def test_a_citizens_filing_is_credited_to_the_citizen_in_the_history(runtime, people):
     from engine.services.complaints import citizen as public
+    from engine.services.complaints import filing_keys
 
     web = {k: v for k, v in COMPLAINT.items() if k not in ("channel", "received_at")}
     receipt = public.submit_complaint_with_evidence(
         runtime, {**web, "notice_acknowledged": True},
-        [attachments.UploadedFile("หลักฐาน.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n")])
+        [attachments.UploadedFile("หลักฐาน.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n")],
+        form_token=filing_keys.new_form_token())
     assert receipt["files"]
     case_id = tasks.list_tasks(runtime, people.legal_officer, view="group")["tasks"][0][
         "instance_id"]

@@ -93,6 +93,8 @@ ACCESS: dict[tuple[str, str], frozenset[str] | dict[str, frozenset[str]]] = {
     # -- public: citizens, no sign-in --
     ("GET", "static"): PUBLIC,
     ("GET", "pages.index"): PUBLIC,
+    ("GET", "pages.favicon"): PUBLIC,
+    ("GET", "pages.office_logo"): PUBLIC,
     ("GET", "health.healthz"): PUBLIC,
     ("GET", "auth.signin"): PUBLIC,
     ("POST", "auth.signin"): PUBLIC,
@@ -100,6 +102,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | dict[str, frozenset[str]]] = {
     ("POST", "auth.language"): PUBLIC,
     ("GET", "public_pages.complaint"): PUBLIC,
     ("POST", "public_pages.complaint"): PUBLIC,
+    ("GET", "public_pages.receipt"): PUBLIC,
     ("GET", "public_pages.track"): PUBLIC,
     ("POST", "public_pages.track"): PUBLIC,
     ("GET", "public_info.index"): PUBLIC,

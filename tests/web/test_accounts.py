@@ -145,7 +145,9 @@ def test_admin_page_issues_lists_and_revokes_named_tokens(runtime, people, app):
     assert empty.status_code == 400 and "กรุณาตั้งชื่อโทเคน" in html(empty)
     issued = {}
     for name in ("ระบบสารบรรณ", "e-Office"):
-        page = b.post("/admin/users/staff_plan/token", {"name": name})
+        page = b.post("/admin/users/staff_plan/token", {"name": name}, follow=True)
+        # Shown on the page the POST redirects to, so a reload issues nothing more.
+        assert [r.status_code for r in page.history] == [303]
         assert page.status_code == 200 and "แสดงครั้งเดียว" in html(page)
         issued[name] = re.search(r'<code class="secret-value">([^<]+)</code>',
                                  html(page)).group(1)
@@ -194,7 +196,8 @@ def test_password_reset_ends_sessions_and_tokens_and_forces_a_new_password(runti
 
     boss = _signed_in(app, "admin", known_password(runtime, people.admin, "admin"))
     boss.get("/admin/users")
-    reset = boss.post("/admin/users/staff_plan/password")
+    reset = boss.post("/admin/users/staff_plan/password", follow=True)
+    assert [r.status_code for r in reset.history] == [303]
     assert reset.status_code == 200 and "ต้องตั้งรหัสผ่านของตนเอง" in html(reset)
     new = re.search(r'<code class="secret-value">([^<]+)</code>', html(reset)).group(1)
 

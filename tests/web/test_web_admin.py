@@ -71,13 +71,14 @@ def test_deactivate_reset_password_issue_token_and_roles(app, sqlite_runtime, br
                   {"active": "0", "confirm": "yes"}).status_code == 302
     assert "ระงับ" in html(b.get("/admin/users"))
     b.post("/admin/users/staff_hr/active", {"active": "1"})
-    reset = b.post("/admin/users/staff_hr/password")
+    reset = b.post("/admin/users/staff_hr/password", follow=True)
+    assert reset.history[0].headers["Location"] == "/admin/users"
     assert reset.status_code == 200 and reset.headers["Cache-Control"] == "no-store"
     new_password = re.search(r'<code class="secret-value">([^<]+)</code>', html(reset)).group(1)
     assert "แสดงครั้งเดียว" in html(reset)
     assert users.authenticate(sqlite_runtime, "staff_hr", new_password).username == "staff_hr"
     assert new_password not in html(b.get("/admin/users"))  # shown once only
-    token = b.post("/admin/users/staff_hr/token", {"name": "ระบบสารบรรณ"})
+    token = b.post("/admin/users/staff_hr/token", {"name": "ระบบสารบรรณ"}, follow=True)
     value = re.search(r'<code class="secret-value">([^<]+)</code>', html(token)).group(1)
     assert users.actor_for_token(sqlite_runtime, value).username == "staff_hr"
     b.get("/admin/users")

@@ -1,8 +1,9 @@
 """Administration pages (role ``admin``): users, units, acting appointments.
 
 The engine checks the role on every call too; these pages only refuse earlier.
-Passwords and API tokens are shown once, in the response to the POST that made them,
-and never put into the (signed, not encrypted) session cookie.
+Passwords and API tokens are shown once, on the page the POST that made them redirects
+to (POST → redirect → GET, so a reload never issues another): the session carries them
+for that one hop encrypted with the data key, never in clear in the signed cookie.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
@@ -46,10 +47,26 @@ def home() -> Response:
     return redirect(url_for("admin.users"))
 
 
+#: Where the session holds a new password or token, sealed, until the next page shows it.
+SHOWN_ONCE = "admin_secret"
+
+
+def _show_once(secret: Mapping[str, str]) -> Response:
+    sealed = rt().cipher.encrypt(secret)
+    session[SHOWN_ONCE] = sealed.decode("ascii") if sealed else ""
+    return redirect(url_for("admin.users"), code=303)
+
+
+def _taken_secret() -> dict[str, Any] | None:
+    sealed = session.pop(SHOWN_ONCE, "")
+    return rt().cipher.decrypt(sealed.encode("ascii")) if isinstance(sealed, str) and sealed \
+        else None
+
+
 @bp.get("/users")
 @admin_required
 def users() -> tuple[str, int]:
-    return _users_page()
+    return _users_page(secret=_taken_secret())
 
 
 @bp.post("/users")
@@ -144,16 +161,14 @@ def set_roles(username: str) -> Response | tuple[str, int]:
 
 @bp.post("/users/<username>/password")
 @admin_required
-def reset_password(username: str) -> tuple[str, int]:
+def reset_password(username: str) -> Response:
     password = admin.reset_password(rt(), actor(), username)
-    return _users_page(secret={
-        "username": username, "kind": "password", "value": password,
-    })
+    return _show_once({"username": username, "kind": "password", "value": password})
 
 
 @bp.post("/users/<username>/token")
 @admin_required
-def issue_token(username: str) -> tuple[str, int]:
+def issue_token(username: str) -> Response | tuple[str, int]:
     name = (request.form.get("name") or "").strip()
     field = f"token-name-{username}"
     if not name:
@@ -167,8 +182,8 @@ def issue_token(username: str) -> tuple[str, int]:
         return _users_page(status=error.status, message=message,
                            errors={field: fields.get("name", message)},
                            values={"roles": [], field: name, "open_tokens": username})
-    return _users_page(secret={"username": username, "kind": "token", "value": token,
-                               "name": name.strip()})
+    return _show_once({"username": username, "kind": "token", "value": token,
+                       "name": name.strip()})
 
 
 @bp.post("/users/<username>/tokens/revoke")

@@ -244,7 +244,11 @@ def version_diagram(key: str, version: int) -> Response:
 
 @bp.post("/public/complaints")
 def file_complaint() -> tuple[Response, int]:
-    return jsonify(public.submit_complaint(rt(), json_body())), 201
+    # A retry with the same Idempotency-Key and body gets the first answer (200, no
+    # secret) instead of a second complaint; see docs/ACCESS.md.
+    key = request.headers.get("Idempotency-Key")
+    receipt = public.submit_complaint(rt(), json_body(), idempotency_key=key)
+    return jsonify(receipt), 200 if receipt["replayed"] else 201
 
 
 @bp.get("/public/complaints/<code>")

@@ -2,9 +2,16 @@
 
 The engine does the work (engine/services/complaints/citizen.py); these pages only draw
 the complaint start form without the fields the office sets itself, show the privacy
-notice before the form, and hand back a printable receipt. The secret is shown once, in
-the body of the POST response: never in a URL, a redirect or the session cookie, and the
-page is not cached.
+notice before the form, and hand back a printable receipt.
+
+Filing happens once (POST → redirect → GET). The form carries a one-time token beside the
+CSRF token; a send files the complaint under it and redirects to /complaint/receipt, which
+this browser's session ties to the token. The receipt shows the secret the first time
+only: never in a URL, a redirect or the session cookie, and the page is not cached. A
+reload, or going back and sending again, files nothing and shows the first receipt
+without the secret: a browser that kept the form sends its token again, and one that
+fetched the form anew sends the same words from the same session (the engine's
+``previous_token``).
 
 Evidence files come with the form (multipart). The engine checks all of them before it
 stores anything; a refused form comes back with what was typed, but a browser cannot
@@ -18,18 +25,20 @@ from datetime import datetime
 from typing import Any
 
 import segno
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
+from werkzeug.wrappers import Response
 
 from engine.bpmn.forms import validate_form
 from engine.core.errors import InvalidData, NotFound
 from engine.services.admin import processes
 from engine.services.complaints import citizen as public
+from engine.services.complaints import filing_keys
 from engine.services.inbox import attachments
 from engine.thai.workdays import BANGKOK
 from webui import MAX_REQUEST_BYTES
-from webui.forms_render import fields_for, form_errors_elsewhere, parse_form
+from webui.forms_render import Field, fields_for, form_errors_elsewhere, parse_form
 from webui.i18n import localize, localize_fields
 from webui.web import chosen_files, public_url_for, rt
 
@@ -39,6 +48,17 @@ bp = Blueprint("public_pages", __name__)
 ACK = "notice_acknowledged"
 #: Fields of the person complaining: all optional, shown in their own group.
 COMPLAINANT_PREFIX = "complainant_"
+#: The hidden field holding the form's one-time token, and where the session keeps the
+#: token of the last complaint this browser filed (the receipt's key, not its secret).
+TOKEN_FIELD = "filing_token"  # noqa: S105 - a field's name
+RECEIPT_KEY = "complaint_receipt"
+#: What phones and browsers fill in for the complainant's own fields (the e-mail input
+#: says "email" itself): the keyboard and the autofill that fit each.
+AUTOFILL = {
+    "complainant_name": ("name", ""),
+    "complainant_address": ("street-address", ""),
+    "complainant_phone": ("tel", "tel"),
+}
 #: The file input; the engine names its errors with the same key.
 EVIDENCE = public.EVIDENCE_FIELD
 #: Room for five full-size files on top of the app's usual limit for the typed fields.
@@ -97,7 +117,8 @@ def _citizen_form() -> dict[str, Any]:
 
 def _complaint_page(*, values: Mapping[str, Any] | None = None,
                     errors: Mapping[str, str] | None = None, message: str = "",
-                    status: int = 200, files_dropped: int = 0) -> tuple[str, int]:
+                    status: int = 200, files_dropped: int = 0,
+                    token: str = "") -> tuple[str, int]:
     form = _citizen_form()
     errors = dict(errors or {})
     evidence_error = errors.pop(EVIDENCE, "")
@@ -106,6 +127,13 @@ def _complaint_page(*, values: Mapping[str, Any] | None = None,
     for f in fields:
         if f.name.startswith(COMPLAINANT_PREFIX):
             f.help = f"{optional} — {f.help}" if f.help else optional
+        if f.name in AUTOFILL:
+            f.autocomplete, f.inputmode = AUTOFILL[f.name]
+            if f.inputmode == "tel":
+                f.kind = "tel"
+        if f.name == ACK:
+            # The one box that must be ticked: marked like every required field.
+            f.required = True
     return render_template(
         "public/complaint.html",
         form=form,
@@ -115,9 +143,14 @@ def _complaint_page(*, values: Mapping[str, Any] | None = None,
         complainant_fields=[f for f in fields if f.name.startswith(COMPLAINANT_PREFIX)],
         message=message,
         other_errors=form_errors_elsewhere(form, errors),
+        # The summary links each error to its field, the file input's too.
+        summary_fields=[*fields, Field(EVIDENCE, _("ไฟล์หลักฐาน"), "file",
+                                       error=evidence_error)],
         evidence_error=evidence_error,
         files_dropped=files_dropped,
         limits=_evidence_limits(),
+        token=token or filing_keys.new_form_token(),
+        office=rt().office,
     ), status
 
 
@@ -143,32 +176,73 @@ def _qr(url: str) -> Markup:
     return Markup(svg)  # noqa: S704 - segno's own output, from a URL this app built
 
 
+def _posted_token() -> str:
+    """The form's token as sent; one of another shape gets a fresh one on the next page."""
+    token = request.form.get(TOKEN_FIELD, "")[:100]
+    try:
+        return filing_keys.checked_key("form", token)
+    except InvalidData:
+        return ""
+
+
+def _last_filing() -> str | None:
+    token = session.get(RECEIPT_KEY)
+    return token if isinstance(token, str) and token else None
+
+
+def _to_receipt(token: str) -> Response:
+    session[RECEIPT_KEY] = token
+    return redirect(url_for("public_pages.receipt"), code=303)
+
+
 @bp.route("/complaint", methods=["GET", "POST"])
-def complaint() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
+def complaint() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     if request.method == "GET":
-        return _complaint_page()
+        body, status = _complaint_page()
+        # The browser may keep this empty form (with its token) for the back button, so
+        # going back and sending again is recognised; it is revalidated on every visit.
+        return body, status, {"Cache-Control": "private, no-cache"}
+    token = _posted_token()
+    if token and public.form_token_used(rt(), token):
+        return _to_receipt(token)
     form = _citizen_form()
     data, typed, conversion_errors = parse_form(form, request.form)
     files = chosen_files(EVIDENCE)
     if conversion_errors:
         errors = {**conversion_errors,
                   **localize_fields(public.evidence_problems(files))}
-        return _complaint_page(values=typed, errors=errors, status=400,
-                               files_dropped=len(files),
-                               message=_("ข้อมูลในแบบฟอร์มไม่ถูกต้อง กรุณาแก้ไขช่องที่ระบุ"))
+        return _no_store(*_complaint_page(
+            values=typed, errors=errors, status=400, files_dropped=len(files), token=token,
+            message=_("ข้อมูลในแบบฟอร์มไม่ถูกต้อง กรุณาแก้ไขช่องที่ระบุ")))
     try:
-        receipt = public.submit_complaint_with_evidence(rt(), data, files)
+        public.submit_complaint_with_evidence(rt(), data, files, form_token=token,
+                                              previous_token=_last_filing())
     except InvalidData as error:
         errors = localize_fields(error.fields)
         if ACK in errors:
             errors[ACK] = _("กรุณาทำเครื่องหมายเพื่อยืนยันว่าได้อ่านประกาศความเป็นส่วนตัวแล้ว")
             errors = {**_other_errors(data), **errors}
-        return _complaint_page(values=typed, errors=errors, status=400,
-                               files_dropped=len(files), message=localize(error.message))
-    track_url = public_url_for("public_pages.track", code=receipt["tracking_code"])
-    body = render_template("public/receipt.html", receipt=receipt, track_url=track_url,
-                           qr=_qr(track_url))
-    return _no_store(body, 201)
+        # A refused token is not the citizen's fault: the page says so, with a new one.
+        errors.pop(TOKEN_FIELD, None)
+        return _no_store(*_complaint_page(
+            values=typed, errors=errors, status=400, files_dropped=len(files), token=token,
+            message=localize(error.message)))
+    return _to_receipt(token)
+
+
+@bp.get("/complaint/receipt")
+def receipt() -> Response | tuple[str, int, dict[str, str]]:
+    """The receipt of the complaint this browser filed last; the secret the first time."""
+    token = _last_filing()
+    if token is None:
+        # A bookmark or another browser: the way to follow a complaint is the tracking page.
+        flash(_("ไม่พบใบรับเรื่องในเบราว์เซอร์นี้ ติดตามเรื่องได้ด้วยรหัสติดตามเรื่องและรหัสลับ"), "info")
+        return redirect(url_for("public_pages.track"), code=303)
+    shown = public.form_receipt(rt(), token)
+    track_url = public_url_for("public_pages.track", code=shown["tracking_code"])
+    body = render_template("public/receipt.html", receipt=shown, track_url=track_url,
+                           qr=_qr(track_url), office=rt().office)
+    return _no_store(body, 200)
 
 
 @bp.route("/track", methods=["GET", "POST"])

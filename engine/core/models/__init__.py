@@ -18,6 +18,7 @@ from engine.core.models.cases import (
     Task,
     TrackingCode,
 )
+from engine.core.models.filing_keys import FilingKey
 from engine.core.models.heartbeat import SchedulerHeartbeat
 from engine.core.models.holidays import HolidayOverride
 from engine.core.models.messages import LetterJob, Notification, OutboxMessage, ReportDelivery
@@ -33,6 +34,7 @@ __all__ = [
     "Comment",
     "DueTimer",
     "Escalation",
+    "FilingKey",
     "HolidayOverride",
     "LetterJob",
     "Notification",

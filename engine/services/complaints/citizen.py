@@ -15,14 +15,24 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from engine.core.errors import InvalidData, NotFound
-from engine.core.models import Attachment, ProcessInstance, Task, TrackingCode, utcnow
+from engine.core.models import (
+    Attachment,
+    FilingKey,
+    ProcessInstance,
+    Task,
+    TrackingCode,
+    utcnow,
+)
 from engine.core.statuses import InstanceStatus, TaskStatus
+from engine.services.complaints import filing_keys
 from engine.services.complaints.letters import complaint_outcome, not_considered_reasons
 from engine.services.inbox.attachments import UploadedFile, files_problems, store_attachment
 from engine.services.inbox.instances import checked_start_data, current_definition, start_case
@@ -105,49 +115,168 @@ def _channel_fields(data: Any, problems: dict[str, str]) -> dict[str, Any]:
     return fields
 
 
-def _file(rt: Runtime, data: Any, files: Sequence[UploadedFile]
-          ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """File the complaint and store its files in one transaction: all of it, or nothing."""
-    problems = evidence_problems(files)
-    fields = _channel_fields(data, problems)
+#: How a submission names itself: its channel, its key and its body's hash.
+FilingKeyOf = tuple[filing_keys.Channel, str, str]
+
+
+def _replayed(rt: Runtime, session: Session, row: FilingKey) -> dict[str, Any]:
+    """The first receipt of a key sent again: never the secret, which was already given."""
+    code = session.scalar(select(TrackingCode.code).where(
+        TrackingCode.instance_id == row.instance_id))
+    instance = session.get_one(ProcessInstance, row.instance_id)
+    kept = rt.cipher.decrypt(row.sealed_receipt)
+    return {"tracking_code": code, "secret": None,
+            "received_on": instance.received_on.isoformat() if instance.received_on else None,
+            "files": kept.get("files", []), "replayed": True}
+
+
+def _earlier_filing(rt: Runtime, session: Session, key: FilingKeyOf, previous: str | None,
+                    now: datetime) -> FilingKey | None:
+    """The filing this key (or, from the web page, these same words) already made."""
+    row = filing_keys.find(session, key[0], key[1], now, body=key[2])
+    if row is not None:
+        return row
+    before = filing_keys.same_as_before(session, previous, key[2], now)
+    if before is not None:
+        # The new token stands for the first filing too. A secret not shown yet moves
+        # with it, so the receipt shows it once, under either token.
+        kept = rt.cipher.decrypt(before.sealed_receipt)
+        filing_keys.remember(session, key[0], key[1], before.instance_id, now, body=key[2],
+                             sealed_receipt=rt.cipher.encrypt(kept))
+        if kept.pop("secret", None) is not None:
+            before.sealed_receipt = rt.cipher.encrypt(kept)
+    return before
+
+
+def _file(rt: Runtime, data: Any, files: Sequence[UploadedFile], key: FilingKeyOf | None,
+          *, keep_secret: bool = False, previous: str | None = None) -> dict[str, Any]:
+    """File the complaint, store its files and keep its key in one transaction: all of it,
+    or nothing. A key already used gets its first receipt back and files nothing.
+
+    ``keep_secret`` seals the secret beside the key until :func:`form_receipt` shows it
+    once: the web page answers its POST with a redirect, so the receipt is a later GET.
+    ``previous`` is the form token this browser filed with last (see
+    :func:`filing_keys.same_as_before`).
+    """
     now = utcnow()
     today = now.astimezone(BANGKOK).date()
-    fields.update(channel="website", received_at=today.isoformat())
-    with rt.workflow_guard() as guard, rt.db.write() as session:
-        definition = current_definition(rt, session, PROCESS_KEY)
-        clean = checked_start_data(
-            definition.start_form, fields, problems,
-            "แนบไฟล์ไม่ได้ ยังไม่ได้ส่งเรื่อง / a file cannot be attached; nothing was sent")
-        case, _opened, _personal = start_case(rt, session, guard, definition, clean, None)
-        secret = _new_secret()
-        code = _new_code(be_year(today))
-        while session.scalar(select(TrackingCode.id).where(TrackingCode.code == code)):
+    try:
+        with rt.workflow_guard() as guard, rt.db.write() as session:
+            # Before any check: going back and sending again shows the first receipt even
+            # if the form has changed since.
+            earlier = _earlier_filing(rt, session, key, previous, now) if key else None
+            if earlier is not None:
+                return _replayed(rt, session, earlier)
+            problems = evidence_problems(files)
+            fields = _channel_fields(data, problems)
+            fields.update(channel="website", received_at=today.isoformat())
+            definition = current_definition(rt, session, PROCESS_KEY)
+            clean = checked_start_data(
+                definition.start_form, fields, problems,
+                "แนบไฟล์ไม่ได้ ยังไม่ได้ส่งเรื่อง / a file cannot be attached; nothing was sent")
+            case, _opened, _personal = start_case(rt, session, guard, definition, clean, None)
+            secret = _new_secret()
             code = _new_code(be_year(today))
-        session.add(TrackingCode(instance_id=case.instance.id, code=code,
-                                 secret_hash=_hash(secret), created_at=now))
-        stored = [store_attachment(rt, session, None, case.instance.id, upload.filename,
-                                   upload.content_type, upload.data) for upload in files]
-    receipt = {"tracking_code": code, "secret": secret, "received_on": today.isoformat()}
-    return receipt, stored
+            while session.scalar(select(TrackingCode.id).where(TrackingCode.code == code)):
+                code = _new_code(be_year(today))
+            session.add(TrackingCode(instance_id=case.instance.id, code=code,
+                                     secret_hash=_hash(secret), created_at=now))
+            stored = [{"filename": view["filename"], "size": view["size"]} for view in (
+                store_attachment(rt, session, None, case.instance.id, upload.filename,
+                                 upload.content_type, upload.data) for upload in files)]
+            if key is not None:
+                kept: dict[str, Any] = {"files": stored} if stored else {}
+                if keep_secret:
+                    kept["secret"] = secret
+                filing_keys.remember(session, key[0], key[1], case.instance.id, now,
+                                     body=key[2], sealed_receipt=rt.cipher.encrypt(kept))
+    except IntegrityError:
+        # The same key sent twice at once (PostgreSQL): the other one filed; show its receipt.
+        if key is None:
+            raise
+        with rt.db.read() as session:
+            row = filing_keys.find(session, key[0], key[1], now, body=key[2])
+            if row is None:
+                raise
+            return _replayed(rt, session, row)
+    return {"tracking_code": code, "secret": secret, "received_on": today.isoformat(),
+            "files": stored, "replayed": False}
 
 
-def submit_complaint(rt: Runtime, data: dict[str, Any]) -> dict[str, Any]:
-    """File a complaint from the website; return its tracking code and secret (shown once)."""
-    receipt, _stored = _file(rt, data, ())
+#: What the API says instead of a secret it gave once already.
+REPLAY_NOTE = (
+    "รหัสลับให้ไว้แล้วในคำตอบแรกของคีย์นี้ และไม่แสดงซ้ำ หากทำหาย โปรดติดต่อกลุ่มกฎหมายและคดี "
+    "พร้อมรหัสติดตามเรื่อง / the secret was given in this key's first answer only; if it is "
+    "lost, contact the Legal Affairs group with the tracking code")
+
+
+def submit_complaint(rt: Runtime, data: dict[str, Any], *,
+                     idempotency_key: str | None = None) -> dict[str, Any]:
+    """File a complaint from the API; return its tracking code and secret (shown once).
+
+    With an ``idempotency_key``, the same key and the same body within
+    :data:`~engine.services.complaints.filing_keys.KEY_LIFETIME` file nothing new: the
+    answer is the first one with ``replayed`` true and, in place of the secret, a
+    ``secret_note``. The same key with another body is a Conflict.
+    """
+    key: FilingKeyOf | None = None
+    if idempotency_key is not None:
+        key = ("api", filing_keys.checked_key("api", idempotency_key),
+               filing_keys.body_hash(data))
+    receipt = _file(rt, data, (), key)
+    receipt.pop("files", None)
+    if receipt["replayed"]:
+        receipt.pop("secret")
+        receipt["secret_note"] = REPLAY_NOTE
     return receipt
 
 
 def submit_complaint_with_evidence(rt: Runtime, data: dict[str, Any],
-                                   files: Sequence[UploadedFile]) -> dict[str, Any]:
-    """File a complaint with up to :data:`MAX_EVIDENCE_FILES` evidence files (the web page).
+                                   files: Sequence[UploadedFile], *, form_token: str,
+                                   previous_token: str | None = None) -> dict[str, Any]:
+    """File a complaint from the web page, with up to :data:`MAX_EVIDENCE_FILES` evidence
+    files, under the form's one-time token; the receipt is then :func:`form_receipt`.
 
     Every file is checked before anything is stored; one bad file, or a bad field, refuses
-    the lot and files nothing. The receipt adds ``files``: the stored display names and
-    sizes, which count against the same limit as files added later with the secret.
+    the lot and files nothing. A token already used files nothing and answers with its
+    first receipt (``replayed`` true), whatever the form holds now; so does the same typed
+    text under a new token when ``previous_token`` (this browser's last filing) filed it.
+    The answer never holds the secret: the page shows it from :func:`form_receipt`, once.
     """
-    receipt, stored = _file(rt, data, files)
-    return {**receipt, "files": [{"filename": view["filename"], "size": view["size"]}
-                                 for view in stored]}
+    key: FilingKeyOf = ("form", filing_keys.checked_key("form", form_token),
+                        filing_keys.body_hash(data))
+    receipt = _file(rt, data, files, key, keep_secret=True, previous=previous_token)
+    return {name: value for name, value in receipt.items() if name != "secret"}
+
+
+def form_token_used(rt: Runtime, form_token: str) -> bool:
+    """Whether a form token has filed a complaint (and its receipt may be shown again)."""
+    with rt.db.read() as session:
+        return filing_keys.find(session, "form", filing_keys.checked_key("form", form_token),
+                                utcnow()) is not None
+
+
+def form_receipt(rt: Runtime, form_token: str) -> dict[str, Any]:
+    """The receipt of the complaint a form token filed: tracking code, date and files, and
+    the secret the first time only (``secret`` is None afterwards).
+
+    The secret is sealed beside the token from the filing until this first showing, so
+    the page can answer its POST with a redirect and a reload never files again.
+    """
+    now = utcnow()
+    with rt.db.write() as session:
+        row = filing_keys.find(session, "form", filing_keys.checked_key("form", form_token),
+                               now)
+        if row is None:
+            raise NotFound("ไม่พบใบรับเรื่อง หรือพ้นกำหนดแสดงแล้ว ติดตามเรื่องได้ด้วยรหัสติดตามเรื่องและรหัสลับ / "
+                           "no receipt here, or it has expired; follow the complaint with its "
+                           "tracking code and secret")
+        kept = rt.cipher.decrypt(row.sealed_receipt)
+        secret = kept.pop("secret", None)
+        if secret is not None:
+            row.sealed_receipt = rt.cipher.encrypt(kept)
+        receipt = _replayed(rt, session, row)
+    return {**receipt, "secret": secret}
 
 
 def _tracked(session: Any, code: str, secret: str) -> TrackingCode:
