@@ -49,6 +49,20 @@ def fill_name(name: str, data: Mapping[str, Any]) -> str:
     return fill_placeholders(name, data, texts=False)
 
 
+#: The texts of a form that describe it as a whole, in each language it carries.
+FORM_TEXTS = ("title", "description", "x-title-en", "x-description-en")
+
+
+def fill_form_texts(form: Mapping[str, Any] | None, data: Mapping[str, Any]
+                    ) -> Mapping[str, Any] | None:
+    """A task form whose title and description quote the case's numbers, as its step's
+    name does ("ภายใน {triage_days} วันทำการ"); the version's own form is left as it is."""
+    if not form or not any("{" in str(form.get(key) or "") for key in FORM_TEXTS):
+        return form
+    return {**form, **{key: fill_name(str(form[key]), data)
+                       for key in FORM_TEXTS if isinstance(form.get(key), str)}}
+
+
 def fill_element_names(tree: etree._ElementTree, data: Mapping[str, Any]) -> None:
     """Fill the ``name`` of every element of a parsed BPMN file in place, so a case's
     diagram labels say what its inbox says."""

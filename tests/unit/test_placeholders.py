@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from engine.bpmn.loading.safe_xml import read_xml
-from engine.bpmn.placeholders import fill_element_names, fill_name, fill_placeholders
+from engine.bpmn.placeholders import (
+    fill_element_names,
+    fill_form_texts,
+    fill_name,
+    fill_placeholders,
+)
 
 TRIAGE = "พิจารณาคัดกรองเรื่องร้องเรียนเบื้องต้น (ภายใน {triage_days} วันทำการ)"
 
@@ -39,3 +44,17 @@ def test_diagram_names_are_filled_in_place():
     fill_element_names(tree, {"triage_days": 5, "subject": "ลับ"})
     names = [el.get("name") for el in tree.getroot().iter() if el.get("name")]
     assert names == ["เรื่อง {subject}", "พิจารณาคัดกรองเรื่องร้องเรียนเบื้องต้น (ภายใน 5 วันทำการ)"]
+
+
+def test_a_form_quotes_the_cases_numbers_in_its_title_and_description_only():
+    form = {"title": "คัดกรอง", "description": "ภายใน {triage_days} วันทำการ",
+            "x-description-en": "within {triage_days} working days",
+            "properties": {"note": {"title": "{triage_days}"}}}
+    filled = fill_form_texts(form, {"triage_days": 5})
+    assert filled is not None
+    assert filled["description"] == "ภายใน 5 วันทำการ"
+    assert filled["x-description-en"] == "within 5 working days"
+    assert filled["properties"] == {"note": {"title": "{triage_days}"}}
+    assert form["description"] == "ภายใน {triage_days} วันทำการ", "the version's form changed"
+    plain = {"title": "คัดกรอง"}
+    assert fill_form_texts(plain, {"triage_days": 5}) is plain

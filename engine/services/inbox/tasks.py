@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from engine.bpmn.bundle import ProcessBundle
 from engine.bpmn.definitions import Definition
 from engine.bpmn.forms import validate_form
-from engine.bpmn.placeholders import fill_placeholders
+from engine.bpmn.placeholders import fill_form_texts, fill_placeholders
 from engine.core.actors import Actor, actor_of
 from engine.core.audit import record
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
@@ -202,9 +202,9 @@ def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
         row, definition = _visible_row(rt, session, actor, task_id)
         rule = definition.task_info(row.bpmn_id)
         view = task_view(row, view_context(rt, session))
-        view["form"] = definition.task_form(row.bpmn_id)
-        view["documentation"] = fill_placeholders(rule.documentation if rule else "",
-                                        case_data_of(rt, session, row.instance_id))
+        data = case_data_of(rt, session, row.instance_id)
+        view["form"] = fill_form_texts(definition.task_form(row.bpmn_id), data)
+        view["documentation"] = fill_placeholders(rule.documentation if rule else "", data)
         is_open = row.state == TaskStatus.OPEN
         view["may_act"] = is_open and _may_work(actor, row)
         view["can_reassign"] = is_open and supervises(actor, definition.bundle)

@@ -95,6 +95,7 @@ def test_after_five_days_is_deployed_the_names_say_five(page: Page, server: Serv
     row.get_by_role("link", name=TRIAGE_5).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TRIAGE_5)
     expect(page.get_by_text("ภายใน 5 วันทำการนับจากวันที่ได้รับเรื่อง")).to_be_visible()
+    expect(page.get_by_text("บันทึกผลการคัดกรองภายใน 5 วันทำการ")).to_be_visible()
     page.get_by_role("button", name="ออกจากระบบ").click()
 
     sign_in(page, "legalhead")
