@@ -25,6 +25,8 @@ from engine.workflow.runtime import Runtime
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST
 from webui.cli import main
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 ACCUSED = "นายทดสอบค้นหา นามสกุลลับเฉพาะ"
 COMPLAINANT = "นางสาวเกศแก้วมณี ปกปิดนามจริง"
 #: Pieces of the names that must appear nowhere in the database.

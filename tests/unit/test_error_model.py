@@ -30,9 +30,13 @@ def test_every_error_class_is_under_the_one_root_with_a_status_and_titles():
 
 
 def test_no_error_class_is_defined_outside_the_errors_module():
+    """engine/thai is the one exception: it lies below engine.core, so its date parser
+    raises a ValueError of its own (DateEntryError: Thai and English beside each other),
+    which the layers above turn into InvalidData."""
     outside = []
     for path in [*ROOT.joinpath("engine").rglob("*.py"), *ROOT.joinpath("webui").rglob("*.py")]:
-        if path == ROOT / "engine" / "core" / "errors.py" or "migrations" in path.parts:
+        if (path == ROOT / "engine" / "core" / "errors.py" or "migrations" in path.parts
+                or path == ROOT / "engine" / "thai" / "dates.py"):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ClassDef) and any(

@@ -47,8 +47,10 @@ def test_the_scroll_box_is_a_focusable_region_with_zoom_buttons(sqlite_runtime, 
     assert tools.get("hidden") is not None  # shown by the script only: they need it
     zooms = {b.get("data-zoom"): b.get("aria-controls") for b in tools.xpath(".//button")}
     assert zooms == {"in": box.get("id"), "out": box.get("id"), "fit": box.get("id")}
-    [script] = doc.xpath("//script")
-    assert script.get("src") == "/static/diagram.js" and not (script.text or "").strip()
+    scripts = doc.xpath("//script")
+    assert [s.get("src") for s in scripts].count("/static/diagram.js") == 1
+    assert all(s.get("src", "").startswith("/static/") and not (s.text or "").strip()
+               for s in scripts), "every script is a file govflow serves, never inline"
 
 
 def test_the_steps_are_listed_with_their_state(sqlite_runtime, web_people, browser):

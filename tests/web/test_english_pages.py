@@ -21,6 +21,8 @@ from tests.web.publication_support import TO_PUBLISH, drive, open_task, publishe
 from tests.web_client import Browser, form_of, html
 from webui.forms_render import fields_for
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 pytest_plugins = ("tests.web_support",)
 
 THAI = re.compile("[\u0e00-\u0e7f]")

@@ -17,6 +17,8 @@ from tests.samples import COMPLAINT
 from tests.web.test_web_owner import five_days, owned, signed_in  # noqa: F401 — a fixture
 from tests.web_client import Browser, html
 
+pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
+
 pytest_plugins = ("tests.web_support",)
 
 NOT_CONFIRMED = "ยังไม่ได้ยืนยัน จึงยังไม่มีการเปลี่ยนแปลงใด ๆ"

@@ -74,7 +74,9 @@ def test_start_and_task_forms_are_english_but_data(page: Page) -> None:
     page.goto("/start/complaint")
     expect(page.get_by_role("heading", level=1)).to_have_text("Register a corruption complaint")
     page.get_by_role("button", name="Save and start the case").click()
-    expect(page.get_by_text("Please fill in “Subject”.")).to_be_visible()
+    wanted = "Please fill in “Subject”."
+    expect(page.locator("#errors").get_by_role("link", name=wanted, exact=True)).to_be_visible()
+    expect(page.locator("#f-subject-error")).to_contain_text(wanted)
     assert_no_thai_outside_data(page, "the start form with errors")
 
     field(page, "Subject").fill(COMPLAINT["subject"])
