@@ -221,7 +221,7 @@ def test_complaint_through_the_pages_to_triage(sqlite_runtime, web_people, brows
     assert "11 ธันวาคม 2569 16:30 น." in inbox  # the triage deadline, Buddhist Era
     assert "วันทำการ" in inbox  # the countdown, in working days
     page = html(legal.get(f"/tasks/{task_id}"))
-    assert "พิจารณาภายใน 3 วันทำการ" in page
+    assert "บันทึกผลการคัดกรองภายใน 3 วันทำการ" in page
     # Conditional requirement from the schema's if/then, in Thai, with input kept.
     bad = legal.post(f"/tasks/{task_id}/complete", {"screening_outcome": "forward"})
     assert bad.status_code == 400 and "หน่วยงานที่จะส่งต่อ" in html(bad)
