@@ -21,8 +21,10 @@ import time  # noqa: E402
 import urllib.error  # noqa: E402
 import urllib.request  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
@@ -147,15 +149,16 @@ def chromium() -> Iterator[Browser]:
         playwright.stop()
 
 
-@pytest.fixture
-def page(chromium: Browser, server: Server) -> Iterator[Page]:
-    """A fresh browser profile (no cookies) on the server, in Thai and Bangkok time.
+@contextmanager
+def app_page(chromium: Browser, server: Server, **options: Any) -> Iterator[Page]:
+    """A fresh browser profile (no cookies) on the server, in Thai and Bangkok time;
+    ``options`` add to Playwright's context options (e.g. ``bypass_csp``).
 
     Every request must go to the app itself: no CDN, no web fonts from the internet.
     """
     context = chromium.new_context(
         base_url=server.url, locale="th-TH", timezone_id="Asia/Bangkok",
-        viewport={"width": 1280, "height": 900},
+        viewport={"width": 1280, "height": 900}, **options,
     )
     context.set_default_timeout(TIMEOUT_MS)
     elsewhere: list[str] = []
@@ -167,6 +170,13 @@ def page(chromium: Browser, server: Server) -> Iterator[Page]:
     finally:
         context.close()
     assert not elsewhere, f"the pages fetched from outside the app: {elsewhere}"
+
+
+@pytest.fixture
+def page(chromium: Browser, server: Server) -> Iterator[Page]:
+    """The page every browser test starts from (see :func:`app_page`)."""
+    with app_page(chromium, server) as fresh:
+        yield fresh
 
 
 expect.set_options(timeout=TIMEOUT_MS)

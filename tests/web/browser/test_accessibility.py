@@ -26,8 +26,8 @@ from engine.workflow.runtime import Runtime
 from tests.conftest import missing
 from tests.samples import PUBLISHING_REQUEST, SCENARIOS
 from tests.web.browser.support import (
-    TIMEOUT_MS,
     Server,
+    app_page,
     field,
     password_of,
     shot,
@@ -76,20 +76,9 @@ def published(server: Server) -> dict[str, Any]:
 def axe_page(chromium: Browser, server: Server, published: dict[str, Any]) -> Iterator[Page]:
     if not AXE.exists():
         missing("axe-core not installed: run `make assets` (npm ci in webui/)", "axe tests")
-    context = chromium.new_context(
-        base_url=server.url, locale="th-TH", timezone_id="Asia/Bangkok",
-        viewport={"width": 1280, "height": 900}, bypass_csp=True,
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    elsewhere: list[str] = []
-    context.on("request", lambda request: None if request.url.startswith(server.url)
-               or request.url.startswith("data:") else elsewhere.append(request.url))
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
-    assert not elsewhere, f"the pages fetched from outside the app: {elsewhere}"
+    # axe is injected as a script of the test's own: only this context bypasses the CSP.
+    with app_page(chromium, server, bypass_csp=True) as fresh:
+        yield fresh
 
 
 def violations(page: Page) -> list[str]:
