@@ -55,24 +55,23 @@ def key_fingerprint(key: bytes, purpose: str = "data") -> str:
     return hashlib.sha256(f"govflow-{purpose}-key:".encode() + key.strip()).hexdigest()[:16]
 
 
-def configured_key(settings: Settings) -> bytes | None:
-    """The data key this configuration would use, without generating one."""
-    if settings.data_key:
-        return settings.data_key.encode("ascii", "replace")
-    path = settings.instance_dir / "data.key"
+def _configured(setting: str | None, path: Path) -> bytes | None:
+    """A key from its setting, else from its development file, without generating one."""
+    if setting:
+        return setting.encode("ascii", "replace")
     if path.is_file():
         return path.read_bytes().strip()
     return None
+
+
+def configured_key(settings: Settings) -> bytes | None:
+    """The data key this configuration would use, without generating one."""
+    return _configured(settings.data_key, settings.instance_dir / "data.key")
 
 
 def configured_name_index_key(settings: Settings) -> bytes | None:
     """The name-index key this configuration would use, without generating one."""
-    if settings.name_index_key:
-        return settings.name_index_key.encode("ascii", "replace")
-    path = settings.instance_dir / "name_index.key"
-    if path.is_file():
-        return path.read_bytes().strip()
-    return None
+    return _configured(settings.name_index_key, settings.instance_dir / "name_index.key")
 
 
 def read_manifest(archive: tarfile.TarFile) -> dict[str, Any]:
