@@ -34,6 +34,12 @@ PG_URL = os.environ.get(
     "GOVFLOW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 PROCESSES = REPO_ROOT / "processes"
+#: argon2's cheapest profile (engine.core.passwords): the default costs a fifth of a second
+#: per hash and per sign-in, which over the suite's thousand sign-ins was minutes. Set in the
+#: environment too, for the servers and CLI commands the tests start; the load test keeps
+#: the office's default, so its sign-ins cost what they cost in the office.
+TEST_PASSWORD_PROFILE = "cheapest"
+os.environ["GOVFLOW_PASSWORD_PROFILE"] = TEST_PASSWORD_PROFILE
 #: BPMN files nobody here wrote (the MIWG test suite, modelers' examples); CI copies
 #: shared/ beside the clone.
 CORPORA = REPO_ROOT.parent / "shared" / "corpora"
@@ -114,6 +120,7 @@ def make_runtime(tmp_path: Path, database_url: str | None = None,
         instance_dir=tmp_path / "instance",
         processes_dir=processes_dir,
         database_url=database_url,
+        password_profile=TEST_PASSWORD_PROFILE,
     )
     runtime = Runtime(settings)
     upgrade(runtime.db)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -50,12 +51,23 @@ def _load(root: Path, path: Path, depth: int) -> dict[str, Any]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FormFileError(f"{path.relative_to(root)} is not valid JSON: {exc}") from exc
     resolved = _inline_refs(root, path.parent, schema, depth)
-    try:
-        Draft202012Validator.check_schema(resolved)
-    except SchemaError as exc:
+    problem = _schema_problem(json.dumps(resolved, sort_keys=True, ensure_ascii=False))
+    if problem is not None:
         where = path.relative_to(root)
-        raise FormFileError(f"{where} is not a valid JSON Schema: {exc.message}") from exc
+        raise FormFileError(f"{where} is not a valid JSON Schema: {problem}")
     return resolved
+
+
+@lru_cache(maxsize=512)
+def _schema_problem(canonical: str) -> str | None:
+    """Why a form (as canonical JSON) is not a JSON Schema, or None. Checking a schema
+    against the metaschema is most of a deploy's time, and a form that did not change
+    between two deploys, validations or uploads need not be checked again."""
+    try:
+        Draft202012Validator.check_schema(json.loads(canonical))
+    except SchemaError as exc:
+        return exc.message
+    return None
 
 
 def _inline_refs(root: Path, base: Path, node: Any, depth: int) -> Any:

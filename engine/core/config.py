@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import overload
 
 from engine.core.errors import ConfigurationError
+from engine.core.passwords import DEFAULT_PROFILE, PROFILES, TEST_ONLY_PROFILES
 
 PREFIX = "GOVFLOW_"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -84,6 +85,20 @@ class Settings:
     #: How many years back a case's received date (วันที่ได้รับเรื่อง) may be; older, like
     #: a date in the future, is refused as a mistyped year.
     received_date_max_years: int = 1
+    #: The argon2 profile passwords are hashed under (engine.core.passwords.PROFILES).
+    password_profile: str = DEFAULT_PROFILE
+
+    def __post_init__(self) -> None:
+        if self.password_profile not in PROFILES:
+            raise ConfigurationError(
+                f"ค่า {PREFIX}PASSWORD_PROFILE ต้องเป็นหนึ่งใน {', '.join(PROFILES)}: "
+                f"{self.password_profile!r} / {PREFIX}PASSWORD_PROFILE must be one of "
+                f"{', '.join(PROFILES)}: {self.password_profile!r}")
+        if self.is_production and self.password_profile in TEST_ONLY_PROFILES:
+            raise ConfigurationError(
+                f"{PREFIX}PASSWORD_PROFILE={self.password_profile} ใช้ได้เฉพาะการทดสอบ "
+                f"ห้ามใช้เมื่อ {PREFIX}ENV=production / {PREFIX}PASSWORD_PROFILE="
+                f"{self.password_profile} is for tests only, never with {PREFIX}ENV=production")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -110,6 +125,7 @@ class Settings:
             "heartbeat_max_age": float(_env("HEARTBEAT_MAX_AGE", "30") or 30),
             "outbox_stuck_after": float(_env("OUTBOX_STUCK_AFTER", "3600") or 3600),
             "received_date_max_years": _years("RECEIVED_DATE_MAX_YEARS", "1"),
+            "password_profile": _env("PASSWORD_PROFILE", DEFAULT_PROFILE),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from engine.core.db import Database
 from engine.core.keys import data_key, name_index_key
 from engine.core.models import HolidayOverride
 from engine.core.office import OfficeIdentity, load_office
+from engine.core.passwords import PasswordHashing, password_hashing
 from engine.core.personal_data import PersonalDataCipher
 from engine.thai.workdays import WorkingCalendar
 from engine.workflow.workflow_state import WorkflowCache
@@ -39,6 +40,7 @@ class Runtime:
         self.cipher = PersonalDataCipher(data_key(self.settings))
         #: The HMAC key of the blind index of names (engine.core.name_index).
         self.name_index_key = name_index_key(self.settings)
+        self.passwords: PasswordHashing = password_hashing(self.settings.password_profile)
         self._committed_calendar = WorkingCalendar()
         #: The calendar of the holiday change this thread is running, until it commits.
         self._command = threading.local()

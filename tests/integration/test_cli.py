@@ -80,7 +80,8 @@ def test_init_demo_users_and_serve(env, tmp_path):
 
 
 def test_production_refuses_to_start_without_keys(env):
-    env = {**env, "GOVFLOW_ENV": "production", "GOVFLOW_DATA_KEY": "", "GOVFLOW_SECRET_KEY": ""}
+    env = {**env, "GOVFLOW_ENV": "production", "GOVFLOW_DATA_KEY": "", "GOVFLOW_SECRET_KEY": "",
+           "GOVFLOW_PASSWORD_PROFILE": ""}
     result = run(env, "init")
     assert result.returncode != 0
     assert "GOVFLOW_DATA_KEY" in result.stderr and "Traceback" not in result.stderr

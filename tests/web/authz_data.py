@@ -36,7 +36,7 @@ from engine.services.inbox import attachments, comments, instances, tasks
 from engine.workflow import escalations
 from engine.workflow.runtime import Runtime
 from tests.account_support import known_password
-from tests.conftest import PROCESSES, People
+from tests.conftest import PROCESSES, TEST_PASSWORD_PROFILE, People
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST, SCENARIOS
 from tests.web.confidentiality_data import (
     FILED,
@@ -303,7 +303,8 @@ def build_world(tmp: Path) -> World:
     folder = tmp / "processes"
     shutil.copytree(PROCESSES, folder)
     settings = Settings(instance_dir=tmp / "instance", processes_dir=folder,
-                        public_rate_limit="100000/minute")
+                        public_rate_limit="100000/minute",
+                        password_profile=TEST_PASSWORD_PROFILE)
     rt = Runtime(settings)
     upgrade(rt.db)
     report = deploy(rt)

@@ -46,7 +46,7 @@ from engine.services.inbox import attachments, comments, instances, tasks
 from engine.thai.workdays import BANGKOK
 from engine.workflow import escalations
 from engine.workflow.runtime import Runtime
-from tests.conftest import PROCESSES
+from tests.conftest import PROCESSES, TEST_PASSWORD_PROFILE
 from tests.samples import COMPLAINT, PUBLISHING_REQUEST, SCENARIOS, SECRETS
 from tests.web_client import Browser, form_of
 from webui import create_app
@@ -178,7 +178,8 @@ class Dataset:
 def make_dataset(instance_dir: Path) -> Dataset:
     """Build everything; run inside ``clock.frozen(FILED)`` (the clock is moved here)."""
     settings = Settings(instance_dir=instance_dir, processes_dir=PROCESSES,
-                        public_rate_limit="100000/minute")
+                        public_rate_limit="100000/minute",
+                        password_profile=TEST_PASSWORD_PROFILE)
     rt = Runtime(settings)
     upgrade(rt.db)
     report = deploy(rt)

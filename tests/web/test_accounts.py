@@ -370,15 +370,62 @@ class _CountingHasher:
         self.verified += 1
         return self.real.verify(password_hash, password)
 
+    def check_needs_rehash(self, password_hash: str) -> bool:
+        return self.real.check_needs_rehash(password_hash)
+
 
 def test_sign_in_verifies_one_hash_for_known_and_unknown_users(runtime, people, monkeypatch):
     known_password(runtime, people.admin, "director")
     admin.set_active(runtime, people.admin, "staff_hr", False)
-    spy = _CountingHasher(passwords._hasher)
-    monkeypatch.setattr(passwords, "_hasher", spy)
+    spy = _CountingHasher(runtime.passwords._hasher)
+    monkeypatch.setattr(runtime.passwords, "_hasher", spy)
     for username in ("director", "no_such_user", "staff_plan", "staff_hr"):
         # a wrong password; an unknown user; a user with no password; a deactivated one
         spy.verified = 0
         with pytest.raises(NotAuthenticated):
             users.authenticate(runtime, username, "a-wrong-password")
         assert spy.verified == 1, username
+
+
+# ---- the argon2 profile (GOVFLOW_PASSWORD_PROFILE) --------------------------------------
+
+def _stored_hash(rt, username: str) -> str:
+    from engine.core.models import User
+    with rt.db.read() as session:
+        return session.scalar(select(User.password_hash).where(User.username == username))
+
+
+def test_a_new_profile_rehashes_each_password_at_its_next_sign_in(runtime, people):
+    import dataclasses
+
+    from engine.workflow.runtime import Runtime
+
+    password = known_password(runtime, people.admin, "director")
+    cheap = _stored_hash(runtime, "director")
+    assert cheap.startswith("$argon2id$") and ",t=1," in cheap  # the tests' cheapest profile
+    office = Runtime(dataclasses.replace(runtime.settings,
+                                         password_profile=passwords.DEFAULT_PROFILE))
+    try:
+        # The old hash still signs in (it carries its own parameters) and is replaced.
+        assert users.authenticate(office, "director", password).username == "director"
+        strong = _stored_hash(office, "director")
+        assert strong != cheap and not office.passwords.needs_rehash(strong)
+        assert ",t=3," in strong  # RFC 9106's low-memory profile: three passes
+        # A wrong password changes nothing; the new hash signs in without another rehash.
+        with pytest.raises(NotAuthenticated):
+            users.authenticate(office, "director", "a-wrong-password")
+        assert users.authenticate(office, "director", password).username == "director"
+        assert _stored_hash(office, "director") == strong
+    finally:
+        office.close()
+
+
+def test_the_test_profile_is_refused_in_production_and_an_unknown_one_anywhere(tmp_path):
+    from engine.core.config import Settings
+    from engine.core.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="GOVFLOW_PASSWORD_PROFILE.*tests only"):
+        Settings(instance_dir=tmp_path, environment="production", password_profile="cheapest")
+    with pytest.raises(ConfigurationError, match="rfc_9106_low_memory"):
+        Settings(instance_dir=tmp_path, password_profile="fast")
+    assert Settings(instance_dir=tmp_path).password_profile == "rfc_9106_low_memory"

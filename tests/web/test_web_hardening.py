@@ -23,6 +23,7 @@ from lxml import etree
 
 from engine.core.config import REPO_ROOT
 from engine.core.errors import ConfigurationError
+from engine.core.passwords import DEFAULT_PROFILE
 from engine.workflow.runtime import Runtime
 from tests.mail_support import free_port
 from tests.samples import COMPLAINT
@@ -287,7 +288,8 @@ def test_a_full_size_upload_still_passes_the_middleware(app):
 # ---- item 9: HSTS in production only ---------------------------------------------------
 
 def _production(runtime: Runtime):
-    return _app(runtime, environment="production", data_key=Fernet.generate_key().decode(),
+    return _app(runtime, environment="production", password_profile=DEFAULT_PROFILE,
+                data_key=Fernet.generate_key().decode(),
                 name_index_key=Fernet.generate_key().decode(), secret_key="s" * 40)
 
 

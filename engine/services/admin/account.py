@@ -10,7 +10,6 @@ from engine.core.actors import Actor
 from engine.core.audit import record
 from engine.core.errors import Conflict, InvalidData
 from engine.core.models import User
-from engine.core.passwords import hash_password, verify_password
 from engine.services.admin.users import MIN_PASSWORD_LENGTH
 from engine.workflow.runtime import Runtime
 
@@ -45,11 +44,11 @@ def change_password(rt: Runtime, actor: Actor, current: str, new: str, repeated:
     _check_new(current, new, repeated)
     with rt.db.read() as session:
         old_hash = session.scalar(select(User.password_hash).where(User.id == actor.id))
-    if not verify_password(old_hash, current):
+    if not rt.passwords.verify(old_hash, current):
         raise InvalidData("รหัสผ่านปัจจุบันไม่ถูกต้อง ไม่ได้เปลี่ยนรหัสผ่าน / the current password is "
                           "wrong; nothing was changed",
                           {"current_password": "รหัสผ่านปัจจุบันไม่ถูกต้อง / wrong password"})
-    new_hash = hash_password(new)  # outside the write transaction: argon2 takes a while
+    new_hash = rt.passwords.hash(new)  # outside the write transaction: argon2 takes a while
     with rt.db.write() as session:
         # Only if the password is still the one checked above (no reset in between).
         changed = cast(CursorResult[Any], session.execute(

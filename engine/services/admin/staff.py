@@ -17,7 +17,6 @@ from engine.core.audit import record
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.core.limits import column_limit, fit_problems
 from engine.core.models import ActingAppointment, Task, Unit, User, UserRole, utcnow
-from engine.core.passwords import hash_password
 from engine.core.roles import ROLES
 from engine.core.statuses import TaskStatus
 from engine.services.admin import tokens
@@ -113,7 +112,7 @@ def reset_password(rt: Runtime, actor: Actor, username: str) -> str:
     must choose a password of their own at the next sign-in."""
     require_admin(actor)
     password = secrets.token_urlsafe(12)
-    password_hash = hash_password(password)  # before the write transaction: argon2 is slow
+    password_hash = rt.passwords.hash(password)  # before the write transaction: argon2 is slow
     with rt.db.write() as session:
         user = _user(session, username)
         user.password_hash = password_hash

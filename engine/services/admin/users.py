@@ -14,7 +14,6 @@ from engine.core.emails import checked_email
 from engine.core.errors import Conflict, InvalidData, NotAuthenticated, NotFound
 from engine.core.limits import column_limit, fit_problems, require_fit
 from engine.core.models import Unit, User, UserRole, utcnow
-from engine.core.passwords import hash_password, verify_password
 from engine.core.roles import ROLES
 from engine.services.admin import tokens
 from engine.workflow.runtime import Runtime
@@ -94,7 +93,7 @@ def add_user(
             display_name=display_name or username,
             position=position,
             unit_id=unit.id,
-            password_hash=hash_password(password) if password else None,
+            password_hash=rt.passwords.hash(password) if password else None,
             email=email or None,
             role_rows=[UserRole(role=r) for r in sorted(set(roles))],
         )
@@ -122,12 +121,24 @@ def authenticate(rt: Runtime, username: str, password: str) -> Actor:
         # Verified whoever asks (a dummy hash for an unknown user, engine.core.passwords), so an
         # unknown name takes as long as a wrong password and the time tells nobody who
         # has an account.
-        matches = verify_password(user.password_hash if user else None, password)
+        matches = rt.passwords.verify(user.password_hash if user else None, password)
         if user is None or not user.active or not matches:
             raise NotAuthenticated(
                 "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง / wrong user name or password"
             )
-        return actor_of(session, user)
+        actor, old_hash = actor_of(session, user), user.password_hash
+    if old_hash is not None and rt.passwords.needs_rehash(old_hash):
+        _rehash(rt, actor.id, old_hash, password)
+    return actor
+
+
+def _rehash(rt: Runtime, user_id: int, old_hash: str, password: str) -> None:
+    """Re-hash a password just verified under the configured profile (it was made under
+    another), unless it changed in between; the user's sessions and tokens stay valid."""
+    new_hash = rt.passwords.hash(password)  # outside the write transaction: argon2 is slow
+    with rt.db.write() as session:
+        session.execute(update(User).where(User.id == user_id, User.password_hash == old_hash)
+                        .values(password_hash=new_hash))
 
 
 def actor_by_id(rt: Runtime, user_id: int) -> Actor:
@@ -237,7 +248,7 @@ def _upsert_demo_user(
             user = User(username=username, display_name=display, unit_id=unit.id,
                         role_rows=[UserRole(role=role)])
             session.add(user)
-        user.password_hash = hash_password(password)
+        user.password_hash = rt.passwords.hash(password)
         user.must_change_password = False  # the demo prints the password to use
         user.active = True
         record(session, None, "demo_user_seeded", username=username, at=utcnow().isoformat())

@@ -32,7 +32,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: 
 from engine.core.config import Settings  # noqa: E402
 from engine.services.admin.users import add_user  # noqa: E402
 from engine.workflow.runtime import Runtime  # noqa: E402
-from tests.conftest import missing  # noqa: E402
+from tests.conftest import TEST_PASSWORD_PROFILE, missing  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -86,7 +86,8 @@ def server(tmp_path_factory: pytest.TempPathFactory,
     root = tmp_path_factory.mktemp("browser")
     instance = root / "instance"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_")}
-    env.update(GOVFLOW_INSTANCE_DIR=str(instance), GOVFLOW_ENV="development")
+    env.update(GOVFLOW_INSTANCE_DIR=str(instance), GOVFLOW_ENV="development",
+               GOVFLOW_PASSWORD_PROFILE=TEST_PASSWORD_PROFILE)
     own_env = getattr(request.module, "server_env", None)
     if own_env is not None:
         env.update(own_env(root))
@@ -95,7 +96,7 @@ def server(tmp_path_factory: pytest.TempPathFactory,
     assert init.returncode == 0, f"govflow init failed:\n{init.stdout}\n{init.stderr}"
 
     # The same SQLite file the server will open (GOVFLOW_INSTANCE_DIR points both at it).
-    rt = Runtime(Settings(instance_dir=instance))
+    rt = Runtime(Settings(instance_dir=instance, password_profile=TEST_PASSWORD_PROFILE))
     try:
         for username, (role, unit, display) in USERS.items():
             add_user(rt, username, [role], unit, password=password_of(username),
