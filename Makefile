@@ -82,8 +82,11 @@ test-fast: install
 
 check: lint typecheck test-fast
 
+# Two processes (-n 2); the tests that share Redis's rate-limit counters, the load and
+# crash runs and the rate-limit tests, run in one of them, one after another
+# (xdist_group "redis").
 test: install assets browser-deps lint typecheck
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 bench: install
 	$(BIN)/python bench/engine_throughput.py

@@ -19,7 +19,8 @@ import pytest
 
 from tests.conftest import require_postgres, require_redis
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+#: In the xdist group of the other tests that count in Redis (tests/web/test_rate_limits.py).
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.xdist_group("redis")]
 
 SECONDS = float(os.environ.get("GOVFLOW_LOAD_SECONDS", "25"))
 STAFF = int(os.environ.get("GOVFLOW_LOAD_STAFF", "20"))

@@ -16,6 +16,9 @@ from engine.workflow.runtime import Runtime
 from tests.conftest import REDIS_URL, People, require_redis
 from webui import create_app
 
+#: Beside the load and crash runs, which count in the same Redis (Makefile, `make test`).
+pytestmark = pytest.mark.xdist_group("redis")
+
 UNKNOWN_CASE = "/api/v1/public/complaints/GF69-AAAA-AAAA?secret=x"
 
 
