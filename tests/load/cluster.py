@@ -134,6 +134,9 @@ class Cluster:
             "GOVFLOW_RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
             "GOVFLOW_PUBLIC_RATE_LIMIT": settings.public_rate_limit,
             "GOVFLOW_PUBLIC_URL": settings.public_url,
+            # The office's profile, not the suite's (tests/conftest.py): the staff's
+            # passwords are hashed under it, and sign-ins under load cost what they cost.
+            "GOVFLOW_PASSWORD_PROFILE": settings.password_profile,
         }
 
     def _run(self, *args: str) -> None:
