@@ -35,7 +35,6 @@ class PasswordHashing:
     """Hashes and checks passwords under one profile (see the module's docstring)."""
 
     def __init__(self, profile: str = DEFAULT_PROFILE) -> None:
-        self.profile = profile
         self._hasher = PasswordHasher.from_parameters(PROFILES[profile])
 
     def hash(self, password: str) -> str:
