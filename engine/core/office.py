@@ -15,6 +15,7 @@ from typing import Any
 
 from engine.core.config import Settings
 from engine.core.errors import OfficeConfigError
+from engine.thai.digits import DIGIT_STYLES, DigitStyle
 
 #: Keys every office file must give, with what each is for (Thai first).
 REQUIRED_KEYS = {
@@ -43,6 +44,17 @@ class OfficeIdentity:
     website: str = ""
     #: The prefix of outgoing letter numbers, e.g. "ศธ 04xxx" (เลขที่หนังสือออก).
     letter_prefix: str = ""
+    #: โทรสาร: the fax number printed on letters, as typed ("" when the office has none).
+    fax: str = ""
+    #: ตราครุฑ: the emblem at the head of external letters (``emblem`` in the file;
+    #: the logo when not given).
+    emblem: Path | None = None
+    #: เลขไทย or Arabic digits in the PDF documents (``digits = "thai" | "arabic"``).
+    digits: DigitStyle = "thai"
+
+    @property
+    def emblem_image(self) -> Path:
+        return self.emblem or self.logo
 
     @property
     def logo_bytes(self) -> bytes:
@@ -71,13 +83,34 @@ def load_office(settings: Settings) -> OfficeIdentity:
         raise OfficeConfigError(
             f"ไฟล์ {path} ส่วน [office] ขาดค่า / [office] in {path} lacks: " + ", ".join(missing)
         )
-    logo = (path.parent / office["logo"]).resolve()
-    if not logo.is_file() or not logo.read_bytes()[:8].startswith(_IMAGE_MAGIC):
+    logo = _image(path, office["logo"], "ตราสัญลักษณ์ / logo")
+    emblem = office.get("emblem")
+    if emblem is not None and (not isinstance(emblem, str) or not emblem.strip()):
+        raise OfficeConfigError(f"ไฟล์ {path}: emblem ต้องเป็นชื่อไฟล์ภาพ / emblem in {path} "
+                                "must name an image file")
+    digits = office.get("digits", "thai")
+    if digits not in DIGIT_STYLES:
         raise OfficeConfigError(
-            f"ไม่พบตราสัญลักษณ์ {logo} หรือไม่ใช่ไฟล์ PNG/JPEG / logo {logo} is missing "
+            f"ไฟล์ {path}: digits ต้องเป็น \"thai\" (เลขไทย) หรือ \"arabic\" (เลขอารบิก) / "
+            f"digits in {path} must be \"thai\" or \"arabic\", not {digits!r}")
+    text = {key: str(value).strip() for key, value in office.items()
+            if key not in _NOT_TEXT and key in OfficeIdentity.__dataclass_fields__}
+    return OfficeIdentity(logo=logo, digits=digits,
+                          emblem=_image(path, emblem, "ตราครุฑ / emblem") if emblem else None,
+                          **text)
+
+
+_NOT_TEXT = frozenset({"logo", "emblem", "digits"})
+
+
+def _image(office_file: Path, name: str, what: str) -> Path:
+    """An image named in the office file, relative to it; PNG or JPEG."""
+    image = (office_file.parent / name).resolve()
+    if not image.is_file() or not image.read_bytes()[:8].startswith(_IMAGE_MAGIC):
+        thai, _, english = what.partition(" / ")
+        raise OfficeConfigError(
+            f"ไม่พบ{thai} {image} หรือไม่ใช่ไฟล์ PNG/JPEG / {english} {image} is missing "
             "or not a PNG or JPEG file"
         )
-    text = {key: str(value).strip() for key, value in office.items()
-            if key != "logo" and key in OfficeIdentity.__dataclass_fields__}
-    return OfficeIdentity(logo=logo, **text)
+    return image
 

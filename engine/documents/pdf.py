@@ -22,6 +22,7 @@ from fpdf.enums import Align, PDFResourceType, XPos, YPos
 
 from engine.core.office import OfficeIdentity
 from engine.documents.fonts import FAMILY, find_thai_fonts
+from engine.thai.digits import DigitLocaliser, DigitStyle
 from engine.thai.line_breaks import breakable
 
 #: Body text size of Thai official documents (TH Sarabun family at 16 pt).
@@ -36,8 +37,14 @@ class ThaiDocument(FPDF):
 
     def __init__(self, *, title: str, created: datetime, subject: str = "", author: str = "",
                  margins: tuple[float, float, float] = (20, 15, 20),
-                 bottom_margin: float = 20) -> None:
+                 bottom_margin: float = 20, digits: DigitStyle = "arabic",
+                 keep_as_typed: tuple[str, ...] = ()) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
+        #: Every text drawn has its digits in the office's style (office.toml ``digits``),
+        #: except web and e-mail addresses and the ``keep_as_typed`` texts (a tracking
+        #: code, a phone number); ``as_typed()`` draws a text exactly as given.
+        self.digits = DigitLocaliser(digits, keep_as_typed)
+        self._as_typed = False
         for style, path in find_thai_fonts().by_style().items():
             self.add_font(FAMILY, style, str(path))
         self.set_text_shaping(True)
@@ -61,6 +68,19 @@ class ThaiDocument(FPDF):
         #: repeated_cell(): what a cell drew, and where (x, and y from the page's foot),
         #: by text, width, font and colours.
         self._drawn_cells: dict[tuple[object, ...], tuple[float, float, bytes]] = {}
+
+    def normalize_text(self, text: str) -> str:
+        # fpdf2 passes every text it draws or measures through here.
+        return super().normalize_text(text if self._as_typed else self.digits(text))
+
+    @contextmanager
+    def as_typed(self) -> Iterator[None]:
+        """Draw texts with their digits exactly as given (phone numbers, codes)."""
+        before, self._as_typed = self._as_typed, True
+        try:
+            yield
+        finally:
+            self._as_typed = before
 
     def use_font(self, size: float = BODY_PT, bold: bool = False) -> None:
         self.set_font(FAMILY, "B" if bold else "", size)

@@ -78,7 +78,10 @@ class ApiToken(Base):
 
 
 class ActingAppointment(Base):
-    """รักษาราชการแทน: a user acts for a role over a date range (Bangkok dates, inclusive)."""
+    """A user holds a role over a date range (Bangkok dates, inclusive) by an order:
+    รักษาราชการแทน (``kind="acting"``: holding the post while it is vacant or its holder
+    away) or ปฏิบัติราชการแทน (``kind="delegated"``: a deputy under a standing
+    delegation of the head's powers). Both sign letters in the role's name."""
 
     __tablename__ = "acting_appointment"
     __table_args__ = (Index("ix_acting_user_dates", "user_id", "starts_on", "ends_on"),)
@@ -89,6 +92,8 @@ class ActingAppointment(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     reference: Mapped[str] = mapped_column(String(300), default="")
+    #: "acting" (รักษาราชการแทน) or "delegated" (ปฏิบัติราชการแทน).
+    kind: Mapped[str] = mapped_column(String(20), default="acting", server_default="acting")
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column()
