@@ -30,8 +30,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 # Thai fonts for pages and PDFs come from Debian, never from the internet at run time;
-# libthai's dictionary breaks Thai lines in PDFs between words.
-SYSTEM_PACKAGES := fonts-thai-tlwg libthai0
+# libthai's dictionary breaks Thai lines in PDFs between words; the tests read the PDFs
+# back with poppler (pdftotext, pdffonts, pdftoppm), as a PDF viewer or an indexer would.
+SYSTEM_PACKAGES := fonts-thai-tlwg libthai0 poppler-utils
 system-deps:
 	@if dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then :; \
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \

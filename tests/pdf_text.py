@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import tempfile
+from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -29,3 +32,69 @@ def pdf_pages(pdf: bytes) -> list:
 
 def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in pdf_pages(pdf))
+
+
+# -- poppler: the PDF read back as a viewer, an indexer or a printer would ------------
+
+def _poppler(tool: str, pdf: bytes, *args: str) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(pdf)
+        return subprocess.run([tool, *args, str(path), "-"], check=True,  # noqa: S603
+                              capture_output=True, timeout=60).stdout
+
+
+def poppler_text(pdf: bytes, *, layout: bool = False, first: int | None = None,
+                 last: int | None = None) -> str:
+    """What ``pdftotext`` reads from the PDF (pages ``first``..``last``, 1-based)."""
+    args = ["-enc", "UTF-8"] + (["-layout"] if layout else [])
+    if first is not None:
+        args += ["-f", str(first)]
+    if last is not None:
+        args += ["-l", str(last)]
+    return _poppler("pdftotext", pdf, *args).decode("utf-8")
+
+
+def poppler_pages(pdf: bytes) -> list[str]:
+    """Each page's text, as pdftotext reads it (pages are split by form feeds)."""
+    return poppler_text(pdf).split("\f")[:-1]
+
+
+def poppler_fonts(pdf: bytes) -> list[dict[str, str]]:
+    """``pdffonts``'s table: name, type, encoding and emb/sub/uni ("yes"/"no")."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(pdf)
+        out = subprocess.run(["pdffonts", str(path)], check=True,  # noqa: S603, S607
+                             capture_output=True, text=True, timeout=60).stdout
+    rows = []
+    for line in out.splitlines()[2:]:
+        parts = line.split()
+        # name, type (one or two words), encoding, emb, sub, uni, object, generation
+        rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3]})
+    return rows
+
+
+def poppler_png(pdf: bytes, page: int = 1, dpi: int = 100) -> bytes:
+    """The page rendered by ``pdftoppm`` as PNG bytes."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l",  # noqa: S603, S607
+                        str(page), "-singlefile", str(path), str(Path(folder) / "page")],
+                       check=True, capture_output=True, timeout=60)
+        return (Path(folder) / "page.png").read_bytes()
+
+
+def poppler_lines(pdf: bytes, page: int = 1) -> list[tuple[float, float, float, str]]:
+    """Each text line of a page as pdftotext lays it out: (x_min, x_max, y_min, text),
+    in points from the page's top left."""
+    html = _poppler("pdftotext", pdf, "-bbox-layout", "-enc", "UTF-8", "-f", str(page),
+                    "-l", str(page)).decode("utf-8")
+    lines = []
+    for match in re.finditer(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"'
+                             r'[^>]*>(.*?)</line>', html, re.S):
+        words = re.findall(r"<word[^>]*>(.*?)</word>", match.group(4), re.S)
+        lines.append((float(match.group(1)), float(match.group(3)), float(match.group(2)),
+                      " ".join(words)))
+    return lines

@@ -1,9 +1,19 @@
 """A small base for A4 Thai documents on fpdf2: Laksaman with HarfBuzz text shaping,
-the office header, page numbers and metadata.
+the office header, page numbers and metadata, and Thai lines laid out by govflow.
 
 Thai needs shaping: without it tone marks collide with upper vowels and sara am (ำ)
 is drawn apart from its consonant. Output is deterministic for the same input and the
 same ``created`` time, so tests and archives can compare bytes.
+
+The text layer. A shaped glyph does not map back to the characters typed: sara am is
+drawn as two glyphs, and a mark placed over its consonant comes out of a text extractor
+detached ("สำ นักงาน", "พ้น ื ที่"). So every line drawn carries its text as written in
+an ActualText span, which pdftotext, PDF viewers and indexers read instead of the
+glyphs: searching or copying "สำนักงานเขตพื้นที่" finds it. Lines are broken by govflow
+(``wrap_lines``) between Thai words and at spaces, without putting any character into
+the text; ``paragraph(align="J")`` justifies by the Thai distributed rule, spreading a
+line's slack evenly before each written cell (never between a consonant and its marks or
+following vowel).
 
 Shaping makes every fpdf2 ``cell()`` cost ~0.2–0.5 ms, and a ``multi_cell()`` many times
 that (it measures the text a character at a time), so long tables of short, repeated
@@ -13,23 +23,42 @@ text is shaped and drawn once, and its drawing repeated elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from itertools import pairwise
+from typing import Any
 
 from fpdf import FPDF
-from fpdf.enums import Align, PDFResourceType, XPos, YPos
+from fpdf.enums import Align, PDFResourceType
+from fpdf.fonts import TTFFont
+from fpdf.line_break import TextLine, TotalPagesSubstitutionFragment
 
 from engine.core.office import OfficeIdentity
 from engine.documents.fonts import FAMILY, find_thai_fonts
 from engine.thai.digits import DigitLocaliser, DigitStyle
-from engine.thai.line_breaks import breakable
+from engine.thai.line_breaks import INVISIBLE, break_positions, cluster_starts
 
 #: Body text size of Thai official documents (TH Sarabun family at 16 pt).
 BODY_PT = 16
 #: One line of 16 pt Laksaman, with room for stacked marks above and below (mm).
 LINE_MM = 6.5
 CREATOR = "govflow"
+#: Distributed justification spreads at most this share of an em before each written
+#: cell; a line that would need more (a long word pushed to the next) stays flush left.
+MAX_SPREAD_EM = 0.3
+
+
+def _visible(text: str) -> str:
+    """``text`` without the characters that only say where a line may break."""
+    return "".join(c for c in text if c not in INVISIBLE) if any(
+        c in INVISIBLE for c in text) else text
+
+
+def actual_text(text: str) -> str:
+    """The marked-content operator that gives a drawn line its text as written."""
+    hex_text = ("\ufeff" + text).encode("utf-16-be").hex().upper()
+    return f"/Span <</ActualText <{hex_text}>>> BDC"
 
 
 class ThaiDocument(FPDF):
@@ -68,6 +97,8 @@ class ThaiDocument(FPDF):
         #: repeated_cell(): what a cell drew, and where (x, and y from the page's foot),
         #: by text, width, font and colours.
         self._drawn_cells: dict[tuple[object, ...], tuple[float, float, bytes]] = {}
+        #: wrap_lines(): the width of each word, by font, size and text.
+        self._widths: dict[tuple[str, str, float, str], float] = {}
 
     def normalize_text(self, text: str) -> str:
         # fpdf2 passes every text it draws or measures through here.
@@ -114,11 +145,202 @@ class ThaiDocument(FPDF):
 
     def text_lines(self, text: str, *, w: float = 0, h: float = LINE_MM,
                    align: str | Align = Align.L, x: float | None = None) -> None:
-        """Wrapped Thai text in a box of width w (0: to the right margin), then a new line."""
-        if x is not None:
-            self.set_x(x)
-        self.multi_cell(w, h, breakable(text), align=align,
-                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        """Wrapped Thai text in a box of width w (0: to the right margin), then a new line.
+
+        Like a multi_cell: the text sits ``c_margin`` inside the box on either side."""
+        left = self.l_margin if x is None and self.x < self.l_margin else (
+            self.x if x is None else x)
+        width = w or (self.w - self.r_margin - left)
+        inner = width - 2 * self.c_margin
+        self.draw_lines(self.wrap_lines(text, inner), x=left + self.c_margin, w=inner, h=h,
+                        align=align)
+        self.set_x(self.l_margin)
+
+    def paragraph(self, text: str, *, first_line_indent: float = 0, indent: float = 0,
+                  align: str | Align = Align.L, h: float = LINE_MM) -> None:
+        """A wrapped paragraph whose first line is indented (Thai letters indent 2.5 cm);
+        ``align="J"`` justifies every line but the last (Thai distributed)."""
+        left = self.l_margin + indent
+        width = self.w - self.r_margin - left
+        lines = self.wrap_lines(text, width, first_width=width - first_line_indent)
+        for number, line in enumerate(lines):
+            shift = first_line_indent if number == 0 else 0
+            self.draw_lines([line], x=left + shift, w=width - shift, h=h, align=align,
+                            justify_last=number < len(lines) - 1)
+        self.set_x(self.l_margin)
+
+    # -- Line layout ------------------------------------------------------------------
+
+    def font_ascent_mm(self) -> float:
+        """How far the current font reaches above the baseline, marks included (mm)."""
+        return self._metric("ascent")
+
+    def font_descent_mm(self) -> float:
+        """How far the current font reaches below the baseline, marks included (mm)."""
+        return -self._metric("descent")
+
+    def _metric(self, name: str) -> float:
+        font = self.current_font
+        assert isinstance(font, TTFFont), "the Thai documents draw in a TrueType font"
+        units = font.ttfont["head"].unitsPerEm
+        return float(getattr(font.ttfont["hhea"], name)) / units * self.font_size
+
+    def word_width(self, word: str) -> float:
+        """The drawn width of ``word`` in the current font (kept: words come back)."""
+        key = (self.font_family, self.font_style, self.font_size_pt, word)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = self.get_string_width(_visible(word))
+        return width
+
+    def wrap_lines(self, text: str, width: float, *, first_width: float | None = None
+                   ) -> list[str]:
+        """``text`` broken into lines no wider than ``width`` (the first: ``first_width``),
+        between Thai words and at spaces, in the current font. Newlines end lines. The
+        lines hold the text's own characters, trailing spaces dropped."""
+        lines: list[str] = []
+        for part in text.split("\n"):
+            limit = width if lines or first_width is None else first_width
+            lines += self._wrap_part(part, limit, width)
+        return lines
+
+    def balanced_lines(self, text: str, width: float) -> list[str]:
+        """``text`` in as few lines as ``wrap_lines`` gives, but of even lengths: for
+        centred titles, which read badly with one short word left on the last line."""
+        lines = self.wrap_lines(text, width)
+        if len(lines) < 2:
+            return lines
+        low, high = width / len(lines), width
+        for _ in range(12):  # a tenth of a millimetre is close enough
+            middle = (low + high) / 2
+            if len(self.wrap_lines(text, middle)) > len(lines):
+                low = middle
+            else:
+                high = middle
+        return self.wrap_lines(text, high)
+
+    def _wrap_part(self, text: str, first: float, width: float) -> list[str]:
+        cuts = [0, *break_positions(text), len(text)]
+        lines: list[str] = []
+        current, used, limit = "", 0.0, first
+        for start, end in pairwise(cuts):
+            word = text[start:end]
+            fits = used + self.word_width(word.rstrip(" ")) <= limit + 1e-6
+            if current and not fits:
+                lines.append(current)
+                current, used, limit = "", 0.0, width
+            if not current and self.word_width(word.rstrip(" ")) > limit:
+                # A word wider than a line (a long address): broken between written cells.
+                pieces = self._split_word(word, limit, width)
+                lines += pieces[:-1]
+                if len(pieces) > 1:
+                    limit = width
+                word = pieces[-1]
+            current += word
+            used += self.word_width(word)
+        lines.append(current)
+        return [_visible(line).rstrip(" ") for line in lines]
+
+    def _split_word(self, word: str, first: float, width: float) -> list[str]:
+        starts = cluster_starts(word)
+        pieces, current, used, limit = [], "", 0.0, first
+        cells = [i for i, start in enumerate(starts) if start]
+        for begin, end in pairwise([0, *cells, len(word)]):
+            cell = word[begin:end]
+            cell_width = self.word_width(cell)
+            if current and used + cell_width > limit:
+                pieces.append(current)
+                current, used, limit = "", 0.0, width
+            current += cell
+            used += cell_width
+        return [*pieces, current]
+
+    def draw_lines(self, lines: Sequence[str], *, x: float, w: float, h: float = LINE_MM,
+                   align: str | Align = Align.L, justify_last: bool = False) -> None:
+        """Lines already wrapped, from the current y, each at ``x`` in a width ``w`` (the
+        text's own box, no padding); a new page when a line does not fit. Justified
+        (``align="J"``): all but the last line, unless ``justify_last``."""
+        justified = Align.coerce(align) == Align.J
+        margin, self.c_margin = self.c_margin, 0
+        try:
+            for number, line in enumerate(lines):
+                if self.will_page_break(h):
+                    self.add_page()
+                self.set_xy(x, self.y)
+                spread = justified and (justify_last or number < len(lines) - 1)
+                if not (spread and self._distributed(line, w, h)):
+                    self.cell(w, h, line, align=Align.L if justified else align)
+                self.set_xy(x, self.y + h)
+        finally:
+            self.c_margin = margin
+
+    def _distributed(self, line: str, w: float, h: float) -> bool:
+        """Draw ``line`` filling ``w`` by Thai distributed justification; False (nothing
+        drawn) when the line is empty or would need more spread than MAX_SPREAD_EM."""
+        text = self.normalize_text(line)
+        font = self.current_font
+        if not text.strip() or not isinstance(font, TTFFont) or not self.text_shaping:
+            return False
+        size = self.font_size_pt
+        infos, _ = font.perform_harfbuzz_shaping(text, size, self.text_shaping)
+        glyphs = font.shape_text(text, size, self.text_shaping)
+        if len(infos) != len(glyphs):  # a missing glyph: draw the line as it is
+            return False
+        scale = font.scale * size / 1000 / self.k
+        starts = cluster_starts(text)
+        slots = [i > 0 and glyph["x_advance"] > 0 and starts[info.cluster]
+                 and info.cluster != infos[i - 1].cluster
+                 for i, (info, glyph) in enumerate(zip(infos, glyphs, strict=True))]
+        natural = sum(g["x_advance"] for g in glyphs) * scale
+        gaps = sum(slots)
+        slack = w - natural
+        if gaps == 0 or slack <= 0 or slack / gaps > MAX_SPREAD_EM * self.font_size:
+            return False
+        self._out(self._spread_glyphs(font, glyphs, slots, slack / gaps, scale, h, text))
+        return True
+
+    def _spread_glyphs(self, font: TTFFont, glyphs: Sequence[dict[str, Any]],
+                       slots: Sequence[bool], extra: float, scale: float, h: float,
+                       text: str) -> str:
+        """The operators for shaped glyphs with ``extra`` mm before each slot."""
+        k = self.k
+        pen = self.x
+        baseline = self.y + 0.5 * h + 0.3 * self.font_size
+        colour = self.text_color.serialize().lower() if self.text_color else "0 g"
+        ops = [actual_text(_visible(text)), "q", colour,
+               f"BT /F{font.i} {self.font_size_pt:.2f} Tf"]
+        for glyph, slot in zip(glyphs, slots, strict=True):
+            if glyph["mapped_char"] is None:
+                continue
+            if slot:
+                pen += extra
+            gx = pen + glyph["x_offset"] * scale
+            gy = baseline - glyph["y_offset"] * scale
+            char = font.escape_text(chr(glyph["mapped_char"]))
+            ops.append(f"1 0 0 1 {gx * k:.2f} {(self.h - gy) * k:.2f} Tm ({char}) Tj")
+            pen += glyph["x_advance"] * scale
+        ops += ["ET", "Q", "EMC"]
+        self._resource_catalog.add(PDFResourceType.FONT, font.i, self.page)
+        return " ".join(ops)
+
+    def _render_styled_text_line(self, text_line: TextLine, h: float | None = None,
+                                 *args: Any, **kwargs: Any) -> bool:
+        """Every line fpdf2 draws (cells, table cells, page numbers) carries its text as
+        written (ActualText), so a text extractor reads words, not detached glyphs."""
+        fragments = text_line.fragments
+        text = _visible("".join(f.string for f in fragments))
+        if not text.strip() or any(isinstance(f, TotalPagesSubstitutionFragment)
+                                   for f in fragments):
+            # "{nb}" is replaced in the page after drawing: the glyphs read right as they are.
+            return super()._render_styled_text_line(text_line, h, *args, **kwargs)
+        height = h if h is not None else max(f.font_size for f in fragments)
+        # A page break inside would open the span on one page and close it on the next.
+        broke = self._perform_page_break_if_need_be(height)
+        self._out(actual_text(text))
+        try:
+            return super()._render_styled_text_line(text_line, h, *args, **kwargs) or broke
+        finally:
+            self._out("EMC")
 
     def repeated_cell(self, w: float, h: float, text: str,
                       align: str | Align = Align.L) -> None:
@@ -162,15 +384,6 @@ class ThaiDocument(FPDF):
         assert font is not None  # set: the kept operators were drawn in it (it is in the key)
         self._resource_catalog.add(PDFResourceType.FONT, font.i, self.page)
         self.x += w
-
-    def paragraph(self, text: str, *, first_line_indent: float = 0, indent: float = 0,
-                  align: str | Align = Align.L, h: float = LINE_MM) -> None:
-        """A wrapped paragraph whose first line is indented (Thai letters indent 2.5 cm)."""
-        region = self.text_columns(text_align=align, line_height=h / self.font_size)
-        with region, region.paragraph(first_line_indent=first_line_indent,
-                                      indent=indent) as par:
-            par.write(breakable(text))
-        self.set_x(self.l_margin)
 
     def office_header(self, office: OfficeIdentity) -> None:
         """The logo at the left, the office's name, address and contacts beside it, a rule."""

@@ -15,6 +15,7 @@ from engine.jobs.mailer import deliver_outbox
 from engine.services.complaints.letters import draw_pending_letters
 from engine.services.inbox import attachments, instances, tasks
 from engine.services.inbox.attachments import storage_dir
+from engine.thai.digits import thai_digits
 from engine.thai.workdays import BANGKOK
 from tests.mail_support import with_smtp
 from tests.pdf_text import pdf_text, squash
@@ -69,10 +70,11 @@ def test_accepting_issues_the_initial_action_notice_to_the_unit(runtime, people)
     assert view["content_type"] == "application/pdf" and view["uploaded_by"] == "system"
     text = text_of(pdf)
     assert squash("ผู้อำนวยการโรงเรียนบ้านตัวอย่าง") in text
-    assert squash(runtime.office.name) in text
-    assert squash("แจ้งโรงเรียนให้ชี้แจงภายใน 15 วัน") in text
-    assert squash("9 ธันวาคม 2569") in text  # issued today, in the Buddhist Era
-    assert "1234" in text and squash(f"เลขที่ {case['id']}") in text
+    # Numbers in Thai digits (office.toml digits = "thai").
+    assert squash(thai_digits(runtime.office.name)) in text
+    assert squash("แจ้งโรงเรียนให้ชี้แจงภายใน ๑๕ วัน") in text
+    assert squash("๙ ธันวาคม ๒๕๖๙") in text  # issued today, in the Buddhist Era
+    assert "๑๒๓๔" in text and squash(thai_digits(f"เลขที่ {case['id']}")) in text
     # Kept encrypted: the letter names the accused's unit.
     with runtime.db.read() as session:
         stored = session.scalars(select(Attachment).where(Attachment.id == view["id"])).one()

@@ -18,6 +18,7 @@ from engine.core.office import load_office
 from engine.documents import fonts
 from engine.documents.letters import LETTER_KINDS, check_letter_templates, render_letter
 from engine.thai import line_breaks as thai_wrap
+from engine.thai.digits import thai_digits
 from tests.pdf_text import pdf_text, squash
 
 PROCESSES = REPO_ROOT / "processes"
@@ -54,11 +55,13 @@ def test_result_notice_reads_back(office):
     pdf = letter(office, letter_number="123")
     assert pdf.startswith(b"%PDF-")
     text = squash(pdf_text(pdf))
-    for expected in (office.name, "แจ้งผลการดำเนินการเรื่องร้องเรียน", "26 พฤศจิกายน 2569",
-                     "นายสมชาย ใจดี", "ที่ ศธ 04000/123", "เลขที่ 12/2570 (รหัสติดตามเรื่อง "
-                     "K7P2-QX9M) นั้น", RESULT["outcome"], "ขอแสดงความนับถือ",
-                     office.head_title, "กลุ่มกฎหมายและคดี", "โทร 0 2000 0000",
-                     "saraban@example.go.th"):
+    # Dates and numbers in Thai digits (office.toml digits = "thai"); the tracking code,
+    # the phone number and the e-mail address as typed.
+    for expected in (thai_digits(office.name), "แจ้งผลการดำเนินการเรื่องร้องเรียน",
+                     "๒๖ พฤศจิกายน ๒๕๖๙", "นายสมชาย ใจดี", "ที่ ศธ ๐๔๐๐๐/๑๒๓",
+                     "เลขที่ ๑๒/๒๕๗๐ (รหัสติดตามเรื่อง K7P2-QX9M) นั้น",
+                     RESULT["outcome"], "ขอแสดงความนับถือ", thai_digits(office.head_title),
+                     "กลุ่มกฎหมายและคดี", "โทร. 0 2000 0000", "saraban@example.go.th"):
         assert squash(expected) in text, expected
     assert "$" not in text
     # One page: no page number printed.
@@ -84,7 +87,7 @@ def test_metadata_font_and_same_bytes_for_the_same_letter(office):
 
 def test_empty_tracking_code_leaves_no_broken_sentence(office):
     text = squash(pdf_text(letter(office, fields={**RESULT, "tracking_code": ""})))
-    assert squash("เลขที่ 12/2570 นั้น") in text
+    assert squash("เลขที่ ๑๒/๒๕๗๐ นั้น") in text
     assert squash("รหัสติดตาม") not in text
 
 
@@ -94,9 +97,10 @@ def test_initial_action_notice_without_number(office):
     for expected in ("แจ้งการดำเนินการเบื้องต้นเกี่ยวกับเรื่องร้องเรียน",
                      INITIAL["recipient"], INITIAL["director_order"], INITIAL["action"],
                      "(นายสมศักดิ์ รักงาน)", "9 ธันวาคม 2569"):
+        expected = thai_digits(expected)
         assert squash(expected) in text, expected
     # No number yet: the prefix and a blank the registry (สารบรรณ) fills in by hand.
-    assert re.search(re.escape(squash("ที่ ศธ 04000/")) + r"(?!\d)", text)
+    assert re.search(re.escape(squash("ที่ ศธ ๐๔๐๐๐/")) + r"(?!\d)", text)
     assert "$" not in text
 
 
@@ -105,7 +109,8 @@ def test_long_letter_runs_onto_numbered_pages(office):
     pdf = letter(office, "initial_action_notice", {**INITIAL, "action": long_action})
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert len(pages) >= 2
-    assert squash(f"หน้า 2/{len(pages)}") in squash(pages[1].extract_text())
+    # Continued pages are numbered "- ๒ -" at the top (test_letter_layout checks the rest).
+    assert pages[1].extract_text().lstrip().startswith("- ๒ -")
 
 
 def test_missing_or_blank_field_is_named(office):
@@ -210,4 +215,4 @@ def test_thai_wraps_between_words(monkeypatch, dictionary):
     _breaks_are_between_clusters(broken)
     if dictionary:
         words = broken.split(thai_wrap.ZWSP)
-        assert {"สำนักงาน", "เขต", "การ", "ศึกษา", "เรื่อง"} <= set(words)
+        assert {"สำนักงาน", "เขต", "การศึกษา", "เรื่อง"} <= set(words)
