@@ -133,15 +133,16 @@ def dismiss_gap(rt: Runtime, actor: Actor | None, fiscal_year: int, usual_day: s
     with rt.db.write() as session:
         if usual not in _open(session, fiscal_year):
             raise Conflict(
-                f"{usual.thai} ปีงบประมาณ พ.ศ. {fiscal_year} ไม่ได้รอการตรวจสอบ (ปฏิทินทราบวันที่ "
-                f"แล้ว หรือผู้ดูแลระบบตอบแล้ว) / {usual.english} of fiscal year {fiscal_year} "
+                f"{usual.thai} ปีงบประมาณ พ.ศ. {fiscal_year} ไม่ได้รอการตรวจสอบ (ปฏิทินทราบวันที่แล้ว "
+                f"หรือผู้ดูแลระบบตอบแล้ว) / {usual.english} of fiscal year {fiscal_year} "
                 "is not awaiting an answer (dated already, or answered)")
         session.add(CalendarGapAnswer(fiscal_year=fiscal_year, usual_day=usual.key,
                                       kind="dismissed", reason=reason, reference=reference,
                                       created_by=who))
         record(session, actor, "calendar_gap_dismissed", fiscal_year=fiscal_year,
                usual_day=usual.key, reason=reason, reference=reference)
-    return {"fiscal_year": fiscal_year, "usual_day": usual.key, "name": usual.thai}
+    return {"fiscal_year": fiscal_year, "usual_day": usual.key, "name": usual.thai,
+            "name_en": usual.english}
 
 
 def record_added(session: Session, actor: Actor | None, who: str, override: HolidayOverride,
