@@ -2,8 +2,10 @@
 
 Working days are Mon–Fri minus Thai public and government holidays (with their
 in-lieu days) from the `holidays` package, minus National Labour Day and its
-in-lieu day (private-sector holidays only), plus one-off days off an
-administrator adds, minus days an administrator declares working.
+in-lieu day (private-sector holidays only) and National Children's Day (not a
+government holiday), plus one-off days off an administrator adds, minus days an
+administrator declares working. Holidays carry the official names of the cabinet's
+list (engine/thai/holiday_names.py), not the package's where they differ.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+
+from engine.thai.holiday_names import official_name
 
 __all__ = [
     "BANGKOK",
@@ -39,9 +43,10 @@ MAX_WORKING_DAYS = 365
 
 _CATEGORIES = ("public", "government")
 _NAME_SEPARATOR = "; "
-# Only used to split a date the package shares between Labour Day and another
-# holiday; which dates are Labour Day is decided by the date rule alone.
+# Only used to split a date the package shares between Labour Day (or Children's
+# Day) and another holiday; which dates they are is decided by the date rule alone.
 _LABOUR_WORD = "แรงงาน"
+_CHILDREN_WORD = "เด็ก"
 # The package pushes an in-lieu day at most a few days past the weekend.
 _IN_LIEU_WINDOW = timedelta(days=10)
 _MEMO_LIMIT = 10_000
@@ -156,16 +161,31 @@ def _split(name: str | None) -> list[str]:
 
 
 def _government_holidays(year: int) -> dict[date, str]:
-    """The package's public + government holidays for one year, without Labour Day."""
+    """The package's public + government holidays for one year, without Labour Day and
+    Children's Day, under their official names."""
     observed = holidays.country_holidays("TH", years=year, categories=_CATEGORIES, language="th")
     result = {d: name for d, name in observed.items() if d.year == year}
-    for d in _labour_day_dates(year, observed):
-        kept = [part for part in _split(result.get(d)) if _LABOUR_WORD not in part]
+    _drop(result, _labour_day_dates(year, observed), _LABOUR_WORD)
+    _drop(result, [_childrens_day(year)], _CHILDREN_WORD)
+    return {d: official_name(name, d) for d, name in result.items()}
+
+
+def _drop(result: dict[date, str], dates: Iterable[date], word: str) -> None:
+    """Take the holiday named with ``word`` off each date, keeping any other it shares."""
+    for d in dates:
+        kept = [part for part in _split(result.get(d)) if word not in part]
         if len(_split(result.get(d))) > 1 and kept:
             result[d] = _NAME_SEPARATOR.join(kept)
         else:
             result.pop(d, None)
-    return result
+
+
+def _childrens_day(year: int) -> date:
+    """วันเด็กแห่งชาติ, the second Saturday of January: a day for children, not a
+    government holiday, and the package gives it no in-lieu day."""
+    first = date(year, 1, 1)
+    first_saturday = first + timedelta(days=(5 - first.weekday()) % 7)
+    return first_saturday + timedelta(days=7)
 
 
 def _labour_day_dates(year: int, observed: Mapping[date, str]) -> list[date]:

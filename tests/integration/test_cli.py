@@ -101,3 +101,42 @@ def test_help_texts(env):
     for args in ([], ["validate"], ["user", "add"], ["serve"]):
         result = run(env, *args, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout
+
+
+def test_holidays_list_names_what_the_calendar_cannot_know(env):
+    assert run(env, "init").returncode == 0
+    listed = run(env, "holidays", "list", "--year", "2570")
+    assert listed.returncode == 0, listed.stderr
+    out = listed.stdout
+    # Royal Ploughing Day 2570 (May 2027) is not in the holidays package: named as missing.
+    assert "ยังไม่ทราบวันที่" in out and "! วันพืชมงคล (Royal Ploughing Ceremony Day)" in out
+    assert "govflow holidays dismiss --year 2570 --day royal_ploughing" in out
+    assert "วันหยุดพิเศษตามมติคณะรัฐมนตรีอาจประกาศเพิ่มระหว่างปี" in out
+    assert ("วันเสาร์ที่ 5 ธันวาคม พ.ศ. 2569  วันคล้ายวันพระบรมราชสมภพ พระบาทสมเด็จพระบรมชนกาธิเบศร "
+            "มหาภูมิพลอดุลยเดชมหาราช บรมนาถบพิตร วันชาติ และวันพ่อแห่งชาติ") in out
+    assert "วันเด็ก" not in out and "9 มกราคม" not in out  # not a government holiday
+    # 2569's is in the package (13 May 2569): nothing to warn about.
+    assert "! วันพืชมงคล" not in run(env, "holidays", "list", "--year", "2569").stdout
+
+    added = run(env, "holidays", "add", "2027-05-10", "วันพืชมงคล", "--ref",
+                "ประกาศสำนักพระราชวัง")
+    assert added.returncode == 0, added.stderr
+    assert "นับเป็นวันพืชมงคลของปีงบประมาณนี้" in added.stdout
+    out = run(env, "holidays", "list", "--year", "2570").stdout
+    assert "! วันพืชมงคล" not in out and "ยังไม่ทราบวันที่" not in out
+    assert ("วันจันทร์ที่ 10 พฤษภาคม พ.ศ. 2570  วันพืชมงคล [เพิ่มโดยผู้ดูแล] "
+            "(ประกาศสำนักพระราชวัง)") in out
+
+    no_reason = run(env, "holidays", "dismiss", "--year", "2571", "--day", "royal_ploughing",
+                    "--reason", " ")
+    assert no_reason.returncode != 0 and "reason" in no_reason.stderr
+    assert "Traceback" not in no_reason.stderr
+    dismissed = run(env, "holidays", "dismiss", "--year", "2571", "--day", "royal_ploughing",
+                    "--reason", "สำนักงานเปิดทำการ")
+    assert dismissed.returncode == 0, dismissed.stderr
+    out = run(env, "holidays", "list", "--year", "2571").stdout
+    assert "! วันพืชมงคล" not in out
+    assert "วันพืชมงคล: ปิดการเตือนแล้ว / dismissed by cli" in out and "สำนักงานเปิดทำการ" in out
+    again = run(env, "holidays", "dismiss", "--year", "2571", "--day", "royal_ploughing",
+                "--reason", "ซ้ำ")
+    assert again.returncode != 0 and "Traceback" not in again.stderr

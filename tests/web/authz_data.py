@@ -213,6 +213,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | dict[str, frozenset[str]]] = {
     ("GET", "holidays.calendar"): ADMIN,
     ("POST", "holidays.add"): ADMIN,
     ("POST", "holidays.remove"): ADMIN,
+    ("POST", "holidays.dismiss"): ADMIN,
     ("GET", "outbox.queue"): ADMIN,
     ("POST", "outbox.retry"): ADMIN,
     ("POST", "outbox.cancel"): ADMIN,

@@ -20,7 +20,7 @@ from engine.core.models.cases import (
 )
 from engine.core.models.filing_keys import FilingKey
 from engine.core.models.heartbeat import SchedulerHeartbeat
-from engine.core.models.holidays import HolidayOverride
+from engine.core.models.holidays import CalendarGapAnswer, HolidayOverride
 from engine.core.models.messages import LetterJob, Notification, OutboxMessage, ReportDelivery
 from engine.core.models.publishing import Publication, PublicationFile
 
@@ -31,6 +31,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Base",
+    "CalendarGapAnswer",
     "Comment",
     "DueTimer",
     "Escalation",

@@ -1,9 +1,11 @@
 """The administrators' holiday table, and recomputing deadlines when it changes.
 
 The calendar is the ``holidays`` package (TH, public and government, without Labour
-Day) plus days administrators add (e.g. Royal Ploughing Day after 2026, cabinet-
-declared days) minus days they remove. A change recomputes every pending deadline
-that has not fired, in the same transaction, and the audit log records each one.
+Day and Children's Day) plus days administrators add (e.g. Royal Ploughing Day after
+2026, cabinet-declared days) minus days they remove. A change recomputes every pending
+deadline that has not fired, in the same transaction, and the audit log records each one.
+Adding Royal Ploughing Day for a year the package cannot date also answers that year's
+calendar gap (engine/services/admin/calendar_gaps.py).
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ from engine.core.errors import Conflict, InvalidData
 from engine.core.limits import fit_problems
 from engine.core.models import DueTimer, HolidayOverride, utcnow
 from engine.core.statuses import TimerState
+from engine.services.admin import calendar_gaps
 from engine.services.admin.staff import require_admin
 from engine.thai.dates import fiscal_year_bounds
+from engine.thai.holiday_names import english_name
+from engine.thai.usual_holidays import UsualHoliday, usual_holiday_named
 from engine.thai.workdays import WorkingCalendar
 from engine.workflow.cases import load_case, run_engine, save_case
 from engine.workflow.runtime import Runtime, calendar_from_overrides
@@ -43,13 +48,16 @@ def list_holidays(rt: Runtime, start: date, end: date) -> list[dict[str, Any]]:
                 )
             )
         }
+    # name_en: the English pages' name of a package holiday; an administrator's own
+    # reason has none and is shown as typed.
     days = [
-        {"day": d.isoformat(), "name": name, "source": "added" if d in overrides else "package",
+        {"day": d.isoformat(), "name": name, "name_en": english_name(name) or name,
+         "source": "added" if d in overrides else "package",
          "reference": overrides[d].reference if d in overrides else ""}
         for d, name in calendar.holidays_in(start, end)
     ]
     days += [
-        {"day": d.isoformat(), "name": row.reason, "source": "removed",
+        {"day": d.isoformat(), "name": row.reason, "name_en": row.reason, "source": "removed",
          "reference": row.reference}
         for d, row in overrides.items() if row.kind == "remove"
     ]
@@ -70,9 +78,14 @@ def _check_text(reason: str, reference: str) -> None:
 
 
 def add_holiday(rt: Runtime, actor: Actor | None, day: date, reason: str,
-                reference: str = "") -> dict[str, Any]:
-    """Make ``day`` a day off (or undo an earlier removal of it)."""
-    return _change(rt, actor, day, reason.strip(), reference.strip(), "add")
+                reference: str = "", usual_day: str = "") -> dict[str, Any]:
+    """Make ``day`` a day off (or undo an earlier removal of it).
+
+    ``usual_day`` (a key of engine.thai.usual_holidays, e.g. "royal_ploughing") says the
+    day is that usual holiday, which answers its fiscal year's calendar gap; without it a
+    reason naming the holiday (e.g. "วันพืชมงคล") in its usual months does the same.
+    """
+    return _change(rt, actor, day, reason.strip(), reference.strip(), "add", usual_day.strip())
 
 
 def remove_holiday(rt: Runtime, actor: Actor | None, day: date, reason: str,
@@ -82,13 +95,17 @@ def remove_holiday(rt: Runtime, actor: Actor | None, day: date, reason: str,
 
 
 def _change(rt: Runtime, actor: Actor | None, day: date, reason: str, reference: str,
-            kind: str) -> dict[str, Any]:
+            kind: str, usual_day: str = "") -> dict[str, Any]:
     # None is the command line, run by whoever administers the server.
     if actor is not None:
         require_admin(actor)
     _check_text(reason, reference)
+    usual = None
+    if kind == "add":
+        usual = (calendar_gaps.usual_holiday(usual_day) if usual_day
+                 else usual_holiday_named(reason, day))
     who = actor.username if actor else "cli"
-    result, calendar = _apply_change(rt, actor, who, day, reason, reference, kind)
+    result, calendar = _apply_change(rt, actor, who, day, reason, reference, kind, usual)
     # Only once committed does the changed calendar reach other threads; a change that
     # rolled back never leaves its own.
     rt.publish_calendar(calendar)
@@ -96,7 +113,8 @@ def _change(rt: Runtime, actor: Actor | None, day: date, reason: str, reference:
 
 
 def _apply_change(rt: Runtime, actor: Actor | None, who: str, day: date, reason: str,
-                  reference: str, kind: str) -> tuple[dict[str, Any], WorkingCalendar]:
+                  reference: str, kind: str, usual: UsualHoliday | None
+                  ) -> tuple[dict[str, Any], WorkingCalendar]:
     with rt.workflow_guard() as guard, rt.db.write() as session:
         calendar = calendar_from_overrides(session)
         active = session.scalar(
@@ -104,14 +122,22 @@ def _apply_change(rt: Runtime, actor: Actor | None, who: str, day: date, reason:
                 HolidayOverride.day == day, HolidayOverride.revoked_at.is_(None)
             )
         )
+        answered = None
         if active is not None and active.kind != kind:
             # Undo the opposite change rather than stacking one on top of it.
             active.revoked_at, active.revoked_by = utcnow(), who
             action = "holiday_override_revoked"
+            if active.kind == "add":
+                calendar_gaps.forget_added(session, actor, who, active)
         else:
             _refuse_no_op(calendar, day, kind)
-            session.add(HolidayOverride(day=day, kind=kind, reason=reason, reference=reference,
-                                        created_by=who))
+            added = HolidayOverride(day=day, kind=kind, reason=reason, reference=reference,
+                                    created_by=who)
+            session.add(added)
+            session.flush()
+            if usual is not None and kind == "add" and calendar_gaps.record_added(
+                    session, actor, who, added, usual):
+                answered = usual.key
             action = "holiday_added" if kind == "add" else "holiday_removed"
         session.flush()
         record(session, actor, action, day=day.isoformat(), reason=reason, reference=reference)
@@ -120,7 +146,8 @@ def _apply_change(rt: Runtime, actor: Actor | None, who: str, day: date, reason:
         changed = calendar_from_overrides(session)
         with rt.command_calendar(changed):
             recomputed = recompute_deadlines(rt, session, guard, actor)
-    return {"day": day.isoformat(), "action": action, "recomputed": recomputed}, changed
+    return {"day": day.isoformat(), "action": action, "recomputed": recomputed,
+            "usual_day": answered}, changed
 
 
 def _refuse_no_op(calendar: WorkingCalendar, day: date, kind: str) -> None:
