@@ -396,9 +396,13 @@ class ThaiDocument(FPDF):
         self.text_lines(office.name, w=width, h=7.5, x=text_x)
         self.use_font(13)
         self.text_lines(office.address, w=width, h=5.5, x=text_x)
-        contacts = [f"โทร {office.phone}"]
+        # Telephone and fax numbers as typed, whatever the document's digits.
+        self.digits.keep(office.phone, office.fax)
+        contacts = [f"โทร. {office.phone}"]
+        if office.fax:
+            contacts.append(f"โทรสาร {office.fax}")
         if office.email:
-            contacts.append(f"อีเมล {office.email}")
+            contacts.append(f"ไปรษณีย์อิเล็กทรอนิกส์ {office.email}")
         if office.website:
             contacts.append(office.website)
         self.text_lines("  ".join(contacts), w=width, h=5.5, x=text_x)

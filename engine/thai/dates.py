@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from engine.thai.digits import arabic_digits, thai_digits
+
 __all__ = [
     "BE_OFFSET",
     "DATE_ENTRY_HINT",
@@ -52,8 +54,6 @@ THAI_WEEKDAYS = (
     "วันจันทร์", "วันอังคาร", "วันพุธ", "วันพฤหัสบดี", "วันศุกร์", "วันเสาร์", "วันอาทิตย์",
 )  # fmt: skip
 
-_TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-_FROM_THAI = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 Style = Literal["long", "short", "full", "numeric"]
 
@@ -63,7 +63,7 @@ def be_year(d: date) -> int:
 
 
 def to_thai_digits(s: object) -> str:
-    return str(s).translate(_TO_THAI)
+    return thai_digits(str(s))
 
 
 def _bangkok_date(value: date | datetime) -> date:
@@ -168,7 +168,7 @@ def parse_date_entry(text: str) -> date:
     """A date as a person types it: ``20/11/2569`` or ``๒๐/๑๑/๒๕๖๙`` (day/month/BE year)
     or ``2026-11-20`` (ISO, Common Era). Raises DateEntryError saying how it was read."""
     shown = _quote(text.strip())
-    plain = text.strip().translate(_FROM_THAI)
+    plain = arabic_digits(text.strip())
     if _ISO_DAY.fullmatch(plain):
         return parse_iso_day(plain)
     match = _SLASH_DAY.fullmatch(plain)
@@ -290,7 +290,7 @@ def _no_such_day(shown: str, day: int, month: int, year: int, era: str, era_en: 
 def parse_be_date(s: str) -> date:
     """Parse 'DD/MM/BBBB' with a Buddhist-Era year (Thai digits accepted): the slash
     form of parse_date_entry, for callers that take no ISO dates."""
-    plain = s.strip().translate(_FROM_THAI)
+    plain = arabic_digits(s.strip())
     if not _SLASH_DAY.fullmatch(plain):
         shown = _quote(s.strip())
         raise DateEntryError(

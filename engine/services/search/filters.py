@@ -23,13 +23,13 @@ from engine.core.name_index import INDEX_FIELDS
 from engine.core.statuses import InstanceStatus
 from engine.services.publishing.requests import clean_query
 from engine.thai.dates import parse_date_entry
+from engine.thai.digits import arabic_digits
 
 #: Which date a range applies to: the day the case was received, or the day it started.
 DateField = Literal["received", "started"]
 DATE_FIELDS: tuple[DateField, ...] = ("received", "started")
 #: A tracking code as the website gives it: GF69-ABCD-EFGH (see complaints/citizen.py).
 TRACKING_CODE = re.compile(r"GF\d{2}-[A-Z0-9]{4}-[A-Z0-9]{4}")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class CaseFilters:
 
 
 def _digits(raw: str) -> str:
-    return raw.strip().translate(_THAI_DIGITS)
+    return arabic_digits(raw.strip())
 
 
 def _number(raw: str, problems: dict[str, str]) -> int | None:
