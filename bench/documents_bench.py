@@ -68,6 +68,7 @@ from engine.documents.letters import LEFT, RIGHT, TOP, render_letter
 from engine.documents.pdf import BODY_PT, LINE_MM
 from engine.documents.report_pdf import report_pdf
 from engine.documents.report_xlsx import report_xlsx
+from engine.documents.signature import Signature
 from engine.thai import line_breaks as thai_wrap
 from engine.thai.dates import fiscal_half_bounds, format_thai_date
 from engine.thai.line_breaks import NBSP, ZWSP, breakable
@@ -76,6 +77,16 @@ from engine.thai.workdays import BANGKOK
 PROCESSES_DIR = REPO_ROOT / "processes"
 ISSUED_ON = date(2026, 12, 9)
 LETTER_NUMBER = "1234"
+#: The parts of a letter the workflow gives besides its template's fields: an acting
+#: signer, the marks, a reference and two enclosures.
+SIGNER = Signature("นายชาญกฤต น้าใจดี",
+                   "รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 1",
+                   "acting", "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 1")
+REFERENCE = "หนังสือของท่าน ลงวันที่ 1 ธันวาคม 2569 (ทะเบียนรับที่ 12/2569)"
+ENCLOSURES = ("สำเนาคำสั่งแต่งตั้งคณะกรรมการสืบสวนข้อเท็จจริง", "สำเนารายงานการสืบสวน")
+LETTER_PARTS: dict[str, Any] = {"signature": SIGNER, "urgency": "urgent",
+                                "secrecy": "confidential", "reference": REFERENCE,
+                                "enclosures": ENCLOSURES}
 REPORT_CREATED = datetime(2027, 4, 1, 9, 0, tzinfo=BANGKOK)
 FISCAL_YEAR, HALF = 2570, 1
 CASES = 1_000
@@ -196,11 +207,13 @@ def letter_texts(office: OfficeIdentity, letter: FilledLetter) -> list[str]:
              f"เรียน {letter.recipient}"]
     if letter.reference:
         texts.append(f"อ้างถึง {letter.reference}")
+    texts += [f"อ้างถึง {REFERENCE}", *(f"สิ่งที่ส่งมาด้วย {e}" for e in ENCLOSURES)]
     texts += letter.paragraphs
-    texts += [letter.closing, f"({letter.signer_name})" if letter.signer_name else "( )",
-              letter.signer_title, letter.contact_unit, f"โทร {office.phone}"]
+    texts += [letter.closing, *SIGNER.lines(), letter.contact_unit, f"โทร. {office.phone}"]
+    if office.fax:
+        texts.append(f"โทรสาร {office.fax}")
     if office.email:
-        texts.append(f"อีเมล {office.email}")
+        texts.append(f"ไปรษณีย์อิเล็กทรอนิกส์ {office.email}")
     return texts
 
 
@@ -236,7 +249,8 @@ def bench_letters(office: OfficeIdentity, repeat: int, budget_s: float
 
         def render(kind: str = kind, fields: dict[str, str] = fields) -> bytes:
             return render_letter(office, kind, fields, issued_on=ISSUED_ON,
-                                 letter_number=LETTER_NUMBER, processes_dir=PROCESSES_DIR)
+                                 letter_number=LETTER_NUMBER, processes_dir=PROCESSES_DIR,
+                                 **LETTER_PARTS)
 
         variants: dict[str, Callable[[], Any]] = {
             "letter": render, "baseline": lambda texts=texts: bare_page(texts)}
@@ -398,7 +412,8 @@ def profile(office: OfficeIdentity, report: ComplaintReport) -> None:
     jobs: list[tuple[str, Callable[[], Any]]] = [
         (f"render_letter({kind})",
          lambda: render_letter(office, kind, fields, issued_on=ISSUED_ON,
-                               letter_number=LETTER_NUMBER, processes_dir=PROCESSES_DIR)),
+                               letter_number=LETTER_NUMBER, processes_dir=PROCESSES_DIR,
+                               **LETTER_PARTS)),
         (f"report_pdf({len(report.cases)} cases)",
          lambda: report_pdf(report, office, created=REPORT_CREATED)),
     ]
