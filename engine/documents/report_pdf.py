@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from typing import Any
 
 from fpdf.enums import Align
 
@@ -48,29 +49,39 @@ COUNT_ALIGN = (Align.L, Align.R)
 #: The list of cases. The date ("30 พฤศจิกายน 2569" in Thai digits) stays on one line,
 #: and so do the channel and the shorter types; the status takes two lines at most
 #: (อยู่ระหว่าง|ดำเนินการ), and the last heading three (พิจารณา|เบื้องต้น|(วันทำการ)).
-CASE_WIDTHS = (13.0, 46.0, 27.0, 35.0, 24.0, 25.0)
+CASE_WIDTHS = (14.0, 46.0, 28.0, 28.0, 29.0, 25.0)
 CASE_ALIGN = (Align.R, Align.L, Align.L, Align.L, Align.L, Align.R)
 SUBJECT = "รายงานสรุปผลการดำเนินงานเรื่องร้องเรียนการทุจริต"
 
 
 class _ReportDocument(ThaiDocument):
-    """The report's pages numbered "หน้า n/N" among themselves, after any cover pages
-    (the memo), which carry no number."""
+    """Pages numbered "หน้า n/N" after everything is drawn, in the office's digits, the
+    cover pages (the memo) left out of both n and N.
+
+    Numbered at the end rather than by fpdf2's "{nb}" alias: the alias is filled in when
+    the file is written, after the digits have been localised, so N came out in Arabic
+    digits beside a Thai n.
+    """
 
     cover_pages = 0
-    #: The report's own page count, known from a first layout when there is a cover.
-    report_pages = 0
 
-    def footer(self) -> None:
-        if not self.cover_pages:
-            super().footer()
-            return
-        if self.page_no() <= self.cover_pages:
-            return
-        self.set_y(-14)
-        self.use_font(12)
-        self.cell(0, 6, f"หน้า {self.page_no() - self.cover_pages}/{self.report_pages}",
-                  align=Align.C)
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.page_numbers = False  # ThaiDocument's footer: replaced by number_pages()
+
+    def number_pages(self) -> None:
+        last, total = self.page, self.page - self.cover_pages
+        auto, margin = self.auto_page_break, self.b_margin
+        self.set_auto_page_break(False)
+        for page in range(self.cover_pages + 1, last + 1):
+            self.page = page
+            # Each page selects its font again: the one last selected was on another page.
+            self.current_font_is_set_on_page = False
+            self.set_xy(self.l_margin, self.h - 14)
+            self.use_font(12)
+            self.cell(0, 6, f"หน้า {page - self.cover_pages}/{total}", align=Align.C)
+        self.page = last
+        self.set_auto_page_break(auto, margin=margin)
 
 
 def _document(report: ComplaintReport, office: OfficeIdentity,
@@ -90,16 +101,11 @@ def report_pdf(report: ComplaintReport, office: OfficeIdentity, *,
     made = created or clock.now()
     pdf = _document(report, office, made)
     if memo:
-        # Laid out once alone to learn how many pages the report itself takes.
-        alone = _document(report, office, made)
-        _draw_report(alone, report, office, made)
-        # Unnumbered however many pages the memo takes (one, unless an office's names
-        # are very long).
-        pdf.cover_pages, pdf.report_pages = alone.page, alone.page
         pdf.add_page()
         draw_cover_memo(pdf, report, office, made)
         pdf.cover_pages = pdf.page
     _draw_report(pdf, report, office, made)
+    pdf.number_pages()
     return pdf.to_bytes()
 
 
