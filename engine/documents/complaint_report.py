@@ -1,5 +1,9 @@
 """The six-monthly complaint report as plain data, and the tables every format draws from it.
 
+A report covers a half of the fiscal year (รอบ 6 เดือน: 1 Oct–31 Mar, 1 Apr–30 Sep) or the
+whole of it (รอบ 12 เดือน, 1 Oct–30 Sep, the cumulative report), named by ``half`` 1, 2 or
+WHOLE_YEAR.
+
 ``engine/services/complaints/reports.py`` fills a :class:`ComplaintReport` from the
 cases; the CSV here, ``report_pdf`` and ``report_xlsx`` render it, so the three formats
 always show the same counts in the same order. It carries no personal data and no
@@ -13,8 +17,46 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from engine.core.errors import InvalidData
+from engine.documents.signature import Signature
 from engine.documents.spreadsheet import csv_writer
-from engine.thai.dates import BE_OFFSET, THAI_MONTHS, THAI_MONTHS_ABBR, format_thai_date
+from engine.thai.dates import (
+    BE_OFFSET,
+    THAI_MONTHS,
+    THAI_MONTHS_ABBR,
+    fiscal_half_bounds,
+    fiscal_year_bounds,
+    format_thai_date,
+)
+
+#: ``half`` of the cumulative 12-month report (the whole fiscal year).
+WHOLE_YEAR = 0
+#: Every period a report covers, as ``half``: the first half, the second, the whole year.
+PERIODS = (1, 2, WHOLE_YEAR)
+#: How a period is written in URLs and on the command line ("1", "2", "year").
+PERIOD_KEYS = {"1": 1, "2": 2, "year": WHOLE_YEAR}
+PERIOD_TH = {1: "รอบ 6 เดือน (ครึ่งปีแรก)", 2: "รอบ 6 เดือน (ครึ่งปีหลัง)",
+             WHOLE_YEAR: "รอบ 12 เดือน"}
+
+
+def period_bounds(fiscal_year: int, half: int) -> tuple[date, date]:
+    """The first and last day of a half (1, 2) or of the whole fiscal year (WHOLE_YEAR)."""
+    if half == WHOLE_YEAR:
+        return fiscal_year_bounds(fiscal_year)
+    return fiscal_half_bounds(fiscal_year, half)
+
+
+def check_period(fiscal_year: int, half: int) -> None:
+    """Refuse a period the report cannot cover, saying what to give."""
+    if half not in PERIODS or not 2400 <= fiscal_year <= 2700:
+        raise InvalidData("ระบุปีงบประมาณ พ.ศ. และรอบ 1, 2 หรือ 12 เดือน / give a Buddhist-Era "
+                          "fiscal year and half 1, 2 or the whole year",
+                          {"fiscal_year": "e.g. 2570", "half": "1, 2 or year"})
+
+
+def period_key(half: int) -> str:
+    """"1", "2" or "year": the period as URLs, file names and the CLI write it."""
+    return next(key for key, value in PERIOD_KEYS.items() if value == half)
 
 BUCKETS = ("in_progress", "completed", "not_considered", "forwarded")
 BUCKET_TH = {
@@ -36,6 +78,17 @@ class CaseLine:
     triage_working_days: int | None
 
 
+@dataclass(frozen=True)
+class ReportNotes:
+    """ปัญหา อุปสรรค และข้อเสนอแนะ: what the head of Legal Affairs writes for a period
+    before the report goes to the Director, and who wrote it (the report's proposer)."""
+
+    problems: str
+    recommendations: str
+    written_by: Signature
+    written_on: date
+
+
 @dataclass
 class ComplaintReport:
     fiscal_year: int
@@ -45,6 +98,11 @@ class ComplaintReport:
     cases: list[CaseLine] = field(default_factory=list)
     #: complaint_type code → its Thai title, from the form the office keeps as data.
     type_titles: dict[str, str] = field(default_factory=dict)
+    #: The problems-and-recommendations section, None until it is written.
+    notes: ReportNotes | None = None
+    #: Who acknowledges the report for the Director on the day it is made (an acting
+    #: or delegated official included); None prints a blank signature.
+    acknowledged_by: Signature | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -80,19 +138,26 @@ class ComplaintReport:
                 "maximum": max(days)}
 
     @property
+    def title_lines(self) -> tuple[str, str, str]:
+        """The title in the three lines the PDF prints it in, so that it never wraps
+        inside "รอบ 6 เดือน" or a date: what, which period, the days."""
+        return (REPORT_NAME, f"{PERIOD_TH[self.half]} ปีงบประมาณ พ.ศ. {self.fiscal_year}",
+                f"({format_thai_date(self.start)} – {format_thai_date(self.end)})")
+
+    @property
     def title(self) -> str:
-        which = "ครึ่งปีแรก" if self.half == 1 else "ครึ่งปีหลัง"
-        return (f"รายงานสรุปผลการดำเนินงานเรื่องร้องเรียนการทุจริต รอบ 6 เดือน ({which}) "
-                f"ปีงบประมาณ พ.ศ. {self.fiscal_year} ({format_thai_date(self.start)} – "
-                f"{format_thai_date(self.end)})")
+        return " ".join(self.title_lines)
 
 
+REPORT_NAME = "รายงานสรุปผลการดำเนินงานเรื่องร้องเรียนการทุจริต"
 #: Said instead of the tables when the period has no complaints.
 NO_COMPLAINTS = "ไม่มีเรื่องร้องเรียน"
 COUNT_HEADING = "จำนวน"
 TRIAGE_HEADING = "ระยะเวลาพิจารณาเบื้องต้น (วันทำการ)"
+#: The last heading wraps in the PDF's narrow column as พิจารณา | เบื้องต้น | (วันทำการ), never
+#: inside วันทำการ.
 CASE_COLUMNS = ("เลขที่", "วันที่รับเรื่อง", "ช่องทาง", "ประเภท", "สถานะ",
-                "วันทำการที่ใช้พิจารณาเบื้องต้น")
+                "พิจารณาเบื้องต้น (วันทำการ)")
 #: Why the report is published (the ITA assessment's open-data indicator, OIT).
 PUBLICATION_NOTE = ("เผยแพร่เป็นข้อมูลสถิติเรื่องร้องเรียนการทุจริตตามแบบ ITA/OIT "
                     "(การประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ)")

@@ -1,20 +1,23 @@
 """The six-monthly complaints report (Legal Affairs reports to the Director every six
-months of the fiscal year) as PDF, with the same content as the CSV
-(engine.services.complaints.reports) plus a bar chart of complaints per month.
+months of the fiscal year, and for the whole year) as PDF, with the same content as the
+CSV (engine.services.complaints.reports) plus a bar chart of complaints per month.
 
 It is also what the office publishes as its complaint statistics for the ITA assessment,
-so it carries no personal data and no complaint subjects.
+so it carries no personal data and no complaint subjects; as ITA evidence it ends with
+the head of Legal Affairs' problems and recommendations (ปัญหา อุปสรรค และข้อเสนอแนะ),
+the proposer's signature (ผู้เสนอ) and the Director's acknowledgement (ทราบ), and it may
+open with the cover memo proposing it to the Director (engine.documents.report_memo).
+Dates, counts and page numbers are in the office's digits (office.toml ``digits``); the
+office's telephone and fax numbers stay as typed.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
+from typing import Any
 
-from fpdf.enums import Align, MethodReturnValue
-from fpdf.fonts import FontFace
+from fpdf.enums import Align
 
 from engine.core import clock
 from engine.core.office import OfficeIdentity
@@ -30,35 +33,89 @@ from engine.documents.complaint_report import (
     month_label,
 )
 from engine.documents.pdf import LINE_MM, ThaiDocument
+from engine.documents.report_memo import draw_cover_memo
+from engine.documents.report_signoff import draw_notes, draw_signoff
+from engine.documents.ruled_table import RuledTable
 from engine.thai.dates import format_thai_date, format_thai_datetime
-from engine.thai.line_breaks import ZWSP, breakable
+from engine.thai.line_breaks import NBSP
 
 TABLE_PT = 14
+#: Every table's text: one point smaller than the prose around it.
+CELL_PT = TABLE_PT - 1
 CHART_MM = 62.0
 BAR_RGB = (31, 78, 121)
-HEADING_FILL = (225, 232, 240)
-#: The list of cases: one point smaller than the other tables. A row takes two lines
-#: (ยื่นด้วย|ตนเอง, อยู่ระหว่าง|ดำเนินการ), so the type beside them gets two for free;
-#: the date (up to "30 พฤศจิกายน 2569") stays on one line.
-CASE_PT = TABLE_PT - 1
-CASE_WIDTHS = (14.0, 43.0, 17.0, 51.0, 25.0, 20.0)
+COUNT_WIDTHS = (100.0, 30.0)
+COUNT_ALIGN = (Align.L, Align.R)
+#: The list of cases. The date ("30 พฤศจิกายน 2569" in Thai digits) stays on one line,
+#: and so do the channel and the shorter types; the status takes two lines at most
+#: (อยู่ระหว่าง|ดำเนินการ), and the last heading three (พิจารณา|เบื้องต้น|(วันทำการ)).
+CASE_WIDTHS = (14.0, 46.0, 28.0, 28.0, 29.0, 25.0)
 CASE_ALIGN = (Align.R, Align.L, Align.L, Align.L, Align.L, Align.R)
-CASE_LINE_MM = 6.0
-#: Room left and right of a cell's text, and above and below a row's lines (so that
-#: tone marks over upper vowels stay clear of the rule above).
-CASE_PAD_X, CASE_PAD_Y = 1.5, 0.4
-SUBJECT = "รายงานสรุปผลการดำเนินงานเรื่องร้องเรียนการทุจริต รอบ 6 เดือน"
+SUBJECT = "รายงานสรุปผลการดำเนินงานเรื่องร้องเรียนการทุจริต"
+
+
+class _ReportDocument(ThaiDocument):
+    """Pages numbered "หน้า n/N" after everything is drawn, in the office's digits, the
+    cover pages (the memo) left out of both n and N.
+
+    Numbered at the end rather than by fpdf2's "{nb}" alias: the alias is filled in when
+    the file is written, after the digits have been localised, so N came out in Arabic
+    digits beside a Thai n.
+    """
+
+    cover_pages = 0
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.page_numbers = False  # ThaiDocument's footer: replaced by number_pages()
+
+    def number_pages(self) -> None:
+        last, total = self.page, self.page - self.cover_pages
+        auto, margin = self.auto_page_break, self.b_margin
+        self.set_auto_page_break(False)
+        for page in range(self.cover_pages + 1, last + 1):
+            self.page = page
+            # Each page selects its font again: the one last selected was on another page.
+            self.current_font_is_set_on_page = False
+            self.set_xy(self.l_margin, self.h - 14)
+            self.use_font(12)
+            self.cell(0, 6, f"หน้า {page - self.cover_pages}/{total}", align=Align.C)
+        self.page = last
+        self.set_auto_page_break(auto, margin=margin)
+
+
+def _document(report: ComplaintReport, office: OfficeIdentity,
+              made: datetime) -> _ReportDocument:
+    # Telephone and fax numbers stay as typed, also where line breaking has made their
+    # spaces no-break ones ("0 2000 0000" is a number to dial, not a figure).
+    typed = (office.phone, office.fax)
+    return _ReportDocument(title=report.title, subject=SUBJECT, author=office.name,
+                           created=made, digits=office.digits,
+                           keep_as_typed=(*typed, *(t.replace(" ", NBSP) for t in typed)))
 
 
 def report_pdf(report: ComplaintReport, office: OfficeIdentity, *,
-               created: datetime | None = None) -> bytes:
-    """The report as PDF bytes; ``created`` (default: now) is printed and set as metadata."""
+               created: datetime | None = None, memo: bool = False) -> bytes:
+    """The report as PDF bytes; ``created`` (default: now) is printed and set as metadata.
+    With ``memo`` the cover memo (บันทึกข้อความ) proposing it to the Director comes first."""
     made = created or clock.now()
-    pdf = ThaiDocument(title=report.title, subject=SUBJECT, author=office.name, created=made)
+    pdf = _document(report, office, made)
+    if memo:
+        pdf.add_page()
+        draw_cover_memo(pdf, report, office, made)
+        pdf.cover_pages = pdf.page
+    _draw_report(pdf, report, office, made)
+    pdf.number_pages()
+    return pdf.to_bytes()
+
+
+def _draw_report(pdf: ThaiDocument, report: ComplaintReport, office: OfficeIdentity,
+                 made: datetime) -> None:
     pdf.add_page()
     pdf.office_header(office)
     pdf.use_font(18, bold=True)
-    pdf.text_lines(report.title, align=Align.C, h=8)
+    for line in report.title_lines:
+        pdf.text_lines(line, align=Align.C, h=8.5)
     pdf.use_font(TABLE_PT)
     pdf.text_lines(f"สถานะของแต่ละเรื่อง ณ วันสิ้นรอบ {format_thai_date(report.end)}",
                    align=Align.C)
@@ -69,145 +126,47 @@ def report_pdf(report: ComplaintReport, office: OfficeIdentity, *,
         pdf.text_lines(NO_COMPLAINTS, align=Align.C)
     else:
         _tables(pdf, report)
+    draw_notes(pdf, report.notes, size=TABLE_PT)
+    draw_signoff(pdf, report, office, size=TABLE_PT)
     pdf.ln(4)
     pdf.use_font(TABLE_PT)
     pdf.text_lines(PUBLICATION_NOTE)
-    return pdf.to_bytes()
 
 
-def _section_heading(pdf: ThaiDocument, text: str, room: float) -> None:
+def section_heading(pdf: ThaiDocument, text: str, room: float, size: float = TABLE_PT) -> None:
     """A bold heading that never sits alone at the foot of a page."""
     if pdf.get_y() + LINE_MM + room > pdf.page_break_trigger:
         pdf.add_page()
     pdf.ln(4)
-    pdf.use_font(bold=True)
+    pdf.use_font(size, bold=True)
     pdf.text_lines(text)
-    pdf.use_font(TABLE_PT)
-
-
-def _count_table(pdf: ThaiDocument, heading: str, rows: list[tuple[str, int]]) -> None:
-    pdf.use_font(TABLE_PT)
-    with pdf.table(col_widths=(100, 30), width=130, align=Align.L, line_height=6.5,
-                   text_align=("LEFT", "RIGHT"), padding=(0, 2),
-                   headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL)) as table:
-        head = table.row()
-        head.cell(heading)
-        head.cell(COUNT_HEADING)
-        for label, count in rows:
-            row = table.row()
-            row.cell(breakable(label))
-            row.cell(str(count))
+    pdf.use_font(size)
 
 
 def _tables(pdf: ThaiDocument, report: ComplaintReport) -> None:
     titles = {"summary": "สรุปตามสถานะ ณ วันสิ้นรอบ", "channel": "ตามช่องทางการร้องเรียน",
               "complaint_type": "ตามประเภทเรื่อง", "month": "ตามเดือนที่รับเรื่อง"}
     for table in count_tables(report):
-        _section_heading(pdf, titles[table.key], room=(len(table.rows) + 1) * 6.5)
-        _count_table(pdf, table.heading, table.rows)
+        counts = RuledTable(pdf, COUNT_WIDTHS, COUNT_ALIGN, CELL_PT,
+                            (table.heading, COUNT_HEADING))
+        counted = [(label, str(count)) for label, count in table.rows]
+        section_heading(pdf, titles[table.key], room=counts.first_rows_height(counted))
+        counts.draw_rows(counted)
         if table.key == "month":
             _month_chart(pdf, report.months)
     triage = report.triage_days
-    _section_heading(pdf, TRIAGE_HEADING, room=LINE_MM)
+    section_heading(pdf, TRIAGE_HEADING, room=LINE_MM)
     if triage["screened"]:
-        pdf.text_lines(f"เฉลี่ย {triage['average']} วันทำการ  สูงสุด {triage['maximum']} "
-                       f"วันทำการ (จาก {triage['screened']} เรื่องที่พิจารณาเบื้องต้นแล้ว)")
+        # A number stays with its unit: "2.0 วันทำการ" never ends one line and starts the next.
+        pdf.text_lines(f"เฉลี่ย {triage['average']}{NBSP}วันทำการ  สูงสุด "
+                       f"{triage['maximum']}{NBSP}วันทำการ (จาก {triage['screened']}"
+                       f"{NBSP}เรื่องที่พิจารณาเบื้องต้นแล้ว)")
     else:
         pdf.text_lines("ยังไม่มีเรื่องที่พิจารณาเบื้องต้นภายในรอบนี้")
-    _case_table(pdf, case_rows(report))
-
-
-class _CaseTable:
-    """The list of cases, one row per case, the heading row again on every page.
-
-    Drawn by hand rather than with ``pdf.table()``: fpdf2 lays every table cell out twice
-    with ``multi_cell`` (to measure the row, then to draw it), measuring the text one
-    character at a time with HarfBuzz, ~10 ms a row. The values are few distinct short
-    texts (dates, channels, types, statuses, small numbers), so each is measured and
-    wrapped once, and drawn with ``repeated_cell``.
-    """
-
-    def __init__(self, pdf: ThaiDocument) -> None:
-        self.pdf = pdf
-        self._lines: dict[tuple[str, float, bool], tuple[str, ...]] = {}
-        self.top = pdf.get_y()
-
-    def lines(self, text: str, width: float, bold: bool = False) -> tuple[str, ...]:
-        """The text as the lines it takes in a column, wrapped between Thai words."""
-        key = (text, width, bold)
-        lines = self._lines.get(key)
-        if lines is None:
-            pdf = self.pdf
-            pdf.use_font(CASE_PT, bold=bold)
-            if pdf.text_width(text) <= width - 2 * pdf.c_margin:
-                lines = (text,) if text else ()
-            else:
-                # With output=LINES multi_cell gives the lines alone; fpdf2 types it as the
-                # union of every output mode.
-                wrapped = cast(list[str], pdf.multi_cell(
-                    width, CASE_LINE_MM, breakable(text), dry_run=True,
-                    output=MethodReturnValue.LINES))
-                lines = tuple(line.replace(ZWSP, "") for line in wrapped)
-            self._lines[key] = lines
-        return lines
-
-    def row_cells(self, values: tuple[object, ...], bold: bool = False) -> list[tuple[str, ...]]:
-        return [self.lines(str(value), width, bold)
-                for value, width in zip(values, CASE_WIDTHS, strict=True)]
-
-    @staticmethod
-    def height(cells: list[tuple[str, ...]]) -> float:
-        return max(1, *(len(lines) for lines in cells)) * CASE_LINE_MM + 2 * CASE_PAD_Y
-
-    def draw(self, cells: list[tuple[str, ...]], bold: bool = False) -> None:
-        """One row at the current position, each cell's lines in the middle of the row."""
-        pdf = self.pdf
-        pdf.use_font(CASE_PT, bold=bold)
-        top, x = pdf.get_y(), pdf.l_margin
-        height = self.height(cells)
-        if bold:
-            pdf.set_fill_color(*HEADING_FILL)
-            pdf.rect(x, top, sum(CASE_WIDTHS), height, style="DF")
-            pdf.set_fill_color(255)
-        for lines, width, align in zip(cells, CASE_WIDTHS, CASE_ALIGN, strict=True):
-            y = top + (height - len(lines) * CASE_LINE_MM) / 2
-            for line in lines:
-                pdf.set_xy(x, y)
-                pdf.repeated_cell(width, CASE_LINE_MM, line, align=align)
-                y += CASE_LINE_MM
-            x += width
-        pdf.set_xy(pdf.l_margin, top + height)
-        pdf.line(pdf.l_margin, top + height, pdf.l_margin + sum(CASE_WIDTHS), top + height)
-
-    def close(self) -> None:
-        """The outer top and the column rules of the part of the table on this page."""
-        pdf = self.pdf
-        bottom, x = pdf.get_y(), pdf.l_margin
-        pdf.line(x, self.top, x + sum(CASE_WIDTHS), self.top)
-        for width in (0, *CASE_WIDTHS):
-            x += width
-            pdf.line(x, self.top, x, bottom)
-
-
-def _case_table(pdf: ThaiDocument, rows: Sequence[tuple[object, ...]]) -> None:
-    table = _CaseTable(pdf)
-    c_margin, pdf.c_margin = pdf.c_margin, CASE_PAD_X
-    heading = table.row_cells(CASE_COLUMNS, bold=True)
-    first = table.height(table.row_cells(rows[0])) if rows else 0
-    _section_heading(pdf, "รายการเรื่อง (ไม่มีข้อมูลส่วนบุคคล)",
-                     room=table.height(heading) + first)
-    table.top = pdf.get_y()
-    table.draw(heading, bold=True)
-    for values in rows:
-        cells = table.row_cells(values)
-        if pdf.get_y() + table.height(cells) > pdf.page_break_trigger:
-            table.close()
-            pdf.add_page()
-            table.top = pdf.get_y()
-            table.draw(heading, bold=True)
-        table.draw(cells)
-    table.close()
-    pdf.c_margin = c_margin
+    cases = RuledTable(pdf, CASE_WIDTHS, CASE_ALIGN, CELL_PT, CASE_COLUMNS)
+    rows = case_rows(report)
+    section_heading(pdf, "รายการเรื่อง (ไม่มีข้อมูลส่วนบุคคล)", room=cases.first_rows_height(rows))
+    cases.draw_rows(rows)
     pdf.use_font(TABLE_PT)
 
 

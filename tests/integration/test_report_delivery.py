@@ -53,7 +53,7 @@ def test_the_report_reaches_the_director_once_on_the_first_working_day(runtime, 
         readers = {user_id for user_id, _text in notes}
         assert readers == {director.id, people.director.id, people.legal_head.id}
         text = notes[0][1]
-        assert "ครึ่งปีแรก ปีงบประมาณ พ.ศ. 2570" in text and "รับเรื่อง 1 เรื่อง" in text
+        assert "(ครึ่งปีแรก) ปีงบประมาณ พ.ศ. 2570" in text and "รับเรื่อง 1 เรื่อง" in text
         assert not any(secret in text for secret in SECRETS)
         with runtime.db.read() as session:
             [mail] = session.scalars(select(OutboxMessage).where(
@@ -70,3 +70,17 @@ def test_the_report_reaches_the_director_once_on_the_first_working_day(runtime, 
         assert len(told(runtime)) == 3
         with runtime.db.read() as session:
             assert session.scalars(select(ReportDelivery.half)).all() == [1]
+
+
+def test_the_second_half_also_links_the_twelve_month_report(runtime, people):
+    add_user(runtime, "dir_mail", ["director"], "DIR", email="dir@example.go.th")
+    with clock.frozen(bkk("2026-12-04T10:00")) as now:
+        now.move_to(bkk("2027-10-01T08:31"))  # Fri 1 Oct 2027, after half 2 of 2570
+        assert tick(runtime).reports_delivered == 1
+        with runtime.db.read() as session:
+            [mail] = session.scalars(select(OutboxMessage).where(
+                OutboxMessage.subject.startswith(REPORT_TEXT))).all()
+    assert "(ครึ่งปีหลัง) ปีงบประมาณ พ.ศ. 2570" in mail.subject
+    assert "/reports/complaints?fiscal_year=2570&half=2" in mail.body
+    assert "รอบ 12 เดือน" in mail.body
+    assert "/reports/complaints?fiscal_year=2570&half=year" in mail.body

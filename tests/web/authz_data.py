@@ -189,6 +189,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | dict[str, frozenset[str]]] = {
     # -- reports and logs --
     ("GET", "reports.complaints"): _("legal_officer", "legal_officer2", "legal_head",
                                      "director"),
+    ("POST", "reports.save_notes"): _("legal_head"),
     ("GET", "publishing_docs.publication_log_page"): _("web_admin", "ict_head", "director"),
     ("GET", "privacy.reads"): _("director"),
     ("GET", "api.privacy_reads"): _("director"),

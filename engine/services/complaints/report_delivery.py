@@ -5,7 +5,9 @@ When a half of the fiscal year has ended, the scheduler tells the Director and t
 of Legal Affairs, in the app and by e-mail, on the first working day after it at 08:30,
 that the report is ready, with a link to it. The report holds no personal data, so the
 message may name its figures. Each half is delivered once, whichever scheduler gets there
-first; halves that ended before govflow was installed are not delivered.
+first; halves that ended before govflow was installed are not delivered. The second
+half ends the fiscal year, so its message also links the cumulative 12-month report
+(รอบ 12 เดือน), due at the same time; it is not delivered separately.
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ from sqlalchemy.orm import Session
 from engine.core.actors import holders_of
 from engine.core.audit import record
 from engine.core.models import Notification, OutboxMessage, ProcessVersion, ReportDelivery
-from engine.documents.complaint_report import BUCKET_TH, BUCKETS, ComplaintReport
+from engine.documents.complaint_report import (
+    BUCKET_TH,
+    BUCKETS,
+    PERIOD_TH,
+    WHOLE_YEAR,
+    ComplaintReport,
+    period_key,
+)
 from engine.services.complaints.reports import complaint_report
 from engine.thai.dates import fiscal_half_bounds, fiscal_year_be
 from engine.thai.workdays import BANGKOK
@@ -90,13 +99,17 @@ def _tell_readers(rt: Runtime, session: Session, report: ComplaintReport) -> Non
     fiscal_year, half = report.fiscal_year, report.half
     counts = report.counts
     figures = " ".join(f"{BUCKET_TH[b]} {counts[b]}" for b in BUCKETS)
-    which = "ครึ่งปีแรก" if half == 1 else "ครึ่งปีหลัง"
-    link = (f"{rt.settings.public_url.rstrip('/')}/reports/complaints"
-            f"?fiscal_year={fiscal_year}&half={half}")
-    text = (f"รายงานเรื่องร้องเรียนการทุจริตรอบ 6 เดือน ({which} ปีงบประมาณ พ.ศ. "
-            f"{fiscal_year}) พร้อมแล้ว: รับเรื่อง {counts['received']} เรื่อง {figures}")
-    subject = f"รายงานเรื่องร้องเรียนการทุจริตรอบ 6 เดือน {which} ปีงบประมาณ พ.ศ. {fiscal_year}"
-    body = (f"{text}\n\nดูรายงานและดาวน์โหลด PDF/Excel ได้ที่ {link}\n"
+    which = PERIOD_TH[half]
+    page = f"{rt.settings.public_url.rstrip('/')}/reports/complaints?fiscal_year={fiscal_year}"
+    link = f"{page}&half={period_key(half)}"
+    text = (f"รายงานเรื่องร้องเรียนการทุจริต{which} ปีงบประมาณ พ.ศ. "
+            f"{fiscal_year} พร้อมแล้ว: รับเรื่อง {counts['received']} เรื่อง {figures}")
+    subject = f"รายงานเรื่องร้องเรียนการทุจริต{which} ปีงบประมาณ พ.ศ. {fiscal_year}"
+    whole_year = (f"\nรายงาน{PERIOD_TH[WHOLE_YEAR]} (ทั้งปีงบประมาณ): "
+                  f"{page}&half={period_key(WHOLE_YEAR)}" if half == 2 else "")
+    body = (f"{text}\n\nดูรายงานและดาวน์โหลด PDF/Excel ได้ที่ {link}{whole_year}\n"
+            "ผู้อำนวยการกลุ่มกฎหมายและคดีเขียนปัญหา อุปสรรค และข้อเสนอแนะได้ที่หน้ารายงาน "
+            "ก่อนเสนอผู้อำนวยการ\n"
             f"(รายงานนี้ไม่มีข้อมูลส่วนบุคคล)\n\n{rt.office.name}")
     readers = {user.id: user for role in READERS for user in holders_of(session, role)}
     for user in readers.values():

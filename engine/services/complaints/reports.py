@@ -1,5 +1,6 @@
 """The six-monthly report on complaints for the Director, counted in halves of
-the fiscal year (1 Oct–31 Mar, 1 Apr–30 Sep).
+the fiscal year (1 Oct–31 Mar, 1 Apr–30 Sep), and the cumulative 12-month report
+(1 Oct–30 Sep, ``half`` WHOLE_YEAR).
 
 Each case received in the period falls in exactly one status bucket as of the period's
 last day. The report carries no personal data and no complaint subjects (those are the
@@ -13,13 +14,20 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.core import clock
 from engine.core.actors import Actor
 from engine.core.audit import record
-from engine.core.errors import Forbidden, InvalidData
+from engine.core.errors import Forbidden
 from engine.core.models import ProcessInstance, Task
 from engine.core.statuses import TaskStatus
-from engine.documents.complaint_report import CaseLine, ComplaintReport
-from engine.thai.dates import fiscal_half_bounds
+from engine.documents.complaint_report import (
+    CaseLine,
+    ComplaintReport,
+    check_period,
+    period_bounds,
+)
+from engine.services.admin.signers import signature_for
+from engine.services.complaints.report_notes import notes_of
 from engine.thai.workdays import BANGKOK
 from engine.workflow.cases import case_data_of
 from engine.workflow.runtime import Runtime
@@ -50,12 +58,15 @@ def complaint_report(rt: Runtime, actor: Actor | None, fiscal_year: int,
     if actor is not None and actor.roles.isdisjoint(REPORT_ROLES):
         raise Forbidden("รายงานนี้สำหรับกลุ่มกฎหมายและคดีและผู้อำนวยการ / for Legal Affairs "
                         "and the Director")
-    if half not in (1, 2) or not 2400 <= fiscal_year <= 2700:
-        raise InvalidData("ระบุปีงบประมาณ พ.ศ. และรอบ 1 หรือ 2 / give a Buddhist-Era fiscal "
-                          "year and half 1 or 2", {"fiscal_year": "e.g. 2570", "half": "1 or 2"})
-    start, end = fiscal_half_bounds(fiscal_year, half)
+    check_period(fiscal_year, half)
+    start, end = period_bounds(fiscal_year, half)
     report = ComplaintReport(fiscal_year, half, start, end)
     with rt.db.write() as session:
+        report.notes = notes_of(session, fiscal_year, half)
+        # The Director acknowledges the report on the day it is made: whoever signs for
+        # the post that day (an acting or a delegated official included).
+        today = clock.now().astimezone(BANGKOK).date()
+        report.acknowledged_by = signature_for(session, rt.office, today)
         current = rt.definitions.current(session, PROCESS_KEY)
         if current is not None:
             choice = current.start_form.get("properties", {}).get("complaint_type", {})

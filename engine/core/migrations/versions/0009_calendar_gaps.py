@@ -1,7 +1,7 @@
 """administrators answer the usual holidays the calendar cannot date for a fiscal year
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-04
 
 Royal Ploughing Day (วันพืชมงคล) is announced yearly and the holidays package stops
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0006"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
