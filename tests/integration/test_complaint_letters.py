@@ -63,8 +63,7 @@ def test_accepting_issues_the_initial_action_notice_to_the_unit(runtime, people)
         case = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
         run(runtime, people, case["id"], ACCEPT_STEPS + [(
             "legal_officer", {"initial_action_note": "แจ้งโรงเรียนให้ชี้แจงภายใน 15 วัน",
-                              "parties_notified_on": "2026-12-09", "notice_to": "accused_unit",
-                              "letter_number": "1234"})])
+                              "parties_notified_on": "2026-12-09", "notice_to": "accused_unit"})])
     [(view, pdf)] = letters_of(runtime, people, case["id"])
     assert view["content_type"] == "application/pdf" and view["uploaded_by"] == "system"
     text = text_of(pdf)
@@ -72,7 +71,9 @@ def test_accepting_issues_the_initial_action_notice_to_the_unit(runtime, people)
     assert squash(runtime.office.name) in text
     assert squash("แจ้งโรงเรียนให้ชี้แจงภายใน 15 วัน") in text
     assert squash("9 ธันวาคม 2569") in text  # issued today, in the Buddhist Era
-    assert "1234" in text and squash(f"เลขที่ {case['id']}") in text
+    assert squash(f"เลขที่ {case['id']}") in text
+    # The number is the outgoing register's first of 2569, after the office's prefix.
+    assert squash(f"{runtime.office.letter_prefix}/1") in text
     # Kept encrypted: the letter names the accused's unit.
     with runtime.db.read() as session:
         stored = session.scalars(select(Attachment).where(Attachment.id == view["id"])).one()

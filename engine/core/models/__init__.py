@@ -23,6 +23,7 @@ from engine.core.models.heartbeat import SchedulerHeartbeat
 from engine.core.models.holidays import HolidayOverride
 from engine.core.models.messages import LetterJob, Notification, OutboxMessage, ReportDelivery
 from engine.core.models.publishing import Publication, PublicationFile
+from engine.core.models.registers import RegisterCounter, RegisterEntry
 
 __all__ = [
     "MAX_DB_INT",
@@ -44,6 +45,8 @@ __all__ = [
     "ProcessVersion",
     "Publication",
     "PublicationFile",
+    "RegisterCounter",
+    "RegisterEntry",
     "ReportDelivery",
     "SchedulerHeartbeat",
     "Task",

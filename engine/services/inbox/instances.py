@@ -25,6 +25,7 @@ from engine.core.personal_data import (
     split_personal,
 )
 from engine.core.statuses import InstanceStatus, TaskStatus
+from engine.services.complaints.intake import register_arrival
 from engine.services.inbox.attachments import UploadedFile, files_problems, store_attachment
 from engine.thai.dates import DateEntryError, check_received_day
 from engine.thai.workdays import BANGKOK, to_bangkok_date
@@ -71,8 +72,10 @@ def start_instance(
         case, opened, personal = start_case(rt, session, guard, definition, clean, actor)
         view = _started_view(case, actor, opened, case.instance.created_at)
         view["attachments"] = [
+            # A complaint's files at intake are the complainant's letter and evidence.
             store_attachment(rt, session, actor, case.instance.id, upload.filename,
-                             upload.content_type, upload.data)
+                             upload.content_type, upload.data,
+                             from_complainant=bool(personal_fields(process_key)))
             for upload in files
         ]
         if personal_fields(process_key):
@@ -133,6 +136,8 @@ def start_case(
     }
     instance_id = insert_case(session, {**values, "personal_data": rt.cipher.encrypt(personal)})
     replace_name_terms(session, rt.name_index_key, instance_id, process_key, personal)
+    register_arrival(rt, session, process_key, instance_id, public, personal,
+                     values["received_on"], actor)
     row = CaseRow(id=instance_id, revision=0, **values)
     case = Case(row, definition, new_workflow(rt, definition, public))
     run_engine(case, "การเริ่มเรื่อง / starting the case")
