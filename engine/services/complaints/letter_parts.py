@@ -28,10 +28,11 @@ from sqlalchemy.orm import Session
 
 from engine.core.actors import Actor
 from engine.core.errors import InvalidData
-from engine.core.models import Attachment, RegisterEntry
+from engine.core.models import Attachment
 from engine.documents.letter_marks import COMPLAINT_SECRECY, SECRECY, URGENCY
 from engine.documents.signature import Signature
 from engine.services.inbox.attachments import shown_filename
+from engine.services.registry.entries import received_entry
 from engine.thai.dates import format_thai_date
 from engine.workflow.runtime import Runtime
 
@@ -139,13 +140,6 @@ def enclosure_names(rt: Runtime, session: Session, actor: Actor | None, instance
              "ไม่เลือกไฟล์นั้น / a letter to the accused never names the complainant: "
              "rename the file or leave it out"})
     return names
-
-
-def received_entry(session: Session, instance_id: int) -> RegisterEntry | None:
-    """The case's entry in the ทะเบียนหนังสือรับ (a letter or a visit), if any."""
-    return session.scalar(select(RegisterEntry).where(
-        RegisterEntry.register == "incoming", RegisterEntry.instance_id == instance_id)
-        .order_by(RegisterEntry.id).limit(1))
 
 
 def reference_for(session: Session, kind: str, instance_id: int, received_on: date) -> str:

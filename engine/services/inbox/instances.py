@@ -27,6 +27,7 @@ from engine.core.personal_data import (
 from engine.core.statuses import InstanceStatus, TaskStatus
 from engine.services.complaints.intake import register_arrival
 from engine.services.inbox.attachments import UploadedFile, files_problems, store_attachment
+from engine.services.registry.entries import received_number
 from engine.thai.dates import DateEntryError, check_received_day
 from engine.thai.workdays import BANGKOK, to_bangkok_date
 from engine.workflow.access import may_see_instance
@@ -71,6 +72,7 @@ def start_instance(
             "แนบไฟล์ไม่ได้ ยังไม่ได้เริ่มเรื่อง / a file cannot be attached; nothing was saved")
         case, opened, personal = start_case(rt, session, guard, definition, clean, actor)
         view = _started_view(case, actor, opened, case.instance.created_at)
+        view["received_number"] = received_number(session, case.instance.id)
         view["attachments"] = [
             # A complaint's files at intake are the complainant's letter and evidence.
             store_attachment(rt, session, actor, case.instance.id, upload.filename,
@@ -226,6 +228,7 @@ def get_instance(
         workflow = case_workflow(rt, session, instance_id)
         view["history"] = [_with_values(event_view(e), workflow) for e in events]
         view["process_name"] = definition.name
+        view["received_number"] = received_number(session, instance_id)
         view["data"] = case_data(workflow)
         # The version's forms, so a page can label every field and choice of the case.
         view["forms"] = list(definition.bundle.forms.values())

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.core.actors import Actor
@@ -95,3 +96,17 @@ def _enter(session: Session, cipher: PersonalDataCipher, register: Register, let
     record(session, actor, "register_number_issued", instance_id=letter.instance_id,
            public=public, register=register, year=year, number=number, entry_id=entry.id)
     return Numbered(entry.id, register, year, number, on)
+
+
+def received_entry(session: Session, instance_id: int) -> RegisterEntry | None:
+    """The case's entry in the ทะเบียนหนังสือรับ (the letter or visit it came by), if any."""
+    return session.scalar(select(RegisterEntry).where(
+        RegisterEntry.register == "incoming", RegisterEntry.instance_id == instance_id)
+        .order_by(RegisterEntry.id).limit(1))
+
+
+def received_number(session: Session, instance_id: int) -> str | None:
+    """The case's received number as the register writes it ("12/2569"), or None. The
+    number alone names no one: it is shown to whoever may see the case."""
+    entry = received_entry(session, instance_id)
+    return f"{entry.number}/{entry.year}" if entry is not None else None
