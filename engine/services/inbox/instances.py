@@ -138,14 +138,14 @@ def start_case(
     }
     instance_id = insert_case(session, {**values, "personal_data": rt.cipher.encrypt(personal)})
     replace_name_terms(session, rt.name_index_key, instance_id, process_key, personal)
-    register_arrival(rt, session, process_key, instance_id, public, personal,
-                     values["received_on"], actor)
     row = CaseRow(id=instance_id, revision=0, **values)
     case = Case(row, definition, new_workflow(rt, definition, public))
     run_engine(case, "การเริ่มเรื่อง / starting the case")
     opened = save_case(rt, session, guard, case)
     record(session, actor, "instance_started", instance_id=instance_id, public=actor is None,
            process_key=process_key, version=definition.version)
+    register_arrival(rt, session, process_key, instance_id, public, personal,
+                     values["received_on"], actor)
     return case, opened, personal
 
 
