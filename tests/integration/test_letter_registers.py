@@ -173,3 +173,13 @@ def test_the_csv_keeps_numbers_as_numbers_and_no_text_as_a_formula(runtime, peop
     assert row[3] == "'-1+2" and row[6].startswith("'=HYPERLINK")
     assert row[2] == "4 ธันวาคม 2569" and row[4] == "1 ธันวาคม 2569"
     assert listing.register_csv_bytes("incoming", rows).startswith("\ufeff".encode())
+
+
+def test_a_letter_dated_after_it_arrived_is_refused_and_nothing_is_registered(runtime, people):
+    with pytest.raises(InvalidData) as refused:
+        instances.start_instance(runtime, people.legal_officer, "complaint",
+                                 {**COMPLAINT, "letter_date": "2026-12-05"})
+    assert "letter_date" in refused.value.fields
+    with runtime.db.read() as session:
+        assert session.scalars(select(RegisterEntry)).all() == []
+        assert session.scalars(select(RegisterCounter)).all() == []

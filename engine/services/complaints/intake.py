@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.core.actors import Actor
+from engine.core.errors import InvalidData
 from engine.core.limits import require_fit
 from engine.core.models import RegisterEntry
 from engine.services.registry.entries import Letter, Numbered, register_incoming
@@ -38,12 +39,16 @@ def register_arrival(rt: Runtime, session: Session, process_key: str, instance_i
     require_fit({"letter_no": (RegisterEntry.letter_ref, letter_ref)},
                 "เลขที่หนังสือของผู้ร้องเรียนยาวเกินกำหนด / the complainant's letter number is "
                 "too long")
-    letter_date = data.get("letter_date")
+    raw_date = data.get("letter_date")
+    letter_date = to_bangkok_date(raw_date) if channel == "letter" and raw_date else None
+    if letter_date is not None and letter_date > received_on:
+        raise InvalidData("วันที่ของหนังสือไม่ถูกต้อง / the letter's date is not valid", {
+            "letter_date": "หนังสือลงวันที่หลังวันที่ได้รับเรื่องไม่ได้ / a letter cannot be dated "
+                           "after the day it was received"})
     return register_incoming(session, rt.cipher, Letter(
         subject=str(data.get("subject") or ""),
         party=str(personal.get("complainant_name") or ANONYMOUS_SENDER),
         letter_kind=str(channel), instance_id=instance_id, confidential=True,
-        letter_date=to_bangkok_date(letter_date) if channel == "letter" and letter_date
-        else None,
+        letter_date=letter_date,
         letter_ref=letter_ref if channel == "letter" else ""),
         on=received_on, actor=actor)
