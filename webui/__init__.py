@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         request_log,
         web,
     )
+    from webui import registry as register_pages
     from webui.admin import health as health_pages
     from webui.admin import outbox as outbox_pages
     from webui.admin import users as admin
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(report_pages.bp)
     app.register_blueprint(evidence_pages.bp)
     app.register_blueprint(privacy_pages.bp)
+    app.register_blueprint(register_pages.bp)
     app.register_blueprint(information_pages.bp)
     app.register_blueprint(request_pages.bp)
     app.register_blueprint(health_pages.bp)

@@ -7,7 +7,7 @@ the JSON types the schema wants, and keeps what the person typed for showing it 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -69,6 +69,9 @@ def _choices(prop: Mapping[str, Any], language: str = "th") -> list[tuple[str, s
 
 
 def _kind(prop: Mapping[str, Any]) -> str:
+    if prop.get("type") == "array":
+        # A list chosen from choices the page supplies (the case's files): tick boxes.
+        return "checkboxes"
     if _choices(prop):
         return "radio" if len(_choices(prop)) <= RADIO_UP_TO else "select"
     kind = prop.get("type")
@@ -139,6 +142,8 @@ def _display_value(value: Any, kind: str) -> Any:
         return value is True or value in ("on", "true", "1")
     if kind == "date":
         return shown_date(value)
+    if kind == "checkboxes":
+        return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
     return value if isinstance(value, str) else str(value)
 
 
@@ -146,11 +151,15 @@ def fields_for(
     schema: Mapping[str, Any] | None,
     values: Mapping[str, Any] | None = None,
     errors: Mapping[str, str] | None = None,
+    choices: Mapping[str, Sequence[tuple[str, str]]] | None = None,
 ) -> list[Field]:
-    """One Field per property of ``schema``, in the schema's order."""
+    """One Field per property of ``schema``, in the schema's order.
+
+    ``choices`` are the options of fields whose list the form file cannot hold (``"x-choices"``,
+    e.g. the case's files, from the engine); a field's ``default`` is its first value."""
     if not schema:
         return []
-    values, errors = values or {}, errors or {}
+    values, errors, choices = values or {}, errors or {}, choices or {}
     required = set(schema.get("required") or [])
     language = current_language()
     result = []
@@ -165,9 +174,9 @@ def fields_for(
             help=_help(prop, kind, language),
             # An unticked box is an answer ("no"), never a missing one.
             required=name in required and kind != "checkbox",
-            value=_display_value(values.get(name), kind),
+            value=_display_value(values.get(name, prop.get("default")), kind),
             error=errors.get(name, ""),
-            options=_choices(prop, language),
+            options=list(choices.get(name, ())) or _choices(prop, language),
             max_length=prop.get("maxLength"),
             step="1" if prop.get("type") == "integer" else ("any" if kind == "number" else None),
             lang="th" if _lacks_translation(prop, language) else "",
@@ -199,6 +208,14 @@ def parse_form(
         if kind == "boolean":
             checked = name in form
             data[name] = typed[name] = checked
+            continue
+        if kind == "array":
+            ticked = [v.strip() for v in form.getlist(name) if v.strip()]
+            typed[name] = ticked
+            if ticked and all(v.isdecimal() for v in ticked):
+                data[name] = [int(v) for v in ticked]
+            elif ticked:
+                errors[name] = _("กรุณาเลือกจากรายการ")
             continue
         raw = form.get(name, "")
         raw = raw.replace("\r\n", "\n")

@@ -64,8 +64,7 @@ def test_accepting_issues_the_initial_action_notice_to_the_unit(runtime, people)
         case = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
         run(runtime, people, case["id"], ACCEPT_STEPS + [(
             "legal_officer", {"initial_action_note": "แจ้งโรงเรียนให้ชี้แจงภายใน 15 วัน",
-                              "parties_notified_on": "2026-12-09", "notice_to": "accused_unit",
-                              "letter_number": "1234"})])
+                              "parties_notified_on": "2026-12-09", "notice_to": "accused_unit"})])
     [(view, pdf)] = letters_of(runtime, people, case["id"])
     assert view["content_type"] == "application/pdf" and view["uploaded_by"] == "system"
     text = text_of(pdf)
@@ -74,7 +73,9 @@ def test_accepting_issues_the_initial_action_notice_to_the_unit(runtime, people)
     assert squash(thai_digits(runtime.office.name)) in text
     assert squash("แจ้งโรงเรียนให้ชี้แจงภายใน ๑๕ วัน") in text
     assert squash("๙ ธันวาคม ๒๕๖๙") in text  # issued today, in the Buddhist Era
-    assert "๑๒๓๔" in text and squash(thai_digits(f"เลขที่ {case['id']}")) in text
+    assert squash(thai_digits(f"เลขที่ {case['id']}")) in text
+    # The number is the outgoing register's first of 2569, after the office's prefix.
+    assert squash(thai_digits(f"{runtime.office.letter_prefix}/1")) in text
     # Kept encrypted: the letter names the accused's unit.
     with runtime.db.read() as session:
         stored = session.scalars(select(Attachment).where(Attachment.id == view["id"])).one()
@@ -228,3 +229,195 @@ def test_a_citizens_filing_is_credited_to_the_citizen_in_the_history(runtime, pe
     for action in ("instance_started", "attachment_added"):
         assert by_action[action]["actor"] == "public"
         assert by_action[action]["actor_display"] == "ผู้ร้องเรียนทางเว็บไซต์"
+
+
+# ---- issue 16: the register's number, the signer, the marks, enclosures, อ้างถึง ----------
+
+INITIAL_ACTION = {"initial_action_note": "แจ้งโรงเรียนให้ชี้แจงภายใน 15 วัน",
+                  "parties_notified_on": "2026-12-09", "notice_to": "accused_unit"}
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def job_of(rt, case_id: int):
+    from engine.core.models import LetterJob
+    from engine.services.complaints.letter_parts import LetterParts
+
+    with rt.db.read() as session:
+        job = session.scalars(select(LetterJob).where(LetterJob.instance_id == case_id)
+                              .order_by(LetterJob.id.desc())).first()
+        parts = LetterParts.unsealed(rt.cipher.decrypt(job.sealed_parts))
+        return job, parts
+
+
+def outgoing_rows(rt):
+    from engine.core.models import RegisterEntry
+
+    with rt.db.read() as session:
+        return session.scalars(select(RegisterEntry).where(RegisterEntry.register == "outgoing")
+                               .order_by(RegisterEntry.id)).all()
+
+
+def open_task(rt, people, role: str, case_id: int) -> dict:
+    return next(t for t in tasks.list_tasks(rt, people.all()[role], view="group")["tasks"]
+                if t["instance_id"] == case_id)
+
+
+def test_a_letter_takes_the_next_outgoing_number_and_the_day_s_signer(runtime, people):
+    from engine.core.models import AuditEvent
+    from engine.services.admin import staff as admin
+
+    with clock.frozen(bkk("2026-12-09T10:00")):
+        # The legal head acts for the Director that day: they sign, รักษาราชการแทน.
+        admin.appoint_acting(runtime, people.admin, "legal_head", "director",
+                             datetime(2026, 12, 9).date(), datetime(2026, 12, 9).date(),
+                             "คำสั่ง สพป. ที่ 1/2569")
+        first = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+        second = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+        for case in (first, second):
+            run(runtime, people, case["id"], ACCEPT_STEPS + [("legal_officer", INITIAL_ACTION)])
+    job, parts = job_of(runtime, second["id"])
+    assert job.letter_number == "2" and job.issued_on.isoformat() == "2026-12-09"
+    assert parts.signature.name == people.legal_head.display_name
+    assert parts.signature.capacity == "acting"
+    assert parts.signature.capacity_line == "รักษาราชการแทน" + runtime.office.head_title
+    # Complaint letters are ลับ unless the step says otherwise; no urgency was chosen.
+    assert (job.urgency, job.secrecy) == ("", "confidential")
+    assert parts.enclosures == () and parts.reference == ""
+    rows = outgoing_rows(runtime)
+    assert [(r.number, r.year, r.instance_id, r.letter_kind) for r in rows] == [
+        (1, 2569, first["id"], "initial_action_notice"),
+        (2, 2569, second["id"], "initial_action_notice")]
+    assert rows[1].letter_job_id == job.id and rows[1].confidential
+    assert rows[1].registered_by == people.legal_officer.username
+    # The recipient (the accused's unit) is sealed in the register.
+    assert rows[1].party == "" and "โรงเรียนบ้านตัวอย่าง".encode() not in rows[1].sealed
+    with runtime.db.read() as session:
+        issued = session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "letter_issued", AuditEvent.instance_id == second["id"])).one()
+    assert issued.detail["letter_number"] == "2/2569"
+
+
+def test_the_marks_chosen_on_the_step_are_kept_and_unknown_ones_refused(runtime, people):
+    case = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+    run(runtime, people, case["id"], ACCEPT_STEPS)
+    task = open_task(runtime, people, "legal_officer", case["id"])
+    with pytest.raises(InvalidData) as refused:
+        tasks.complete_task(runtime, people.legal_officer, task["id"],
+                            {**INITIAL_ACTION, "secrecy": "top_secret"})
+    assert "secrecy" in refused.value.fields
+    assert outgoing_rows(runtime) == []  # a refused step draws no number
+    tasks.complete_task(runtime, people.legal_officer, task["id"],
+                        {**INITIAL_ACTION, "urgency": "most_urgent", "secrecy": "none"})
+    job, _parts = job_of(runtime, case["id"])
+    assert (job.urgency, job.secrecy, job.letter_number) == ("most_urgent", "", "1")
+
+
+def test_a_letter_to_the_accused_never_encloses_the_complainants_files(runtime, people):
+    scan = attachments.UploadedFile("หนังสือร้องเรียน.pdf", "application/pdf", PDF)
+    case = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT,
+                                    [scan])
+    [theirs] = case["attachments"]
+    ours = attachments.add_attachment(runtime, people.legal_officer, case["id"],
+                                      "สำเนาคำสั่งแต่งตั้งคณะกรรมการ.pdf", "application/pdf", PDF)
+    run(runtime, people, case["id"], ACCEPT_STEPS)
+    task = open_task(runtime, people, "legal_officer", case["id"])
+    # The step offers only the office's own file.
+    offered = tasks.get_task(runtime, people.legal_officer, task["id"])["choices"]
+    assert offered == {"enclosures": [(str(ours["id"]), ours["filename"])]}
+    with pytest.raises(InvalidData) as refused:
+        tasks.complete_task(runtime, people.legal_officer, task["id"],
+                            {**INITIAL_ACTION, "enclosures": [theirs["id"]]})
+    assert "enclosures" in refused.value.fields
+    with runtime.db.read() as session:
+        assert session.get(Task, task["id"]).state == "open"
+    assert outgoing_rows(runtime) == []
+    tasks.complete_task(runtime, people.legal_officer, task["id"],
+                        {**INITIAL_ACTION, "enclosures": [ours["id"]]})
+    _job, parts = job_of(runtime, case["id"])
+    assert parts.enclosures == ("สำเนาคำสั่งแต่งตั้งคณะกรรมการ",)
+    # Nor does it name the complainant, or refer to their letter.
+    with runtime.db.read() as session:
+        from engine.core.models import LetterJob
+
+        fields = runtime.cipher.decrypt(session.scalars(select(LetterJob.sealed)).one())
+    assert parts.reference == ""
+    for name in (COMPLAINT["complainant_name"], "หนังสือร้องเรียน"):
+        assert all(name not in str(v) for v in [*fields.values(), *parts.enclosures])
+
+
+def test_a_file_named_after_the_complainant_is_not_enclosed_to_the_accused(runtime, people):
+    case = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+    named = attachments.add_attachment(
+        runtime, people.legal_officer, case["id"],
+        f"บันทึกถ้อยคำ {COMPLAINT['complainant_name']}.pdf", "application/pdf", PDF)
+    run(runtime, people, case["id"], ACCEPT_STEPS)
+    task = open_task(runtime, people, "legal_officer", case["id"])
+    with pytest.raises(InvalidData) as refused:
+        tasks.complete_task(runtime, people.legal_officer, task["id"],
+                            {**INITIAL_ACTION, "enclosures": [named["id"]]})
+    assert "enclosures" in refused.value.fields
+
+
+def test_the_result_notice_refers_to_the_complainants_letter_and_its_received_number(
+        runtime, people):
+    case = instances.start_instance(runtime, people.legal_officer, "complaint", {
+        **COMPLAINT, "letter_date": "2026-12-01"})
+    scan_case = case["id"]
+    run(runtime, people, scan_case, [
+        ("legal_officer", {"screening_outcome": "not_considered",
+                           "not_considered_reason": "time_barred"}),
+        ("legal_officer", RESULT)])
+    job, parts = job_of(runtime, scan_case)
+    assert parts.reference == "หนังสือของท่าน ลงวันที่ 1 ธันวาคม 2569 (ทะเบียนรับที่ 1/2569)"
+    assert job.kind == "result_notice" and job.letter_number == "1"
+
+
+def test_a_visit_is_referred_to_as_such_and_a_web_complaint_has_no_reference(runtime, people):
+    from engine.services.complaints import citizen as public
+
+    visit = instances.start_instance(runtime, people.legal_officer, "complaint",
+                                     {**COMPLAINT, "channel": "in_person"})
+    web = {k: v for k, v in COMPLAINT.items() if k not in ("channel", "received_at")}
+    public.submit_complaint(runtime, {**web, "notice_acknowledged": True})
+    filed = [t["instance_id"] for t in tasks.list_tasks(
+        runtime, people.legal_officer, view="group")["tasks"]]
+    online = next(i for i in filed if i != visit["id"])
+    for case_id in (visit["id"], online):
+        run(runtime, people, case_id, [
+            ("legal_officer", {"screening_outcome": "not_considered",
+                               "not_considered_reason": "time_barred"}),
+            ("legal_officer", RESULT)])
+    assert job_of(runtime, visit["id"])[1].reference == (
+        "เรื่องร้องเรียนที่ท่านยื่นด้วยตนเอง เมื่อวันที่ 4 ธันวาคม 2569 (ทะเบียนรับที่ 1/2569)")
+    assert job_of(runtime, online)[1].reference == ""
+
+
+def test_a_number_stays_issued_when_its_letter_fails_to_draw(own_copy):
+    rt, people, _owner, folder = own_copy
+    steps = [("legal_officer", {"screening_outcome": "not_considered",
+                                "not_considered_reason": "time_barred"}),
+             ("legal_officer", RESULT)]
+    first = instances.start_instance(rt, people.legal_officer, "complaint", COMPLAINT)
+    run(rt, people, first["id"], steps)
+    # The template broken after the step: the letter cannot be drawn, its number stays.
+    template = folder / "letters" / "result_notice.toml"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(good.replace("ดังนี้ $result_summary", "ดังนี้ $summary"),
+                        encoding="utf-8")
+    assert draw_pending_letters(rt) == (0, 1)
+    template.write_text(good, encoding="utf-8")
+    second = instances.start_instance(rt, people.legal_officer, "complaint", COMPLAINT)
+    run(rt, people, second["id"], steps)
+    assert [(r.number, r.instance_id) for r in outgoing_rows(rt)] == [
+        (1, first["id"]), (2, second["id"])]
+
+
+def test_a_letter_issued_after_midnight_in_bangkok_is_numbered_in_the_new_year(
+        runtime, people):
+    with clock.frozen(bkk("2026-12-31T10:00")):
+        old = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+        run(runtime, people, old["id"], ACCEPT_STEPS + [("legal_officer", INITIAL_ACTION)])
+    with clock.frozen(bkk("2027-01-01T00:30")):  # 17:30 UTC on 31 December
+        new = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+        run(runtime, people, new["id"], ACCEPT_STEPS + [("legal_officer", INITIAL_ACTION)])
+    assert [(r.number, r.year) for r in outgoing_rows(runtime)] == [(1, 2569), (1, 2570)]

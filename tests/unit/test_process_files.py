@@ -82,6 +82,9 @@ COMPLAINT_START_KEYS = {
     "complainant_email",
     "channel",
     "received_at",
+    # A letter's own date and number, for the ทะเบียนหนังสือรับ and the result's อ้างถึง.
+    "letter_date",
+    "letter_no",
 }
 COMPLAINT_START_REQUIRED = {"subject", "details", "complaint_type", "channel", "received_at"}
 # The triage task's boundary timers: timer id -> (timeDate expression, escalation code thrown).

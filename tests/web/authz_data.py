@@ -192,6 +192,9 @@ ACCESS: dict[tuple[str, str], frozenset[str] | dict[str, frozenset[str]]] = {
     ("POST", "reports.save_notes"): _("legal_head"),
     ("GET", "publishing_docs.publication_log_page"): _("web_admin", "ict_head", "director"),
     ("GET", "privacy.reads"): _("director"),
+    # The letter registers: an administrator sees the rows that are not complaints'.
+    ("GET", "registry.register_page"): _("legal_officer", "legal_officer2", "legal_head",
+                                         "director", "admin"),
     ("GET", "api.privacy_reads"): _("director"),
     ("POST", "publications.withdraw"): _("web_admin"),
     ("GET", "health.metrics"): _("admin", "ict_head"),
@@ -439,6 +442,7 @@ def parameters(world: World, app: Any) -> dict[str, dict[str, str]]:
         "file_id": str(file_id),
         "category": PUBLISHING_REQUEST["category"],
         "filename": "govflow.css",
+        "register": "incoming",
     }
     by_variant = {
         "publishing": {"instance_id": str(world.cases["pub_a"]), "task_id": world.task["pub_a"],

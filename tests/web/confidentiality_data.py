@@ -469,6 +469,8 @@ def parameter_table(ds: Dataset) -> dict[str, list[str]]:
         "publication_id": publication_ids + ["999999"],
         "file_id": publication_file_ids + ["999999"],
         "category": categories + ["9.9"],
+        # The letter registers: complaint letters' rows name the complainant and the accused.
+        "register": ["outgoing", "incoming"],
     }
 
 
@@ -492,6 +494,7 @@ def query_variants(ds: Dataset, endpoint: str, params: dict[str, str]) -> list[d
         "public_pages.track": [{"code": code} for code in secret_of],
         "auth.signin": [{"next": "/inbox"}],
         "privacy.reads": [{"instance_id": str(i)} for i in ds.complaint_cases.values()],
+        "registry.register_page": [{"year": ""}, {"year": "", "format": "csv"}],
         "api.privacy_reads": [{"instance_id": str(i)} for i in ds.complaint_cases.values()],
         "public_info.category": [{"q": "แผน"}],
         # The case search by every condition that can reach a complaint (never a name: GET).

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from engine.core.errors import InvalidData
 from engine.core.limits import column_limit
-from engine.core.models import LetterJob, ProcessInstance, Publication, Unit, User
+from engine.core.models import ProcessInstance, Publication, RegisterEntry, Unit, User
 from engine.services.admin import staff as admin
 from engine.services.admin.processes import deploy
 from engine.services.admin.users import issue_token
@@ -213,8 +213,7 @@ FORM_COLUMNS: dict[tuple[str, str], tuple[Any, ...]] = {
     ("publishing-revise", "external_link"): (Publication.external_link,),
     ("publishing-web-admin-check", "source_owner"): (Publication.source_owner,),
     ("complaint-start", "subject"): (ProcessInstance.title,),
-    ("complaint-initial-action", "letter_number"): (LetterJob.letter_number,),
-    ("complaint-notify", "letter_number"): (LetterJob.letter_number,),
+    ("complaint-start", "letter_no"): (RegisterEntry.letter_ref,),
 }
 
 

@@ -29,6 +29,7 @@ def _action_labels() -> dict[str, str]:
         "personal_data_read": _("เปิดดูข้อมูลส่วนบุคคล"),
         "attachment_read": _("เปิดไฟล์แนบ"),
         "personal_data_searched": _("ค้นหาเรื่องด้วยชื่อ"),
+        "letter_register_read": _("เปิดดูทะเบียนหนังสือ (แถวเรื่องร้องเรียน)"),
     }
 
 

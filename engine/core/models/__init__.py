@@ -23,6 +23,7 @@ from engine.core.models.heartbeat import SchedulerHeartbeat
 from engine.core.models.holidays import CalendarGapAnswer, HolidayOverride
 from engine.core.models.messages import LetterJob, Notification, OutboxMessage, ReportDelivery
 from engine.core.models.publishing import Publication, PublicationFile
+from engine.core.models.registers import RegisterCounter, RegisterEntry
 from engine.core.models.report_notes import ReportNote
 
 __all__ = [
@@ -46,6 +47,8 @@ __all__ = [
     "ProcessVersion",
     "Publication",
     "PublicationFile",
+    "RegisterCounter",
+    "RegisterEntry",
     "ReportDelivery",
     "ReportNote",
     "SchedulerHeartbeat",

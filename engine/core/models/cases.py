@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from engine.core.models.base import Base, utcnow
 
@@ -171,6 +172,10 @@ class Attachment(Base):
     sealed: Mapped[bool] = mapped_column(Boolean, default=False)
     #: "file" (uploaded by a person) or "letter" (a letter govflow issued).
     kind: Mapped[str] = mapped_column(String(20), default="file")
+    #: Supplied by the complainant (filed with the complaint, or by a citizen on the
+    #: website): never enclosed with a letter to the accused or their unit.
+    from_complainant: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                   server_default=false())
     # None for evidence a citizen attached on the website.
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     uploaded_by: Mapped[str] = mapped_column(String(80))

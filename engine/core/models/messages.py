@@ -91,6 +91,12 @@ class LetterJob(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column()
     cancelled_by: Mapped[str | None] = mapped_column(String(80))
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id"))
+    #: The marks chosen on the step (keys of engine.documents.letter_marks; "" for none).
+    urgency: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    secrecy: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    #: What else the letter carries, fixed at issue and encrypted beside the fields: the
+    #: signer as they stood that day, the enclosures' names and the อ้างถึง text.
+    sealed_parts: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class ReportDelivery(Base):

@@ -43,8 +43,9 @@ from engine.workflow.runtime import Runtime
 from engine.workflow.views import iso
 
 PROCESS_KEY = "complaint"
-#: Set by the channel itself, never by the citizen.
-CHANNEL_FIELDS = ("channel", "received_at")
+#: Set by the channel itself, never by the citizen (the last two describe a paper letter
+#: the office received).
+CHANNEL_FIELDS = ("channel", "received_at", "letter_date", "letter_no")
 _CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no 0/O, 1/I, 2/Z, 5/S, 8/B look-alikes
 
 #: What a citizen may know of their case, in Thai and English.

@@ -26,11 +26,19 @@ from engine.bpmn.definitions import Definition
 from engine.core.actors import Actor
 from engine.core.audit import record
 from engine.core.errors import GovflowError, InvalidData
-from engine.core.limits import require_fit
 from engine.core.models import LetterJob, OutboxMessage, ProcessInstance, TrackingCode, utcnow
+from engine.core.personal_data import personal_fields
 from engine.documents.letter_templates import fill_letter
 from engine.documents.letters import render_letter
+from engine.services.admin.signers import signature_for
+from engine.services.complaints.letter_parts import (
+    LetterParts,
+    enclosure_names,
+    letter_marks_of,
+    reference_for,
+)
 from engine.services.inbox.attachments import may_open_files, store_attachment
+from engine.services.registry.entries import Letter, issue_outgoing_number
 from engine.thai.dates import format_thai_date
 from engine.thai.workdays import BANGKOK
 from engine.workflow.case import StepContext
@@ -137,8 +145,10 @@ def issue_letter(step: StepContext) -> int:
     process's ``letters`` steps); return its job id.
 
     In the completing command's transaction the letter is decided, checked against its
-    template (a field it lacks refuses the step and changes nothing) and queued with its
-    fields sealed; the scheduler draws the PDF (:func:`draw_pending_letters`).
+    template (a field it lacks refuses the step and changes nothing), given the next
+    number of the ทะเบียนหนังสือส่ง and its signer as they stand today, and queued with
+    its fields, marks, enclosures and reference sealed; the scheduler draws the PDF
+    (:func:`draw_pending_letters`).
     """
     rt, session, running, data, now = step.rt, step.session, step.case, step.data, step.now
     kind = running.definition.bundle.letters[step.bpmn_id]
@@ -150,19 +160,30 @@ def issue_letter(step: StepContext) -> int:
     case = LetterCase(instance_id, received_on, session.scalar(
         select(TrackingCode.code).where(TrackingCode.instance_id == instance_id)),
         running.definition)
-    number = str(data.get("letter_number") or "")
-    require_fit({"letter_number": (LetterJob.letter_number, number)},
-                "เลขที่หนังสือยาวเกินกำหนด / the letter number is too long")
     fields = FIELDS[kind](case, data, personal)
-    fill_letter(rt.office, kind, fields, processes_dir=rt.settings.processes_dir)
-    job = LetterJob(instance_id=instance_id, kind=kind,
-                    issued_on=now.astimezone(BANGKOK).date(),
-                    letter_number=number,
-                    sealed=rt.cipher.encrypt(fields), created_at=now, next_attempt_at=now)
+    filled = fill_letter(rt.office, kind, fields, processes_dir=rt.settings.processes_dir)
+    urgency, secrecy = letter_marks_of(data)
+    issued_on = now.astimezone(BANGKOK).date()
+    parts = LetterParts(
+        signature=signature_for(session, rt.office, issued_on),
+        enclosures=enclosure_names(rt, session, step.actor, instance_id, kind, data,
+                                   personal),
+        reference=reference_for(session, kind, instance_id, received_on),
+    )
+    job = LetterJob(instance_id=instance_id, kind=kind, issued_on=issued_on,
+                    urgency=urgency, secrecy=secrecy, sealed=rt.cipher.encrypt(fields),
+                    sealed_parts=rt.cipher.encrypt(parts.sealable()),
+                    created_at=now, next_attempt_at=now)
     session.add(job)
     session.flush()
+    numbered = issue_outgoing_number(session, rt.cipher, Letter(
+        subject=filled.subject, party=fields["recipient"], letter_kind=kind,
+        instance_id=instance_id, confidential=bool(personal_fields(running.instance.process_key)),
+        letter_job_id=job.id), on=issued_on, actor=step.actor)
+    job.letter_number = str(numbered.number)
     record(session, step.actor, "letter_issued", instance_id=instance_id, letter=kind,
-           letter_job=job.id)
+           letter_job=job.id, letter_number=numbered.label,
+           enclosures=len(parts.enclosures))
     if kind == "result_notice" and personal.get("complainant_email"):
         _email_result(rt, session, case, data, personal)
     return job.id
@@ -189,7 +210,11 @@ def _draw(rt: Runtime, job_id: int) -> int:
         job = session.get_one(LetterJob, job_id)
         kind, instance_id, issued_on = job.kind, job.instance_id, job.issued_on
         number, fields = job.letter_number, rt.cipher.decrypt(job.sealed)
+        urgency, secrecy = job.urgency, job.secrecy
+        parts = LetterParts.unsealed(rt.cipher.decrypt(job.sealed_parts))
     pdf = render_letter(rt.office, kind, fields, issued_on=issued_on, letter_number=number,
+                        signature=parts.signature, urgency=urgency, secrecy=secrecy,
+                        enclosures=parts.enclosures, reference=parts.reference,
                         processes_dir=rt.settings.processes_dir)
     return _keep(rt, job_id, instance_id, kind, pdf)
 

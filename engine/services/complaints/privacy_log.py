@@ -39,6 +39,9 @@ PERSONAL_DATA_READS: frozenset[str] = frozenset({
     # A search by complainants' or accused persons' names: who, when and how many cases
     # it found, never the term (engine/services/search/cases.py).
     "personal_data_searched",
+    # The letter registers listed with complaint letters' rows, whose other party is the
+    # complainant or the accused (engine/services/registry/listing.py).
+    "letter_register_read",
 })
 #: Only the Director oversees who reads personal data (an acting Director included).
 READER_ROLE = "director"

@@ -168,12 +168,13 @@ def add_attachment(
 
 def store_attachment(
     rt: Runtime, session: Session, actor: Actor | None, instance_id: int, filename: str,
-    content_type: str, data: bytes, *, kind: str = "file",
+    content_type: str, data: bytes, *, kind: str = "file", from_complainant: bool = False,
 ) -> dict[str, Any]:
     """Write a checked file and its row in the caller's transaction; ``actor`` None is the
     public (a citizen's evidence) or the system (a letter). The caller has checked the file
     and the access. Files of cases that hold personal data are encrypted at rest: evidence
-    and letters name people."""
+    and letters name people. ``from_complainant`` marks what the complainant supplied (a
+    citizen's evidence always is), never enclosed with a letter to the accused."""
     folder = storage_dir(rt)
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(16)
@@ -197,6 +198,7 @@ def store_attachment(
             stored_name=stored_name,
             sealed=sealed,
             kind=kind,
+            from_complainant=from_complainant or (actor is None and kind == "file"),
             uploaded_by_id=actor.id if actor else None,
             uploaded_by=(actor.username if actor
                          else "system" if kind == "letter" else PUBLIC_NAME),

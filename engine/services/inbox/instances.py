@@ -25,7 +25,9 @@ from engine.core.personal_data import (
     split_personal,
 )
 from engine.core.statuses import InstanceStatus, TaskStatus
+from engine.services.complaints.intake import register_arrival
 from engine.services.inbox.attachments import UploadedFile, files_problems, store_attachment
+from engine.services.registry.entries import received_number
 from engine.thai.dates import DateEntryError, check_received_day
 from engine.thai.workdays import BANGKOK, to_bangkok_date
 from engine.workflow.access import may_see_instance
@@ -70,9 +72,12 @@ def start_instance(
             "แนบไฟล์ไม่ได้ ยังไม่ได้เริ่มเรื่อง / a file cannot be attached; nothing was saved")
         case, opened, personal = start_case(rt, session, guard, definition, clean, actor)
         view = _started_view(case, actor, opened, case.instance.created_at)
+        view["received_number"] = received_number(session, case.instance.id)
         view["attachments"] = [
+            # A complaint's files at intake are the complainant's letter and evidence.
             store_attachment(rt, session, actor, case.instance.id, upload.filename,
-                             upload.content_type, upload.data)
+                             upload.content_type, upload.data,
+                             from_complainant=bool(personal_fields(process_key)))
             for upload in files
         ]
         if personal_fields(process_key):
@@ -139,6 +144,8 @@ def start_case(
     opened = save_case(rt, session, guard, case)
     record(session, actor, "instance_started", instance_id=instance_id, public=actor is None,
            process_key=process_key, version=definition.version)
+    register_arrival(rt, session, process_key, instance_id, public, personal,
+                     values["received_on"], actor)
     return case, opened, personal
 
 
@@ -221,6 +228,7 @@ def get_instance(
         workflow = case_workflow(rt, session, instance_id)
         view["history"] = [_with_values(event_view(e), workflow) for e in events]
         view["process_name"] = definition.name
+        view["received_number"] = received_number(session, instance_id)
         view["data"] = case_data(workflow)
         # The version's forms, so a page can label every field and choice of the case.
         view["forms"] = list(definition.bundle.forms.values())

@@ -21,6 +21,7 @@ from engine.core.audit import record
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.core.models import MAX_DB_INT, ProcessInstance, Task, User, utcnow
 from engine.core.statuses import TaskStatus
+from engine.services.complaints.letter_parts import form_choices
 from engine.services.complaints.letters import issue_letter
 from engine.services.publishing.notices import tell_owner
 from engine.services.publishing.requests import publish_step
@@ -209,6 +210,10 @@ def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
         view["may_act"] = is_open and _may_work(actor, row)
         view["can_reassign"] = is_open and supervises(actor, definition.bundle)
         view["prefill"] = (_prefill(rt, session, row, view["form"], definition.start_form)
+                           if view["may_act"] else {})
+        # The case's files for a letter's enclosures: only for whoever completes the step.
+        view["choices"] = (form_choices(rt, session, actor, row.instance_id, view["form"],
+                                        definition.bundle.letters.get(row.bpmn_id))
                            if view["may_act"] else {})
         return view
 

@@ -35,7 +35,8 @@ def render_task_page(
     task = tasks.get_task(rt(), me, task_id)
     form = task.get("form")
     prefill = task.get("prefill") or {}
-    fields = fields_for(form, prefill if values is None else values, errors)
+    fields = fields_for(form, prefill if values is None else values, errors,
+                        task.get("choices"))
     other_errors = form_errors_elsewhere(form, errors or {})
     assignees = []
     if task.get("can_reassign") and task.get("state") == TaskStatus.OPEN:

@@ -1,7 +1,7 @@
 """the head of Legal Affairs' problems and recommendations per report period
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-10
 
 ปัญหา อุปสรรค และข้อเสนอแนะ, written before the complaints report goes to the Director and
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

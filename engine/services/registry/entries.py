@@ -1,0 +1,112 @@
+"""Writing a letter into a register, in the command that sends or receives it.
+
+Each entry takes the register's next number (:func:`engine.services.registry.numbers.
+next_number`) in the caller's transaction: the number exists once that command commits,
+and never again after. A complaint letter's entry is confidential: its subject and its
+other party (the complainant, the accused or their unit) are kept only encrypted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.core.actors import Actor
+from engine.core.audit import PUBLIC_NAME, record
+from engine.core.limits import column_limit
+from engine.core.models import RegisterEntry, shortened
+from engine.core.personal_data import PersonalDataCipher
+from engine.services.registry.numbers import Register, next_number
+from engine.thai.dates import be_year
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """The number a letter got: its register, Buddhist-Era year and number."""
+
+    entry_id: int
+    register: str
+    year: int
+    number: int
+    entry_date: date
+
+    @property
+    def label(self) -> str:
+        """As the registers write it: "12/2569"."""
+        return f"{self.number}/{self.year}"
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What a register records of one letter."""
+
+    subject: str
+    #: To whom it is sent (outgoing) or from whom it came (incoming).
+    party: str
+    letter_kind: str
+    instance_id: int | None = None
+    #: A complaint letter: subject and party encrypted, the row for the privileged only.
+    confidential: bool = False
+    #: An incoming letter's own date and number, as the sender wrote them.
+    letter_date: date | None = None
+    letter_ref: str = ""
+    letter_job_id: int | None = None
+
+
+def issue_outgoing_number(session: Session, cipher: PersonalDataCipher, letter: Letter, *,
+                          on: date, actor: Actor | None) -> Numbered:
+    """The next number of the ทะเบียนหนังสือส่ง for a letter sent on ``on`` (a Bangkok
+    day), written with the letter's entry."""
+    return _enter(session, cipher, "outgoing", letter, on=on, actor=actor)
+
+
+def register_incoming(session: Session, cipher: PersonalDataCipher, letter: Letter, *,
+                      on: date, actor: Actor | None, public: bool = False) -> Numbered:
+    """The next number of the ทะเบียนหนังสือรับ for a letter received on ``on``;
+    ``actor`` None with ``public`` is a citizen filing on the website."""
+    return _enter(session, cipher, "incoming", letter, on=on, actor=actor, public=public)
+
+
+def _enter(session: Session, cipher: PersonalDataCipher, register: Register, letter: Letter,
+           *, on: date, actor: Actor | None, public: bool = False) -> Numbered:
+    year = be_year(on)
+    number = next_number(session, register, year)
+    texts: dict[str, Any] = {"subject": letter.subject, "party": letter.party}
+    limits = {"subject": column_limit(RegisterEntry.subject) or 300,
+              "party": column_limit(RegisterEntry.party) or 300}
+    entry = RegisterEntry(
+        register=register, year=year, number=number, entry_date=on,
+        # Text govflow takes from the case or a template: cut to the column, never refused.
+        subject="" if letter.confidential else shortened(letter.subject, limits["subject"]),
+        party="" if letter.confidential else shortened(letter.party, limits["party"]),
+        sealed=cipher.encrypt(texts) if letter.confidential else None,
+        confidential=letter.confidential, letter_kind=letter.letter_kind,
+        instance_id=letter.instance_id, letter_date=letter.letter_date,
+        letter_ref=letter.letter_ref, letter_job_id=letter.letter_job_id,
+        registered_by_id=actor.id if actor else None,
+        registered_by=actor.username if actor else PUBLIC_NAME if public else "system",
+    )
+    session.add(entry)
+    session.flush()
+    # The number only: the subject and party may name people.
+    record(session, actor, "register_number_issued", instance_id=letter.instance_id,
+           public=public, register=register, year=year, number=number, entry_id=entry.id)
+    return Numbered(entry.id, register, year, number, on)
+
+
+def received_entry(session: Session, instance_id: int) -> RegisterEntry | None:
+    """The case's entry in the ทะเบียนหนังสือรับ (the letter or visit it came by), if any."""
+    return session.scalar(select(RegisterEntry).where(
+        RegisterEntry.register == "incoming", RegisterEntry.instance_id == instance_id)
+        .order_by(RegisterEntry.id).limit(1))
+
+
+def received_number(session: Session, instance_id: int) -> str | None:
+    """The case's received number as the register writes it ("12/2569"), or None. The
+    number alone names no one: it is shown to whoever may see the case."""
+    entry = received_entry(session, instance_id)
+    return f"{entry.number}/{entry.year}" if entry is not None else None
