@@ -331,7 +331,7 @@ def test_pdf_digits_are_the_offices(runtime, first_half):
                      "พฤศจิกายน 2569 0", "เฉลี่ย 2.0 วันทำการ", "จัดทำเมื่อ 2 เมษายน 2570 10:00 น."):
         assert squash(thai_digits(expected)) in text, expected
         assert squash(expected) not in text, expected
-    assert squash(f"โทร {runtime.office.phone}") in text
+    assert squash(f"โทร. {runtime.office.phone}") in text
     lines = pdftotext_lines(pdf)
     pages = [line for line in lines if line.startswith("หน้า")]
     assert pages and all(not any(c.isascii() and c.isdigit() for c in line) for line in pages)
