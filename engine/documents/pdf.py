@@ -90,9 +90,10 @@ class ThaiDocument(FPDF):
         self.set_producer(CREATOR)
         aware = created if created.tzinfo is not None else created.replace(tzinfo=UTC)
         self.set_creation_date(aware)
-        #: Print "หน้า n/{nb}" at the foot of each page.
+        #: Print "หน้า n/N" at the foot of each page (numbered when the document is done).
         self.page_numbers = True
-        self.alias_nb_pages()
+        #: Leading pages (a cover memo) left out of both n and N.
+        self.cover_pages = 0
         self.use_font()
         #: repeated_cell(): what a cell drew, and where (x, and y from the page's foot),
         #: by text, width, font and colours.
@@ -116,12 +117,23 @@ class ThaiDocument(FPDF):
     def use_font(self, size: float = BODY_PT, bold: bool = False) -> None:
         self.set_font(FAMILY, "B" if bold else "", size)
 
-    def footer(self) -> None:
-        if not self.page_numbers:
-            return
-        self.set_y(-14)
-        self.use_font(12)
-        self.cell(0, 6, f"หน้า {self.page_no()}/{{nb}}", align=Align.C)
+    def number_pages(self) -> None:
+        """"หน้า n/N" at the foot of every page but the cover pages, in the document's
+        digits. Drawn once everything else is, rather than by fpdf2's "{nb}" alias: the
+        alias is filled in when the file is written, after the digits have been
+        localised, so N would come out in Arabic digits beside a Thai n."""
+        last, total = self.page, self.page - self.cover_pages
+        auto, margin = self.auto_page_break, self.b_margin
+        self.set_auto_page_break(False)
+        for page in range(self.cover_pages + 1, last + 1):
+            self.page = page
+            # Each page selects its font again: the one last selected was on another page.
+            self.current_font_is_set_on_page = False
+            self.set_xy(self.l_margin, self.h - 14)
+            self.use_font(12)
+            self.cell(0, 6, f"หน้า {page - self.cover_pages}/{total}", align=Align.C)
+        self.page = last
+        self.set_auto_page_break(auto, margin=margin)
 
     @contextmanager
     def _shaping_for(self, text: str) -> Iterator[None]:
@@ -414,4 +426,6 @@ class ThaiDocument(FPDF):
         self.use_font()
 
     def to_bytes(self) -> bytes:
+        if self.page_numbers:
+            self.number_pages()
         return bytes(self.output())

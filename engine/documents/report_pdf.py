@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Any
 
 from fpdf.enums import Align
 
@@ -54,44 +53,13 @@ CASE_ALIGN = (Align.R, Align.L, Align.L, Align.L, Align.L, Align.R)
 SUBJECT = "รายงานสรุปผลการดำเนินงานเรื่องร้องเรียนการทุจริต"
 
 
-class _ReportDocument(ThaiDocument):
-    """Pages numbered "หน้า n/N" after everything is drawn, in the office's digits, the
-    cover pages (the memo) left out of both n and N.
-
-    Numbered at the end rather than by fpdf2's "{nb}" alias: the alias is filled in when
-    the file is written, after the digits have been localised, so N came out in Arabic
-    digits beside a Thai n.
-    """
-
-    cover_pages = 0
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.page_numbers = False  # ThaiDocument's footer: replaced by number_pages()
-
-    def number_pages(self) -> None:
-        last, total = self.page, self.page - self.cover_pages
-        auto, margin = self.auto_page_break, self.b_margin
-        self.set_auto_page_break(False)
-        for page in range(self.cover_pages + 1, last + 1):
-            self.page = page
-            # Each page selects its font again: the one last selected was on another page.
-            self.current_font_is_set_on_page = False
-            self.set_xy(self.l_margin, self.h - 14)
-            self.use_font(12)
-            self.cell(0, 6, f"หน้า {page - self.cover_pages}/{total}", align=Align.C)
-        self.page = last
-        self.set_auto_page_break(auto, margin=margin)
-
-
 def _document(report: ComplaintReport, office: OfficeIdentity,
-              made: datetime) -> _ReportDocument:
+              made: datetime) -> ThaiDocument:
     # Telephone and fax numbers stay as typed, also where line breaking has made their
     # spaces no-break ones ("0 2000 0000" is a number to dial, not a figure).
     typed = (office.phone, office.fax)
-    return _ReportDocument(title=report.title, subject=SUBJECT, author=office.name,
-                           created=made, digits=office.digits,
-                           keep_as_typed=(*typed, *(t.replace(" ", NBSP) for t in typed)))
+    return ThaiDocument(title=report.title, subject=SUBJECT, author=office.name,
+                        created=made, digits=office.digits, keep_as_typed=typed)
 
 
 def report_pdf(report: ComplaintReport, office: OfficeIdentity, *,
@@ -105,7 +73,6 @@ def report_pdf(report: ComplaintReport, office: OfficeIdentity, *,
         draw_cover_memo(pdf, report, office, made)
         pdf.cover_pages = pdf.page
     _draw_report(pdf, report, office, made)
-    pdf.number_pages()
     return pdf.to_bytes()
 
 

@@ -9,20 +9,18 @@ Drawn by hand rather than with fpdf2's ``table()``: fpdf2 lays every table cell 
 with ``multi_cell`` (to measure the row, then to draw it), measuring the text one character
 at a time with HarfBuzz, ~10 ms a row, and places a line's text from its own line height,
 not from the font's marks. The values are few distinct short texts (dates, channels,
-types, statuses, small numbers), so each is measured and wrapped once, and drawn with
-``repeated_cell``.
+types, statuses, small numbers), so each is wrapped once (``ThaiDocument.wrap_lines``,
+between Thai words) and drawn with ``repeated_cell``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
 
-from fpdf.enums import Align, MethodReturnValue
+from fpdf.enums import Align
 
 from engine.documents.font_metrics import baseline_cell_y, font_ascent_mm, line_pitch_mm
 from engine.documents.pdf import ThaiDocument
-from engine.thai.line_breaks import ZWSP, breakable
 
 HEADING_FILL = (225, 232, 240)
 #: Room left and right of a cell's text, and above the first line and below the last.
@@ -62,14 +60,7 @@ class RuledTable:
             if pdf.text_width(text) <= width - 2 * PAD_X:
                 lines = (text,) if text else ()
             else:
-                c_margin, pdf.c_margin = pdf.c_margin, PAD_X
-                # With output=LINES multi_cell gives the lines alone; fpdf2 types it as the
-                # union of every output mode.
-                wrapped = cast(list[str], pdf.multi_cell(
-                    width, self.pitch, breakable(text), dry_run=True,
-                    output=MethodReturnValue.LINES))
-                pdf.c_margin = c_margin
-                lines = tuple(line.replace(ZWSP, "") for line in wrapped)
+                lines = tuple(pdf.wrap_lines(text, width - 2 * PAD_X))
             self._lines[key] = lines
         return lines
 
