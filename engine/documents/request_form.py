@@ -33,7 +33,7 @@ from engine.thai.dates import format_thai_date
 
 FORM_TITLE = "แบบฟอร์มการขอเผยแพร่ข้อมูลผ่านเว็บไซต์"
 #: Under the blocks: where their names come from.
-NOTE = ("ชื่อ ตำแหน่ง และวันที่ในช่องลงนาม ระบบกรอกจากประวัติการดำเนินการของเรื่อง (รอบล่าสุด) "
+NOTE = ("ชื่อ ตำแหน่ง และวันที่ในช่องลงนาม ระบบกรอกจากประวัติการดำเนินการรอบล่าสุด "
         "ช่องที่ว่างยังไม่มีผู้ดำเนินการ")
 #: The bracketed dotted line a block without a signer keeps for a name written by hand.
 BLANK_NAME = "(" + "." * 40 + ")"
@@ -41,6 +41,8 @@ BLANK_NAME = "(" + "." * 40 + ")"
 LABEL_MIN_MM = 35.0
 LABEL_MAX_MM = 48.0
 BLOCK_GAP_MM = 4.0
+#: Three blocks a row: the least and the most of the line one block may take.
+MIN_SHARE, MAX_SHARE = 0.26, 0.46
 #: Air between two lines' ink, over what the font's own metrics leave.
 CLEARANCE_MM = 0.2
 
@@ -273,13 +275,25 @@ def _block_lines(pdf: ThaiDocument, block: SignBlock, width: float) -> list[str]
     return [sign, *signed.lines(), f"วันที่ {format_thai_date(block.at)}"]
 
 
+def _column_widths(pdf: ThaiDocument, row: list[SignBlock], spacing: Spacing) -> list[float]:
+    """Equal columns for two blocks a row; for three, each block's share of the line grows
+    with how much it has to say (an acting approver's position and capacity lines), within
+    bounds, so that the tallest block wraps least."""
+    room = pdf.epw - BLOCK_GAP_MM * (spacing.columns - 1)
+    if spacing.columns < 3 or len(row) < spacing.columns:
+        return [room / spacing.columns] * len(row)
+    pdf.use_font(spacing.block_pt)
+    wanted = [sum(pdf.text_width(line) for line in _block_lines(pdf, block, room / 3))
+              for block in row]
+    shares = [min(max(w / sum(wanted), MIN_SHARE), MAX_SHARE) for w in wanted]
+    return [room * share / sum(shares) for share in shares]
+
+
 def _row(pdf: ThaiDocument, row: list[SignBlock], spacing: Spacing) -> None:
     """Blocks side by side, each centred in its column."""
-    columns = spacing.columns
-    width = (pdf.w - pdf.l_margin - pdf.r_margin - BLOCK_GAP_MM * (columns - 1)) / columns
     top = bottom = pdf.get_y()
-    for column, block in enumerate(row):
-        x = pdf.l_margin + column * (width + BLOCK_GAP_MM)
+    x = pdf.l_margin
+    for block, width in zip(row, _column_widths(pdf, row, spacing), strict=True):
         pdf.set_xy(x, top)
         pdf.use_font(spacing.block_pt, bold=True)
         line = leading_mm(pdf)
@@ -288,5 +302,6 @@ def _row(pdf: ThaiDocument, row: list[SignBlock], spacing: Spacing) -> None:
         for text in _block_lines(pdf, block, width):
             pdf.text_lines(text, w=width, x=x, align=Align.C, h=line)
         bottom = max(bottom, pdf.get_y())
+        x += width + BLOCK_GAP_MM
     pdf.use_font()
     pdf.set_y(bottom)

@@ -6,8 +6,9 @@ Everything comes from the audit log, which records each completed step with who 
 and whether they did it for a role held by appointment (รักษาราชการแทน or
 ปฏิบัติราชการแทน), and from the values each step recorded. Which step is the approval,
 the check, the decision and the publication is read from the version itself: the lane
-role of each user task (``processes.toml``) and its ``publication_step``. A request returned and resubmitted goes round again; the log shows
-the latest round, the one that was published, returned, rejected or is still open.
+role of each user task (``processes.toml``) and its ``publication_step``. A request
+returned and resubmitted goes round again; the log shows the latest round, the one that
+was published, returned, rejected or is still open.
 """
 
 from __future__ import annotations
