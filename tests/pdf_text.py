@@ -40,14 +40,17 @@ def _poppler(tool: str, pdf: bytes, *args: str) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "document.pdf"
         path.write_bytes(pdf)
-        return subprocess.run([tool, *args, str(path), "-"], check=True,  # noqa: S603
+        to_stdout = ["-"] if tool == "pdftotext" else []
+        return subprocess.run([tool, *args, str(path), *to_stdout], check=True,  # noqa: S603
                               capture_output=True, timeout=60).stdout
 
 
-def poppler_text(pdf: bytes, *, layout: bool = False, first: int | None = None,
-                 last: int | None = None) -> str:
-    """What ``pdftotext`` reads from the PDF (pages ``first``..``last``, 1-based)."""
-    args = ["-enc", "UTF-8"] + (["-layout"] if layout else [])
+def poppler_text(pdf: bytes, *, layout: bool = False, raw: bool = False,
+                 first: int | None = None, last: int | None = None) -> str:
+    """What ``pdftotext`` reads from the PDF (pages ``first``..``last``, 1-based): in its
+    reading order, or as laid out (``layout``), or in the order it was drawn (``raw``: the
+    lines of one column, a sign-off block, stay together)."""
+    args = ["-enc", "UTF-8"] + (["-layout"] if layout else []) + (["-raw"] if raw else [])
     if first is not None:
         args += ["-f", str(first)]
     if last is not None:
@@ -61,12 +64,9 @@ def poppler_pages(pdf: bytes) -> list[str]:
 
 
 def poppler_fonts(pdf: bytes) -> list[dict[str, str]]:
-    """``pdffonts``'s table: name, type, encoding and emb/sub/uni ("yes"/"no")."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "document.pdf"
-        path.write_bytes(pdf)
-        out = subprocess.run(["pdffonts", str(path)], check=True,  # noqa: S603, S607
-                             capture_output=True, text=True, timeout=60).stdout
+    """``pdffonts``'s table: name and emb/sub/uni ("yes"/"no"). The type may hold spaces,
+    so the flags are read from the right."""
+    out = _poppler("pdffonts", pdf).decode("utf-8")
     rows = []
     for line in out.splitlines()[2:]:
         parts = line.split()
@@ -98,3 +98,15 @@ def poppler_lines(pdf: bytes, page: int = 1) -> list[tuple[float, float, float, 
         lines.append((float(match.group(1)), float(match.group(3)), float(match.group(2)),
                       " ".join(words)))
     return lines
+
+
+def page_count(pdf: bytes) -> int:
+    """``Pages:`` as ``pdfinfo`` reports it."""
+    info = _poppler("pdfinfo", pdf).decode("utf-8")
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))  # type: ignore[union-attr]
+
+
+def fonts_embedded(pdf: bytes) -> list[tuple[str, bool]]:
+    """Each font ``pdffonts`` lists: its name, and whether it is embedded."""
+    return [(font["name"], font["emb"] == "yes") for font in poppler_fonts(pdf)]
+

@@ -21,8 +21,10 @@ class Actor:
     #: Every role the user holds today, including roles held by an acting appointment.
     roles: frozenset[str]
     unit_id: int | None
-    #: Roles held today only by an acting appointment (รักษาราชการแทน).
+    #: Roles held today only by an appointment: รักษาราชการแทน or ปฏิบัติราชการแทน.
     acting_for: frozenset[str] = field(default_factory=frozenset)
+    #: Those of ``acting_for`` held under delegation (ปฏิบัติราชการแทน), not as acting.
+    delegated_for: frozenset[str] = field(default_factory=frozenset)
     position: str = ""
     unit_name: str = ""
     #: After an administrator's password reset: the web pages wait for a new password.
@@ -35,21 +37,34 @@ class Actor:
         """The role this actor signs for as an acting official when doing ``role``'s work."""
         return role if role in self.acting_for else None
 
+    def acting_kind_for(self, role: str | None) -> str | None:
+        """How this actor holds ``role`` by appointment: "acting" (รักษาราชการแทน),
+        "delegated" (ปฏิบัติราชการแทน), or None when not by appointment."""
+        if role not in self.acting_for:
+            return None
+        return "delegated" if role in self.delegated_for else "acting"
+
 
 def today_in_bangkok() -> date:
     return clock.now().astimezone(BANGKOK).date()
 
 
-def acting_roles(session: Session, user_id: int, on: date) -> frozenset[str]:
-    rows = session.scalars(
-        select(ActingAppointment.role).where(
+def appointed_roles(session: Session, user_id: int, on: date) -> dict[str, str]:
+    """The roles ``user_id`` holds on ``on`` by appointment, each with its kind ("acting"
+    or "delegated"); holding a role both ways, the acting appointment is what counts."""
+    rows = session.execute(
+        select(ActingAppointment.role, ActingAppointment.kind).where(
             ActingAppointment.user_id == user_id,
             ActingAppointment.starts_on <= on,
             ActingAppointment.ends_on >= on,
             ActingAppointment.ended_at.is_(None),
         )
     )
-    return frozenset(rows)
+    kinds: dict[str, str] = {}
+    for role, kind in rows:
+        if kinds.get(role) != "acting":
+            kinds[role] = kind
+    return kinds
 
 
 def holders_of(session: Session, role: str, on: date | None = None) -> list[User]:
@@ -71,7 +86,8 @@ def holders_of(session: Session, role: str, on: date | None = None) -> list[User
 def actor_of(session: Session, user: User, on: date | None = None) -> Actor:
     """The actor for ``user`` today: own roles plus those of active acting appointments."""
     own = user.roles
-    acting = acting_roles(session, user.id, on or today_in_bangkok()) - own
+    appointed = appointed_roles(session, user.id, on or today_in_bangkok())
+    acting = frozenset(appointed) - own
     unit_name = ""
     if user.unit_id is not None:
         unit_name = session.scalar(select(Unit.name).where(Unit.id == user.unit_id)) or ""
@@ -82,6 +98,7 @@ def actor_of(session: Session, user: User, on: date | None = None) -> Actor:
         roles=own | acting,
         unit_id=user.unit_id,
         acting_for=acting,
+        delegated_for=frozenset(r for r in acting if appointed[r] == "delegated"),
         position=user.position,
         unit_name=unit_name,
         must_change_password=bool(user.must_change_password),

@@ -30,7 +30,13 @@ def record(
     public: bool = False,
     **detail: Any,
 ) -> None:
-    """``actor`` None is govflow itself, or with ``public`` a citizen on the website."""
+    """``actor`` None is govflow itself, or with ``public`` a citizen on the website.
+
+    An event done for a role held by appointment (``acting_for``) also records, in its
+    detail, the appointment's kind as it was at that moment (``acting_kind``: "acting",
+    รักษาราชการแทน, or "delegated", ปฏิบัติราชการแทน)."""
+    if acting_for and actor is not None:
+        detail["acting_kind"] = actor.acting_kind_for(acting_for) or "acting"
     system = (PUBLIC_NAME, PUBLIC_DISPLAY) if public else ("system", "ระบบ")
     session.connection().execute(
         _INSERT,

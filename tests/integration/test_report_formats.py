@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import subprocess
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
@@ -33,6 +32,7 @@ from engine.documents.report_xlsx import CASES_SHEET, SUMMARY_SHEET, report_xlsx
 from engine.services.complaints.report_notes import save_report_notes
 from engine.services.complaints.reports import complaint_report
 from engine.thai.digits import thai_digits
+from tests import pdf_text as pdf_text_module
 from tests.pdf_image import render_pages, table_cells
 from tests.pdf_text import pdf_pages, pdf_text, squash
 from tests.samples import COMPLAINT, SECRETS
@@ -287,12 +287,9 @@ def stacked_report() -> ComplaintReport:
 
 
 def pdftotext_lines(pdf: bytes, page: int | None = None) -> list[str]:
-    """poppler's text (of one page, from 1), line by line, without zero-width spaces
-    (tests/pdf_text.py's rule)."""
-    pages = ["-f", str(page), "-l", str(page)] if page else []
-    text = subprocess.run(["pdftotext", *pages, "-", "-"], input=pdf,  # noqa: S603,S607
-                          capture_output=True, check=True).stdout.decode("utf-8")
-    return [line.replace("\u200b", "").strip() for line in text.splitlines()]
+    """poppler's text (of one page, from 1), line by line."""
+    return [line.strip() for line in
+            pdf_text_module.poppler_text(pdf, first=page, last=page).splitlines()]
 
 
 def poppler_text(pdf: bytes, page: int | None = None) -> str:
@@ -421,9 +418,8 @@ def test_notes_sign_off_and_memo_from_the_pdf(runtime, people, data_set):
     assert plain("บันทึกข้อความ") not in body
     without = report_pdf(report, runtime.office, created=CREATED)
     assert len(pdf_pages(without)) == len(pages) - 1
-    fonts = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True,  # noqa: S603,S607
-                           check=True).stdout.decode().splitlines()[2:]
-    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
+    fonts = pdf_text_module.fonts_embedded(pdf)
+    assert fonts and all(embedded for _name, embedded in fonts), fonts
 
 
 def test_delegated_deputy_signs_with_the_delegation_line(runtime, people, data_set):

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 import pytest
 
+from engine.core import clock
+from engine.core.errors import InvalidData
 from engine.services.admin import staff as admin
 from engine.services.admin import users
+from engine.thai.workdays import BANGKOK
 from tests.web_client import html
 
 pytest_plugins = ("tests.web_support",)
@@ -125,3 +129,36 @@ def test_acting_appointments(sqlite_runtime, web_people, browser):
     (appointment,) = admin.list_acting(sqlite_runtime, web_people.admin)
     assert b.post(f"/admin/acting/{appointment['id']}/end").status_code == 302
     assert "สิ้นสุดเมื่อ" in html(b.get("/admin/acting"))
+
+
+def test_appointments_of_both_kinds(sqlite_runtime, web_people, browser):
+    from sqlalchemy import select
+
+    from engine.core.models import AuditEvent
+
+    b = browser("admin")
+    form = html(b.get("/admin/acting"))
+    assert 'name="kind" value="acting"' in form and 'name="kind" value="delegated"' in form
+    order = {"username": "legal_head", "role": "director", "starts_on": "01/12/2569",
+             "ends_on": "10/12/2569", "reference": "คำสั่ง สพป. ที่ 10/2569"}
+    bad = b.post("/admin/acting", {**order, "kind": "honorary"})
+    assert bad.status_code == 400
+    assert "กรุณาเลือกประเภทการแต่งตั้ง" in html(bad)
+    assert admin.list_acting(sqlite_runtime, web_people.admin) == []
+    assert b.post("/admin/acting", {**order, "kind": "delegated"}).status_code == 302
+    (appointment,) = admin.list_acting(sqlite_runtime, web_people.admin)
+    assert appointment["kind"] == "delegated"
+    page = html(b.get("/admin/acting"))
+    assert "ปฏิบัติราชการแทน" in page.split("<tbody>")[1].split("</tbody>")[0]
+    with sqlite_runtime.db.read() as session:
+        event = session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "acting_appointed")).one()
+        assert event.detail["kind"] == "delegated"
+    # The engine refuses a kind it does not know, whoever calls it, and says which field.
+    with pytest.raises(InvalidData) as refused:
+        admin.appoint_acting(sqlite_runtime, web_people.admin, "legal_head", "director",
+                             date(2026, 12, 1), date(2026, 12, 2), "คำสั่ง", kind="honorary")
+    assert "kind" in refused.value.fields
+    # The appointee's header says in which capacity they hold the role (on 1-10 December).
+    with clock.frozen(datetime(2026, 12, 5, 10, tzinfo=BANGKOK)):
+        assert "ปฏิบัติราชการแทน" in html(browser("legal_head").get("/inbox"))

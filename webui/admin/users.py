@@ -256,14 +256,15 @@ def rename_unit(code: str) -> Response | tuple[str, int]:
     return redirect(url_for("admin.units"))
 
 
-# ---- acting appointments (รักษาราชการแทน) -----------------------------------------------
+# ---- appointments (รักษาราชการแทน, ปฏิบัติราชการแทน) ---------------------------------------
 
 def _acting_page(*, status: int = 200, values: Mapping[str, Any] | None = None,
                  errors: Mapping[str, str] | None = None, message: str = "") -> tuple[str, int]:
     me = actor()
     return render_template(
         "admin/acting.html", appointments=admin.list_acting(rt(), me),
-        users=admin.list_users(rt(), me), roles=list(ROLES), values=values or {},
+        users=admin.list_users(rt(), me), roles=list(ROLES), kinds=admin.APPOINTMENT_KINDS,
+        values=values or {"kind": "acting"},
         errors=errors or {}, message=message,
     ), status
 
@@ -288,10 +289,15 @@ def _date_field(values: Mapping[str, str], name: str, errors: dict[str, str]) ->
 @bp.post("/acting")
 @admin_required
 def appoint() -> Response | tuple[str, int]:
-    values = form_values("username", "role", "starts_on", "ends_on", "reference")
+    values = form_values("username", "role", "kind", "starts_on", "ends_on", "reference")
     errors: dict[str, str] = {}
+    # The form always sends one of its two choices; a client that sends none means the
+    # kind every appointment had before there were two.
+    values["kind"] = values["kind"] or "acting"
+    if values["kind"] not in admin.APPOINTMENT_KINDS:
+        errors["kind"] = _("กรุณาเลือกประเภทการแต่งตั้ง: รักษาราชการแทน หรือ ปฏิบัติราชการแทน")
     if not values["username"]:
-        errors["username"] = _("กรุณาเลือกผู้รักษาราชการแทน")
+        errors["username"] = _("กรุณาเลือกผู้ได้รับแต่งตั้ง")
     if values["role"] not in ROLES:
         errors["role"] = _("กรุณาเลือกบทบาท")
     starts_on = _date_field(values, "starts_on", errors)
@@ -306,12 +312,15 @@ def appoint() -> Response | tuple[str, int]:
                             message=_("ข้อมูลการแต่งตั้งไม่ครบ กรุณาแก้ไขช่องที่ระบุ"))
     try:
         admin.appoint_acting(rt(), actor(), values["username"], values["role"], starts_on,
-                             ends_on, values["reference"])
+                             ends_on, values["reference"], kind=values["kind"])
     except (InvalidData, Conflict) as error:
         message, fields = failure(error)
         status = error.status
         return _acting_page(status=status, values=values, errors=fields, message=message)
-    flash(_("แต่งตั้ง %(user)s รักษาราชการแทนแล้ว", user=values["username"]), "success")
+    if values["kind"] == "delegated":
+        flash(_("แต่งตั้ง %(user)s ปฏิบัติราชการแทนแล้ว", user=values["username"]), "success")
+    else:
+        flash(_("แต่งตั้ง %(user)s รักษาราชการแทนแล้ว", user=values["username"]), "success")
     return redirect(url_for("admin.acting"))
 
 
@@ -319,5 +328,5 @@ def appoint() -> Response | tuple[str, int]:
 @admin_required
 def end_acting(appointment_id: int) -> Response:
     admin.end_acting(rt(), actor(), appointment_id)
-    flash(_("สิ้นสุดการรักษาราชการแทนแล้ว"), "success")
+    flash(_("สิ้นสุดการแต่งตั้งแล้ว"), "success")
     return redirect(url_for("admin.acting"))

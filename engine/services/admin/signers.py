@@ -13,14 +13,15 @@ Every signer appears with their name and position as the accounts hold them that
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine.core.models import ActingAppointment, User, UserRole
 from engine.core.office import OfficeIdentity
 from engine.documents.signature import Capacity, Signature, unsigned
+from engine.thai.workdays import BANGKOK
 
 #: The role that signs the office's letters and acknowledges its reports.
 HEAD_ROLE = "director"
@@ -64,3 +65,20 @@ def signature_of(user: User, office: OfficeIdentity, capacity: Capacity = "own")
     """A given user's signature (the person who did a step), in ``capacity``."""
     return Signature(name=user.display_name, position=user.position, capacity=capacity,
                      for_title=office.head_title)
+
+
+def appointment_kind_at(session: Session, user_id: int | None, role: str,
+                        at: datetime) -> Capacity:
+    """How ``user_id`` held ``role`` by appointment at the moment ``at``: "acting" or
+    "delegated", from the appointments that covered that Bangkok day and had not been
+    ended by then (acting first, as :func:`signature_for` ranks them).
+
+    For audit events recorded before they said so themselves (``acting_kind``); with no
+    such appointment left on record, "acting", the only kind there was before kinds."""
+    day = at.astimezone(BANGKOK).date()
+    kinds = set(session.scalars(
+        select(ActingAppointment.kind)
+        .where(ActingAppointment.user_id == user_id, ActingAppointment.role == role,
+               ActingAppointment.starts_on <= day, ActingAppointment.ends_on >= day,
+               or_(ActingAppointment.ended_at.is_(None), ActingAppointment.ended_at > at))))
+    return "delegated" if kinds == {"delegated"} else "acting"

@@ -19,12 +19,15 @@ from engine.core.limits import column_limit, fit_problems
 from engine.core.models import ActingAppointment, Task, Unit, User, UserRole, utcnow
 from engine.core.roles import ROLES
 from engine.core.statuses import TaskStatus
+from engine.documents.signature import CAPACITY_WORDS
 from engine.services.admin import tokens
 from engine.services.admin import users as user_service
 from engine.workflow.runtime import Runtime
 from engine.workflow.views import iso
 
 MAX_ACTING_DAYS = 366
+#: The kinds of appointment (ActingAppointment.kind): รักษาราชการแทน, ปฏิบัติราชการแทน.
+APPOINTMENT_KINDS = tuple(CAPACITY_WORDS)
 
 
 def require_admin(actor: Actor) -> None:
@@ -196,11 +199,13 @@ def rename_unit(rt: Runtime, actor: Actor, code: str, name: str) -> dict[str, st
     return {"code": code, "name": name}
 
 
-def _acting_view(row: ActingAppointment, username: str) -> dict[str, Any]:
+def _acting_view(row: ActingAppointment, user: User) -> dict[str, Any]:
     return {
         "id": row.id,
-        "username": username,
+        "username": user.username,
+        "display_name": user.display_name,
         "role": row.role,
+        "kind": row.kind,
         "starts_on": row.starts_on.isoformat(),
         "ends_on": row.ends_on.isoformat(),
         "reference": row.reference,
@@ -213,20 +218,25 @@ def list_acting(rt: Runtime, actor: Actor) -> list[dict[str, Any]]:
     require_admin(actor)
     with rt.db.read() as session:
         rows = session.execute(
-            select(ActingAppointment, User.username)
+            select(ActingAppointment, User)
             .join(User, User.id == ActingAppointment.user_id)
             .order_by(ActingAppointment.starts_on.desc())
         ).all()
-        return [_acting_view(row, username) for row, username in rows]
+        return [_acting_view(row, user) for row, user in rows]
 
 
 def appoint_acting(
     rt: Runtime, actor: Actor, username: str, role: str, starts_on: date, ends_on: date,
-    reference: str,
+    reference: str, kind: str = "acting",
 ) -> dict[str, Any]:
-    """รักษาราชการแทน: ``username`` holds ``role`` from ``starts_on`` to ``ends_on`` inclusive."""
+    """``username`` holds ``role`` from ``starts_on`` to ``ends_on`` inclusive, by an order:
+    ``kind`` "acting" (รักษาราชการแทน) or "delegated" (ปฏิบัติราชการแทน)."""
     require_admin(actor)
     fields = {}
+    if kind not in APPOINTMENT_KINDS:
+        fields["kind"] = ("เลือกประเภทการแต่งตั้ง: รักษาราชการแทน หรือ ปฏิบัติราชการแทน / "
+                          "choose the kind: acting (รักษาราชการแทน) or delegated "
+                          "(ปฏิบัติราชการแทน)")
     if role not in ROLES or role == "admin":
         fields["role"] = "เลือกบทบาทที่รักษาการแทน / choose the role to act for"
     if ends_on < starts_on:
@@ -237,17 +247,17 @@ def appoint_acting(
     if not (reference or "").strip():
         fields["reference"] = "ระบุเลขที่คำสั่งแต่งตั้ง / give the order's reference"
     if fields:
-        raise InvalidData("คำสั่งรักษาราชการแทนไม่ถูกต้อง / invalid acting appointment", fields)
+        raise InvalidData("คำสั่งแต่งตั้งไม่ถูกต้อง / invalid appointment", fields)
     with rt.db.write() as session:
         user = _user(session, username)
-        row = ActingAppointment(user_id=user.id, role=role, starts_on=starts_on,
+        row = ActingAppointment(user_id=user.id, role=role, kind=kind, starts_on=starts_on,
                                 ends_on=ends_on, reference=reference or "",
                                 created_by=actor.username)
         session.add(row)
         session.flush()
-        record(session, actor, "acting_appointed", username=username, role=role,
+        record(session, actor, "acting_appointed", username=username, role=role, kind=kind,
                starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat(), reference=reference)
-        return _acting_view(row, username)
+        return _acting_view(row, user)
 
 
 def end_acting(rt: Runtime, actor: Actor, appointment_id: int) -> None:
@@ -258,4 +268,5 @@ def end_acting(rt: Runtime, actor: Actor, appointment_id: int) -> None:
             raise NotFound(f"ไม่พบคำสั่งเลขที่ {appointment_id} / no appointment {appointment_id}")
         if row.ended_at is None:
             row.ended_at = utcnow()
-            record(session, actor, "acting_ended", appointment_id=appointment_id, role=row.role)
+            record(session, actor, "acting_ended", appointment_id=appointment_id, role=row.role,
+                   kind=row.kind)

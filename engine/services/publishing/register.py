@@ -3,11 +3,12 @@ request went through the publishing steps): per publishing request, who asked, w
 checked, decided and published it, when, and how it ended.
 
 Everything comes from the audit log, which records each completed step with who did it
-and whether they acted for someone (รักษาราชการแทน), and from the values each step
-recorded. Which step is the approval, the check, the decision and the publication is read
-from the version itself: the lane role of each user task (``processes.toml``) and its
-``publication_step``. A request returned and resubmitted goes round again; the log shows
-the latest round, the one that was published, returned, rejected or is still open.
+and whether they did it for a role held by appointment (รักษาราชการแทน or
+ปฏิบัติราชการแทน), and from the values each step recorded. Which step is the approval,
+the check, the decision and the publication is read from the version itself: the lane
+role of each user task (``processes.toml``) and its ``publication_step``. A request
+returned and resubmitted goes round again; the log shows the latest round, the one that
+was published, returned, rejected or is still open.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from engine.core.errors import Forbidden, InvalidData
 from engine.core.models import AuditEvent, ProcessInstance, Publication, Task, Unit, User
 from engine.core.roles import ROLES
 from engine.core.statuses import InstanceStatus, TaskStatus
+from engine.documents.signature import CAPACITY_WORDS, Capacity, Signature
 from engine.documents.spreadsheet import csv_writer
+from engine.services.admin.signers import HEAD_ROLE, appointment_kind_at
 from engine.services.publishing.notices import decision_title
 from engine.thai.dates import (
     DateEntryError,
@@ -58,7 +61,6 @@ OUTCOME_TH = {
     "withdrawn": "ถอนเรื่อง",
     "in_progress": "อยู่ระหว่างดำเนินการ",
 }
-ACTING = "รักษาราชการแทน"
 
 
 @dataclass(frozen=True)
@@ -69,17 +71,35 @@ class Signoff:
     username: str
     position: str
     at: datetime
-    #: The role held by acting appointment when they did it (รักษาราชการแทน), if any.
+    #: The role held by appointment when they did it, if any.
     acting_for: str | None = None
     #: The Thai title of the choice they made ("อนุมัติ", "ส่งคืน"…); "" if none.
     decision: str = ""
+    #: How they held ``acting_for``: "acting" (รักษาราชการแทน) or "delegated"
+    #: (ปฏิบัติราชการแทน).
+    acting_kind: Capacity = "acting"
+
+    @property
+    def capacity_word(self) -> str:
+        """"รักษาราชการแทน" / "ปฏิบัติราชการแทน" for a role held by appointment, else ""."""
+        return CAPACITY_WORDS[self.acting_kind] if self.acting_for else ""
 
     @property
     def acting_text(self) -> str:
-        """"รักษาราชการแทน ผู้อำนวยการ สพป." for an acting official, else ""."""
+        """"รักษาราชการแทน ผู้อำนวยการ สพป." (the role's short name, for the log), else ""."""
         if not self.acting_for:
             return ""
-        return f"{ACTING} {ROLES.get(self.acting_for, self.acting_for)}"
+        return f"{self.capacity_word} {ROLES.get(self.acting_for, self.acting_for)}"
+
+    def signature(self, head_title: str) -> Signature:
+        """What the request form prints under the signature: for the head's role the capacity
+        line names the head's full title (``office.head_title``), never its abbreviation."""
+        if not self.acting_for:
+            return Signature(name=self.name, position=self.position)
+        title = (head_title if self.acting_for == HEAD_ROLE
+                 else ROLES.get(self.acting_for, self.acting_for))
+        return Signature(name=self.name, position=self.position, capacity=self.acting_kind,
+                         for_title=title)
 
     @property
     def signed_name(self) -> str:
@@ -161,6 +181,17 @@ def _positions(session: Session, events: list[tuple[AuditEvent, str | None]]) ->
                                 .where(User.id.in_(ids))).tuples().all())
 
 
+def _acting_kind(session: Session, event: AuditEvent) -> Capacity:
+    """The kind of appointment the event was done under, as the event recorded it; an event
+    from before events said so is matched to the appointments of its day."""
+    recorded = (event.detail or {}).get("acting_kind")
+    if recorded == "delegated" or recorded == "acting":
+        return recorded
+    if not event.acting_for:
+        return "acting"
+    return appointment_kind_at(session, event.actor_id, event.acting_for, event.at)
+
+
 def read_record(rt: Runtime, session: Session, instance: ProcessInstance) -> RequestRecord:
     """The request's record from the audit log and the values its steps recorded."""
     definition = rt.definitions.by_id(session, instance.version_id)
@@ -174,7 +205,8 @@ def read_record(rt: Runtime, session: Session, instance: ProcessInstance) -> Req
         return Signoff(name=event.actor_display or event.actor_name,
                        username=event.actor_name,
                        position=positions.get(event.actor_id or 0, ""),
-                       at=event.at, acting_for=event.acting_for, decision=decision)
+                       at=event.at, acting_for=event.acting_for, decision=decision,
+                       acting_kind=_acting_kind(session, event))
 
     # The unit the request names, else the requester's unit on record.
     unit = data.get("unit") or session.scalar(

@@ -1,7 +1,8 @@
 """The publication request form's content, filled from a publishing case's workflow.
 
 The fields are labelled as the version's start form labels them (choices by their Thai
-titles, dates in the Buddhist Era); the sign-offs come from the request's record. The
+titles, dates in the Buddhist Era); the sign-offs come from the request's record, each
+signer with the capacity they acted in (the head's full title from ``office.toml``). The
 drawing itself is ``engine/documents/request_form.py``.
 """
 
@@ -14,8 +15,9 @@ from typing import Any
 from engine.bpmn.forms import choice_options
 from engine.core.actors import Actor
 from engine.core.errors import NotFound
+from engine.core.office import OfficeIdentity
 from engine.documents.request_form import FORM_TITLE, RequestForm, SignBlock, render_request_form
-from engine.services.publishing.register import PROCESS_KEY, RequestRecord, read_record
+from engine.services.publishing.register import PROCESS_KEY, RequestRecord, Signoff, read_record
 from engine.thai.dates import format_thai_date
 from engine.workflow.case_access import visible_case
 from engine.workflow.runtime import Runtime
@@ -56,7 +58,13 @@ def _text(prop: Mapping[str, Any], name: str, value: Any) -> str:
     return str(value)
 
 
-def request_form_of(record: RequestRecord) -> RequestForm:
+def _block(label: str, step: Signoff | None, office: OfficeIdentity) -> SignBlock:
+    if step is None:
+        return SignBlock(label)
+    return SignBlock(label, step.signature(office.head_title), step.at)
+
+
+def request_form_of(record: RequestRecord, office: OfficeIdentity) -> RequestForm:
     """The form's content from a request's record: its current data and its sign-offs."""
     schema = record.definition.start_form
     properties = schema.get("properties") or {}
@@ -77,7 +85,7 @@ def request_form_of(record: RequestRecord) -> RequestForm:
         title=str(schema.get("title") or FORM_TITLE),
         fields=fields,
         confirmation=confirmation,
-        blocks=[SignBlock(label, signoffs.get(key)) for key, label in BLOCKS],
+        blocks=[_block(label, signoffs.get(key), office) for key, label in BLOCKS],
     )
 
 
@@ -89,6 +97,6 @@ def request_form_pdf(rt: Runtime, actor: Actor, instance_id: int) -> bytes:
         if instance.process_key != PROCESS_KEY:
             raise NotFound(f"เรื่องเลขที่ {instance_id} ไม่ใช่คำขอเผยแพร่ข้อมูล / case "
                            f"{instance_id} is not a publishing request")
-        form = request_form_of(read_record(rt, session, instance))
+        form = request_form_of(read_record(rt, session, instance), rt.office)
     # Drawn after the read transaction: the PDF costs CPU, not database time.
     return render_request_form(rt.office, form)

@@ -72,6 +72,8 @@ def history_rows(history: list[Mapping[str, Any]],
             "task": detail.get("task") if isinstance(detail, Mapping) else None,
             "to": detail.get("to") if isinstance(detail, Mapping) else None,
             "acting_for": _acting_roles(event.get("acting_for")),
+            # Recorded since appointments have two kinds; older events were all acting.
+            "acting_kind": detail.get("acting_kind") if isinstance(detail, Mapping) else None,
         })
     return rows
 
