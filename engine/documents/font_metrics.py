@@ -7,7 +7,11 @@ that leaves less room lets the marks touch or cross the rules and the lines arou
 The font's own line metrics (hhea, and OS/2's Windows metrics, which Laksaman gives the
 same) cover every glyph it has, so rows sized from them hold any Thai text.
 
-To be folded into ThaiDocument as font_ascent_mm() / font_descent_mm().
+Two measures: the full extents (``font_ascent_mm`` / ``font_descent_mm``, which cover even
+ฎุ and ฏู) size table rows, whose rules nothing may touch; ``leading_mm`` spaces lines of
+running text by the typographic ascender and descender (OS/2), which in Laksaman are where
+a tone mark over an upper vowel (ที่, นั้น) tops out and where a lower vowel (ครู) ends,
+so the marks of one line never touch the next line's.
 """
 
 from __future__ import annotations
@@ -40,6 +44,21 @@ def font_descent_mm(pdf: FPDF) -> float:
 def line_pitch_mm(pdf: FPDF) -> float:
     """Baseline to baseline for lines whose marks never touch: ascent plus descent."""
     return font_ascent_mm(pdf) + font_descent_mm(pdf)
+
+
+#: A little air between the marks of one line and the next (mm).
+CLEARANCE_MM = 0.2
+
+
+def leading_mm(pdf: FPDF) -> float:
+    """Baseline to baseline for lines of running text in the current font and size, so
+    that the marks of one line never touch the next line's (only ฎ and ฏ with a lower
+    vowel reach lower, and they are rare)."""
+    font = pdf.current_font
+    if font is None or not hasattr(font, "ttfont"):
+        raise ValueError("no TrueType font is set: call use_font() first")
+    os2, units = font.ttfont["OS/2"], font.ttfont["head"].unitsPerEm
+    return (os2.sTypoAscender - os2.sTypoDescender) / units * pdf.font_size + CLEARANCE_MM
 
 
 def baseline_cell_y(pdf: FPDF, baseline: float, h: float) -> float:

@@ -35,9 +35,10 @@ from fpdf.fonts import TTFFont
 from fpdf.line_break import TextLine, TotalPagesSubstitutionFragment
 
 from engine.core.office import OfficeIdentity
+from engine.documents.font_metrics import leading_mm
 from engine.documents.fonts import FAMILY, find_thai_fonts
 from engine.thai.digits import DigitLocaliser, DigitStyle
-from engine.thai.line_breaks import INVISIBLE, break_positions, cluster_starts
+from engine.thai.line_breaks import INVISIBLE, NBSP, break_positions, cluster_starts
 
 #: Body text size of Thai official documents (TH Sarabun family at 16 pt).
 BODY_PT = 16
@@ -56,8 +57,9 @@ def _visible(text: str) -> str:
 
 
 def actual_text(text: str) -> str:
-    """The marked-content operator that gives a drawn line its text as written."""
-    hex_text = ("\ufeff" + text).encode("utf-16-be").hex().upper()
+    """The marked-content operator that gives a drawn line its text as written (a
+    no-break space, there only to keep two words on one line, as a space)."""
+    hex_text = ("\ufeff" + text.replace(NBSP, " ")).encode("utf-16-be").hex().upper()
     return f"/Span <</ActualText <{hex_text}>>> BDC"
 
 
@@ -182,20 +184,6 @@ class ThaiDocument(FPDF):
         self.set_x(self.l_margin)
 
     # -- Line layout ------------------------------------------------------------------
-
-    def font_ascent_mm(self) -> float:
-        """How far the current font reaches above the baseline, marks included (mm)."""
-        return self._metric("ascent")
-
-    def font_descent_mm(self) -> float:
-        """How far the current font reaches below the baseline, marks included (mm)."""
-        return -self._metric("descent")
-
-    def _metric(self, name: str) -> float:
-        font = self.current_font
-        assert isinstance(font, TTFFont), "the Thai documents draw in a TrueType font"
-        units = font.ttfont["head"].unitsPerEm
-        return float(getattr(font.ttfont["hhea"], name)) / units * self.font_size
 
     def word_width(self, word: str) -> float:
         """The drawn width of ``word`` in the current font (kept: words come back)."""
@@ -397,27 +385,33 @@ class ThaiDocument(FPDF):
         self._resource_catalog.add(PDFResourceType.FONT, font.i, self.page)
         self.x += w
 
-    def office_header(self, office: OfficeIdentity) -> None:
-        """The logo at the left, the office's name, address and contacts beside it, a rule."""
-        top, logo_mm = self.get_y(), 22.0
+    def office_header(self, office: OfficeIdentity, size: float = BODY_PT) -> None:
+        """The logo at the left, the office's name, address and contacts beside it, a rule.
+
+        ``size`` is the name's; the address and contacts are three points smaller (at least
+        11), and the logo in proportion: a form that must keep to one page passes less."""
+        top, logo_mm = self.get_y(), 22.0 * size / BODY_PT
+        small = max(size - 3, 11)
         self.image(str(office.logo), x=self.l_margin, y=top, h=logo_mm, w=logo_mm)
         text_x = self.l_margin + logo_mm + 5
         width = self.w - self.r_margin - text_x
         self.set_xy(text_x, top)
-        self.use_font(BODY_PT, bold=True)
-        self.text_lines(office.name, w=width, h=7.5, x=text_x)
-        self.use_font(13)
-        self.text_lines(office.address, w=width, h=5.5, x=text_x)
+        # Leading from the font's marks: the lines of the header never touch.
+        self.use_font(size, bold=True)
+        self.text_lines(office.name, w=width, h=leading_mm(self), x=text_x)
+        self.use_font(small)
+        self.text_lines(office.address, w=width, h=leading_mm(self), x=text_x)
         # Telephone and fax numbers as typed, whatever the document's digits.
         self.digits.keep(office.phone, office.fax)
-        contacts = [f"โทร. {office.phone}"]
+        # A label stays on the line of what it labels (a no-break space between them).
+        contacts = [f"โทร.{NBSP}{office.phone}"]
         if office.fax:
-            contacts.append(f"โทรสาร {office.fax}")
+            contacts.append(f"โทรสาร{NBSP}{office.fax}")
         if office.email:
-            contacts.append(f"ไปรษณีย์อิเล็กทรอนิกส์ {office.email}")
+            contacts.append(f"ไปรษณีย์อิเล็กทรอนิกส์{NBSP}{office.email}")
         if office.website:
             contacts.append(office.website)
-        self.text_lines("  ".join(contacts), w=width, h=5.5, x=text_x)
+        self.text_lines("  ".join(contacts), w=width, h=leading_mm(self), x=text_x)
         bottom = max(self.get_y(), top + logo_mm) + 2
         self.set_draw_color(0)
         self.set_line_width(0.3)

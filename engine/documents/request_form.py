@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fpdf.enums import Align
-from fpdf.fonts import TTFFont
 
 from engine.core import clock
 from engine.core.office import OfficeIdentity
+from engine.documents.font_metrics import leading_mm
 from engine.documents.pdf import ThaiDocument
 from engine.documents.signature import Signature
 from engine.thai.dates import format_thai_date
@@ -43,8 +43,6 @@ LABEL_MAX_MM = 48.0
 BLOCK_GAP_MM = 4.0
 #: Three blocks a row: the least and the most of the line one block may take.
 MIN_SHARE, MAX_SHARE = 0.26, 0.46
-#: Air between two lines' ink, over what the font's own metrics leave.
-CLEARANCE_MM = 0.2
 
 
 @dataclass(frozen=True)
@@ -75,19 +73,6 @@ SPACINGS = (
     Spacing(title_pt=16, body_pt=13, block_pt=13, note_pt=11, columns=3, gap_mm=0.5),
     Spacing(title_pt=16, body_pt=13, block_pt=12, note_pt=11, columns=3, gap_mm=0.3),
 )
-
-
-def leading_mm(pdf: ThaiDocument) -> float:
-    """Baseline to baseline for the current font and size, so that the marks of one line
-    never touch the next line's: the font's typographic ascender and descender (OS/2), which
-    in Laksaman are where a tone mark over an upper vowel (ที่, นั้น) tops out and where a
-    lower vowel (ครู) ends, plus a little air. (Only ฎ and ฏ with a lower vowel reach
-    lower, and they are rare.)"""
-    font = pdf.current_font
-    assert isinstance(font, TTFFont)  # ThaiDocument draws only in its registered Laksaman
-    os2, units = font.ttfont["OS/2"], font.ttfont["head"].unitsPerEm
-    extent = (os2.sTypoAscender - os2.sTypoDescender) / units
-    return extent * pdf.font_size + CLEARANCE_MM
 
 
 @dataclass(frozen=True)
@@ -137,7 +122,7 @@ def _drawn(office: OfficeIdentity, form: RequestForm, made: datetime, spacing: S
            row_heights: list[float] | None = None) -> ThaiDocument:
     pdf = _document(office, form, made)
     pdf.add_page()
-    pdf.office_header(office)
+    pdf.office_header(office, size=spacing.body_pt)
     _title(pdf, form, spacing)
     pdf.ln(spacing.gap_mm)
     labels = _label_width(pdf, form, spacing)

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from engine.core import clock
 from engine.core.errors import NotFound
 from engine.core.models import AuditEvent
+from engine.documents.font_metrics import leading_mm
 from engine.documents.pdf import ThaiDocument
-from engine.documents.request_form import BLANK_NAME, NOTE, SPACINGS, leading_mm
+from engine.documents.request_form import BLANK_NAME, NOTE, SPACINGS
 from engine.services.admin import staff as admin
 from engine.services.admin import users
 from engine.services.admin.users import add_user
