@@ -18,7 +18,7 @@ from engine.services.inbox.attachments import storage_dir
 from engine.thai.digits import thai_digits
 from engine.thai.workdays import BANGKOK
 from tests.mail_support import with_smtp
-from tests.pdf_text import pdf_text, squash
+from tests.pdf_text import pdf_text, poppler_text, squash
 from tests.samples import COMPLAINT, SECRETS
 
 ACCEPT_STEPS = [
@@ -295,6 +295,17 @@ def test_a_letter_takes_the_next_outgoing_number_and_the_day_s_signer(runtime, p
         issued = session.scalars(select(AuditEvent).where(
             AuditEvent.action == "letter_issued", AuditEvent.instance_id == second["id"])).one()
     assert issued.detail["letter_number"] == "2/2569"
+    # And so the drawn letter reads, from its PDF: number, secrecy mark, signer, capacity.
+    pdf = dict((v["id"], p) for v, p in letters_of(runtime, people, second["id"]))
+    [text] = [poppler_text(p, layout=True) for p in pdf.values()]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert lines[0] == "ลับ" and lines[-1] == "ลับ"
+    flat = " ".join(" ".join(lines).split())
+    assert "ที่ ศธ ๐๔๐๐๐/๒" in flat
+    assert f"({people.legal_head.display_name})" in flat
+    assert "รักษาราชการแทน" in flat
+    joined = "".join(lines).replace(" ", "")
+    assert ("รักษาราชการแทน" + thai_digits(runtime.office.head_title)).replace(" ", "") in joined
 
 
 def test_the_marks_chosen_on_the_step_are_kept_and_unknown_ones_refused(runtime, people):
@@ -370,6 +381,10 @@ def test_the_result_notice_refers_to_the_complainants_letter_and_its_received_nu
     job, parts = job_of(runtime, scan_case)
     assert parts.reference == "หนังสือของท่าน ลงวันที่ 1 ธันวาคม 2569 (ทะเบียนรับที่ 1/2569)"
     assert job.kind == "result_notice" and job.letter_number == "1"
+    [(_view, pdf)] = letters_of(runtime, people, scan_case)
+    # From the PDF (the line may wrap anywhere between words).
+    printed = "".join(poppler_text(pdf).split())
+    assert "อ้างถึงหนังสือของท่านลงวันที่๑ธันวาคม๒๕๖๙(ทะเบียนรับที่๑/๒๕๖๙)" in printed
 
 
 def test_a_visit_is_referred_to_as_such_and_a_web_complaint_has_no_reference(runtime, people):
