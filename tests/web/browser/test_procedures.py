@@ -384,7 +384,11 @@ def test_citizen_files_on_website_and_legal_affairs_runs_the_case(
     field(page, "การดำเนินการเบื้องต้น").fill("มีหนังสือแจ้งโรงเรียนให้ชี้แจงข้อเท็จจริงภายใน 15 วัน")
     field(page, "วันที่แจ้งผู้ถูกร้องเรียน/ผู้เกี่ยวข้อง").fill(today.isoformat())
     choose(page, "ผู้รับหนังสือแจ้งการดำเนินการเบื้องต้น", "ผู้บังคับบัญชาของหน่วยงานผู้ถูกร้องเรียน")
-    field(page, "เลขที่หนังสือส่ง").fill("ศธ 04001/1234")
+    # The letter's number comes from the register of letters sent; its marks are chosen
+    # here, and a complaint letter is ลับ unless the officer says otherwise.
+    secrecy = page.get_by_role("group", name=re.compile(r"^ชั้นความลับ"))
+    expect(secrecy.get_by_role("radio", name="ลับ", exact=True)).to_be_checked()
+    choose(page, "ชั้นความเร็ว", "ด่วน")
     shot(page, "web-complaint-06-initial-action")
     submit_task(page, WEB_STEPS["initial"])
     # The next step is the officer's own, so the app opens it; the letter is on the case
