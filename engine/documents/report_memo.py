@@ -106,9 +106,9 @@ def draw_cover_memo(pdf: ThaiDocument, report: ComplaintReport, office: OfficeId
     pdf.text_lines(f"เรียน {office.head_title}")
     pdf.ln(2)
     for text in body_paragraphs(report, office):
-        pdf.paragraph(text, first_line_indent=INDENT_MM)
+        pdf.paragraph(text, first_line_indent=INDENT_MM, align=Align.J)
     for text in proposals(report, office):
-        pdf.paragraph(text, indent=INDENT_MM)
+        pdf.paragraph(text, indent=INDENT_MM, align=Align.J)
     pdf.ln(2)
     pdf.paragraph(CLOSING, first_line_indent=INDENT_MM)
     draw_signature(pdf, proposer(report.notes), sign=None, dated=False, size=BODY_PT)
