@@ -24,6 +24,7 @@ from engine.thai.dates import (
     BE_OFFSET,
     THAI_MONTHS,
     THAI_MONTHS_ABBR,
+    Style,
     fiscal_half_bounds,
     fiscal_year_bounds,
     format_thai_date,
@@ -196,9 +197,11 @@ def count_tables(report: ComplaintReport) -> list[CountTable]:
     ]
 
 
-def case_rows(report: ComplaintReport) -> list[tuple[int, str, str, str, str, int | str]]:
-    """The case list under CASE_COLUMNS: no names, no subjects, no personal data."""
-    return [(case.instance_id, format_thai_date(case.received_on),
+def case_rows(report: ComplaintReport, date_style: Style = "long"
+              ) -> list[tuple[int, str, str, str, str, int | str]]:
+    """The case list under CASE_COLUMNS: no names, no subjects, no personal data. The
+    PDF's narrow date column takes ``date_style="medium"`` (1 ต.ค. 2569)."""
+    return [(case.instance_id, format_thai_date(case.received_on, date_style),
              CHANNEL_TH.get(case.channel, case.channel),
              report.type_titles.get(case.complaint_type, case.complaint_type),
              BUCKET_TH[case.status],

@@ -45,10 +45,10 @@ CHART_MM = 62.0
 BAR_RGB = (31, 78, 121)
 COUNT_WIDTHS = (100.0, 30.0)
 COUNT_ALIGN = (Align.L, Align.R)
-#: The list of cases. The date ("30 พฤศจิกายน 2569" in Thai digits) stays on one line,
-#: and so do the channel and the shorter types; the status takes two lines at most
+#: The list of cases. The date (abbreviated: "30 พ.ย. 2569") and the channel stay on one
+#: line; the longest types take two or three, the status two at most
 #: (อยู่ระหว่าง|ดำเนินการ), and the last heading three (พิจารณา|เบื้องต้น|(วันทำการ)).
-CASE_WIDTHS = (14.0, 46.0, 28.0, 28.0, 29.0, 25.0)
+CASE_WIDTHS = (14.0, 34.0, 28.0, 42.0, 27.0, 25.0)
 CASE_ALIGN = (Align.R, Align.L, Align.L, Align.L, Align.L, Align.R)
 SUBJECT = "รายงานสรุปผลการดำเนินงานเรื่องร้องเรียนการทุจริต"
 
@@ -131,7 +131,7 @@ def _tables(pdf: ThaiDocument, report: ComplaintReport) -> None:
     else:
         pdf.text_lines("ยังไม่มีเรื่องที่พิจารณาเบื้องต้นภายในรอบนี้")
     cases = RuledTable(pdf, CASE_WIDTHS, CASE_ALIGN, CELL_PT, CASE_COLUMNS)
-    rows = case_rows(report)
+    rows = case_rows(report, date_style="medium")
     section_heading(pdf, "รายการเรื่อง (ไม่มีข้อมูลส่วนบุคคล)", room=cases.first_rows_height(rows))
     cases.draw_rows(rows)
     pdf.use_font(TABLE_PT)

@@ -1,9 +1,10 @@
 """Ruled tables of short Thai texts whose marks stay inside their cells, for reports.
 
-Each row is as tall as its cell with the most lines, and every line gets the font's full
-ascent and descent (engine.documents.font_metrics), with a little padding above the first
-line and below the last: the tallest stacked marks ("ที่", "ปี่") and the lowest ("ฎุ")
-stay clear of the rules, whatever the text.
+Each row is as tall as its cell with the most lines: the font's full ascent above the first
+line and its full descent below the last (engine.documents.font_metrics), with a little
+padding, so the tallest stacked marks ("ที่", "ปี่") and the lowest ("ฎุ") stay clear of
+the rules, whatever the text; the lines of one cell are as far apart as running text
+(``leading_mm``), so their marks never touch either.
 
 Drawn by hand rather than with fpdf2's ``table()``: fpdf2 lays every table cell out twice
 with ``multi_cell`` (to measure the row, then to draw it), measuring the text one character
@@ -19,7 +20,12 @@ from collections.abc import Sequence
 
 from fpdf.enums import Align
 
-from engine.documents.font_metrics import baseline_cell_y, font_ascent_mm, line_pitch_mm
+from engine.documents.font_metrics import (
+    baseline_cell_y,
+    font_ascent_mm,
+    font_descent_mm,
+    leading_mm,
+)
 from engine.documents.pdf import ThaiDocument
 
 HEADING_FILL = (225, 232, 240)
@@ -41,8 +47,9 @@ class RuledTable:
         self.pdf, self.widths, self.aligns, self.size = pdf, tuple(widths), tuple(aligns), size
         self._lines: dict[tuple[str, float, bool], tuple[str, ...]] = {}
         pdf.use_font(size)
-        self.pitch = line_pitch_mm(pdf)
-        self.ascent = font_ascent_mm(pdf)
+        #: Baseline to baseline inside a cell; the full extents above and below its lines.
+        self.pitch = leading_mm(pdf)
+        self.ascent, self.descent = font_ascent_mm(pdf), font_descent_mm(pdf)
         self.heading = self.row_cells(heading, bold=True)
         self.top = pdf.get_y()
 
@@ -69,7 +76,11 @@ class RuledTable:
                 for value, width in zip(values, self.widths, strict=True)]
 
     def height(self, cells: Cells) -> float:
-        return max(1, *(len(lines) for lines in cells)) * self.pitch + 2 * PAD_Y
+        return self._block(max(1, *(len(lines) for lines in cells))) + 2 * PAD_Y
+
+    def _block(self, lines: int) -> float:
+        """From the top of the first line's marks to the bottom of the last line's."""
+        return self.ascent + (max(lines, 1) - 1) * self.pitch + self.descent
 
     def draw(self, cells: Cells, bold: bool = False) -> None:
         """One row at the current position, each cell's lines in the middle of the row."""
@@ -84,7 +95,7 @@ class RuledTable:
             pdf.set_fill_color(255)
         for lines, width, align in zip(cells, self.widths, self.aligns, strict=True):
             # The first line's marks start one ascent below the block's top.
-            baseline = top + (height - len(lines) * self.pitch) / 2 + self.ascent
+            baseline = top + (height - self._block(len(lines))) / 2 + self.ascent
             for line in lines:
                 pdf.set_xy(x, baseline_cell_y(pdf, baseline, self.pitch))
                 pdf.repeated_cell(width, self.pitch, line, align=align)

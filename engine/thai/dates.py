@@ -55,7 +55,7 @@ THAI_WEEKDAYS = (
 )  # fmt: skip
 
 
-Style = Literal["long", "short", "full", "numeric"]
+Style = Literal["long", "medium", "short", "full", "numeric"]
 
 
 def be_year(d: date) -> int:
@@ -75,12 +75,15 @@ def _bangkok_date(value: date | datetime) -> date:
 
 
 def format_thai_date(d: date | datetime, style: Style = "long", thai_digits: bool = False) -> str:
-    """1 ตุลาคม 2569 (long), 1 ต.ค. 69 (short), วันพฤหัสบดีที่ 1 ตุลาคม พ.ศ. 2569 (full),
-    01/10/2569 (numeric). A datetime is shown as its Asia/Bangkok date."""
+    """1 ตุลาคม 2569 (long), 1 ต.ค. 2569 (medium, for narrow table columns), 1 ต.ค. 69
+    (short), วันพฤหัสบดีที่ 1 ตุลาคม พ.ศ. 2569 (full), 01/10/2569 (numeric). A datetime is
+    shown as its Asia/Bangkok date."""
     day = _bangkok_date(d)
     year = be_year(day)
     if style == "long":
         text = f"{day.day} {THAI_MONTHS[day.month - 1]} {year}"
+    elif style == "medium":
+        text = f"{day.day} {THAI_MONTHS_ABBR[day.month - 1]} {year}"
     elif style == "short":
         text = f"{day.day} {THAI_MONTHS_ABBR[day.month - 1]} {year % 100:02d}"
     elif style == "full":
@@ -89,7 +92,8 @@ def format_thai_date(d: date | datetime, style: Style = "long", thai_digits: boo
     elif style == "numeric":
         text = f"{day.day:02d}/{day.month:02d}/{year}"
     else:
-        raise ValueError(f"unknown style {style!r}: use 'long', 'short', 'full' or 'numeric'")
+        raise ValueError(f"unknown style {style!r}: use 'long', 'medium', 'short', 'full' or "
+                         "'numeric'")
     return to_thai_digits(text) if thai_digits else text
 
 

@@ -33,6 +33,7 @@ def test_be_year():
     ("style", "expected"),
     [
         ("long", "1 ตุลาคม 2569"),
+        ("medium", "1 ต.ค. 2569"),
         ("short", "1 ต.ค. 69"),
         ("full", "วันพฤหัสบดีที่ 1 ตุลาคม พ.ศ. 2569"),
         ("numeric", "01/10/2569"),
@@ -53,7 +54,7 @@ def test_thai_digits():
 
 def test_unknown_style():
     with pytest.raises(ValueError):
-        format_thai_date(OCT_1, "medium")
+        format_thai_date(OCT_1, "abbreviated")
 
 
 def test_aware_datetime_shown_in_bangkok():
