@@ -2,7 +2,9 @@
 report as PDF and XLSX, and Thai word breaking, each against a baseline in the same run.
 
 * ``letters``: ``render_letter`` for ``initial_action_notice`` and ``result_notice`` with
-  realistic Thai fields (a body of several long paragraphs), against a ``baseline``: a
+  realistic Thai fields (a body of several long paragraphs) and the parts the workflow
+  gives (an acting signer, urgency and secrecy marks, a reference, two enclosures),
+  against a ``baseline``: a
   bare fpdf2 A4 page with the same Laksaman font and the same texts written with
   ``multi_cell``, WITHOUT text shaping and without word breaking (no emblem, no layout):
   what the simplest approach would cost. ``ratio`` = letter p50 / baseline p50.
