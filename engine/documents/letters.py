@@ -285,10 +285,14 @@ def _paginate(pdf: _LetterDocument, body: Sequence[_BodyLine], signature: float,
     # The closing, signature and contact must follow the last line on its page; if they
     # do not, they go over with at least two lines of the body.
     if y + signature + last_room > _page_end(pdf):
-        carried = min(LINES_WITH_SIGNATURE, len(pages[-1]))
-        keep = len(pages[-1]) - carried
-        pages[-1], moved = pages[-1][:keep], pages[-1][keep:]
-        pages.append(moved)
+        pages.append([])
+    # The signature's page holds at least two lines of the body: take them from the end
+    # of the page before (which always has more, or the body would have fitted on it).
+    if len(pages) > 1 and len(pages[-1]) < LINES_WITH_SIGNATURE:
+        wanted = min(LINES_WITH_SIGNATURE - len(pages[-1]), len(pages[-2]))
+        keep = len(pages[-2]) - wanted
+        pages[-2], moved = pages[-2][:keep], pages[-2][keep:]
+        pages[-1] = moved + pages[-1]
     for number, lines in enumerate(pages):
         if number > 0:
             pdf.add_page()

@@ -42,12 +42,16 @@ from engine.thai.line_breaks import INVISIBLE, NBSP, break_positions, cluster_st
 
 #: Body text size of Thai official documents (TH Sarabun family at 16 pt).
 BODY_PT = 16
-#: One line of 16 pt Laksaman, with room for stacked marks above and below (mm).
-LINE_MM = 6.5
+#: Baseline to baseline, in ems. A tone mark over an upper vowel ("ที่", "นั้น") reaches
+#: 1.25 em above its baseline in Laksaman: at this leading it stays below the baseline
+#: of the line above, and never lands among its letters.
+LINE_EM = 1.28
+#: One line of 16 pt body text (mm).
+LINE_MM = round(BODY_PT * 25.4 / 72 * LINE_EM, 2)
 CREATOR = "govflow"
 #: Distributed justification spreads at most this share of an em before each written
 #: cell; a line that would need more (a long word pushed to the next) stays flush left.
-MAX_SPREAD_EM = 0.3
+MAX_SPREAD_EM = 0.15
 
 
 def _visible(text: str) -> str:
@@ -157,7 +161,7 @@ class ThaiDocument(FPDF):
         with self._shaping_for(text):
             return self.get_string_width(text)
 
-    def text_lines(self, text: str, *, w: float = 0, h: float = LINE_MM,
+    def text_lines(self, text: str, *, w: float = 0, h: float | None = None,
                    align: str | Align = Align.L, x: float | None = None) -> None:
         """Wrapped Thai text in a box of width w (0: to the right margin), then a new line.
 
@@ -171,7 +175,7 @@ class ThaiDocument(FPDF):
         self.set_x(self.l_margin)
 
     def paragraph(self, text: str, *, first_line_indent: float = 0, indent: float = 0,
-                  align: str | Align = Align.L, h: float = LINE_MM) -> None:
+                  align: str | Align = Align.L, h: float | None = None) -> None:
         """A wrapped paragraph whose first line is indented (Thai letters indent 2.5 cm);
         ``align="J"`` justifies every line but the last (Thai distributed)."""
         left = self.l_margin + indent
@@ -184,6 +188,10 @@ class ThaiDocument(FPDF):
         self.set_x(self.l_margin)
 
     # -- Line layout ------------------------------------------------------------------
+
+    def line_mm(self) -> float:
+        """Baseline to baseline for running text in the current font size (LINE_EM)."""
+        return self.font_size * LINE_EM
 
     def word_width(self, word: str) -> float:
         """The drawn width of ``word`` in the current font (kept: words come back)."""
@@ -255,11 +263,13 @@ class ThaiDocument(FPDF):
             used += cell_width
         return [*pieces, current]
 
-    def draw_lines(self, lines: Sequence[str], *, x: float, w: float, h: float = LINE_MM,
+    def draw_lines(self, lines: Sequence[str], *, x: float, w: float, h: float | None = None,
                    align: str | Align = Align.L, justify_last: bool = False) -> None:
         """Lines already wrapped, from the current y, each at ``x`` in a width ``w`` (the
         text's own box, no padding); a new page when a line does not fit. Justified
-        (``align="J"``): all but the last line, unless ``justify_last``."""
+        (``align="J"``): all but the last line, unless ``justify_last``. ``h`` is the line
+        height (default: ``line_mm()`` for the current font size)."""
+        h = h if h is not None else self.line_mm()
         justified = Align.coerce(align) == Align.J
         margin, self.c_margin = self.c_margin, 0
         try:
