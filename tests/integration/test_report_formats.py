@@ -127,7 +127,8 @@ def test_pdf_case_list_over_several_pages():
     lines = [squash(line) for page in pages for line in page.extract_text().splitlines()]
     assert not any(squash(long_title) in line for line in lines)
     first = next(i for i, text in enumerate(texts) if squash("รายการเรื่อง") in text)
-    last_row = squash(thai_digits("".join(str(value) for value in case_rows(report, date_style="medium")[-1])))
+    final = case_rows(report, date_style="medium")[-1]
+    last_row = squash(thai_digits("".join(str(value) for value in final)))
     last = next(i for i, text in enumerate(texts) if last_row in text)
     assert last - first >= 2
     for page, text in zip(pages[first:last + 1], texts[first:last + 1], strict=True):
