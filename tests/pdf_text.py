@@ -86,17 +86,17 @@ def poppler_png(pdf: bytes, page: int = 1, dpi: int = 100) -> bytes:
         return (Path(folder) / "page.png").read_bytes()
 
 
-def poppler_lines(pdf: bytes, page: int = 1) -> list[tuple[float, float, float, str]]:
-    """Each text line of a page as pdftotext lays it out: (x_min, x_max, y_min, text),
-    in points from the page's top left."""
+def poppler_lines(pdf: bytes, page: int = 1) -> list[tuple[float, float, float, float, str]]:
+    """Each text line of a page as pdftotext lays it out: (x_min, x_max, y_min, y_max,
+    text), in points from the page's top left."""
     html = _poppler("pdftotext", pdf, "-bbox-layout", "-enc", "UTF-8", "-f", str(page),
                     "-l", str(page)).decode("utf-8")
     lines = []
-    for match in re.finditer(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"'
-                             r'[^>]*>(.*?)</line>', html, re.S):
-        words = re.findall(r"<word[^>]*>(.*?)</word>", match.group(4), re.S)
+    for match in re.finditer(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                             r'yMax="([\d.]+)"[^>]*>(.*?)</line>', html, re.S):
+        words = re.findall(r"<word[^>]*>(.*?)</word>", match.group(5), re.S)
         lines.append((float(match.group(1)), float(match.group(3)), float(match.group(2)),
-                      " ".join(words)))
+                      float(match.group(4)), " ".join(words)))
     return lines
 
 

@@ -67,7 +67,9 @@ LINES_WITH_SIGNATURE = 2
 #: The continuation's first words: at least this many characters, at most WORDS words.
 CONTINUATION_CHARS, CONTINUATION_WORDS = 10, 3
 MARK_RGB = (200, 0, 0)
-URGENCY_PT = 24
+#: ชั้นความเร็ว: in red, not smaller than 32 pt (ระเบียบงานสารบรรณ).
+URGENCY_PT = 32
+#: ชั้นความลับ: in red, larger than the text, at the top and the foot of every page.
 SECRECY_PT = 20
 
 
@@ -173,10 +175,11 @@ def _number_line(office: OfficeIdentity, letter_number: str) -> str:
 def _heading(pdf: ThaiDocument, office: OfficeIdentity, issued_on: date,
              letter_number: str, urgency: str) -> None:
     if urgency:
-        pdf.set_xy(LEFT, TOP + 6)
+        pdf.set_xy(LEFT, TOP + 4)
         pdf.use_font(URGENCY_PT, bold=True)
         pdf.set_text_color(*MARK_RGB)
-        pdf.cell(OFFICE_BLOCK_X - LEFT - EMBLEM_MM / 2, 12, urgency)
+        # From the left margin to the emblem, which is centred.
+        pdf.cell((pdf.w - EMBLEM_MM) / 2 - LEFT - 2, 16, urgency)
         pdf.set_text_color(0)
         pdf.use_font()
     pdf.image(str(office.emblem_image), x=(pdf.w - EMBLEM_MM) / 2, y=TOP, h=EMBLEM_MM,

@@ -166,6 +166,9 @@ def test_marks_reference_and_enclosures(office):
     text = flat(pages[0])
     assert "อ้างถึง หนังสือของท่าน ลงวันที่ ๑ ตุลาคม ๒๕๖๙" in text
     assert "สิ่งที่ส่งมาด้วย ๑. สำเนาคำสั่งแต่งตั้งคณะกรรมการ ๒. รายงานผลการสืบสวน" in text
+    # The urgency mark is at least 32 pt (its line box is the font's, 1.96 em tall).
+    [urgent] = [y1 - y0 for _x0, _x1, y0, y1, text in poppler_lines(pdf) if text == "ด่วนที่สุด"]
+    assert urgent >= 32 * 1.9
     # The marks are red.
     image = Image.open(io.BytesIO(poppler_png(pdf, dpi=50))).convert("RGB")
     reds = [p for p in image.get_flattened_data() if p[0] > 150 and p[1] < 80 and p[2] < 80]
@@ -191,7 +194,7 @@ def test_body_paragraphs_are_justified(office):
     lines = poppler_lines(pdf)
     # The body's lines that start at the left margin (30 mm = 85 pt), long enough to be
     # a paragraph's inner line: all end at the right margin (190 mm = 538.6 pt).
-    body = [(x0, x1, text) for x0, x1, _y, text in lines if abs(x0 - 85.04) < 1.5
+    body = [(x0, x1, text) for x0, x1, _y0, _y1, text in lines if abs(x0 - 85.04) < 1.5
             and x1 - x0 > 350]
     assert len(body) >= 5
     ends = sorted(x1 for _x0, x1, _text in body)
