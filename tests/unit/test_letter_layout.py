@@ -16,8 +16,10 @@ from pypdf import PdfReader
 from engine.core.config import REPO_ROOT, Settings
 from engine.core.errors import InvalidData
 from engine.core.office import load_office
+from engine.documents.letter_templates import fill_letter
 from engine.documents.letters import render_letter
 from engine.documents.signature import Signature
+from engine.thai.digits import thai_digits
 from tests.pdf_text import poppler_fonts, poppler_lines, poppler_pages, poppler_png, poppler_text
 
 PROCESSES = REPO_ROOT / "processes"
@@ -187,6 +189,22 @@ def test_the_emblem_comes_from_the_office_file(office):
     emblem = Image.open(office.emblem_image)
     assert (emblem.width, emblem.height) in sizes
     assert office.emblem_image.name == "emblem-placeholder.png"
+
+
+def test_justified_lines_read_back_with_no_space_added(office):
+    """Thai distributed justification widens the gaps of a line without putting a space
+    into its text: every line of the body, as pdftotext reads it, is a piece of the
+    paragraph exactly as written (in the office's digits)."""
+    fields = {**INITIAL, "action": long_action(6)}
+    pdf = letter(office, fields=fields)
+    filled = fill_letter(office, "initial_action_notice", fields, processes_dir=PROCESSES)
+    written = [thai_digits(paragraph) for paragraph in filled.paragraphs]
+    body_lines = [line.strip() for line in poppler_text(pdf).splitlines()
+                  if len(line.strip()) > 30 and not line.startswith(("เรื่อง", "เรียน"))]
+    justified = [line for line in body_lines if any(line in p for p in written)]
+    assert len(justified) >= 8, body_lines
+    # And no line holds a doubled space (but the blank signature's brackets, "(   )").
+    assert all("  " not in line for line in body_lines if not line.startswith("("))
 
 
 def test_body_paragraphs_are_justified(office):
