@@ -436,3 +436,23 @@ def test_a_letter_issued_after_midnight_in_bangkok_is_numbered_in_the_new_year(
         new = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
         run(runtime, people, new["id"], ACCEPT_STEPS + [("legal_officer", INITIAL_ACTION)])
     assert [(r.number, r.year) for r in outgoing_rows(runtime)] == [(1, 2569), (1, 2570)]
+
+
+def test_a_file_a_staff_member_marks_as_the_complainants_is_never_enclosed(runtime, people):
+    """A later upload ticked "from the complainant" (a scan handed over at a visit) is kept
+    like the complainant's own evidence: not offered to, and refused for, the accused."""
+    case = instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+    handed_over = attachments.add_attachment(
+        runtime, people.legal_officer, case["id"], "เอกสารประกอบ.pdf", "application/pdf", PDF,
+        from_complainant=True)
+    ours = attachments.add_attachment(runtime, people.legal_officer, case["id"],
+                                      "คำสั่ง.pdf", "application/pdf", PDF)
+    assert handed_over["from_complainant"] and not ours["from_complainant"]
+    run(runtime, people, case["id"], ACCEPT_STEPS)
+    task = open_task(runtime, people, "legal_officer", case["id"])
+    offered = tasks.get_task(runtime, people.legal_officer, task["id"])["choices"]
+    assert offered == {"enclosures": [(str(ours["id"]), ours["filename"])]}
+    with pytest.raises(InvalidData) as refused:
+        tasks.complete_task(runtime, people.legal_officer, task["id"],
+                            {**INITIAL_ACTION, "enclosures": [handed_over["id"]]})
+    assert "enclosures" in refused.value.fields

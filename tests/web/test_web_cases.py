@@ -326,6 +326,8 @@ def test_comments_and_attachments(sqlite_runtime, web_people, browser):
     page = html(staff.get(f"/cases/{iid}"))
     attachment_id = re.findall(r'href="/attachments/(\d+)"', page)[0]
     assert "แผน.pdf" in page
+    # A publication request has no complainant: no "from the complainant" tick.
+    assert 'name="from_complainant"' not in page
     download = staff.get(f"/attachments/{attachment_id}")
     assert download.status_code == 200 and download.data == PDF
     assert download.headers["Content-Type"] == "application/pdf"
@@ -398,6 +400,19 @@ def test_a_letter_complaint_is_recorded_with_its_scan(sqlite_runtime, web_people
         stored = session.get(Attachment, int(link))
         assert stored.sealed and stored.uploaded_by == web_people.legal_officer.username
     assert PDF not in (storage_dir(sqlite_runtime) / stored.stored_name).read_bytes()
+
+    # A file handed over later is ticked as the complainant's: the case page says so, and
+    # it is kept like their evidence (never enclosed to the accused).
+    assert 'name="from_complainant"' in case
+    legal.get(f"/cases/{iid}")
+    later = legal.post(f"/cases/{iid}/attachments", {
+        "file": (io.BytesIO(PDF), "เอกสารที่ยื่นเพิ่ม.pdf", "application/pdf"),
+        "from_complainant": "1"}, content_type="multipart/form-data")
+    assert later.status_code == 302, html(later)[:2000]
+    assert "จากผู้ร้องเรียน" in html(legal.get(f"/cases/{iid}"))
+    with sqlite_runtime.db.read() as session:
+        newest = session.scalars(select(Attachment).order_by(Attachment.id.desc())).first()
+        assert newest.from_complainant
 
 
 def test_a_letter_shows_as_pending_until_the_scheduler_draws_it(sqlite_runtime, web_people,

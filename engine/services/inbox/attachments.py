@@ -54,6 +54,7 @@ def _view(attachment: Attachment, filename: str | None = None) -> dict[str, Any]
         "at": iso(attachment.at),
         "uploaded_by": attachment.uploaded_by,
         "kind": attachment.kind,
+        "from_complainant": bool(attachment.from_complainant),
     }
 
 
@@ -155,15 +156,21 @@ def files_problems(files: Sequence[UploadedFile], *, field: str, max_files: int
 
 
 def add_attachment(
-    rt: Runtime, actor: Actor, instance_id: int, filename: str, content_type: str, data: bytes
+    rt: Runtime, actor: Actor, instance_id: int, filename: str, content_type: str, data: bytes,
+    *, from_complainant: bool = False,
 ) -> dict[str, Any]:
+    """Attach a file a staff member uploads. ``from_complainant``: the file came from the
+    complainant (a letter's enclosure, a scan handed over at a visit), so it is never
+    enclosed with a letter to the accused; only a case with personal data has one."""
     check_file(content_type, data, filename)
     with rt.db.write() as session:
         instance, _definition = visible_case(rt, session, actor, instance_id)
         if not may_open_files(actor, instance):
             raise Forbidden("ไฟล์ของเรื่องร้องเรียนสำหรับกลุ่มกฎหมายและคดีและผู้อำนวยการ / "
                             "complaint files are for Legal Affairs and the Director")
-        return store_attachment(rt, session, actor, instance_id, filename, content_type, data)
+        supplied = from_complainant and bool(personal_fields(instance.process_key))
+        return store_attachment(rt, session, actor, instance_id, filename, content_type, data,
+                                from_complainant=supplied)
 
 
 def store_attachment(

@@ -104,8 +104,9 @@ def upload_attachment(instance_id: int) -> Response | tuple[str, int]:
             error = _("ไฟล์ใหญ่เกิน %(mb)d MB", mb=attachments.MAX_BYTES // (1024 * 1024))
         else:
             try:
-                attachments.add_attachment(rt(), actor(), instance_id, upload.filename,
-                                           upload.mimetype or "", content)
+                attachments.add_attachment(
+                    rt(), actor(), instance_id, upload.filename, upload.mimetype or "", content,
+                    from_complainant=request.form.get("from_complainant") == "1")
             except InvalidData as failure:
                 error = localize(failure.message)
                 if failure.fields:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from engine.bpmn.forms import choice_options, title_in
 from engine.core.errors import NotFound
+from engine.core.personal_data import PERSONAL_FIELDS
 from engine.services.complaints import letters
 from engine.services.inbox import attachments, comments, instances
 from webui.i18n import current_language
@@ -155,4 +156,6 @@ def upload_limits() -> dict[str, Any]:
     return {
         "max_mb": attachments.MAX_BYTES // (1024 * 1024),
         "accept": ",".join(sorted(attachments.ALLOWED_TYPES)),
+        # Processes whose files may come from a complainant (never enclosed to the accused).
+        "complainant_processes": sorted(PERSONAL_FIELDS),
     }
