@@ -79,6 +79,13 @@ class CaseLine:
     triage_working_days: int | None
 
 
+NOTES_HEADING = "ปัญหา อุปสรรค และข้อเสนอแนะ"
+PROBLEMS_HEADING = "ปัญหาและอุปสรรค"
+RECOMMENDATIONS_HEADING = "ข้อเสนอแนะ"
+#: What the report says where the head of Legal Affairs has not written the part yet.
+NOT_WRITTEN = "(ยังไม่ได้เขียน)"
+
+
 @dataclass(frozen=True)
 class ReportNotes:
     """ปัญหา อุปสรรค และข้อเสนอแนะ: what the head of Legal Affairs writes for a period

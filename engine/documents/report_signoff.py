@@ -15,13 +15,16 @@ from fpdf.enums import Align
 
 from engine.core.office import OfficeIdentity
 from engine.core.roles import ROLES
-from engine.documents.complaint_report import ComplaintReport, ReportNotes
+from engine.documents.complaint_report import (
+    NOTES_HEADING,
+    PROBLEMS_HEADING,
+    RECOMMENDATIONS_HEADING,
+    ComplaintReport,
+    ReportNotes,
+)
 from engine.documents.pdf import LINE_MM, ThaiDocument
 from engine.documents.signature import Signature, unsigned
 
-NOTES_HEADING = "ปัญหา อุปสรรค และข้อเสนอแนะ"
-PROBLEMS_HEADING = "ปัญหาและอุปสรรค"
-RECOMMENDATIONS_HEADING = "ข้อเสนอแนะ"
 PROPOSER_ROLE = "legal_head"
 #: A line to write on by hand, and how many of them an unwritten part gets.
 DOTTED_LINE = "." * 150

@@ -20,7 +20,11 @@ from engine.documents.complaint_report import (
     CASE_COLUMNS,
     COUNT_HEADING,
     NO_COMPLAINTS,
+    NOT_WRITTEN,
+    NOTES_HEADING,
+    PROBLEMS_HEADING,
     PUBLICATION_NOTE,
+    RECOMMENDATIONS_HEADING,
     TRIAGE_HEADING,
     ComplaintReport,
     case_rows,
@@ -31,6 +35,8 @@ from engine.thai.dates import format_thai_date, format_thai_datetime
 
 SUMMARY_SHEET = "สรุป"
 CASES_SHEET = "รายการเรื่อง"
+#: Excel's sheet names are at most 31 characters and may not hold some signs.
+NOTES_SHEET = "ปัญหาและข้อเสนอแนะ"
 CHART_TITLE = "จำนวนเรื่องร้องเรียนรายเดือน"
 
 
@@ -61,8 +67,10 @@ def report_xlsx(report: ComplaintReport, office: OfficeIdentity, *,
     }
     summary = workbook.add_worksheet(SUMMARY_SHEET)
     cases = workbook.add_worksheet(CASES_SHEET)
+    notes = workbook.add_worksheet(NOTES_SHEET)
     _summary(workbook, summary, report, office, made, styles)
     _cases(cases, report, styles)
+    _notes(notes, report, styles)
     workbook.close()
     return buffer.getvalue()
 
@@ -145,3 +153,17 @@ def _cases(sheet: Worksheet, report: ComplaintReport, styles: dict) -> None:
             else:
                 sheet.write_string(index, column, value, styles["cell"])
     sheet.autofilter(0, 0, len(rows), len(CASE_COLUMNS) - 1)
+
+
+def _notes(sheet: Worksheet, report: ComplaintReport, styles: dict) -> None:
+    """The head of Legal Affairs' problems and recommendations, as the PDF prints them
+    (text cells: never formulas, whatever was typed)."""
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 1, 90)
+    sheet.write_string(0, 0, NOTES_HEADING, styles["strong"])
+    notes = report.notes
+    parts = ((PROBLEMS_HEADING, notes.problems if notes else ""),
+             (RECOMMENDATIONS_HEADING, notes.recommendations if notes else ""))
+    for row, (heading, text) in enumerate(parts, start=1):
+        sheet.write_string(row, 0, heading, styles["heading"])
+        sheet.write_string(row, 1, text.strip() or NOT_WRITTEN, styles["cell"])

@@ -22,13 +22,14 @@ from engine.documents.complaint_report import (
     WHOLE_YEAR,
     CaseLine,
     ComplaintReport,
+    ReportNotes,
     case_rows,
     month_label,
     period_bounds,
 )
 from engine.documents.report_files import report_file
 from engine.documents.report_pdf import BAR_RGB, report_pdf
-from engine.documents.report_xlsx import CASES_SHEET, SUMMARY_SHEET, report_xlsx
+from engine.documents.report_xlsx import CASES_SHEET, NOTES_SHEET, SUMMARY_SHEET, report_xlsx
 from engine.services.complaints.report_notes import save_report_notes
 from engine.services.complaints.reports import complaint_report
 from engine.thai.digits import thai_digits
@@ -141,7 +142,11 @@ def test_pdf_case_list_over_several_pages():
 def test_xlsx_report(runtime, first_half):
     data = report_xlsx(first_half, runtime.office, created=CREATED)
     workbook = openpyxl.load_workbook(io.BytesIO(data))
-    assert workbook.sheetnames == [SUMMARY_SHEET, CASES_SHEET] == ["สรุป", "รายการเรื่อง"]
+    assert workbook.sheetnames == [SUMMARY_SHEET, CASES_SHEET, NOTES_SHEET] == [
+        "สรุป", "รายการเรื่อง", "ปัญหาและข้อเสนอแนะ"]
+    # Nothing written yet: the notes sheet says so.
+    notes = [[cell.value for cell in row] for row in workbook[NOTES_SHEET].iter_rows()]
+    assert notes[1] == ["ปัญหาและอุปสรรค", "(ยังไม่ได้เขียน)"]
     summary = sheet_pairs(workbook[SUMMARY_SHEET])
     assert summary["รับเรื่องทั้งหมด"] == 3
     assert summary["ไม่รับไว้พิจารณา"] == 1 and summary["ส่งต่อหน่วยงานอื่น"] == 1
@@ -490,3 +495,22 @@ def test_cli_whole_year_with_memo(cli_on, tmp_path):
     refused = CliRunner().invoke(main, ["report", "complaints", "--fiscal-year", "2570",
                                         "--half", "1", "--memo"])
     assert refused.exit_code == 2 and "--memo" in refused.output
+
+
+def test_xlsx_carries_the_problems_and_recommendations_as_text(runtime, first_half):
+    """What the head of Legal Affairs wrote goes into the workbook as text cells, a
+    formula typed into it included (never evaluated)."""
+    from dataclasses import replace
+
+    from engine.documents.signature import Signature
+
+    written = ReportNotes(problems="=HYPERLINK(\"http://x\")\nผู้ร้องเรียนส่งเอกสารไม่ครบ",
+                          recommendations="ประชาสัมพันธ์ช่องทางร้องเรียน",
+                          written_by=Signature("นายวิชัย", "ผู้อำนวยการกลุ่มกฎหมายและคดี"),
+                          written_on=date(2027, 4, 2))
+    data = report_xlsx(replace(first_half, notes=written), runtime.office, created=CREATED)
+    sheet = openpyxl.load_workbook(io.BytesIO(data))[NOTES_SHEET]
+    rows = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    assert rows["ปัญหาและอุปสรรค"].value == written.problems
+    assert rows["ปัญหาและอุปสรรค"].data_type == "s"  # a string, not a formula
+    assert rows["ข้อเสนอแนะ"].value == "ประชาสัมพันธ์ช่องทางร้องเรียน"
