@@ -372,3 +372,32 @@ def test_every_change_serialises_with_both_languages():
         as_dict = change.to_dict()
         assert as_dict["text_th"] and as_dict["text_en"] and as_dict["kind"] in (
             "added", "removed", "changed")
+
+
+def test_the_diagram_marks_changes_by_colour_line_style_and_badge():
+    from pathlib import Path
+
+    from lxml import etree
+
+    from engine.bpmn.diagram.render import render_svg
+    from engine.bpmn.loading.safe_xml import read_xml
+
+    data = (Path(__file__).parents[2] / "processes" / "complaint.bpmn").read_bytes()
+    svg = etree.fromstring(render_svg(read_xml(data, "complaint.bpmn"), changes={
+        "triage": "changed", "director_order": "removed", "flow_triage_to_gw": "added",
+        "notify_result": "bogus"}))
+    ns = {"s": "http://www.w3.org/2000/svg"}
+
+    def group(el_id):
+        (g,) = svg.xpath(f"//s:g[@data-element-id='{el_id}']", namespaces=ns)
+        return g
+
+    assert "change-changed" in group("triage").get("class")
+    outline = group("triage").xpath(".//*[contains(@class, 'outline')]", namespaces=ns)[0]
+    assert (outline.get("stroke"), outline.get("stroke-dasharray")) == ("#9a5b00", "2 3")
+    assert group("triage").xpath(".//s:g[contains(@class, 'change-badge')]/s:text/text()",
+                                 namespaces=ns) == ["~"]
+    assert group("director_order").xpath(".//s:text[.='−']", namespaces=ns)
+    line = group("flow_triage_to_gw").xpath(".//*[@class='line']", namespaces=ns)[0]
+    assert line.get("stroke") == "#2e7d32"
+    assert "change-" not in group("notify_result").get("class")  # unknown kinds are ignored
