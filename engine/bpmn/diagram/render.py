@@ -90,7 +90,7 @@ def _extent(plane: etree._Element) -> Box:
 
 def render_svg(tree: etree._ElementTree, *, state: Mapping[str, str] | None = None,
                labels: Mapping[str, str] | None = None, diagram_index: int = 0,
-               changes: Mapping[str, str] | None = None) -> str:
+               changes: Mapping[str, str] | None = None, id_prefix: str = "") -> str:
     """Draw diagram number `diagram_index` of a parsed BPMN file as SVG text.
 
     `state` maps element ids to "completed", "active" or "overdue"; other values
@@ -99,6 +99,8 @@ def render_svg(tree: etree._ElementTree, *, state: Mapping[str, str] | None = No
     names to write instead of the file's (names are text: escaped, never markup).
     `changes` maps element ids to "added", "removed" or "changed", for comparing two
     versions (engine/bpmn/diagram/change_marks.py); other values are ignored.
+    `id_prefix` goes before every id the SVG defines (and every reference to one), so two
+    drawings can sit in one page without sharing ids.
 
     The SVG fits the width of whatever holds it (width 100%, its height from the viewBox).
     """
@@ -148,7 +150,20 @@ def render_svg(tree: etree._ElementTree, *, state: Mapping[str, str] | None = No
     for di, ref, el in resolved:
         _draw_item(svg, di, ref, el, ctx)
     _mark_current(svg, current)
+    if id_prefix:
+        _prefix_ids(svg, id_prefix)
     return etree.tostring(svg, encoding="unicode")
+
+
+def _prefix_ids(svg: etree._Element, prefix: str) -> None:
+    for el in svg.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for name, value in el.attrib.items():
+            if name == "id":
+                el.set(name, prefix + value)
+            elif "url(#" in value:
+                el.set(name, value.replace("url(#", f"url(#{prefix}"))
 
 
 def _mark_current(svg: etree._Element, current: list[str]) -> None:

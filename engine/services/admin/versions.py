@@ -202,8 +202,17 @@ def diff_versions(rt: Runtime, process_key: str, from_version: int, to_version: 
             session, old.version_id, VersionSide(process_key, old_row.bpmn_xml, old.bundle),
             VersionSide(process_key, new_row.bpmn_xml, new.bundle)))
         elements["affected_cases"] = affected_cases(elements)
+        elements["text_diff"] = _text_diff(old_row.bpmn_xml, new_row.bpmn_xml,
+                                           f"v{from_version}/{old_row.file_name}",
+                                           f"v{to_version}/{new_row.file_name}")
         return {"process_key": process_key, "from": from_version, "to": to_version,
                 **elements}
+
+
+def _text_diff(old: bytes, new: bytes, old_name: str, new_name: str) -> str:
+    return "".join(difflib.unified_diff(
+        old.decode("utf-8", "replace").splitlines(keepends=True),
+        new.decode("utf-8", "replace").splitlines(keepends=True), old_name, new_name, n=2))
 
 
 # ---- upload ---------------------------------------------------------------------------
@@ -235,9 +244,8 @@ def preview_upload(rt: Runtime, actor: Actor | None, file_name: str,
     }
     current_path = rt.settings.processes_dir / file_name
     old_text = current_path.read_text(encoding="utf-8") if current_path.is_file() else ""
-    result["text_diff"] = "".join(difflib.unified_diff(
-        old_text.splitlines(keepends=True), data.decode("utf-8", "replace").splitlines(
-            keepends=True), f"processes/{file_name}", f"upload/{file_name}", n=2))
+    result["text_diff"] = _text_diff(old_text.encode("utf-8"), data,
+                                     f"processes/{file_name}", f"upload/{file_name}")
     if checked.loaded is None:
         return result
     with rt.db.read() as session:
