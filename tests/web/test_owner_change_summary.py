@@ -106,6 +106,8 @@ def test_any_two_versions_compare_and_the_versions_page_offers_it(owned):
     listing = html(owner.get("/owner/processes/complaint"))
     assert 'action="/owner/processes/complaint/compare"' in listing
     assert '<select id="compare-from" name="from">' in listing
+    assert listing.count('id="compare-h"') == 1
+    assert re.search(r"<title>[^<]*</title>", listing).group(0).count("compare") == 0
     page = html(owner.get("/owner/processes/complaint/compare?from=1&to=2"))
     assert SENTENCE in page and 'class="compare-diagrams"' in page
     assert 'id="old-govflow-arrow"' in page and 'id="new-govflow-arrow"' in page
