@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from webui.api import instances as _instance_search  # noqa: F401 - adds its routes to api.bp
     from webui.api import routes as api
     from webui.owner import drafts_api
+    from webui.owner import dry_run as _dry_run  # noqa: F401 - adds its routes to owner.bp
     from webui.owner import holidays as holiday_pages
     from webui.owner import processes as owner
     from webui.public import complaints as complaint_pages

@@ -72,7 +72,7 @@ class DraftFile:
     revision: int
 
 
-def _require_owner(actor: Actor) -> None:
+def require_owner(actor: Actor) -> None:
     if actor.roles.isdisjoint(OWNER_ROLES):
         raise Forbidden("เฉพาะผู้ดูแลกระบวนงาน / process owners only")
 
@@ -100,7 +100,7 @@ def _display_name(session: Session, user_id: int | None) -> str | None:
 def get_draft(rt: Runtime, actor: Actor, key: str) -> dict[str, Any]:
     """The draft of ``key`` if there is one, else the current version's BPMN; and who else
     is editing it now."""
-    _require_owner(actor)
+    require_owner(actor)
     with rt.db.read() as session:
         current = _current_row(session, key)
         row = _draft_row(session, key)
@@ -116,9 +116,14 @@ def get_draft(rt: Runtime, actor: Actor, key: str) -> dict[str, Any]:
                 "from_draft": True, "lanes": dict(row.lanes or {}), "editors": editors}
 
 
+def has_draft(rt: Runtime, key: str) -> bool:
+    with rt.db.read() as session:
+        return _draft_row(session, key) is not None
+
+
 def draft_file(rt: Runtime, actor: Actor, key: str) -> DraftFile:
     """The saved draft as the bytes of the process's file, for the upload preview."""
-    _require_owner(actor)
+    require_owner(actor)
     with rt.db.read() as session:
         current = _current_row(session, key)
         row = _draft_row(session, key)
@@ -233,7 +238,7 @@ def save_draft(rt: Runtime, actor: Actor, key: str, bpmn: str, revision: int | N
 
     Returns the new revision, when it was saved and the check's report; raises
     DraftConflict, writing nothing, when the stored draft is not ``revision``."""
-    _require_owner(actor)
+    require_owner(actor)
     data = _readable(key, bpmn)
     lane_roles = _valid_lanes(lanes)
     _check_revision(revision)
@@ -267,7 +272,7 @@ def save_draft(rt: Runtime, actor: Actor, key: str, bpmn: str, revision: int | N
 
 def discard_draft(rt: Runtime, actor: Actor, key: str, revision: int | None) -> dict[str, Any]:
     """Throw the draft away, if it is still the one ``revision`` names."""
-    _require_owner(actor)
+    require_owner(actor)
     _check_revision(revision)
     with rt.db.write() as session:
         _current_row(session, key)
@@ -310,7 +315,7 @@ def _others_present(session: Session, key: str, actor: Actor,
 
 def touch_presence(rt: Runtime, actor: Actor, key: str) -> dict[str, Any]:
     """Note that ``actor`` has the editor of ``key`` open; return the others who do."""
-    _require_owner(actor)
+    require_owner(actor)
     now = utcnow()
     with rt.db.write() as session:
         _current_row(session, key)
