@@ -32,7 +32,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from engine.core.errors import Conflict, DiagramError, InvalidData
-from engine.services.admin import processes, versions
+from engine.services.admin import drafts, processes, versions
 from webui import diagrams
 from webui.confirmations import Confirmation, confirmed
 from webui.i18n import localize
@@ -154,6 +154,11 @@ def upload() -> tuple[str, int]:
                                message=_("ยังไม่ได้เลือกไฟล์"))
     file_name = upload_file.filename.replace("\\", "/").rsplit("/", 1)[-1]
     data = upload_file.read(versions.MAX_UPLOAD + 1)
+    return preview_page(file_name, data)
+
+
+def preview_page(file_name: str, data: bytes) -> tuple[str, int]:
+    """The report and diff of a file about to be deployed: an upload, or a saved draft."""
     try:
         preview = versions.preview_upload(rt(), actor(), file_name, data)
     except InvalidData as error:
@@ -209,6 +214,9 @@ def confirm_upload() -> BaseResponse | tuple[str, int]:
                                errors={"file": detail} if detail else {}, message=message)
     finally:
         _drop_upload(token)
+    # A draft that is now exactly what is live has served its purpose.
+    live = [key for key, _version in [*result["deployed"], *result["unchanged"]]]
+    drafts.drop_deployed(rt(), actor(), live, data)
     for key, version in result["deployed"]:
         flash(_("ติดตั้ง %(key)s ฉบับที่ %(version)d แล้ว เรื่องใหม่จะใช้ฉบับนี้",
                 key=key, version=version), "success")
