@@ -1,7 +1,8 @@
 """Telling a process's supervisors that a new version went live, with what changed.
 
-When a process owner deploys a version (an upload, a draft or a settings change: each
-goes through ``versions.deploy_upload``) or makes an earlier one current again, the roles
+When a process owner deploys a version (an upload or a draft, through
+``versions.deploy_upload``; any other deploy path calls ``current_versions`` before and
+``tell_deployed`` after) or makes an earlier one current again, the roles
 listed as the process's ``supervisors`` in processes.toml (the Director, and the head of
 Legal Affairs or of ICT) are told in the app and, when they have an address, by e-mail
 through the outbox, in the same transaction as the audit event of the deploy.
@@ -14,6 +15,7 @@ counted, never named. Every header is made one line, whatever a name holds.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -93,6 +95,25 @@ def send_notice(session: Session, notice: DeployNotice) -> int:
                        f"{secrets.token_hex(6)}@govflow>",
             recipient=email, subject=notice.subject, body=notice.body))
     return len(notice.user_ids)
+
+
+def current_versions(rt: Runtime, keys: Iterable[str]) -> dict[str, int]:
+    """Each process's current version, taken before a deploy to say what it replaced."""
+    with rt.db.read() as session:
+        return {key: d.version for key in keys
+                if (d := rt.definitions.current(session, key)) is not None}
+
+
+def tell_deployed(rt: Runtime, actor: Actor | None, was_current: Mapping[str, int],
+                  deployed: Iterable[tuple[str, int]]) -> int:
+    """Tell the supervisors of each ``(key, version)`` just deployed, for a deploy path
+    with no write transaction of its own to join: ``was_current`` is what
+    ``current_versions`` gave before the deploy. Returns how many people were told."""
+    with rt.db.read() as session:
+        notices = [prepare_notice(rt, session, actor, key, was_current.get(key), version)
+                   for key, version in deployed]
+    with rt.db.write() as session:
+        return sum(send_notice(session, notice) for notice in notices)
 
 
 def _headline(name: str, to_version: int, from_version: int | None, who: str) -> str:

@@ -24,7 +24,7 @@ from engine.core.audit import record
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.core.models import ProcessInstance, ProcessVersion, Task
 from engine.core.statuses import InstanceStatus, TaskStatus
-from engine.services.admin.deploy_notices import prepare_notice, send_notice
+from engine.services.admin.deploy_notices import current_versions, prepare_notice, send_notice
 from engine.workflow.cases import load_case, run_engine, save_case
 from engine.workflow.runner import all_tasks
 from engine.workflow.runtime import Runtime
@@ -283,9 +283,7 @@ def deploy_upload(rt: Runtime, actor: Actor | None, file_name: str,
             "ไฟล์นี้ไม่ผ่านการตรวจสอบ จึงไม่ได้ติดตั้ง / the file failed its checks and was not "
             "deployed", {"file": "; ".join(p.format("en") for p in checked.problems
                                           if p.severity == "error")[:2000]})
-    with rt.db.read() as session:
-        was_current = {pid: d.version for pid in checked.processes
-                       if (d := rt.definitions.current(session, pid)) is not None}
+    was_current = current_versions(rt, checked.processes)
     target = rt.settings.processes_dir / file_name
     previous = target.read_bytes() if target.is_file() else None
     target.write_bytes(data)
