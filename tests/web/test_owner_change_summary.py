@@ -116,7 +116,10 @@ def test_any_two_versions_compare_and_the_versions_page_offers_it(owned):
     assert "เปลี่ยนชื่อขั้นตอน &#39;คัดกรองเรื่องร้องเรียน" in back
     version_page = html(owner.get("/owner/processes/complaint/versions/1"))
     assert SENTENCE in version_page and "change-changed" in version_page
-    for query in ("from=1&to=1", "from=1&to=9", "from=x&to=2", ""):
+    empty = owner.get("/owner/processes/complaint/compare")
+    assert empty.status_code == 200 and 'role="alert"' not in html(empty)
+    assert '<option value="1" selected>' in html(empty)
+    for query in ("from=1&to=1", "from=1&to=9", "from=x&to=2", "from=1", "to="):
         refused = owner.get(f"/owner/processes/complaint/compare?{query}")
         assert refused.status_code == 400, query
         assert 'role="alert"' in html(refused) and SENTENCE not in html(refused)

@@ -285,21 +285,30 @@ def _version_arg(name: str) -> int | None:
 @bp.get("/processes/<key>/compare")
 @owner_required
 def compare(key: str) -> tuple[str, int]:
-    """Any two deployed versions side by side: ?from=<old>&to=<new>."""
+    """Any two deployed versions side by side: ?from=<old>&to=<new>. Without either, the
+    form alone, proposing the latest change; a choice that cannot be compared, the form
+    again with what to fix (400)."""
     listed = versions.list_versions(rt(), key, actor())
+    if "from" not in request.args and "to" not in request.args:
+        latest = [v["version"] for v in listed[:2]]
+        return _compare_page(key, listed, latest[-1], latest[0], "", {"diff": None}), 200
     numbers = {v["version"] for v in listed}
     old, new = _version_arg("from"), _version_arg("to")
-    problem = ""
     if old is None or new is None or old not in numbers or new not in numbers:
         problem = _("เลือกฉบับที่จะเทียบทั้งสองช่องจากรายการฉบับที่ติดตั้งแล้ว")
     elif old == new:
         problem = _("เลือกสองฉบับที่ต่างกัน ฉบับเดียวกันไม่มีความแตกต่าง")
-    compared: dict[str, Any] = {"diff": None} if problem else _compared(key, old or 0, new or 0)
+    else:
+        return _compare_page(key, listed, old, new, "", _compared(key, old, new)), 200
+    return _compare_page(key, listed, old, new, problem, {"diff": None}), 400
+
+
+def _compare_page(key: str, listed: list[dict[str, Any]], old: int | None, new: int | None,
+                  problem: str, compared: Mapping[str, Any]) -> str:
     current = next((v for v in listed if v["is_current"]), None)
     return render_template(
         "owner/compare.html", key=key, versions=listed, current=current,
-        name=(current or listed[0])["name"], old=old, new=new, problem=problem, **compared,
-    ), 400 if problem else 200
+        name=(current or listed[0])["name"], old=old, new=new, problem=problem, **compared)
 
 
 @bp.get("/processes/<key>/versions/<int:version>/diagram.svg")
