@@ -49,11 +49,11 @@ def timer_changes(pair: Pair) -> Iterator[Change]:
         th0, en0 = timer_words(old[timer_id], pair.old_bundle)
         th1, en1 = timer_words(new[timer_id], pair.new_bundle)
         name = quoted(pair.label(timer_id))
-        steps = (host,) if host and host in pair.new_bundle.tasks else ()
+        # No running case's steps: a timer already waiting keeps its time (notes.TIMER).
         yield Change("changed", "timer",
                      f"กำหนดเวลา {name}{where_th} เปลี่ยนจาก {th0} เป็น {th1}",
                      f"The deadline {name}{where_en} changed from {en0} to {en1}",
-                     timer_id, steps, *notes.TIMER)
+                     timer_id, (), *notes.TIMER)
 
 
 def condition_changes(pair: Pair) -> Iterator[Change]:
