@@ -25,8 +25,9 @@ OLD_NAME = "พิจารณาคัดกรองเรื่องร้�
 NEW_NAME = "คัดกรองเรื่องร้องเรียน (ภายใน"
 SENTENCE = ("เปลี่ยนชื่อขั้นตอน &#39;พิจารณาคัดกรองเรื่องร้องเรียนเบื้องต้น (ภายใน {triage_days} "
             "วันทำการ)&#39; เป็น &#39;คัดกรองเรื่องร้องเรียน (ภายใน {triage_days} วันทำการ)&#39;")
-SENTENCE_EN = ("Renamed the step &#39;พิจารณาคัดกรองเรื่องร้องเรียนเบื้องต้น (ภายใน {triage_days} "
-               "วันทำการ)&#39; to &#39;คัดกรองเรื่องร้องเรียน (ภายใน {triage_days} วันทำการ)&#39;")
+SENTENCE_EN = ("Renamed the step '<span lang=\"th\">พิจารณาคัดกรองเรื่องร้องเรียนเบื้องต้น (ภายใน "
+               "{triage_days} วันทำการ)</span>' to '<span lang=\"th\">คัดกรองเรื่องร้องเรียน (ภายใน "
+               "{triage_days} วันทำการ)</span>'")
 
 
 @pytest.fixture
@@ -147,3 +148,10 @@ def test_making_an_earlier_version_current_is_one_confirmed_click_and_is_told(ow
         texts = session.scalars(select(Notification.text).where(
             Notification.user_id == people.director.id)).all()
     assert any("ฉบับที่ 1 แทนฉบับที่ 2" in t and "เปลี่ยนชื่อขั้นตอน" in t for t in texts)
+
+
+def test_thai_names_in_english_sentences_are_marked_and_escaped():
+    from webui.owner.processes import _thai_names
+
+    assert str(_thai_names("Renamed 'ก<b>' to 'x' & more")) == (
+        "Renamed '<span lang=\"th\">ก&lt;b&gt;</span>' to &#39;x&#39; &amp; more")

@@ -29,6 +29,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
 from engine.core.errors import Conflict, DiagramError, InvalidData
@@ -47,6 +48,8 @@ UPLOAD_BODY_BYTES = versions.MAX_UPLOAD + UPLOAD_OVERHEAD
 #: How long an uploaded file waits for its confirmation.
 UPLOAD_TTL_SECONDS = 60 * 60
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_QUOTED = re.compile(r"'([^']*)'")
+_THAI = re.compile(r"[\u0E00-\u0E7F]")
 
 
 owner_required = roles_required(OWNER_ROLES)
@@ -65,6 +68,21 @@ def _owner_link() -> dict[str, Any]:
     except Exception:  # noqa: BLE001 - an error page must render even when users cannot load
         me = None
     return {"is_process_owner": bool(me and me.has_any(OWNER_ROLES))}
+
+
+@bp.app_template_filter("thai_names")
+def _thai_names(text: str) -> Markup:
+    """An English change sentence with the Thai names it quotes marked ``lang="th"``, so a
+    screen reader reads each in its own language. Everything stays escaped."""
+    parts, last = [], 0
+    for match in _QUOTED.finditer(text):
+        parts.append(escape(text[last:match.start()]))
+        name = match.group(1)
+        parts.append(Markup("'<span lang=\"th\">{}</span>'").format(name)
+                     if _THAI.search(name) else escape(match.group(0)))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
 
 
 # ---- uploads kept for the confirm step ------------------------------------------------
