@@ -140,7 +140,7 @@ def test_making_an_earlier_version_current_is_one_confirmed_click_and_is_told(ow
     deployed_twice(rt, folder)
     owner = signed_in(rt, people, app, "owner")
     ask = html(owner.get("/owner/processes/complaint/versions/1/make-current"))
-    assert 'name="confirm" value="yes"' in ask
+    assert 'name="confirm" value="yes"' in ask and "ผู้บังคับบัญชาของกระบวนงานจะได้รับแจ้ง" in ask
     done = owner.post("/owner/processes/complaint/versions/1/make-current", {"confirm": "yes"})
     assert done.status_code in (302, 303)
     assert versions.list_versions(rt, "complaint")[1]["is_current"]

@@ -362,6 +362,7 @@ def _make_current_confirmation(key: str, version: int) -> Confirmation:
         ngettext("เรื่องที่ดำเนินการอยู่ %(num)d เรื่องไม่เปลี่ยน ยังอยู่ในฉบับเดิมจนกว่าจะย้าย",
                  "เรื่องที่ดำเนินการอยู่ %(num)d เรื่องไม่เปลี่ยน ยังอยู่ในฉบับเดิมจนกว่าจะย้าย",
                  running),
+        _("ผู้บังคับบัญชาของกระบวนงานจะได้รับแจ้งในระบบและทางอีเมล พร้อมสรุปสิ่งที่เปลี่ยน"),
     ]
     return Confirmation(
         title=_("ใช้ %(key)s ฉบับที่ %(version)d กับเรื่องใหม่", key=key, version=version),
