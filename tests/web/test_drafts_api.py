@@ -189,7 +189,8 @@ def test_deploying_without_a_draft_or_a_token_changes_nothing(owned):
     rt, people, app, _folder = owned
     owner = signed_in(rt, people, app, "owner")
     owner.get("/owner/processes/complaint")
-    assert owner.post("/owner/processes/complaint/draft/deploy").status_code == 404
+    nothing = owner.post("/owner/processes/complaint/draft/deploy", follow=True)
+    assert "ยังไม่มีฉบับร่างที่บันทึกไว้ ไม่มีอะไรให้ติดตั้ง" in html(nothing)
     refused = owner.client.post("/owner/processes/complaint/draft/deploy")
     assert refused.status_code == 400  # no CSRF token
     outsider = signed_in(rt, people, app, "legal_head")

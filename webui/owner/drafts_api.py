@@ -18,10 +18,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from engine.core import logs
 from engine.core.errors import GovflowError, InvalidData
@@ -154,7 +156,10 @@ def presence(key: str) -> Response:
 
 @processes.bp.post("/processes/<key>/draft/deploy")
 @processes.owner_required
-def deploy_draft(key: str) -> tuple[str, int]:
+def deploy_draft(key: str) -> BaseResponse | tuple[str, int]:
     """The upload preview of the saved draft; its confirm button deploys it."""
+    if not drafts.has_draft(rt(), key):
+        flash(_("ยังไม่มีฉบับร่างที่บันทึกไว้ ไม่มีอะไรให้ติดตั้ง"), "info")
+        return redirect(url_for("owner.version_list", key=key))
     draft = drafts.draft_file(rt(), actor(), key)
     return processes.preview_page(draft.file_name, draft.bpmn)
