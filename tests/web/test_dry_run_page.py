@@ -9,6 +9,7 @@ import pytest
 
 from engine.services.admin.users import add_user
 from tests.account_support import known_password
+from tests.web.test_english_pages import thai_outside_data
 from tests.web_client import Browser, html
 from webui import create_app
 
@@ -52,11 +53,15 @@ def test_the_walk_step_by_step(owner):
     assert 'name="choice"' not in done and f'href="{PAGE}?source=current">เริ่มใหม่' in done
 
 
-def test_english_and_the_draft_switch(owner):
+def test_english_leaves_thai_only_in_the_process_data(owner):
     owner.post("/language", {"lang": "en", "next": PAGE})
     page = html(owner.get(PAGE))
     assert "Dry run" in page and "11 Dec 2569 BE, 16:30" in page and "Start again" in page
     assert "Try the draft" not in page  # there is no draft
+    assert thai_outside_data(page) == []
+    done = html(owner.post(PAGE, {"path": "flow_screening_accept", "source": "current",
+                                  "choice": "flow_review_approve"}))
+    assert "The made-up case has reached the end" in done and thai_outside_data(done) == []
 
 
 def test_a_choice_needs_the_csrf_token_and_other_roles_are_refused(owner, sqlite_runtime,
