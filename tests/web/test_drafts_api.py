@@ -129,6 +129,8 @@ def test_a_call_without_the_csrf_token_is_refused_as_json(owned):
     ('{"bpmn": "<definitions><unclosed>", "revision": null}', "bpmn"),
     ('{"bpmn": "<a/>", "revision": "one"}', "revision"),
     ('{"bpmn": "<a/>", "revision": null, "lanes": {"lane_director": "king"}}', "lanes"),
+    ('{"bpmn": "<a>\\ud800</a>", "revision": null}', None),
+    ("[" * 100_000, None),
 ])
 def test_bad_input_is_a_400_saying_what_to_fix(owned, raw, field):
     rt, people, app, _folder = owned

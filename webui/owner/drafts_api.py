@@ -13,6 +13,7 @@ the file into processes/ like an upload, so ``govflow deploy`` never undoes it.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from functools import wraps
@@ -110,11 +111,20 @@ def owner_api(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nesting deep enough to exhaust the parser's stack
+        body = None
     if not isinstance(body, dict):
         raise InvalidData('ต้องส่ง JSON object เช่น {"bpmn": "...", "revision": 1} / send a JSON '
                           'object such as {"bpmn": "...", "revision": 1} with Content-Type: '
                           "application/json")
+    try:
+        # JSON may escape half a surrogate pair ("\ud800"): text nothing can store.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidData("ข้อความมีอักขระที่ไม่ถูกต้อง (surrogate ที่ไม่มีคู่) / the text contains "
+                          "an unpaired surrogate (e.g. \\ud800): send UTF-8 text") from None
     return body
 
 

@@ -70,6 +70,8 @@ class DraftFile:
     file_name: str
     bpmn: bytes
     revision: int
+    #: Lane id → role for the lanes whose role the draft changes.
+    lanes: dict[str, str]
 
 
 def require_owner(actor: Actor) -> None:
@@ -129,7 +131,8 @@ def draft_file(rt: Runtime, actor: Actor, key: str) -> DraftFile:
         row = _draft_row(session, key)
         if row is None:
             raise NotFound(f"ยังไม่มีฉบับร่างของ '{key}' / '{key}' has no saved draft")
-        return DraftFile(key, current.file_name, row.bpmn.encode("utf-8"), row.revision)
+        return DraftFile(key, current.file_name, row.bpmn.encode("utf-8"), row.revision,
+                         dict(row.lanes or {}))
 
 
 # ---- saving -----------------------------------------------------------------------------
