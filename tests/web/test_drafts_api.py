@@ -57,7 +57,7 @@ def test_load_save_conflict_and_discard(owned):
     first, second = signed_in(rt, people, app, "owner"), signed_in(rt, people, app, "owner_b")
     loaded = call(first, "GET", f"{API}/draft").get_json()
     assert list(loaded) == ["bpmn", "revision", "base_version", "saved_by", "saved_at",
-                            "from_draft", "lanes", "editors"]
+                            "from_draft", "lanes", "current_version", "editors"]
     assert (loaded["revision"], loaded["base_version"], loaded["from_draft"]) == (None, 1, False)
     saved = call(first, "PUT", f"{API}/draft", {"bpmn": renamed(folder, "ของเอ"),
                                                 "revision": None})

@@ -133,9 +133,7 @@ def _body() -> dict[str, Any]:
 @bp.get("/<key>/draft")
 @owner_api
 def load(key: str) -> Response:
-    view = drafts.get_draft(rt(), actor(), key)
-    view.pop("current_version", None)
-    return jsonify(view)
+    return jsonify(drafts.get_draft(rt(), actor(), key))
 
 
 @bp.put("/<key>/draft")
