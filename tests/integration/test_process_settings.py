@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.core.errors import Conflict, Forbidden, InvalidData
-from engine.core.models import AuditEvent
+from engine.core.models import AuditEvent, Notification
 from engine.services.admin import process_settings_edit as edit
 from engine.services.admin import versions
 from engine.services.admin.processes import deploy
@@ -39,8 +39,12 @@ def test_new_cases_get_five_days_while_running_ones_keep_three(own_copy):
     typed = {**TYPED_3_10, "triage_days": "5"}
 
     preview = edit.preview_settings(rt, owner, "complaint", typed)
-    assert [c["sentence"] for c in preview["changes"]] == [
-        "ระยะเวลาพิจารณาเบื้องต้น: 3 → 5 วันทำการ / Triage period: 3 → 5 working days"]
+    # The sentence every deploy says (engine/bpmn/changes), and nothing else changes.
+    (said,) = preview["summary"]
+    assert said["text_th"].startswith("ระยะเวลาพิจารณาเบื้องต้น: 3 → 5 วันทำการ")
+    assert said["text_en"].startswith("Triage period: 3 → 5 working days")
+    assert [(c["name"], c["old"], c["new"], c["departs"]) for c in preview["changes"]] == [
+        ("triage_days", 3, 5, True)]
     assert preview["unacknowledged"] == ["triage_days"]
     assert "ค่านี้เกินกว่าที่ ข้อ 5.1: ภายใน 3 วันทำการ กำหนด" in preview["changes"][0]["warning"]
     toml = (folder / "processes.toml").read_bytes()
@@ -66,6 +70,10 @@ def test_new_cases_get_five_days_while_running_ones_keep_three(own_copy):
             AuditEvent.action == "process_settings_changed")).one()
         assert audit.detail["changes"] == {"triage_days": [3, 5]}
         assert audit.detail["beyond_rule"] == ["triage_days"] and audit.detail["version"] == 2
+        # The supervisors (the head of Legal Affairs, the Director) are told, as of any deploy.
+        told = session.scalars(select(Notification.text).where(
+            Notification.user_id == people.legal_head.id)).all()
+        assert any("ระยะเวลาพิจารณาเบื้องต้น: 3 → 5 วันทำการ" in text for text in told)
     # `govflow deploy` agrees with what is live; a case moved to version 2 keeps its 3.
     assert deploy(rt).deployed == []
     versions.migrate_instance(rt, owner, running["id"])

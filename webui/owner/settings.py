@@ -90,9 +90,11 @@ def settings_preview(key: str) -> tuple[str, int]:
 def _preview_page(key: str, preview: Mapping[str, Any], typed: Mapping[str, str],
                   acknowledged: set[str], warnings: Mapping[str, str]) -> str:
     running = sum(v["running"] for v in versions.list_versions(rt(), key, actor()))
+    english = current_language() == "en"
     return render_template(
         "owner/settings_preview.html", key=key, preview=preview, typed=typed,
-        sentences=[localize(c["sentence"]) for c in preview["changes"]],
+        sentences=[(c["text_en"], c["note_en"]) if english else (c["text_th"], c["note_th"])
+                   for c in preview["summary"]],
         warnings=warnings, acknowledged=sorted(acknowledged & set(warnings)),
         ack_prefix=ACK_PREFIX, running=running)
 

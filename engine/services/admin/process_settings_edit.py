@@ -3,7 +3,8 @@
 Three steps, as the settings page takes them: read the current version's settings; check
 what was typed and say what would change ("ระยะเวลาพิจารณาเบื้องต้น: 3 → 5 วันทำการ");
 deploy, which writes ``processes/processes.toml`` (comments kept) and makes a new version
-through the same checks and versioning as an upload. A value the setting's rule does not
+through the upload's own checks and versioning (``versions.deploy_upload``: audited, the
+supervisors told with the change summary). A value the setting's rule does not
 allow (more than ``rule_max``) needs an acknowledgement naming the rule; a value outside
 the setting's bounds is refused. Running cases keep the values they started with.
 """
@@ -12,18 +13,20 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
 
-from engine.bpmn.definitions import check_file, deploy_checked
+from engine.bpmn.bundle import ProcessBundle
+from engine.bpmn.changes import VersionSide, summarize
 from engine.bpmn.process_settings import SETTINGS_FILE, ProcessSetting
 from engine.bpmn.settings_file import write_setting_values
 from engine.core.actors import Actor
 from engine.core.audit import record
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound, SettingsError
 from engine.core.models import ProcessVersion
+from engine.services.admin import versions
 from engine.services.admin.versions import OWNER_ROLES
 from engine.thai.digits import arabic_digits
 from engine.workflow.runtime import Runtime
@@ -48,12 +51,6 @@ class SettingChange:
     def departs(self) -> bool:
         return self.setting.departs_from_rule(self.new)
 
-    def sentence(self) -> str:
-        """'ระยะเวลาพิจารณาเบื้องต้น: 3 → 5 วันทำการ / Triage period: 3 → 5 working days'."""
-        s = self.setting
-        return (f"{s.label_th}: {self.old} → {self.new} {s.unit_th} / "
-                f"{s.label_en}: {self.old} → {self.new} {s.unit_en}")
-
     def warning(self) -> str:
         """What the acknowledgement names: the rule the new value goes beyond."""
         s = self.setting
@@ -64,7 +61,7 @@ class SettingChange:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "old": self.old, "new": self.new, "departs": self.departs,
-                "sentence": self.sentence(), "warning": self.warning() if self.departs else ""}
+                "warning": self.warning() if self.departs else ""}
 
 
 def _require_owner(actor: Actor | None) -> None:
@@ -80,7 +77,12 @@ class _Current:
     name: str
     version: int
     file_name: str
-    settings: dict[str, ProcessSetting]
+    bpmn: bytes
+    bundle: ProcessBundle
+
+    @property
+    def settings(self) -> dict[str, ProcessSetting]:
+        return self.bundle.settings
 
 
 def _current(rt: Runtime, key: str) -> _Current:
@@ -90,7 +92,7 @@ def _current(rt: Runtime, key: str) -> _Current:
         if row is None:
             raise NotFound(f"ไม่พบกระบวนงาน '{key}' / no process '{key}'")
         definition = rt.definitions.get(row)
-        return _Current(row.name, row.version, row.file_name, dict(definition.bundle.settings))
+        return _Current(row.name, row.version, row.file_name, row.bpmn_xml, definition.bundle)
 
 
 def read_process_settings(rt: Runtime, actor: Actor | None, key: str) -> dict[str, Any]:
@@ -150,9 +152,24 @@ def preview_settings(rt: Runtime, actor: Actor | None, key: str, typed: Mapping[
     return {
         "process_key": key, "name": current.name, "version": current.version,
         "changes": [c.to_dict() for c in changed],
+        "summary": [c.to_dict() for c in _summary(key, current, changed)],
         "values": {c.name: c.new for c in changed},
         "unacknowledged": [c.name for c in changed if c.departs and c.name not in acknowledged],
     }
+
+
+def _summary(key: str, current: _Current, changed: list[SettingChange]) -> list[Any]:
+    """The change in plain words, as every deploy says it (engine/bpmn/changes):
+    "ระยะเวลาพิจารณาเบื้องต้น: 3 → 5 วันทำการ", between this version and the same with
+    the new values."""
+    if not changed:
+        return []
+    values = {c.name: c.new for c in changed}
+    settings = {name: replace(setting, value=values.get(name, setting.value))
+                for name, setting in current.settings.items()}
+    new_bundle = replace(current.bundle, settings=settings)
+    return summarize(VersionSide(key, current.bpmn, current.bundle),
+                     VersionSide(key, current.bpmn, new_bundle))
 
 
 def deploy_settings(rt: Runtime, actor: Actor | None, key: str, typed: Mapping[str, str],
@@ -190,6 +207,9 @@ def deploy_settings(rt: Runtime, actor: Actor | None, key: str, typed: Mapping[s
 
 def _write_and_deploy(rt: Runtime, actor: Actor | None, key: str,
                       values: Mapping[str, int]) -> list[tuple[str, int]]:
+    """processes.toml with the new values, then the process's own file deployed through
+    the upload's versioning (its checks, its audit, the supervisors told); the old
+    processes.toml is put back when that refuses or fails."""
     processes_dir = rt.settings.processes_dir
     file_name = _current(rt, key).file_name
     path = processes_dir / file_name
@@ -202,16 +222,15 @@ def _write_and_deploy(rt: Runtime, actor: Actor | None, key: str,
         raise InvalidData(f"เขียน {SETTINGS_FILE} ไม่ได้ / cannot write {SETTINGS_FILE}",
                           {"settings": error.message}) from None
     try:
-        checked = check_file(path, processes_dir)
-        if not checked.ok:
-            raise InvalidData(
-                "ค่าใหม่ทำให้กระบวนงานไม่ผ่านการตรวจสอบ จึงไม่ได้ติดตั้ง / with the new values the "
-                "process fails its checks and was not deployed",
-                {"settings": "; ".join(p.format("en") for p in checked.problems
-                                       if p.severity == "error")[:2000]})
-        report = deploy_checked(rt.db, checked, actor.username if actor else "cli")
+        result = versions.deploy_upload(rt, actor, file_name, path.read_bytes())
+    except InvalidData as error:
+        (processes_dir / SETTINGS_FILE).write_text(previous, encoding="utf-8")
+        raise InvalidData(
+            "ค่าใหม่ทำให้กระบวนงานไม่ผ่านการตรวจสอบ จึงไม่ได้ติดตั้ง / with the new values the "
+            "process fails its checks and was not deployed",
+            {"settings": error.fields.get("file", "")}) from None
     except BaseException:
         # The database did not take it: processes/ must not hold what is not live.
         (processes_dir / SETTINGS_FILE).write_text(previous, encoding="utf-8")
         raise
-    return [entry for entry in report.deployed if entry[0] == key]
+    return [entry for entry in result["deployed"] if entry[0] == key]
