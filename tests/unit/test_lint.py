@@ -432,11 +432,13 @@ def test_our_processes_pass_their_own_lint_without_a_warning(name: str) -> None:
 
 
 def test_complaint_triage_timers_were_evaluated() -> None:
-    # Without the script task's triage_days the same timers must fail: so they ran.
+    # Without the process's settings (triage_days, follow_up_days) the same timers must
+    # fail: so they ran, on the settings' values.
     checked = check_file(PROCESSES / "complaint.bpmn", PROCESSES)
     assert checked.loaded is not None
-    checked.loaded.processes["complaint"].script_tasks.clear()
-    problems = errors(lint(checked.loaded, checked.bundles))
+    bundles = checked.bundles
+    assert set(bundles["complaint"].pop("settings")) == {"triage_days", "follow_up_days"}
+    problems = errors(lint(checked.loaded, bundles))
     assert {p.element_id for p in problems} == {
         "triage_reminder", "triage_deadline", "triage_second_escalation",
         "follow_up_reminder", "follow_up_overdue",
