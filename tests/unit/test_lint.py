@@ -209,6 +209,7 @@ def gateway_process(default: str = "", cond_a: bool = True, cond_b: bool = True)
         f'<bpmn:exclusiveGateway id="gw"{attr}/>\n'
         + flow("fa", "end_a", cond_a) + flow("fb", "end_b", cond_b)
         + '<bpmn:endEvent id="end_a"/><bpmn:endEvent id="end_b"/>\n'
+        '<bpmn:sequenceFlow id="fy" sourceRef="start" targetRef="other"/>\n'
         '<bpmn:task id="other"/><bpmn:sequenceFlow id="fz" sourceRef="other" targetRef="end_b"/>\n'
     )
 
