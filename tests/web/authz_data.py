@@ -228,6 +228,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | dict[str, frozenset[str]]] = {
     ("GET", "owner.version_page"): OWNERS,
     ("GET", "owner.compare"): OWNERS,
     ("GET", "owner.diagram"): OWNERS,
+    ("POST", "drafts_api.check"): OWNERS,
     ("POST", "owner.make_current"): OWNERS,
     ("GET", "owner.confirm_make_current"): OWNERS,
     ("POST", "owner.migrate"): OWNERS,

@@ -221,21 +221,22 @@ def _text_diff(old: bytes, new: bytes, old_name: str, new_name: str) -> str:
 
 # ---- upload ---------------------------------------------------------------------------
 
-def _check_upload(rt: Runtime, file_name: str, data: bytes) -> CheckedFile:
+def _check_upload(rt: Runtime, file_name: str, data: bytes, *,
+                  with_bpmnlint: bool = False) -> CheckedFile:
     if not _FILE_NAME.match(file_name or ""):
         raise InvalidData("ชื่อไฟล์ต้องลงท้ายด้วย .bpmn และใช้อักษรอังกฤษ ตัวเลข - _ . / the file "
                           "name must end in .bpmn and use letters, digits, - _ .",
                           {"file": "เช่น complaint.bpmn / e.g. complaint.bpmn"})
     if len(data) > MAX_UPLOAD:
         raise InvalidData("ไฟล์ใหญ่เกิน 5 MB / larger than 5 MB", {"file": "≤ 5 MB"})
-    return check_bytes(data, file_name, rt.settings.processes_dir)
+    return check_bytes(data, file_name, rt.settings.processes_dir, with_bpmnlint=with_bpmnlint)
 
 
 def preview_upload(rt: Runtime, actor: Actor | None, file_name: str,
                    data: bytes) -> dict[str, Any]:
     """The validation report and the diff against what is live; nothing is changed."""
     _require_owner(actor)
-    checked = _check_upload(rt, file_name, data)
+    checked = _check_upload(rt, file_name, data, with_bpmnlint=True)
     result: dict[str, Any] = {
         "file_name": file_name,
         "ok": checked.ok,
