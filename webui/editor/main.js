@@ -69,6 +69,9 @@ class EditorPage {
   wire() {
     const stack = this.modeler.get('commandStack');
     this.modeler.on('commandStack.changed', () => {
+      if (!stack.canUndo() && !stack.canRedo()) {
+        return; // the stack was cleared: a diagram was just opened
+      }
       this.dirty = true;
       this.status(this.t('unsaved'), 'unsaved');
       this.updateButtons();
