@@ -28,8 +28,10 @@ export class DraftsApi {
     return this.call('GET', this.urls.draft);
   }
 
-  save(bpmn, revision) {
-    return this.call('PUT', this.urls.draft, { bpmn, revision });
+  /** ``lanes`` ({lane id: role}) only when they changed: a save without them keeps the
+   *  draft's. */
+  save(bpmn, revision, lanes) {
+    return this.call('PUT', this.urls.draft, lanes ? { bpmn, revision, lanes } : { bpmn, revision });
   }
 
   discard(revision) {

@@ -146,6 +146,10 @@ class EditorPage {
     }
     await this.show(loaded.bpmn);
     this.revision = loaded.revision ?? null;
+    // Lane roles: the version's, with the draft's own over them. The side panel changes
+    // this same object; a save sends it only when it changed.
+    Object.assign(this.ctx.lanes, loaded.lanes || {});
+    this.savedLanes = JSON.stringify(this.ctx.lanes);
     this.dirty = false;
     this.status(loaded.from_draft
       ? this.t('loaded_draft', { revision: loaded.revision, who: loaded.saved_by || '',
@@ -181,9 +185,11 @@ class EditorPage {
     }
     this.status(this.t('saving'));
     $('conflict').hidden = true;
-    const { status, body } = await this.api.save(await this.xml(), this.revision);
+    const lanes = JSON.stringify(this.ctx.lanes) === this.savedLanes ? undefined : this.ctx.lanes;
+    const { status, body } = await this.api.save(await this.xml(), this.revision, lanes);
     if (status === 200) {
       this.revision = body.revision;
+      this.savedLanes = JSON.stringify(this.ctx.lanes);
       this.dirty = false;
       this.status(this.t('saved', { revision: body.revision }), 'success');
       if (body.report) {

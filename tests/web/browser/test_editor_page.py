@@ -28,6 +28,7 @@ from tests.web.browser.support import ARTIFACTS, Server, app_page, password_of, 
 pytestmark = pytest.mark.browser
 
 OWNER = "owner"
+OTHER_OWNER = "owner2"
 EDIT = "/owner/processes/complaint/edit"
 AXE = Path(__file__).resolve().parents[3] / "webui" / "node_modules" / "axe-core" / "axe.min.js"
 BUILT = Path(__file__).resolve().parents[3] / "webui" / "static" / "build" / "editor.js"
@@ -70,9 +71,19 @@ def owner(server: Server) -> str:
     try:
         add_user(rt, OWNER, ["process_owner"], "LEGAL", password=password_of(OWNER),
                  display_name="เจ้าของกระบวนงาน ทดสอบ")
+        add_user(rt, OTHER_OWNER, ["process_owner"], "ICT", password=password_of(OTHER_OWNER),
+                 display_name="เจ้าของคนที่สอง ทดสอบ")
     finally:
         rt.close()
     return OWNER
+
+
+def sign_in_as(page: Page, username: str) -> None:
+    page.goto("/signin")
+    page.get_by_label("ชื่อผู้ใช้", exact=True).fill(username)
+    page.get_by_label("รหัสผ่าน", exact=True).fill(password_of(username))
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    expect(page.get_by_role("heading", name="กล่องงาน", exact=True)).to_be_visible()
 
 
 @pytest.fixture
@@ -83,11 +94,7 @@ def editor(chromium: Browser, server: Server, owner: str) -> Iterator[Page]:
     with app_page(chromium, server, accept_downloads=True) as page:
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto("/signin")
-        page.get_by_label("ชื่อผู้ใช้", exact=True).fill(owner)
-        page.get_by_label("รหัสผ่าน", exact=True).fill(password_of(owner))
-        page.get_by_role("button", name="เข้าสู่ระบบ").click()
-        expect(page.get_by_role("heading", name="กล่องงาน", exact=True)).to_be_visible()
+        sign_in_as(page, owner)
         open_editor(page)
         yield page
         assert errors == [], f"script errors on the editor page: {errors}"
@@ -95,7 +102,7 @@ def editor(chromium: Browser, server: Server, owner: str) -> Iterator[Page]:
 
 def open_editor(page: Page, path: str = EDIT) -> None:
     page.goto(path)
-    page.wait_for_function("document.documentElement.dataset.editorImported")
+    page.wait_for_function("() => document.documentElement.dataset.editorImported")
 
 
 def palette(page: Page) -> dict[str, str]:
@@ -210,10 +217,7 @@ def test_axe_finds_nothing_on_the_editor_page(chromium: Browser, server: Server,
     if not AXE.exists():
         missing("axe-core not installed: run `make assets` (npm ci in webui/)", "axe tests")
     with app_page(chromium, server, bypass_csp=True) as page:
-        page.goto("/signin")
-        page.get_by_label("ชื่อผู้ใช้", exact=True).fill(owner)
-        page.get_by_label("รหัสผ่าน", exact=True).fill(password_of(owner))
-        page.get_by_role("button", name="เข้าสู่ระบบ").click()
+        sign_in_as(page, owner)
         found = []
         for width in (1280, 390):
             page.set_viewport_size({"width": width, "height": 900})
@@ -229,6 +233,63 @@ def test_axe_finds_nothing_on_the_editor_page(chromium: Browser, server: Server,
                 page.keyboard.press("Escape")
             shot(page, f"axe-editor-{width}")
         assert not found, "axe on the editor page:\n" + "\n".join(found)
+
+
+def rename(page: Page, element_id: str, name: str) -> None:
+    page.locator(f".djs-shape[data-element-id={element_id}]").dblclick()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(name)
+    page.get_by_role("heading", level=1).click()  # leaves direct editing
+    assert name_of(page, element_id) == name
+
+
+def test_two_owners_save_drafts_one_is_refused_and_keeps_its_work(
+        editor: Page, chromium: Browser, server: Server, tmp_path: Path) -> None:
+    first = editor
+    original = name_of(first, "triage")
+    with app_page(chromium, server, accept_downloads=True) as second:
+        sign_in_as(second, OTHER_OWNER)
+        open_editor(second)
+        expect(second.locator("#presence")).to_have_text(
+            "กำลังแก้ไขพร้อมกัน: เจ้าของกระบวนงาน ทดสอบ")
+        rename(first, "triage", "คัดกรองโดยคนแรก")
+        first.get_by_role("button", name="บันทึกร่าง").click()
+        expect(first.locator("#editor-status")).to_have_text("บันทึกร่างแล้ว (ครั้งที่ 1)")
+        rename(second, "triage", "คัดกรองโดยคนที่สอง")
+        second.get_by_role("button", name="บันทึกร่าง").click()
+        conflict = second.get_by_role("alert")
+        expect(conflict).to_be_visible()
+        expect(conflict).to_contain_text("เจ้าของกระบวนงาน ทดสอบ")
+        assert name_of(second, "triage") == "คัดกรองโดยคนที่สอง"  # nothing lost
+        with second.expect_download() as download:
+            second.get_by_role("button", name="ดาวน์โหลดไฟล์").click()
+        kept = tmp_path / "kept.bpmn"
+        download.value.save_as(kept)
+        assert "คัดกรองโดยคนที่สอง" in kept.read_text(encoding="utf-8")
+        shot(second, "editor-conflict")
+    # A reload opens the saved draft, not the version.
+    open_editor(first)
+    expect(first.locator("#editor-status")).to_contain_text("เปิดร่างที่บันทึกไว้ (ครั้งที่ 1)")
+    assert name_of(first, "triage") == "คัดกรองโดยคนแรก"
+    first.once("dialog", lambda dialog: dialog.accept())
+    first.get_by_role("button", name="ยกเลิกร่าง").click()
+    expect(first.locator("#editor-status")).to_have_text("ยกเลิกร่างแล้ว เปิดฉบับที่ใช้อยู่")
+    assert name_of(first, "triage") == original
+
+
+def test_deploy_saves_the_draft_and_opens_the_preview(editor: Page) -> None:
+    page = editor
+    rename(page, "triage", "คัดกรองเรื่องร้องเรียน")
+    page.get_by_role("button", name="ตรวจและติดตั้ง").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("ผลการตรวจไฟล์ complaint.bpmn")
+    expect(page.get_by_text("คัดกรองเรื่องร้องเรียน").first).to_be_visible()
+    shot(page, "editor-deploy-preview")
+    # Nothing is deployed yet; the saved draft stays until the preview is confirmed.
+    open_editor(page)
+    expect(page.locator("#editor-status")).to_contain_text("เปิดร่างที่บันทึกไว้")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="ยกเลิกร่าง").click()
+    expect(page.locator("#editor-status")).to_have_text("ยกเลิกร่างแล้ว เปิดฉบับที่ใช้อยู่")
 
 
 def test_at_phone_width_the_panels_stack_under_the_canvas(editor: Page) -> None:
@@ -288,7 +349,7 @@ def test_corpus_files_round_trip_through_the_editor(editor: Page, tmp_path: Path
 def _round_trip(page: Page, path: Path, folder: Path) -> str | None:
     """What went wrong with one file, or None."""
     raw = path.read_bytes()
-    imported = page.evaluate("document.documentElement.dataset.editorImported")
+    imported = page.evaluate("() => document.documentElement.dataset.editorImported")
     page.locator("#open-file").set_input_files(str(path))
     status = page.locator("#editor-status")
     expect(status).to_contain_text(path.name)
