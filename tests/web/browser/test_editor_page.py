@@ -94,10 +94,16 @@ def editor(chromium: Browser, server: Server, owner: str) -> Iterator[Page]:
     with app_page(chromium, server, accept_downloads=True) as page:
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
+        # Anything the CSP refuses (bpmn-js's styles, fonts, scripts) is recorded.
+        page.add_init_script(
+            "window.cspRefused = []; document.addEventListener('securitypolicyviolation',"
+            " e => window.cspRefused.push(e.violatedDirective + ' ' + e.blockedURI))")
         sign_in_as(page, owner)
         open_editor(page)
         yield page
         assert errors == [], f"script errors on the editor page: {errors}"
+        if not page.is_closed() and "/edit" in page.url:
+            assert page.evaluate("() => window.cspRefused") == []
 
 
 def open_editor(page: Page, path: str = EDIT) -> None:
