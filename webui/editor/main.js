@@ -12,6 +12,7 @@ import './editor.css';
 import Modeler from 'bpmn-js/lib/Modeler';
 import lintModule from 'bpmn-js-bpmnlint';
 import bpmnlintConfig from 'govflow:bpmnlint-config';
+import spiffworkflow from 'govflow:spiffworkflow-moddle';
 
 import allowedElements from './allowed_elements.js';
 import { LiveCheck } from './checks.js';
@@ -51,6 +52,7 @@ class EditorPage {
       container: $('canvas'),
       additionalModules: [translateModule(ctx.lang), allowedElements, lintModule],
       linting: { active: true, bpmnlint: bpmnlintConfig },
+      moddleExtensions: spiffworkflow ? { spiffworkflow } : {},
     });
     this.check = new LiveCheck(this.modeler, {
       url: ctx.urls.check, csrf: ctx.csrf, lang: ctx.lang, t: this.t,
@@ -146,10 +148,10 @@ class EditorPage {
     }
     await this.show(loaded.bpmn);
     this.revision = loaded.revision ?? null;
-    // Lane roles: the version's, with the draft's own over them. The side panel changes
-    // this same object; a save sends it only when it changed.
+    // Lane roles: the version's, with the draft's own over them; the side panel starts
+    // from them, and a save sends them only when the owner changed one.
     Object.assign(this.ctx.lanes, loaded.lanes || {});
-    this.savedLanes = JSON.stringify(this.ctx.lanes);
+    this.savedLanes = JSON.stringify(this.laneRoles());
     this.dirty = false;
     this.status(loaded.from_draft
       ? this.t('loaded_draft', { revision: loaded.revision, who: loaded.saved_by || '',
@@ -185,11 +187,12 @@ class EditorPage {
     }
     this.status(this.t('saving'));
     $('conflict').hidden = true;
-    const lanes = JSON.stringify(this.ctx.lanes) === this.savedLanes ? undefined : this.ctx.lanes;
+    const roles = this.laneRoles();
+    const lanes = JSON.stringify(roles) === this.savedLanes ? undefined : roles;
     const { status, body } = await this.api.save(await this.xml(), this.revision, lanes);
     if (status === 200) {
       this.revision = body.revision;
-      this.savedLanes = JSON.stringify(this.ctx.lanes);
+      this.savedLanes = JSON.stringify(roles);
       this.dirty = false;
       this.status(this.t('saved', { revision: body.revision }), 'success');
       if (body.report) {
@@ -306,11 +309,23 @@ class EditorPage {
         forms = [];
       }
     }
-    mountSidePanel(this.modeler, $('side-panel'), {
+    this.panel = mountSidePanel(this.modeler, $('side-panel'), {
       lang: this.ctx.lang, csrf: this.ctx.csrf, processKey: this.ctx.key,
       lanes: this.ctx.lanes, roles: this.ctx.roles, settings: this.ctx.settings,
-      forms, t: this.t,
+      forms, t: this.t, urls: this.ctx.urls,
     });
+    this.savedLanes = JSON.stringify(this.laneRoles());
+    if (this.panel && this.panel.onLaneRolesChanged) {
+      this.panel.onLaneRolesChanged(() => {
+        this.dirty = true;
+        this.status(this.t('unsaved'), 'unsaved');
+      });
+    }
+  }
+
+  /** Lane id → role as the owner left them: the side panel's, else the page's. */
+  laneRoles() {
+    return this.panel && this.panel.getLaneRoles ? this.panel.getLaneRoles() : this.ctx.lanes;
   }
 }
 

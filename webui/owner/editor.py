@@ -58,6 +58,8 @@ def editor_context(key: str, opened: dict[str, Any]) -> dict[str, Any]:
             "presence": _api_url(f"{api}/presence", "POST"),
             "check": _api_url(f"{api}/check", "POST"),
             "forms": _api_url("/owner/api/forms", "GET"),
+            "expressionCheck": _api_url("/owner/api/expressions/check", "POST"),
+            "formsPage": _api_url("/owner/forms", "GET"),
             "deploy": f"/owner/processes/{key}/draft/deploy",
             "current": url_for("owner.editor_current", key=key),
             "versions": url_for("owner.version_list", key=key),

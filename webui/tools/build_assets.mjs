@@ -10,7 +10,7 @@
 // (what bpmnlint-pack-config generates), served to the bundle as `govflow:bpmnlint-config`.
 
 import { createRequire } from 'node:module';
-import { mkdirSync, rmSync, statSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +85,24 @@ const bpmnlintConfig = {
   },
 };
 
+// The spiffworkflow moddle descriptor (webui/editor/spiffworkflow_moddle.json) lets bpmn-js
+// read and write Spiff's extensions (a task's form) as properties. Served to the bundle as
+// `govflow:spiffworkflow-moddle`: the descriptor, or null where the tree has none yet, and
+// then bpmn-js keeps those extensions as unknown elements, unchanged.
+const SPIFF_MODDLE = path.join(WEBUI, 'editor', 'spiffworkflow_moddle.json');
+
+const spiffworkflowModdle = {
+  name: 'spiffworkflow-moddle',
+  setup(build) {
+    build.onResolve({ filter: /^govflow:spiffworkflow-moddle$/ }, () => (existsSync(SPIFF_MODDLE)
+      ? { path: SPIFF_MODDLE }
+      : { path: 'none', namespace: 'spiffworkflow-moddle' }));
+    build.onLoad({ filter: /.*/, namespace: 'spiffworkflow-moddle' }, () => ({
+      contents: 'export default null;', loader: 'js',
+    }));
+  },
+};
+
 function sizes(folder, found = []) {
   // A walk of its own: readdirSync's `recursive` needs Node 18.17.
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
@@ -116,7 +134,7 @@ async function main() {
     // The icon font: woff2 for every browser govflow supports, woff as the fallback.
     loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file', '.eot': 'file', '.svg': 'file' },
     assetNames: 'fonts/[name]-[hash]',
-    plugins: [bpmnlintConfig],
+    plugins: [bpmnlintConfig, spiffworkflowModdle],
     logLevel: 'warning',
   });
   const built = sizes(OUT);
