@@ -263,7 +263,7 @@ def test_two_owners_save_drafts_one_is_refused_and_keeps_its_work(
         expect(first.locator("#editor-status")).to_have_text("บันทึกร่างแล้ว (ครั้งที่ 1)")
         rename(second, "triage", "คัดกรองโดยคนที่สอง")
         second.get_by_role("button", name="บันทึกร่าง").click()
-        conflict = second.get_by_role("alert")
+        conflict = second.locator("#conflict")
         expect(conflict).to_be_visible()
         expect(conflict).to_contain_text("เจ้าของกระบวนงาน ทดสอบ")
         assert name_of(second, "triage") == "คัดกรองโดยคนที่สอง"  # nothing lost
