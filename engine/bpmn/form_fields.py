@@ -155,7 +155,7 @@ def property_of(spec: FormField) -> dict[str, Any]:
 def _shape(spec: FormField) -> dict[str, Any]:
     if spec.kind == "choice":
         return {"$ref": f"{LIST_PREFIX}{spec.choices_list}{LIST_SUFFIX}"}
-    return {
+    shapes: dict[str, dict[str, Any]] = {
         "text": {"type": "string", "maxLength": TEXT_LENGTH},
         "textarea": {"type": "string", "maxLength": TEXTAREA_LENGTH},
         "number": {"type": "number"},
@@ -164,7 +164,8 @@ def _shape(spec: FormField) -> dict[str, Any]:
         "file": {"type": "array", "x-choices": CASE_FILES,
                  "items": {"type": "integer", "minimum": 1}, "uniqueItems": True,
                  "maxItems": 10},
-    }[spec.kind]
+    }
+    return shapes[spec.kind]
 
 
 def schema_of(base: Mapping[str, Any], title_th: str, title_en: str,
