@@ -29,7 +29,7 @@ from engine.bpmn.form_fields import (
     fields_of,
     schema_of,
 )
-from engine.bpmn.forms import MAX_FORM_BYTES, load_form, title_in
+from engine.bpmn.forms import MAX_FORM_BYTES, choice_nodes, load_form, title_in
 from engine.core.actors import Actor
 from engine.core.audit import record
 from engine.core.errors import Forbidden, FormFileError, InvalidData, NotFound
@@ -119,14 +119,24 @@ def list_forms(rt: Runtime, actor: Actor | None) -> list[dict[str, Any]]:
             "path": path,
             "title_th": title_in(inlined, "th", path),
             "title_en": title_in(inlined, "en", path),
-            "fields": [{"name": f.name, "type": f.kind,
-                        "title_th": title_in(properties.get(f.name) or {}, "th", f.name),
-                        "title_en": title_in(properties.get(f.name) or {}, "en", f.name)}
-                       for f in fields],
+            "fields": [_listed_field(f, properties.get(f.name) or {}) for f in fields],
             "used_by": [u["key"] for u in users.get(path, ())],
             "personal_default": personal_by_default(path, users.get(path, ())),
         })
     return result
+
+
+def _listed_field(spec: FormField, inlined: Mapping[str, Any]) -> dict[str, Any]:
+    """A field as the editor's side panel needs it: name, titles, kind, and the choices a
+    gateway's condition may test (from its list when it has one)."""
+    return {
+        "name": spec.name, "type": spec.kind,
+        "title_th": title_in(inlined, "th", spec.name),
+        "title_en": title_in(inlined, "en", spec.name),
+        "choices": [{"const": str(o["const"]), "title_th": title_in(o, "th", str(o["const"])),
+                     "title_en": title_in(o, "en", str(o["const"]))}
+                    for o in choice_nodes(inlined)],
+    }
 
 
 def available_lists(rt: Runtime) -> list[dict[str, Any]]:
