@@ -27,9 +27,10 @@ from engine.bpmn.form_fields import (
     NAME,
     FormField,
     fields_of,
+    inline_choices,
     schema_of,
 )
-from engine.bpmn.forms import MAX_FORM_BYTES, choice_nodes, load_form, title_in
+from engine.bpmn.forms import MAX_FORM_BYTES, choice_nodes, inline_form, load_form, title_in
 from engine.core.actors import Actor
 from engine.core.audit import record
 from engine.core.errors import Forbidden, FormFileError, InvalidData, NotFound
@@ -101,6 +102,12 @@ def personal_by_default(path: str, users: Sequence[Mapping[str, Any]]) -> bool:
     stem = path.removeprefix(f"{FORMS_DIR}/")
     return any(key in PERSONAL_FIELDS for key in keys) or any(
         stem.startswith(f"{key}-") for key in PERSONAL_FIELDS)
+
+
+def fixed_personal(users: Sequence[Mapping[str, Any]]) -> set[str]:
+    """The fields that are personal whatever a form says (the complainant's and the
+    accused's), for the processes that use a form."""
+    return {name for user in users for name in PERSONAL_FIELDS.get(str(user["key"]), ())}
 
 
 def list_forms(rt: Runtime, actor: Actor | None) -> list[dict[str, Any]]:
@@ -179,6 +186,22 @@ def read_form(rt: Runtime, actor: Actor | None, path: str) -> dict[str, Any]:
                     | {"pending": u["deployed"] != current} for u in users],
         "personal_default": personal_by_default(path, users),
     }
+
+
+def preview_form(rt: Runtime, actor: Actor | None, path: str, title_th: str, title_en: str,
+                 fields: Sequence[FormField]) -> dict[str, Any]:
+    """The form as it would be saved, its lists inlined as a task page gets it; nothing
+    is written. Refused like a save when a field cannot be saved."""
+    _require_owner(actor)
+    path = _checked_path(path)
+    target = rt.settings.processes_dir / path
+    base = _raw(rt, path) if target.is_file() else {}
+    check_fields(rt, title_th, fields)
+    schema = schema_of(base, title_th.strip(), title_en.strip(), list(fields))
+    try:
+        return inline_form(rt.settings.processes_dir, schema, path)
+    except FormFileError as error:
+        raise InvalidData(f"แบบฟอร์มนี้ใช้ไม่ได้ / this form cannot be used: {error}") from None
 
 
 def new_form_path(name: Any) -> str:
@@ -293,7 +316,7 @@ def _field_problems(spec: FormField, names: list[str], kinds: Mapping[str, str],
         problems["help_th"] = f"ข้อความยาวเกิน {MAX_TEXT} ตัวอักษร / longer than {MAX_TEXT}"
     if spec.kind not in KINDS:
         problems["kind"] = "กรุณาเลือกชนิดของช่อง / choose the field's kind"
-    elif spec.kind == "choice" and not spec.choices_list and not spec.original:
+    elif spec.kind == "choice" and not spec.choices_list and not inline_choices(spec.original):
         problems["choices_list"] = "กรุณาเลือกรายการตัวเลือก / choose the list of choices"
     elif spec.kind == "choice" and spec.choices_list and spec.choices_list not in lists:
         problems["choices_list"] = "ไม่มีรายการนี้ใน processes/lists/ / no such list"
