@@ -28,6 +28,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.bpmn.forms import required_when
+
 KINDS = ("text", "textarea", "number", "date", "choice", "yesno", "file")
 #: Where a choice field's list lives, relative to a form under processes/forms/.
 LIST_PREFIX = "../lists/"
@@ -110,10 +112,7 @@ def kind_of(prop: Mapping[str, Any]) -> str:
 def fields_of(schema: Mapping[str, Any]) -> list[FormField]:
     """The fields of a form file (as written, ``$ref``s not inlined), in its order."""
     required = set(schema.get("required") or ())
-    when: dict[str, str] = {}
-    for other, names in (schema.get("dependentRequired") or {}).items():
-        for name in names if isinstance(names, list) else ():
-            when.setdefault(str(name), str(other))
+    when = required_when(schema)
     result = []
     for name, prop in (schema.get("properties") or {}).items():
         if not isinstance(prop, Mapping):

@@ -280,3 +280,62 @@ def test_english_page(owner):
     owner.post("/language", {"lang": "en", "next": "/owner/forms"})
     page = html(owner.get(FORWARD))
     assert "Edit the form" in page and "Field name" in page and "Show the preview" in page
+
+
+# ---- the forms API (contract 4: the editor's side panel) ------------------------------
+
+def test_api_lists_forms_with_fields(owner):
+    forms = owner.client.get("/owner/api/forms").get_json()
+    triage = next(f for f in forms if f["path"] == "forms/complaint-triage.schema.json")
+    assert triage["title_th"] == "พิจารณาคัดกรองเรื่องร้องเรียนเบื้องต้น"
+    assert triage["title_en"] == "Screen the complaint"
+    outcome = triage["fields"][0]
+    assert outcome["name"] == "screening_outcome" and outcome["type"] == "choice"
+    assert outcome["title_th"] == "ผลการคัดกรอง"
+    assert [c["const"] for c in outcome["choices"]] == ["accept", "not_considered", "forward"]
+    reason = next(f for f in triage["fields"] if f["name"] == "not_considered_reason")
+    assert reason["title_th"] == "เหตุที่ไม่รับไว้พิจารณา"  # from its list
+    assert triage["used_by"] == ["complaint"] and triage["personal_default"] is True
+
+
+def test_api_makes_a_new_form_and_refuses_an_existing_name(owner, owned):
+    _rt, _people, _app, folder = owned
+    body = {"name": "complaint-head-review", "title_th": "หัวหน้ากลุ่มตรวจทาน",
+            "title_en": "Group head's review", "fields": [
+                {"name": "head_opinion", "title_th": "ความเห็น", "title_en": "Opinion",
+                 "type": "textarea", "required": True},
+                {"name": "head_agrees", "title_th": "เห็นด้วย", "type": "yesno"}]}
+    token = owner.token()
+    response = owner.client.post("/owner/api/forms", json=body, headers={"X-CSRFToken": token})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json() == {"path": "forms/complaint-head-review.schema.json"}
+    schema = form_file(folder, "complaint-head-review")
+    assert schema["required"] == ["head_opinion"]
+    assert schema["properties"]["head_opinion"]["x-personal"] is True  # a complaint form
+    again = owner.client.post("/owner/api/forms", json=body, headers={"X-CSRFToken": token})
+    assert again.status_code == 400 and "already exists" in again.get_json()["error_en"]
+    assert form_file(folder, "complaint-head-review") == schema
+
+
+def test_api_bad_fields_are_named(owner):
+    body = {"name": "x-form", "title_th": "", "fields": [{"name": "Bad", "type": "choice"}]}
+    response = owner.client.post("/owner/api/forms", json=body,
+                                 headers={"X-CSRFToken": owner.token()})
+    assert response.status_code == 400
+    fields = response.get_json()["fields"]
+    assert set(fields) >= {"title_th", "1.name", "1.choices_list"}
+    bad = owner.client.post("/owner/api/forms", json={"name": "../x", "fields": [{}]},
+                            headers={"X-CSRFToken": owner.token()})
+    assert bad.status_code == 400 and "name" in bad.get_json()["fields"]
+
+
+def test_api_needs_csrf_and_the_role(owned, owner):
+    rt, people, app, folder = owned
+    body = {"name": "no-token", "title_th": "ก", "fields": [{"name": "a", "title_th": "ก"}]}
+    assert owner.client.post("/owner/api/forms", json=body).status_code == 400
+    assert not (folder / "forms" / "no-token.schema.json").exists()
+    legal = signed_in(rt, people, app, "legal_head")
+    response = legal.client.post("/owner/api/forms", json=body,
+                                 headers={"X-CSRFToken": legal.token()})
+    assert response.status_code == 403
+    assert not (folder / "forms" / "no-token.schema.json").exists()
