@@ -56,6 +56,17 @@ export function mountSidePanel(modeler, container, given = {}) {
   const body = el('div', { class: 'sp-body' });
   const heading = el('h2', { id: 'sp-title', text: ctx.t('panel_title') });
   container.replaceChildren(heading, body);
+  // Without govflow's descriptor bpmn-js cannot write a form property: say so, once.
+  let hasSpiff = true;
+  try {
+    hasSpiff = Boolean(modeler.get('moddle').getPackage('spiffworkflow'));
+  } catch {
+    hasSpiff = false;
+  }
+  if (!hasSpiff) {
+    container.insertBefore(el('p', { class: 'sp-warning', role: 'alert',
+                                     text: ctx.t('no_descriptor') }), body);
+  }
   container.classList.add('govflow-side-panel');
   container.setAttribute('aria-labelledby', 'sp-title');
   let shown = null;

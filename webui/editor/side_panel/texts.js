@@ -81,6 +81,8 @@ const TEXTS = {
   op_unset: ['ไม่มีค่า / ไม่ใช่', 'has no value / no'],
   choose: ['— เลือก —', '— choose —'],
   received_at: ['วันที่ได้รับเรื่อง', 'the day received'],
+  no_descriptor: ['ตัวแก้ไขไม่ได้โหลดคำอธิบาย spiffworkflow จึงเลือกแบบฟอร์มไม่ได้',
+    'The editor has not loaded the spiffworkflow descriptor, so forms cannot be chosen'],
   request_failed: ['ไม่สำเร็จ: {reason}', 'Failed: {reason}'],
 };
 
