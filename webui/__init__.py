@@ -65,6 +65,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from webui.admin import users as admin
     from webui.api import instances as _instance_search  # noqa: F401 - adds its routes to api.bp
     from webui.api import routes as api
+    from webui.owner import drafts_api
+    from webui.owner import dry_run as _dry_run  # noqa: F401 - adds its routes to owner.bp
     from webui.owner import holidays as holiday_pages
     from webui.owner import processes as owner
     from webui.public import complaints as complaint_pages
@@ -82,6 +84,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     # before CSRF protection parses the body.
     app.before_request(cases.allow_large_upload)
     app.before_request(owner.allow_large_upload)
+    app.before_request(drafts_api.allow_large_draft)
     app.before_request(complaint_pages.allow_large_upload)
 
     csrf = CSRFProtect(app)
@@ -102,6 +105,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.register_blueprint(outbox_pages.bp)
     app.register_blueprint(escalation_pages.bp)
     app.register_blueprint(owner.bp)
+    app.register_blueprint(drafts_api.bp)
     app.register_blueprint(complaint_pages.bp)
     app.register_blueprint(report_pages.bp)
     app.register_blueprint(evidence_pages.bp)

@@ -17,7 +17,7 @@ from werkzeug.routing import IntegerConverter
 from engine.core.actors import Actor
 from engine.core.errors import Conflict, InvalidData
 from engine.core.models import MAX_DB_INT
-from engine.core.roles import ROLES
+from engine.core.roles import ROLE_NAMES_EN, ROLES
 from engine.services.admin import processes
 from engine.services.inbox import attachments
 from engine.services.inbox.attachments import UploadedFile
@@ -28,19 +28,6 @@ from webui.i18n import current_language, localize, localize_fields
 
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # fmt: skip
-
-#: English names of the roles; the Thai names are engine.core.roles.ROLES.
-ROLE_NAMES_EN = {
-    "admin": "Administrator",
-    "director": "Director of the Area Office",
-    "legal_officer": "Legal officer",
-    "legal_head": "Head of Legal Affairs",
-    "web_admin": "Web administrator",
-    "ict_head": "Head of ICT",
-    "staff": "Staff of the data-owning unit",
-    "process_owner": "Process owner",
-}
-
 
 def rt() -> Runtime:
     """The runtime create_app put in the app, for every blueprint and the API alike."""

@@ -1,4 +1,4 @@
-"""The roles of the office (บทบาท), with the Thai names people see."""
+"""The roles of the office (บทบาท), with the Thai names people see and their English names."""
 
 from __future__ import annotations
 
@@ -11,6 +11,18 @@ ROLES: dict[str, str] = {
     "ict_head": "ผู้อำนวยการกลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร",
     "staff": "เจ้าหน้าที่หน่วยงานเจ้าของข้อมูล",
     "process_owner": "ผู้ดูแลกระบวนงาน",
+}
+
+#: The same roles' English names.
+ROLE_NAMES_EN: dict[str, str] = {
+    "admin": "Administrator",
+    "director": "Director of the Area Office",
+    "legal_officer": "Legal officer",
+    "legal_head": "Head of Legal Affairs",
+    "web_admin": "Web administrator",
+    "ict_head": "Head of ICT",
+    "staff": "Staff of the data-owning unit",
+    "process_owner": "Process owner",
 }
 
 

@@ -226,6 +226,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | dict[str, frozenset[str]]] = {
     ("GET", "owner.process_list"): OWNERS,
     ("GET", "owner.version_list"): OWNERS,
     ("GET", "owner.version_page"): OWNERS,
+    ("GET", "owner.compare"): OWNERS,
     ("GET", "owner.diagram"): OWNERS,
     ("POST", "owner.make_current"): OWNERS,
     ("GET", "owner.confirm_make_current"): OWNERS,

@@ -32,7 +32,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from engine.core.errors import Conflict, DiagramError, InvalidData
-from engine.services.admin import processes, versions
+from engine.services.admin import drafts, processes, versions
 from webui import diagrams
 from webui.confirmations import Confirmation, confirmed
 from webui.i18n import localize
@@ -154,6 +154,11 @@ def upload() -> tuple[str, int]:
                                message=_("ยังไม่ได้เลือกไฟล์"))
     file_name = upload_file.filename.replace("\\", "/").rsplit("/", 1)[-1]
     data = upload_file.read(versions.MAX_UPLOAD + 1)
+    return preview_page(file_name, data)
+
+
+def preview_page(file_name: str, data: bytes) -> tuple[str, int]:
+    """The report and diff of a file about to be deployed: an upload, or a saved draft."""
     try:
         preview = versions.preview_upload(rt(), actor(), file_name, data)
     except InvalidData as error:
@@ -162,7 +167,14 @@ def upload() -> tuple[str, int]:
                                message=message)
     # Only a file that passed every check is kept for the confirm step.
     token = _keep_upload(file_name, data) if preview["ok"] else ""
+    compared = {
+        entry["process_key"]: diagrams.comparison(
+            actor(), entry["process_key"], entry["current_version"], data,
+            entry["highlight"], prefix=f"p{index}-")
+        for index, entry in enumerate(preview["processes"]) if entry["current_version"]
+    }
     return render_template("owner/preview.html", preview=preview, token=token,
+                           compared=compared,
                            diff_lines=_diff_lines(preview["text_diff"])), 200
 
 
@@ -202,6 +214,9 @@ def confirm_upload() -> BaseResponse | tuple[str, int]:
                                errors={"file": detail} if detail else {}, message=message)
     finally:
         _drop_upload(token)
+    # A draft that is now exactly what is live has served its purpose.
+    live = [key for key, _version in [*result["deployed"], *result["unchanged"]]]
+    drafts.drop_deployed(rt(), actor(), live, data)
     for key, version in result["deployed"]:
         flash(_("ติดตั้ง %(key)s ฉบับที่ %(version)d แล้ว เรื่องใหม่จะใช้ฉบับนี้",
                 key=key, version=version), "success")
@@ -240,17 +255,51 @@ def version_list(key: str) -> tuple[str, int]:
     return _versions_page(key)
 
 
+def _compared(key: str, old: int, new: int) -> dict[str, Any]:
+    """What the comparison partial needs: the diff with its sentences, both drawings
+    marked, and the XML text diff."""
+    diff = versions.diff_versions(rt(), key, old, new, actor())
+    svgs = diagrams.comparison(actor(), key, old, versions.version_bpmn(rt(), key, new, actor()),
+                               diff["highlight"])
+    return {"diff": diff, "svgs": svgs, "diff_lines": _diff_lines(diff["text_diff"])}
+
+
 @bp.get("/processes/<key>/versions/<int:version>")
 @owner_required
 def version_page(key: str, version: int) -> tuple[str, int]:
     _listed, this, current = _versions_of(key, version)
-    diff = None
+    compared: dict[str, Any] = {"diff": None}
     if current is not None and current["version"] != version:
         low, high = sorted((version, current["version"]))
-        diff = versions.diff_versions(rt(), key, low, high, actor())
+        compared = _compared(key, low, high)
     return render_template(
-        "owner/version.html", key=key, this=this, current=current, diff=diff,
+        "owner/version.html", key=key, this=this, current=current, **compared,
     ), 200
+
+
+def _version_arg(name: str) -> int | None:
+    value = (request.args.get(name) or "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@bp.get("/processes/<key>/compare")
+@owner_required
+def compare(key: str) -> tuple[str, int]:
+    """Any two deployed versions side by side: ?from=<old>&to=<new>."""
+    listed = versions.list_versions(rt(), key, actor())
+    numbers = {v["version"] for v in listed}
+    old, new = _version_arg("from"), _version_arg("to")
+    problem = ""
+    if old is None or new is None or old not in numbers or new not in numbers:
+        problem = _("เลือกฉบับที่จะเทียบทั้งสองช่องจากรายการฉบับที่ติดตั้งแล้ว")
+    elif old == new:
+        problem = _("เลือกสองฉบับที่ต่างกัน ฉบับเดียวกันไม่มีความแตกต่าง")
+    compared: dict[str, Any] = {"diff": None} if problem else _compared(key, old or 0, new or 0)
+    current = next((v for v in listed if v["is_current"]), None)
+    return render_template(
+        "owner/compare.html", key=key, versions=listed, current=current,
+        name=(current or listed[0])["name"], old=old, new=new, problem=problem, **compared,
+    ), 400 if problem else 200
 
 
 @bp.get("/processes/<key>/versions/<int:version>/diagram.svg")

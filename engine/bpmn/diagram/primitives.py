@@ -44,6 +44,8 @@ class Context:
     plane_id: str = ""  # the process, collaboration or sub-process this diagram draws
     # Names to show instead of the file's, by element id (e.g. with placeholders filled).
     labels: Mapping[str, str] = field(default_factory=dict)
+    # What a compared version added, removed or changed, by element id.
+    changes: Mapping[str, str] = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------------ helpers

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from engine.bpmn.diagram.change_marks import CHANGE_KINDS, mark_change
 from engine.bpmn.diagram.edges import add_defs, draw_edge
 from engine.bpmn.diagram.kinds import SUBPROCESSES, is_expanded
 from engine.bpmn.diagram.primitives import (
@@ -88,13 +89,18 @@ def _extent(plane: etree._Element) -> Box:
 
 
 def render_svg(tree: etree._ElementTree, *, state: Mapping[str, str] | None = None,
-               labels: Mapping[str, str] | None = None, diagram_index: int = 0) -> str:
+               labels: Mapping[str, str] | None = None, diagram_index: int = 0,
+               changes: Mapping[str, str] | None = None, id_prefix: str = "") -> str:
     """Draw diagram number `diagram_index` of a parsed BPMN file as SVG text.
 
     `state` maps element ids to "completed", "active" or "overdue"; other values
     are ignored so that a stale state never breaks the drawing. The first active or
     overdue step's group gets the id `CURRENT_ID`. `labels` maps element ids to the
     names to write instead of the file's (names are text: escaped, never markup).
+    `changes` maps element ids to "added", "removed" or "changed", for comparing two
+    versions (engine/bpmn/diagram/change_marks.py); other values are ignored.
+    `id_prefix` goes before every id the SVG defines (and every reference to one), so two
+    drawings can sit in one page without sharing ids.
 
     The SVG fits the width of whatever holds it (width 100%, its height from the viewBox).
     """
@@ -114,7 +120,7 @@ def render_svg(tree: etree._ElementTree, *, state: Mapping[str, str] | None = No
     elements = _index(root)
     hosts = frozenset(el.get("attachedToRef") or "" for el in elements.values()
                       if local_name(el) == "boundaryEvent")
-    ctx = Context(elements, state or {}, hosts, labels=labels or {})
+    ctx = Context(elements, state or {}, hosts, labels=labels or {}, changes=changes or {})
     view = _extent(plane)
     svg = etree.Element(qname(SVG_NS, "svg"), nsmap={None: SVG_NS})
     for key, value in (("class", "bpmn-diagram"), ("width", "100%"), ("role", "img"),
@@ -144,7 +150,20 @@ def render_svg(tree: etree._ElementTree, *, state: Mapping[str, str] | None = No
     for di, ref, el in resolved:
         _draw_item(svg, di, ref, el, ctx)
     _mark_current(svg, current)
+    if id_prefix:
+        _prefix_ids(svg, id_prefix)
     return etree.tostring(svg, encoding="unicode")
+
+
+def _prefix_ids(svg: etree._Element, prefix: str) -> None:
+    for el in svg.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for name, value in el.attrib.items():
+            if name == "id":
+                el.set(name, prefix + value)
+            elif "url(#" in value:
+                el.set(name, value.replace("url(#", f"url(#{prefix}"))
 
 
 def _mark_current(svg: etree._Element, current: list[str]) -> None:
@@ -195,10 +214,13 @@ def _draw_item(svg: etree._Element, di: etree._Element, ref: str,
     if _inside_collapsed(el, ctx):
         g.set("class", g.get("class", "") + " bpmn-hidden")  # kept, empty, so pages find it
         return
+    change = ctx.changes.get(ref)
     if is_edge:
         draw_edge(g, el, di, ctx)
         if state in STATES:
             paint_state(g, state)
+        if change in CHANGE_KINDS:
+            mark_change(g, change, None)
         return
     box = bounds(di)
     if box is None:
@@ -206,6 +228,8 @@ def _draw_item(svg: etree._Element, di: etree._Element, ref: str,
     drawer_for(kind)(g, el, di, box, ctx)
     if state in STATES:
         paint_state(g, state)
+    if change in CHANGE_KINDS:
+        mark_change(g, change, box)
     if state == "completed" and kind not in ("participant", "lane"):
         # A check mark, so "done" does not rest on colour alone.
         bx, by = box.x + box.w, box.y

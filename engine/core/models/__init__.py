@@ -18,6 +18,7 @@ from engine.core.models.cases import (
     Task,
     TrackingCode,
 )
+from engine.core.models.drafts import EditorPresence, ProcessDraft
 from engine.core.models.filing_keys import FilingKey
 from engine.core.models.heartbeat import SchedulerHeartbeat
 from engine.core.models.holidays import CalendarGapAnswer, HolidayOverride
@@ -36,6 +37,7 @@ __all__ = [
     "CalendarGapAnswer",
     "Comment",
     "DueTimer",
+    "EditorPresence",
     "Escalation",
     "FilingKey",
     "HolidayOverride",
@@ -43,6 +45,7 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "PersonalNameTerm",
+    "ProcessDraft",
     "ProcessInstance",
     "ProcessVersion",
     "Publication",

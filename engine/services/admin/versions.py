@@ -17,12 +17,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine.bpmn.bundle import ProcessBundle
+from engine.bpmn.changes import VersionSide, highlights, summarize
 from engine.bpmn.definitions import CheckedFile, Definition, check_bytes, deploy_checked
 from engine.core.actors import Actor
 from engine.core.audit import record
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.core.models import ProcessInstance, ProcessVersion, Task
 from engine.core.statuses import InstanceStatus, TaskStatus
+from engine.services.admin.deploy_notices import tell_supervisors
 from engine.workflow.cases import load_case, run_engine, save_case
 from engine.workflow.runner import all_tasks
 from engine.workflow.runtime import Runtime
@@ -100,6 +102,8 @@ def make_current(rt: Runtime, actor: Actor | None, process_key: str, version: in
     _require_owner(actor)
     with rt.db.write() as session:
         row = _version_row(session, process_key, version)
+        previous = session.scalar(select(ProcessVersion.version).where(
+            ProcessVersion.process_key == process_key, ProcessVersion.is_current.is_(True)))
         session.execute(update(ProcessVersion)
                         .where(ProcessVersion.process_key == process_key)
                         .values(is_current=False))
@@ -107,6 +111,8 @@ def make_current(rt: Runtime, actor: Actor | None, process_key: str, version: in
         (rt.settings.processes_dir / row.file_name).write_bytes(row.bpmn_xml)
         record(session, actor, "version_made_current", process_key=process_key,
                version=version)
+        if previous != version:
+            tell_supervisors(rt, session, actor, process_key, previous, version)
     return {"process_key": process_key, "version": version}
 
 
@@ -152,17 +158,61 @@ def _affected(session: Session, version_id: int, ids: set[str]) -> list[dict[str
     return [{"instance_id": i, "task": b, "task_name": n} for i, b, n in rows]
 
 
+def _summary(session: Session, version_id: int, old: VersionSide,
+             new: VersionSide) -> dict[str, Any]:
+    """The change sentences, each with the running cases (of version ``version_id``) whose
+    open tasks it concerns, and the diagrams' colours."""
+    changes = summarize(old, new)
+    steps = {s for c in changes for s in c.steps}
+    open_at: dict[str, list[dict[str, Any]]] = {}
+    for row in _affected(session, version_id, steps) if steps else []:
+        open_at.setdefault(row["task"], []).append(row)
+    summary = []
+    for change in changes:
+        entry = change.to_dict()
+        entry["affected"] = sorted((row for s in change.steps for row in open_at.get(s, [])),
+                                   key=lambda row: (row["instance_id"], row["task"]))
+        summary.append(entry)
+    return {"summary": summary, "highlight": highlights(changes)}
+
+
+def affected_cases(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every running case a diff touches, once, with the open tasks it is waiting at."""
+    cases: dict[int, dict[str, Any]] = {}
+    rows = [*entry.get("instances_on_changed", ()),
+            *(row for change in entry.get("summary", ()) for row in change["affected"])]
+    for row in rows:
+        case = cases.setdefault(row["instance_id"], {"instance_id": row["instance_id"],
+                                                     "tasks": {}})
+        case["tasks"][row["task"]] = row["task_name"]
+    return [cases[i] for i in sorted(cases)]
+
+
 def diff_versions(rt: Runtime, process_key: str, from_version: int, to_version: int,
                   actor: Actor | None = None) -> dict[str, Any]:
     with rt.db.read() as session:
         _require_viewer(rt, session, actor, process_key)
-        old = rt.definitions.get(_version_row(session, process_key, from_version))
-        new = rt.definitions.get(_version_row(session, process_key, to_version))
+        old_row = _version_row(session, process_key, from_version)
+        new_row = _version_row(session, process_key, to_version)
+        old, new = rt.definitions.get(old_row), rt.definitions.get(new_row)
         elements = _elements(_spec_diff(old, new.spec), old, new.bundle)
         touched = set(elements["removed"]) | set(elements["changed"])
         elements["instances_on_changed"] = _affected(session, old.version_id, touched)
+        elements.update(_summary(
+            session, old.version_id, VersionSide(process_key, old_row.bpmn_xml, old.bundle),
+            VersionSide(process_key, new_row.bpmn_xml, new.bundle)))
+        elements["affected_cases"] = affected_cases(elements)
+        elements["text_diff"] = _text_diff(old_row.bpmn_xml, new_row.bpmn_xml,
+                                           f"v{from_version}/{old_row.file_name}",
+                                           f"v{to_version}/{new_row.file_name}")
         return {"process_key": process_key, "from": from_version, "to": to_version,
                 **elements}
+
+
+def _text_diff(old: bytes, new: bytes, old_name: str, new_name: str) -> str:
+    return "".join(difflib.unified_diff(
+        old.decode("utf-8", "replace").splitlines(keepends=True),
+        new.decode("utf-8", "replace").splitlines(keepends=True), old_name, new_name, n=2))
 
 
 # ---- upload ---------------------------------------------------------------------------
@@ -194,9 +244,8 @@ def preview_upload(rt: Runtime, actor: Actor | None, file_name: str,
     }
     current_path = rt.settings.processes_dir / file_name
     old_text = current_path.read_text(encoding="utf-8") if current_path.is_file() else ""
-    result["text_diff"] = "".join(difflib.unified_diff(
-        old_text.splitlines(keepends=True), data.decode("utf-8", "replace").splitlines(
-            keepends=True), f"processes/{file_name}", f"upload/{file_name}", n=2))
+    result["text_diff"] = _text_diff(old_text.encode("utf-8"), data,
+                                     f"processes/{file_name}", f"upload/{file_name}")
     if checked.loaded is None:
         return result
     with rt.db.read() as session:
@@ -210,6 +259,12 @@ def preview_upload(rt: Runtime, actor: Actor | None, file_name: str,
                 touched = set(entry["removed"]) | set(entry["changed"])
                 entry["instances_on_changed"] = _affected(session, current.version_id,
                                                           touched)
+                current_row = _version_row(session, pid, current.version)
+                entry.update(_summary(
+                    session, current.version_id,
+                    VersionSide(pid, current_row.bpmn_xml, current.bundle),
+                    VersionSide(pid, data, bundle)))
+                entry["affected_cases"] = affected_cases(entry)
             result["processes"].append(entry)
     return result
 
@@ -224,6 +279,9 @@ def deploy_upload(rt: Runtime, actor: Actor | None, file_name: str,
             "ไฟล์นี้ไม่ผ่านการตรวจสอบ จึงไม่ได้ติดตั้ง / the file failed its checks and was not "
             "deployed", {"file": "; ".join(p.format("en") for p in checked.problems
                                           if p.severity == "error")[:2000]})
+    with rt.db.read() as session:
+        was_current = {pid: d.version for pid in checked.processes
+                       if (d := rt.definitions.current(session, pid)) is not None}
     target = rt.settings.processes_dir / file_name
     previous = target.read_bytes() if target.is_file() else None
     target.write_bytes(data)
@@ -239,6 +297,8 @@ def deploy_upload(rt: Runtime, actor: Actor | None, file_name: str,
     with rt.db.write() as session:
         record(session, actor, "definition_uploaded", file=file_name,
                deployed=[list(d) for d in report.deployed])
+        for pid, version in report.deployed:
+            tell_supervisors(rt, session, actor, pid, was_current.get(pid), version)
     return {"deployed": report.deployed, "unchanged": report.unchanged}
 
 
