@@ -402,3 +402,16 @@ def test_the_diagram_marks_changes_by_colour_line_style_and_badge():
     line = group("flow_triage_to_gw").xpath(".//*[@class='line']", namespaces=ns)[0]
     assert line.get("stroke") == "#2e7d32"
     assert "change-" not in group("notify_result").get("class")  # unknown kinds are ignored
+
+
+def test_a_personal_mark_says_nothing_where_the_process_keeps_no_personal_data():
+    def publishing(raw: dict[str, Any]) -> VersionSide:
+        xml = bpmn().replace(b'<bpmn:process id="complaint"', b'<bpmn:process id="publishing"')
+        return VersionSide("publishing", xml, Bundle(raw))
+
+    raw = stored()
+    form = raw["forms"][TRIAGE_FORM]
+    form["properties"]["note"]["x-personal"] = True
+    form["properties"]["title"] = {"type": "string", "title": "ชื่อ", "x-personal": True}
+    found = [c.text_th for c in summarize(publishing(stored()), publishing(raw))]
+    assert found == ["แบบฟอร์ม 'คัดกรอง': เพิ่มช่อง 'ชื่อ' (ไม่บังคับ)"]

@@ -12,8 +12,8 @@ from engine.bpmn.changes.change import Change, Kind, quoted
 from engine.bpmn.changes.pair import Pair
 from engine.bpmn.changes.words import field_type
 from engine.bpmn.forms import choice_options, title_in
+from engine.core.personal_data import MARK as PERSONAL
 
-PERSONAL = "x-personal"
 _PERSONAL_YES = ("ข้อมูลส่วนบุคคล: เข้ารหัส และเห็นเฉพาะกลุ่มกฎหมายและคดีกับผู้อำนวยการ",
                  "personal data: encrypted, and shown only to Legal Affairs and the Director")
 _PERSONAL_NO = ("ไม่ใช่ข้อมูลส่วนบุคคล: เก็บและแสดงเหมือนช่องทั่วไป",
@@ -37,7 +37,7 @@ def form_changes(pair: Pair) -> Iterator[Change]:
         is_start = path == pair.new_bundle.start_form
         note = notes.START_FORM if is_start else notes.FORM
         element = pair.new.info.start_event if is_start and pair.new.info else None
-        yield from _form(before, after, path, element, steps, note)
+        yield from _form(before, after, path, element, steps, note, pair.keeps_personal)
 
 
 def _shared_forms(pair: Pair) -> dict[str, tuple[str, ...]]:
@@ -54,15 +54,15 @@ def _shared_forms(pair: Pair) -> dict[str, tuple[str, ...]]:
 
 
 def _form(before: Mapping[str, Any], after: Mapping[str, Any], path: str,
-          element: str | None, steps: tuple[str, ...],
-          note: tuple[str, str]) -> Iterator[Change]:
+          element: str | None, steps: tuple[str, ...], note: tuple[str, str],
+          keeps_personal: bool) -> Iterator[Change]:
     head_th = f"แบบฟอร์ม {quoted(title_in(after, 'th', path))}: "
     head_en = f"Form {quoted(title_in(after, 'en', path))}: "
 
     def say(kind: Kind, th: str, en: str) -> Change:
         return Change(kind, "field", head_th + th, head_en + en, element, steps, *note)
 
-    found = list(_field_sentences(before, after, say))
+    found = list(_field_sentences(before, after, say, keeps_personal))
     if title_in(before, "th", path) != title_in(after, "th", path):
         found.insert(0, say("changed", f"เปลี่ยนชื่อจาก {quoted(title_in(before, 'th', path))}",
                             f"renamed from {quoted(title_in(before, 'en', path))}"))
@@ -80,27 +80,31 @@ def _properties(form: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     return {k: v for k, v in props.items() if isinstance(v, Mapping)}
 
 
-def _field_sentences(before: Mapping[str, Any], after: Mapping[str, Any],
-                     say: Any) -> Iterator[Change]:
+def _field_sentences(before: Mapping[str, Any], after: Mapping[str, Any], say: Any,
+                     keeps_personal: bool) -> Iterator[Change]:
+    """One sentence per field change; the personal-data mark only where the process keeps
+    personal data (elsewhere the mark changes nothing, so nothing is said)."""
     props0, props1 = _properties(before), _properties(after)
     req0, req1 = set(before.get("required") or ()), set(after.get("required") or ())
     for name in props1.keys() - props0.keys():
-        yield _added_field(props1[name], name, name in req1, say)
+        yield _added_field(props1[name], name, name in req1, say, keeps_personal)
     for name in props0.keys() - props1.keys():
         title = quoted(title_in(props0[name], "th", name))
         title_en = quoted(title_in(props0[name], "en", name))
         yield say("removed", f"ลบช่อง {title}", f"removed the field {title_en}")
     common = [n for n in props1 if n in props0]
     for name in common:
-        yield from _field(props0[name], props1[name], name, (name in req0, name in req1), say)
+        yield from _field(props0[name], props1[name], name, (name in req0, name in req1), say,
+                          keeps_personal)
     if common != [n for n in props0 if n in props1]:
         yield say("changed", "เปลี่ยนลำดับช่อง", "the fields are in another order")
 
 
-def _added_field(prop: Mapping[str, Any], name: str, required: bool, say: Any) -> Change:
+def _added_field(prop: Mapping[str, Any], name: str, required: bool, say: Any,
+                 keeps_personal: bool) -> Change:
     marks_th = ["ต้องกรอก" if required else "ไม่บังคับ"]
     marks_en = ["required" if required else "optional"]
-    if prop.get(PERSONAL) is not None:
+    if keeps_personal and prop.get(PERSONAL) is not None:
         th, en = _PERSONAL_YES if prop.get(PERSONAL) else _PERSONAL_NO
         marks_th.append(th)
         marks_en.append(en)
@@ -109,7 +113,7 @@ def _added_field(prop: Mapping[str, Any], name: str, required: bool, say: Any) -
 
 
 def _field(prop0: Mapping[str, Any], prop1: Mapping[str, Any], name: str,
-           required: tuple[bool, bool], say: Any) -> Iterator[Change]:
+           required: tuple[bool, bool], say: Any, keeps_personal: bool) -> Iterator[Change]:
     title = quoted(title_in(prop1, "th", name))
     title_en = quoted(title_in(prop1, "en", name))
     if title_in(prop0, "th", name) != title_in(prop1, "th", name):
@@ -124,7 +128,8 @@ def _field(prop0: Mapping[str, Any], prop1: Mapping[str, Any], name: str,
         yield say("changed", f"ช่อง {title} เปลี่ยนชนิดจาก{type0[0]}เป็น{type1[0]}",
                   f"the field {title_en} changed from {type0[1]} to {type1[1]}")
     yield from _choices(prop0, prop1, title, title_en, say)
-    if prop0.get(PERSONAL) != prop1.get(PERSONAL) and prop1.get(PERSONAL) is not None:
+    if keeps_personal and prop0.get(PERSONAL) != prop1.get(PERSONAL) \
+            and prop1.get(PERSONAL) is not None:
         th, en = _PERSONAL_YES if prop1.get(PERSONAL) else _PERSONAL_NO
         yield say("changed", f"ช่อง {title} เป็น{th}" if prop1.get(PERSONAL)
                   else f"ช่อง {title} {th}", f"the field {title_en} is now {en}")

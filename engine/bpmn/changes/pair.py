@@ -19,6 +19,9 @@ class Pair:
     #: follow whatever the bundle stores.
     old_stored: dict[str, Any]
     new_stored: dict[str, Any]
+    #: Whether the process keeps personal data at all (engine.core.personal_data): only
+    #: then does marking a field personal change anything.
+    keeps_personal: bool = False
 
     def label(self, element_id: str | None) -> str:
         """An element's name in the new version, else in the old one, else its id."""

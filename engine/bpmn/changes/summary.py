@@ -18,6 +18,7 @@ from engine.bpmn.changes.rules import (
 )
 from engine.bpmn.changes.steps import element_changes, flow_changes
 from engine.bpmn.changes.timers import condition_changes, timer_changes
+from engine.core.personal_data import PERSONAL_FIELDS
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ _KIND_ORDER = {"added": 0, "removed": 1, "changed": 2}
 def summarize(old: VersionSide, new: VersionSide) -> list[Change]:
     """What changes from ``old`` to ``new``, one sentence per change (none when equal)."""
     pair = Pair(read_view(old.bpmn, old.process_key), read_view(new.bpmn, new.process_key),
-                old.bundle, new.bundle, old.bundle.to_dict(), new.bundle.to_dict())
+                old.bundle, new.bundle, old.bundle.to_dict(), new.bundle.to_dict(),
+                keeps_personal=bool(PERSONAL_FIELDS.get(new.process_key)))
     elements = sorted(element_changes(pair), key=lambda c: _KIND_ORDER[c.kind])
     return [
         *setting_changes(pair), *elements, *form_changes(pair), *timer_changes(pair),
