@@ -52,6 +52,8 @@ def test_the_editor_page_hands_its_context_to_a_same_origin_script(owned):
     assert re.fullmatch(r"[\w.-]{20,}", ctx["csrf"])
     assert ctx["lanes"] and set(ctx["lanes"].values()) <= {r["role"] for r in ctx["roles"]}
     assert "legal_officer" in ctx["lanes"].values()
+    triage = ctx["settings"]["triage_days"]  # the bundle's settings, as processes.toml has them
+    assert triage["value"] == 3 and triage["type"] == "working_days" and triage["label_th"]
     assert ctx["urls"]["current"] == "/owner/processes/complaint/edit/current"
     assert ctx["urls"]["deploy"] == "/owner/processes/complaint/draft/deploy"
     assert page.count('id="side-panel"') == 1 and page.count('id="canvas"') == 1

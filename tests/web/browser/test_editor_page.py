@@ -10,6 +10,8 @@ tests/artifacts/editor-load.txt; no test asserts a timing.
 from __future__ import annotations
 
 import re
+import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +25,14 @@ from engine.core.config import Settings
 from engine.services.admin.users import add_user
 from engine.workflow.runtime import Runtime
 from tests.conftest import CORPORA, PROCESSES, missing
-from tests.web.browser.support import ARTIFACTS, Server, app_page, password_of, shot
+from tests.web.browser.support import (
+    ARTIFACTS,
+    GOVFLOW,
+    Server,
+    app_page,
+    password_of,
+    shot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -237,8 +246,23 @@ def test_axe_finds_nothing_on_the_editor_page(chromium: Browser, server: Server,
                 expect(page.locator(".djs-popup")).to_be_visible()
                 found += [f"menu: {f}" for f in axe_findings(page, CANVAS_EXCLUDED)]
                 page.keyboard.press("Escape")
+                disconnect(page, "initial_action")
+                expect(page.locator("#check-list li.gf-problem-error").first).to_be_visible()
+                found += [f"report: {f}" for f in axe_findings(page, CANVAS_EXCLUDED)]
             shot(page, f"axe-editor-{width}")
         assert not found, "axe on the editor page:\n" + "\n".join(found)
+
+
+def disconnect(page: Page, task: str) -> None:
+    """Delete the task's flows in and out, each selected then deleted from its context pad."""
+    flows = page.evaluate("id => { const el = govflowEditor.modeler.get('elementRegistry')"
+                          ".get(id); return [...el.incoming, ...el.outgoing].map(f => f.id); }",
+                          task)
+    assert flows
+    for flow in flows:
+        page.evaluate("id => { const m = govflowEditor.modeler;"
+                      " m.get('selection').select(m.get('elementRegistry').get(id)); }", flow)
+        page.locator(".djs-context-pad .entry[data-action=delete]").click()
 
 
 def rename(page: Page, element_id: str, name: str) -> None:
@@ -389,3 +413,54 @@ def _bpmn_ids(raw: bytes, name: str) -> set[str]:
     model = "http://www.omg.org/spec/BPMN/20100524/MODEL"
     return {el.get("id") for el in tree.getroot().iter(etree.Element)
             if el.get("id") and etree.QName(el).namespace == model}
+
+
+def test_a_disconnected_task_is_marked_listed_and_blocks_deploy(editor: Page) -> None:
+    """The live check (POST /owner/api/processes/<key>/check) on each change: a task left
+    without flows gets the error marker, the list names it and leads to it, and
+    "ตรวจและติดตั้ง" is refused until the change is undone."""
+    page = editor
+    summary = page.locator("#check-summary")
+    deploy = page.get_by_role("button", name="ตรวจและติดตั้ง")
+    expect(summary).to_have_text(re.compile("ผ่านการตรวจ|คำเตือน"))
+    expect(deploy).to_be_enabled()
+    record_live_check_time(page)
+    disconnect(page, "initial_action")
+    task = page.locator(".djs-shape[data-element-id=initial_action]")
+    expect(task).to_have_class(re.compile(r"\bgf-check-error\b"))
+    entry = page.locator("#check-list li.gf-problem-error").filter(
+        has=page.locator("[data-element-id=initial_action]"))
+    expect(entry.first).to_be_visible()
+    expect(deploy).to_be_disabled()
+    expect(page.locator("#deploy-blocked")).to_be_visible()
+    shot(page, "editor-disconnected")
+    entry.first.get_by_role("button").click()
+    assert page.evaluate(
+        "() => govflowEditor.modeler.get('selection').get().map(e => e.id)") == ["initial_action"]
+    page.get_by_role("heading", level=1).click()
+    while page.get_by_role("button", name="เลิกทำ").is_enabled():
+        page.get_by_role("button", name="เลิกทำ").click()
+    expect(task).not_to_have_class(re.compile(r"\bgf-check-error\b"))
+    expect(deploy).to_be_enabled()
+
+
+def record_live_check_time(page: Page) -> None:
+    """The live check's round trip for complaint.bpmn from the page, beside `govflow
+    validate` on the same file in the same run, into tests/artifacts/ (nothing asserted)."""
+    took = page.evaluate("""async () => {
+        const { xml } = await govflowEditor.modeler.saveXML({ format: true });
+        const started = performance.now();
+        const answer = await fetch(govflowEditor.ctx.urls.check, { method: 'POST',
+            credentials: 'same-origin', body: JSON.stringify({ bpmn: xml }),
+            headers: { 'Content-Type': 'application/json',
+                       'X-CSRFToken': govflowEditor.ctx.csrf } });
+        await answer.json();
+        return performance.now() - started; }""")
+    started = time.monotonic()
+    validate = subprocess.run([GOVFLOW, "validate", str(PROCESSES / "complaint.bpmn")],
+                              capture_output=True, text=True, timeout=120)
+    validated = (time.monotonic() - started) * 1000
+    (ARTIFACTS / "editor-live-check.txt").write_text(
+        f"live check round trip from the editor, complaint.bpmn: {took:.0f} ms\n"
+        f"govflow validate processes/complaint.bpmn (a new process, exit {validate.returncode}):"
+        f" {validated:.0f} ms\n", encoding="utf-8")
