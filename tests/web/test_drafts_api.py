@@ -71,8 +71,10 @@ def test_load_save_conflict_and_discard(owned):
     assert refused.status_code == 409
     conflict = refused.get_json()
     assert conflict["revision"] == 1 and conflict["saved_by"] == "ผู้ดูแลกระบวนงาน"
+    assert conflict["saved_at"] == "2026-12-04T10:00:00+07:00" and conflict["code"] == "conflict"
     assert "ผู้ดูแลกระบวนงาน บันทึกฉบับร่างที่ใหม่กว่า" in conflict["error"]
-    assert "saved a newer draft" in conflict["error_en"] and " / " not in conflict["error_en"]
+    assert conflict["error_en"].startswith("ผู้ดูแลกระบวนงาน saved a newer draft")
+    assert " / " not in conflict["error_en"] and conflict["error_en"].endswith(".")
     kept = call(second, "GET", f"{API}/draft").get_json()
     assert kept["from_draft"] is True and 'name="ของเอ"' in kept["bpmn"]
     assert kept["saved_by"] == "ผู้ดูแลกระบวนงาน"
