@@ -34,7 +34,7 @@ from webui import request_log
 from webui.errors import HTTP_MESSAGES
 from webui.i18n import as_sentence
 from webui.owner import processes
-from webui.web import actor, rt
+from webui.web import actor, role_name, rt
 
 log = logging.getLogger(__name__)
 
@@ -172,4 +172,8 @@ def deploy_draft(key: str) -> BaseResponse | tuple[str, int]:
         flash(_("ยังไม่มีฉบับร่างที่บันทึกไว้ ไม่มีอะไรให้ติดตั้ง"), "info")
         return redirect(url_for("owner.version_list", key=key))
     draft = drafts.draft_file(rt(), actor(), key)
+    for lane, (old, new) in drafts.lane_changes(rt(), key, draft.lanes).items():
+        flash(_("เมื่อยืนยัน ช่อง %(lane)s จะเป็นงานของบทบาท %(new)s (เดิม %(old)s) ใน "
+                "processes.toml", lane=lane, new=role_name(new), old=role_name(old) or "-"),
+              "info")
     return processes.preview_page(draft.file_name, draft.bpmn)
