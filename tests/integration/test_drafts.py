@@ -207,3 +207,32 @@ def test_migration_0010_goes_down_and_up_again(runtime, owners):
     assert drafts.get_draft(runtime, owner, "complaint")["from_draft"] is False
     assert drafts.save_draft(runtime, owner, "complaint", renamed(runtime, owner, "y"),
                              None)["revision"] == 1
+
+
+def test_deploying_a_draft_writes_its_lane_roles_and_drops_it(own_copy):
+    rt, people, owner, folder = own_copy
+    text = renamed(rt, owner, "สั่งการ (ร่าง)")
+    drafts.save_draft(rt, owner, "complaint", text, None, {"lane_director": "legal_head"})
+    toml_before = (folder / "processes.toml").read_text(encoding="utf-8")
+    assert drafts.lane_changes(rt, "complaint", {"lane_director": "legal_head"}) == {
+        "lane_director": ("director", "legal_head")}
+    result = drafts.deploy_file(rt, owner, "complaint.bpmn", text.encode("utf-8"))
+    assert result["deployed"] == [("complaint", 2)]
+    toml_after = (folder / "processes.toml").read_text(encoding="utf-8")
+    assert 'lane_director = { role = "legal_head" }' in toml_after
+    assert toml_after.count("# ผู้อำนวยการ สพป.") == toml_before.count("# ผู้อำนวยการ สพป.")
+    case = instances.start_instance(rt, people.legal_officer, "complaint", COMPLAINT)
+    assert case["version"] == 2
+    assert drafts.get_draft(rt, owner, "complaint")["from_draft"] is False
+    assert [a for a, _who, _d in audit_actions(rt)] == ["draft_saved", "draft_deployed"]
+
+
+def test_a_refused_deploy_puts_processes_toml_back(own_copy):
+    rt, _people, owner, folder = own_copy
+    broken = renamed(rt, owner, "x").replace('targetRef="triage"', 'targetRef="nowhere"', 1)
+    drafts.save_draft(rt, owner, "complaint", broken, None, {"lane_director": "legal_head"})
+    toml_before = (folder / "processes.toml").read_bytes()
+    with pytest.raises(InvalidData):
+        drafts.deploy_file(rt, owner, "complaint.bpmn", broken.encode("utf-8"))
+    assert (folder / "processes.toml").read_bytes() == toml_before
+    assert drafts.get_draft(rt, owner, "complaint")["revision"] == 1

@@ -71,8 +71,10 @@ def test_load_save_conflict_and_discard(owned):
     assert refused.status_code == 409
     conflict = refused.get_json()
     assert conflict["revision"] == 1 and conflict["saved_by"] == "ผู้ดูแลกระบวนงาน"
+    assert conflict["saved_at"] == "2026-12-04T10:00:00+07:00" and conflict["code"] == "conflict"
     assert "ผู้ดูแลกระบวนงาน บันทึกฉบับร่างที่ใหม่กว่า" in conflict["error"]
-    assert "saved a newer draft" in conflict["error_en"] and " / " not in conflict["error_en"]
+    assert conflict["error_en"].startswith("ผู้ดูแลกระบวนงาน saved a newer draft")
+    assert " / " not in conflict["error_en"] and conflict["error_en"].endswith(".")
     kept = call(second, "GET", f"{API}/draft").get_json()
     assert kept["from_draft"] is True and 'name="ของเอ"' in kept["bpmn"]
     assert kept["saved_by"] == "ผู้ดูแลกระบวนงาน"
@@ -177,11 +179,14 @@ def test_deploying_a_draft_goes_through_the_upload_preview(owned):
     rt, people, app, folder = owned
     owner = signed_in(rt, people, app, "owner")
     text = renamed(folder, "ผู้อำนวยการ สพป. สั่งการ (ฉบับร่าง)")
-    call(owner, "PUT", f"{API}/draft", {"bpmn": text, "revision": None})
+    call(owner, "PUT", f"{API}/draft", {"bpmn": text, "revision": None,
+                                        "lanes": {"lane_director": "legal_head"}})
     owner.get("/owner/processes/complaint")
     preview = owner.post("/owner/processes/complaint/draft/deploy")
     page = html(preview)
     assert preview.status_code == 200 and "ผลการตรวจไฟล์ complaint.bpmn" in page
+    assert ("เมื่อยืนยัน ช่อง lane_director จะเป็นงานของบทบาท ผู้อำนวยการกลุ่มกฎหมายและคดี "
+            "(เดิม ผู้อำนวยการ สพป.) ใน processes.toml") in page
     assert "director_order" in page  # the changed step, in the element diff
     # Nothing is live until the owner confirms.
     assert versions.list_versions(rt, "complaint")[0]["version"] == 1
@@ -190,6 +195,8 @@ def test_deploying_a_draft_goes_through_the_upload_preview(owned):
     assert done.status_code == 302
     assert versions.list_versions(rt, "complaint")[0]["version"] == 2
     assert (folder / "complaint.bpmn").read_text(encoding="utf-8") == text
+    assert 'lane_director = { role = "legal_head" }' in (folder / "processes.toml").read_text(
+        encoding="utf-8")
     assert call(owner, "GET", f"{API}/draft").get_json()["from_draft"] is False
 
 

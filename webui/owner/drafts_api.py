@@ -29,10 +29,12 @@ from werkzeug.wrappers import Response as BaseResponse
 from engine.core import logs
 from engine.core.errors import GovflowError, InvalidData
 from engine.services.admin import drafts, versions
+from engine.workflow.views import iso
 from webui import request_log
 from webui.errors import HTTP_MESSAGES
+from webui.i18n import as_sentence
 from webui.owner import processes
-from webui.web import actor, rt
+from webui.web import actor, role_name, rt
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ def allow_large_draft() -> None:
 
 def _answer(status: int, code: str, message: str, **extra: Any) -> tuple[Response, int]:
     thai, sep, english = message.partition(" / ")
-    return jsonify({"error": thai.strip(), "error_en": (english if sep else thai).strip(),
+    return jsonify({"error": thai.strip(), "error_en": as_sentence(english if sep else thai),
                     "code": code, **extra}), status
 
 
@@ -71,7 +73,7 @@ def _refused(error: GovflowError) -> tuple[Response, int]:
         extra["fields"] = error.fields
     if isinstance(error, drafts.DraftConflict):
         extra.update(revision=error.revision, saved_by=error.saved_by,
-                     saved_at=error.saved_at.isoformat() if error.saved_at else None)
+                     saved_at=iso(error.saved_at))
     return _answer(error.status, error.code, error.message, **extra)
 
 
@@ -170,4 +172,8 @@ def deploy_draft(key: str) -> BaseResponse | tuple[str, int]:
         flash(_("ยังไม่มีฉบับร่างที่บันทึกไว้ ไม่มีอะไรให้ติดตั้ง"), "info")
         return redirect(url_for("owner.version_list", key=key))
     draft = drafts.draft_file(rt(), actor(), key)
+    for lane, (old, new) in drafts.lane_changes(rt(), key, draft.lanes).items():
+        flash(_("เมื่อยืนยัน ช่อง %(lane)s จะเป็นงานของบทบาท %(new)s (เดิม %(old)s) ใน "
+                "processes.toml", lane=lane, new=role_name(new), old=role_name(old) or "-"),
+              "info")
     return processes.preview_page(draft.file_name, draft.bpmn)

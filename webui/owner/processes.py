@@ -224,7 +224,8 @@ def confirm_upload() -> BaseResponse | tuple[str, int]:
             "ไม่พบไฟล์ที่รอติดตั้ง (อาจเกิน 1 ชั่วโมงหรือติดตั้งไปแล้ว) กรุณาอัปโหลดใหม่"))
     file_name, data = kept
     try:
-        result = versions.deploy_upload(rt(), actor(), file_name, data)
+        # A saved draft's lane roles go in with it, and the draft goes once it is live.
+        result = drafts.deploy_file(rt(), actor(), file_name, data)
     except (InvalidData, Conflict) as error:
         message, fields = failure(error)
         detail = fields.get("file", "")
@@ -232,9 +233,6 @@ def confirm_upload() -> BaseResponse | tuple[str, int]:
                                errors={"file": detail} if detail else {}, message=message)
     finally:
         _drop_upload(token)
-    # A draft that is now exactly what is live has served its purpose.
-    live = [key for key, _version in [*result["deployed"], *result["unchanged"]]]
-    drafts.drop_deployed(rt(), actor(), live, data)
     for key, version in result["deployed"]:
         flash(_("ติดตั้ง %(key)s ฉบับที่ %(version)d แล้ว เรื่องใหม่จะใช้ฉบับนี้",
                 key=key, version=version), "success")

@@ -3,7 +3,8 @@
 A draft is checked like an upload when it is saved, and kept even when the check finds
 errors (the owner goes on fixing them later); only a file that is not XML at all is
 refused. Nothing that runs cases reads a draft: it goes live only through the upload
-preview and its confirmation (webui/owner/drafts_api.py), like any file.
+preview and its confirmation, like any file (``deploy_file``, which also writes the lane
+roles the draft changes into processes.toml and drops the draft once it is live).
 
 Two owners may edit the same process. Each save names the revision it was made from; a
 save made from an older revision than the stored one is refused, naming who saved the
@@ -23,11 +24,21 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine.bpmn.definitions import CheckedFile, check_bytes
+from engine.bpmn.lint.report_json import report_json
 from engine.bpmn.loading.safe_xml import read_xml
 from engine.bpmn.problems import Problem
+from engine.bpmn.process_settings import SETTINGS_FILE, read_settings
+from engine.bpmn.settings_file import write_lane_roles
 from engine.core.actors import Actor
 from engine.core.audit import record
-from engine.core.errors import BpmnLoadError, Conflict, Forbidden, InvalidData, NotFound
+from engine.core.errors import (
+    BpmnLoadError,
+    Conflict,
+    Forbidden,
+    InvalidData,
+    NotFound,
+    SettingsError,
+)
 from engine.core.models import (
     MAX_DB_INT,
     EditorPresence,
@@ -37,6 +48,7 @@ from engine.core.models import (
     utcnow,
 )
 from engine.core.roles import ROLES
+from engine.services.admin import versions
 from engine.services.admin.versions import MAX_UPLOAD, OWNER_ROLES
 from engine.thai.dates import format_thai_datetime
 from engine.thai.workdays import BANGKOK
@@ -169,19 +181,6 @@ def _checked(rt: Runtime, key: str, file_name: str, data: bytes) -> CheckedFile:
     return checked
 
 
-def validation_report(checked: CheckedFile) -> dict[str, Any]:
-    """The check's findings as the editor shows them (the live check's JSON)."""
-    problems = [
-        {"severity": p.severity, "source": "govflow", "rule": None,
-         "element_id": p.element_id, "line": p.line, "message": p.message,
-         "message_th": p.message_th}
-        for p in checked.problems
-    ]
-    errors = sum(p.severity == "error" for p in checked.problems)
-    return {"ok": checked.ok and not errors, "errors": errors,
-            "warnings": len(problems) - errors, "problems": problems}
-
-
 def _valid_lanes(lanes: Any) -> dict[str, str] | None:
     if lanes is None:
         return None
@@ -251,7 +250,7 @@ def save_draft(rt: Runtime, actor: Actor, key: str, bpmn: str, revision: int | N
     with rt.db.read() as session:
         file_name = _current_row(session, key).file_name
     # Checked before the write transaction, which on SQLite holds the database's lock.
-    report = validation_report(_checked(rt, key, file_name, data))
+    report = report_json(_checked(rt, key, file_name, data))
     now = utcnow()
     with rt.db.write() as session:
         current = _current_row(session, key)
@@ -303,6 +302,59 @@ def drop_deployed(rt: Runtime, actor: Actor, keys: list[str], deployed: bytes) -
                        revision=row.revision)
                 dropped.append(key)
     return dropped
+
+
+# ---- deploying ----------------------------------------------------------------------------
+
+def lane_changes(rt: Runtime, key: str, lanes: dict[str, str]) -> dict[str, tuple[str | None, str]]:
+    """The lanes whose role ``lanes`` changes from processes.toml's: lane → (old, new)."""
+    try:
+        settings = read_settings(rt.settings.processes_dir).get(key)
+    except SettingsError:
+        settings = None  # the check of the file itself says what is wrong with it
+    known = settings.lanes if settings is not None else {}
+    return {lane: (known[lane].role if lane in known else None, role)
+            for lane, role in lanes.items()
+            if lane not in known or known[lane].role != role}
+
+
+def _draft_of(rt: Runtime, data: bytes) -> tuple[str, dict[str, str]] | None:
+    """The process whose saved draft is exactly ``data``, with the draft's lane roles."""
+    with rt.db.read() as session:
+        for key, text, lanes in session.execute(
+                select(ProcessDraft.process_key, ProcessDraft.bpmn, ProcessDraft.lanes)):
+            if text.encode("utf-8") == data:
+                return key, dict(lanes or {})
+    return None
+
+
+def deploy_file(rt: Runtime, actor: Actor, file_name: str, data: bytes) -> dict[str, Any]:
+    """Deploy an uploaded file, which may be a saved draft, through the upload's versioning.
+
+    For a draft, the lane roles it changes are written into processes.toml first, so the
+    new version carries them (and ``govflow deploy`` keeps them); the file is put back if
+    the deploy is refused or fails. A draft that is now exactly what is live is dropped.
+    """
+    require_owner(actor)
+    draft = _draft_of(rt, data)
+    changed = lane_changes(rt, draft[0], draft[1]) if draft else {}
+    previous = None
+    if draft and changed:
+        try:
+            previous = write_lane_roles(rt.settings.processes_dir, draft[0],
+                                        {lane: new for lane, (_old, new) in changed.items()})
+        except SettingsError as error:
+            raise InvalidData(f"เขียน {SETTINGS_FILE} ไม่ได้ / cannot write {SETTINGS_FILE}",
+                              {"file": error.message}) from None
+    try:
+        result = versions.deploy_upload(rt, actor, file_name, data)
+    except BaseException:
+        if previous is not None:  # processes/ must not hold what is not live
+            (rt.settings.processes_dir / SETTINGS_FILE).write_text(previous, encoding="utf-8")
+        raise
+    live = [key for key, _version in [*result["deployed"], *result["unchanged"]]]
+    drop_deployed(rt, actor, live, data)
+    return result
 
 
 # ---- presence ---------------------------------------------------------------------------

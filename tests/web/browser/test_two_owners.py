@@ -4,7 +4,9 @@ first owner, and nothing is lost: the first draft is kept, and the second owner 
 holds their own text to save deliberately over it.
 
 Two browser contexts (two people, two sessions) call the drafts API from an owner page
-with the page's own CSRF token, as the editor's script does (fetch, X-CSRFToken).
+with the page's own CSRF token, as the editor's script does (fetch, X-CSRFToken): the
+API's side of it, both ways round and with a deliberate save over the newer draft. The
+same story through the editor's buttons is tests/web/browser/test_editor_page.py's.
 """
 
 from __future__ import annotations
