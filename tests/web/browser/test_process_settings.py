@@ -102,9 +102,11 @@ def test_owner_sets_five_days_new_cases_get_five_running_keep_three(
     page.get_by_role("button", name="ดูสรุปการเปลี่ยนแปลง").click()
 
     summary = page.get_by_role("region", name=re.compile(r"^สิ่งที่เปลี่ยน"))
-    expect(summary.get_by_role("listitem")).to_have_count(1)
-    expect(summary.get_by_role("listitem")).to_contain_text(
+    changes, departures = summary.get_by_role("list").all()
+    expect(changes.get_by_role("listitem")).to_have_count(1)
+    expect(changes.get_by_role("listitem")).to_contain_text(
         "ระยะเวลาพิจารณาเบื้องต้น: 3 → 5 วันทำการ")
+    expect(departures).to_contain_text(f"ค่านี้เกินกว่าที่ {RULE} กำหนด")
     expect(page.get_by_text("เรื่องที่ดำเนินการอยู่ 1 เรื่องใช้ค่าเดิมที่มีเมื่อเริ่มเรื่อง")
            ).to_be_visible()
     page.get_by_role("button", name="ติดตั้ง", exact=True).click()
