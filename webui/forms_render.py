@@ -15,7 +15,13 @@ from typing import Any
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from engine.bpmn.forms import choice_nodes, description_in, title_in, translated
+from engine.bpmn.forms import (
+    choice_nodes,
+    description_in,
+    required_when,
+    title_in,
+    translated,
+)
 from engine.thai.dates import (
     DateEntryError,
     format_date_entry,
@@ -106,6 +112,17 @@ def _help(prop: Mapping[str, Any], kind: str, language: str = "th") -> str:
     return text
 
 
+def _with_condition(text: str, other: str | None, properties: Mapping[str, Any],
+                    language: str) -> str:
+    """A field required when another has a value says so under its label."""
+    if not other:
+        return text
+    prop = properties.get(other)
+    label = title_in(prop, language, other) if isinstance(prop, Mapping) else other
+    rule = _("ต้องกรอกเมื่อกรอก “%(field)s”", field=label)
+    return f"{text} ({rule})" if text else rule
+
+
 def _lacks_translation(prop: Mapping[str, Any], language: str) -> bool:
     """Whether a Thai text of this field would show on a page in ``language``."""
     if language == "th":
@@ -161,9 +178,11 @@ def fields_for(
         return []
     values, errors, choices = values or {}, errors or {}, choices or {}
     required = set(schema.get("required") or [])
+    when = required_when(schema)
+    properties = schema.get("properties") or {}
     language = current_language()
     result = []
-    for name, prop in (schema.get("properties") or {}).items():
+    for name, prop in properties.items():
         if not isinstance(prop, Mapping):
             continue
         kind = _kind(prop)
@@ -171,7 +190,8 @@ def fields_for(
             name=name,
             label=title_in(prop, language, name),
             kind=kind,
-            help=_help(prop, kind, language),
+            help=_with_condition(_help(prop, kind, language), when.get(name), properties,
+                                 language),
             # An unticked box is an answer ("no"), never a missing one.
             required=name in required and kind != "checkbox",
             value=_display_value(values.get(name, prop.get("default")), kind),

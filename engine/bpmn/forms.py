@@ -13,6 +13,7 @@ and a process owner who edits a title sees its English on the next line.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +57,17 @@ def _load(root: Path, path: Path, depth: int) -> dict[str, Any]:
         where = path.relative_to(root)
         raise FormFileError(f"{where} is not a valid JSON Schema: {problem}")
     return resolved
+
+
+def inline_form(processes_dir: Path, schema: dict[str, Any], relative: str) -> dict[str, Any]:
+    """A form not written yet (the form editor's preview) read as if it were the file
+    ``relative``: its relative ``$ref``s inlined, and checked as a JSON Schema."""
+    root = processes_dir.resolve()
+    resolved = _inline_refs(root, (root / relative).parent, schema, 0)
+    problem = _schema_problem(json.dumps(resolved, sort_keys=True, ensure_ascii=False))
+    if problem is not None:
+        raise FormFileError(f"{relative} is not a valid JSON Schema: {problem}")
+    return dict(resolved)
 
 
 @lru_cache(maxsize=512)
@@ -205,6 +217,8 @@ def _describe(schema: Mapping[str, Any], error: ValidationError) -> tuple[str, s
         if _is_choice(schema, missing):  # why: a list is chosen from, not typed in
             return missing, f"กรุณาเลือก {th} / Please choose “{en}”."
         return missing, f"กรุณากรอก {th} / Please fill in “{en}”."
+    if kind == "dependentRequired":
+        return _required_when(schema, error)
     if kind == "additionalProperties":
         extras = sorted(set(error.instance) - set(schema.get("properties", {})))
         field = extras[0] if extras else name
@@ -224,6 +238,33 @@ def _describe(schema: Mapping[str, Any], error: ValidationError) -> tuple[str, s
         "pattern": f"{th}: รูปแบบไม่ถูกต้อง / {en}: wrong format.",
     }
     return name, messages.get(kind, f"{th}: ค่าไม่ถูกต้อง / {en}: invalid value.")
+
+
+_DEPENDENCY = re.compile(r"^'([^']*)' is a dependency of '([^']*)'$")
+
+
+def _required_when(schema: Mapping[str, Any], error: ValidationError) -> tuple[str, str]:
+    """A field required because another has a value (``dependentRequired``, the form
+    editor's "required when"): the message names both."""
+    # jsonschema says "'b' is a dependency of 'a'", one error per missing field.
+    named = _DEPENDENCY.match(error.message)
+    given = error.instance if isinstance(error.instance, Mapping) else {}
+    missing, other = named.groups() if named else next(
+        ((str(n), str(o)) for o, names in error.validator_value.items()
+         if o in given for n in names if n not in given), ("", ""))
+    th, en = _titles(schema, missing)
+    other_th, other_en = _titles(schema, other)
+    return missing, (f"กรุณากรอก {th} เมื่อกรอก {other_th} / Please fill in “{en}” when "
+                     f"“{other_en}” is filled in.")
+
+
+def required_when(schema: Mapping[str, Any]) -> dict[str, str]:
+    """Field → the other field whose value makes it required (``dependentRequired``)."""
+    result: dict[str, str] = {}
+    for other, names in (schema.get("dependentRequired") or {}).items():
+        for name in names if isinstance(names, list) else ():
+            result.setdefault(str(name), str(other))
+    return result
 
 
 def _format_message(labels: tuple[str, str], fmt: object, value: object) -> str:

@@ -4,6 +4,12 @@ measure keeps the identities of the complainant and of the accused confidential)
 Which fields are personal, and who may read them, is decided here by role, never by
 the lane mapping a process owner edits. The fields are taken out of the workflow
 state before it is saved and kept encrypted on the instance row.
+
+The complainant's and the accused's fields are always personal. A process that keeps
+personal data may mark more in its forms: a property with ``"x-personal": true`` (the
+form editor ticks it by default for a new field of a complaint form) is personal too,
+and ``"x-personal": false`` says a field is not; the marks of other processes' forms
+change nothing, as only the Legal Affairs group and the Director read personal data.
 """
 
 from __future__ import annotations
@@ -35,18 +41,33 @@ PRIVILEGED_ROLES = frozenset({"legal_officer", "legal_head", "director"})
 MASK = "•••"
 
 
-def personal_fields(process_key: str) -> tuple[str, ...]:
-    return PERSONAL_FIELDS.get(process_key, ())
+#: The form keyword that marks a field as personal data (true) or not (false).
+MARK = "x-personal"
+
+
+def personal_fields(process_key: str,
+                    forms: Iterable[Mapping[str, Any]] = ()) -> tuple[str, ...]:
+    """The personal fields of ``process_key``: the fixed ones, then the fields its
+    ``forms`` (JSON Schemas, e.g. ``bundle.forms.values()``) mark ``"x-personal": true``.
+    Empty for a process that keeps no personal data, whatever its forms say."""
+    fixed = PERSONAL_FIELDS.get(process_key, ())
+    if not fixed:
+        return ()
+    marked = {name: None for schema in forms
+              for name, prop in ((schema or {}).get("properties") or {}).items()
+              if isinstance(prop, Mapping) and prop.get(MARK) is True and name not in fixed}
+    return fixed + tuple(marked)
 
 
 def may_read_personal_data(roles: Iterable[str]) -> bool:
     return not PRIVILEGED_ROLES.isdisjoint(roles)
 
 
-def split_personal(process_key: str, data: Mapping[str, Any]
+def split_personal(process_key: str, data: Mapping[str, Any],
+                   forms: Iterable[Mapping[str, Any]] = ()
                    ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return (data safe to keep in the workflow, personal data to encrypt)."""
-    fields = personal_fields(process_key)
+    fields = personal_fields(process_key, forms)
     personal = {k: v for k, v in data.items() if k in fields and v not in (None, "")}
     rest = {k: v for k, v in data.items() if k not in fields}
     return rest, personal
@@ -94,7 +115,8 @@ class PersonalDataCipher:
             ) from exc
 
 
-def mask_personal(process_key: str, data: Mapping[str, Any]) -> dict[str, Any]:
+def mask_personal(process_key: str, data: Mapping[str, Any],
+                  forms: Iterable[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """A copy of ``data`` with every personal field masked (for roles without access)."""
-    fields = personal_fields(process_key)
+    fields = personal_fields(process_key, forms)
     return {k: (MASK if k in fields and v not in (None, "") else v) for k, v in data.items()}

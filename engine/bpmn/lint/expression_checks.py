@@ -85,7 +85,7 @@ def check_expressions(
     if not sites:
         return []
     environment = make_script_engine(bpmn_helpers(WorkingCalendar())).environment
-    personal = set(personal_fields(process_id))
+    personal = set(personal_fields(process_id, ((bundle or {}).get("forms") or {}).values()))
     fields = form_fields(bundle or {}, personal)
     errors = [_compile_error(environment, site) for site in sites]
     scripts = [site for site, error in zip(sites, errors, strict=True)

@@ -115,7 +115,7 @@ def start_case(
     Returns the case, the inbox rows it opened and its personal data (kept encrypted).
     """
     process_key = definition.process_key
-    public, personal = split_personal(process_key, clean)
+    public, personal = split_personal(process_key, clean, definition.bundle.forms.values())
     public.update(derived_flags(process_key, personal))
     title_field = definition.bundle.title_field
     title = str(public.get(title_field) or "") if title_field else ""

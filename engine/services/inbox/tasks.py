@@ -23,6 +23,7 @@ from engine.core.models import MAX_DB_INT, ProcessInstance, Task, User, utcnow
 from engine.core.statuses import TaskStatus
 from engine.services.complaints.letter_parts import form_choices
 from engine.services.complaints.letters import issue_letter
+from engine.services.inbox.task_personal import seal_task_personal
 from engine.services.publishing.notices import tell_owner
 from engine.services.publishing.requests import publish_step
 from engine.workflow.access import (
@@ -366,7 +367,7 @@ def complete_task(
             raise Conflict("งานนี้ไม่อยู่ในสถานะรอดำเนินการแล้ว / this task is no longer waiting")
         for name in _cleared(schema, case.definition.start_form, clean):
             spiff_task.data.pop(name, None)
-        spiff_task.data.update(clean)
+        spiff_task.data.update(seal_task_personal(rt, session, case, clean))
         case.workflow.run_task_from_id(spiff_task.id)
         run_engine(case, f"งาน '{row.name}' / completing '{row.bpmn_id}'")
         now = utcnow()
