@@ -142,3 +142,17 @@ def test_a_file_that_fails_its_checks_puts_processes_toml_back(own_copy):
     assert "nowhere" in refused.value.fields["settings"]
     assert (folder / "processes.toml").read_bytes() == toml
     assert [v["version"] for v in versions.list_versions(rt, "complaint")] == [1]
+
+
+def test_the_file_says_what_the_owner_saw(own_copy):
+    """A value edited in processes.toml by hand and never deployed is not deployed behind
+    the owner's back: the page's values are written, all of them."""
+    rt, _people, owner, folder = own_copy
+    toml = folder / "processes.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("value = 10\n", "value = 12\n"),
+                    encoding="utf-8")
+    edit.deploy_settings(rt, owner, "complaint", {**TYPED_3_10, "triage_days": "2"})
+    named = edit.read_process_settings(rt, owner, "complaint")["settings"]
+    assert [(s["name"], s["value"]) for s in named] == [("triage_days", 2),
+                                                        ("follow_up_days", 10)]
+    assert "value = 12\n" not in toml.read_text(encoding="utf-8")

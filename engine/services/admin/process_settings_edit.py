@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.bpmn.bundle import ProcessBundle
-from engine.bpmn.changes import VersionSide, summarize
+from engine.bpmn.changes import Change, VersionSide, summarize
 from engine.bpmn.process_settings import SETTINGS_FILE, ProcessSetting
 from engine.bpmn.settings_file import write_setting_values
 from engine.core.actors import Actor
@@ -148,17 +148,20 @@ def preview_settings(rt: Runtime, actor: Actor | None, key: str, typed: Mapping[
     """
     _require_owner(actor)
     current = _current(rt, key)
-    changed = [c for c in _changes(current.settings, typed) if c.old != c.new]
+    checked = _changes(current.settings, typed)
+    changed = [c for c in checked if c.old != c.new]
     return {
         "process_key": key, "name": current.name, "version": current.version,
         "changes": [c.to_dict() for c in changed],
         "summary": [c.to_dict() for c in _summary(key, current, changed)],
-        "values": {c.name: c.new for c in changed},
+        # Every setting's value, written together: processes.toml then says what the owner
+        # saw on the page, even where someone had edited the file by hand.
+        "values": {c.name: c.new for c in checked},
         "unacknowledged": [c.name for c in changed if c.departs and c.name not in acknowledged],
     }
 
 
-def _summary(key: str, current: _Current, changed: list[SettingChange]) -> list[Any]:
+def _summary(key: str, current: _Current, changed: list[SettingChange]) -> list[Change]:
     """The change in plain words, as every deploy says it (engine/bpmn/changes):
     "ระยะเวลาพิจารณาเบื้องต้น: 3 → 5 วันทำการ", between this version and the same with
     the new values."""

@@ -33,6 +33,7 @@ from engine.core.config import Settings  # noqa: E402
 from engine.services.admin.users import add_user  # noqa: E402
 from engine.workflow.runtime import Runtime  # noqa: E402
 from tests.conftest import TEST_PASSWORD_PROFILE, missing  # noqa: E402
+from tests.samples import COMPLAINT  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -260,3 +261,37 @@ def scheduler_pass(server: Server) -> None:
     tick = subprocess.run([GOVFLOW, "tick"], env=server.env, capture_output=True, text=True,
                           timeout=60)
     assert tick.returncode == 0, f"govflow tick failed:\n{tick.stdout}\n{tick.stderr}"
+
+
+#: A process owner, made by the tests that deploy (:func:`sign_in_owner`).
+OWNER, OWNER_PASSWORD = "owner", "pw-owner-2569-ทดสอบ"
+
+
+def sign_in_owner(page: Page, server: Server) -> None:
+    """Make the process owner (once per server) and sign in as them."""
+    rt = Runtime(Settings(instance_dir=Path(server.env["GOVFLOW_INSTANCE_DIR"])))
+    try:
+        add_user(rt, OWNER, ["process_owner"], "PLAN", password=OWNER_PASSWORD,
+                 display_name="ผู้ดูแลกระบวนงาน ทดสอบ")
+    finally:
+        rt.close()
+    page.goto("/signin")
+    page.get_by_label("ชื่อผู้ใช้", exact=True).fill(OWNER)
+    page.get_by_label("รหัสผ่าน", exact=True).fill(OWNER_PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+
+
+def file_complaint(page: Page, received: str) -> str:
+    """The signed-in legal officer registers tests/samples.py's COMPLAINT, received on
+    ``received`` (ISO); returns the case page's address."""
+    main_menu(page, "ลงทะเบียนเรื่องร้องเรียน")
+    field(page, "เรื่อง").fill(COMPLAINT["subject"])
+    field(page, "ข้อเท็จจริงหรือพฤติการณ์").fill(COMPLAINT["details"])
+    field(page, "ประเภทเรื่องร้องเรียน").select_option(label="ทุจริตในการจัดซื้อจัดจ้าง")
+    field(page, "ชื่อผู้ถูกร้องเรียน").fill(COMPLAINT["accused_name"])
+    group = page.get_by_role("group", name=re.compile(r"^ช่องทางที่รับเรื่อง"))
+    group.get_by_role("radio", name="หนังสือ", exact=True).check()
+    field(page, "วันที่ได้รับเรื่อง").fill(received)
+    page.get_by_role("button", name="บันทึกและเริ่มเรื่อง").click()
+    expect(page).to_have_url(re.compile(r"/cases/\d+$"))
+    return page.url
