@@ -267,6 +267,7 @@ def test_new_form_then_deploy_through_the_upload_preview(owner, owned):
     owner.page = owner.client.get(FORWARD)
     preview = owner.post(f"{FORWARD}/deploy", {"process": "complaint"})
     assert preview.status_code == 200
+    assert "หน่วยงานปลายทาง (แก้ไข)" in html(preview)  # the change summary names the field
     assert versions.list_versions(rt, "complaint")[0]["version"] == 1  # not yet
     confirm = owner.post("/owner/processes/upload/confirm", {"token": token_of(html(preview))})
     assert confirm.status_code == 302
