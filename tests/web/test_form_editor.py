@@ -281,6 +281,15 @@ def test_english_page(owner):
     owner.post("/language", {"lang": "en", "next": "/owner/forms"})
     page = html(owner.get(FORWARD))
     assert "Edit the form" in page and "Field name" in page and "Show the preview" in page
+    from tests.web.test_english_pages import thai_outside_data
+    assert thai_outside_data(page) == []
+    assert thai_outside_data(html(owner.get("/owner/forms"))) == []
+    preview = html(submit(owner, "/owner/forms/complaint-triage", "preview"))
+    assert "Preview of the form on the task page" in preview
+    assert thai_outside_data(preview) == []
+    refused = submit(owner, FORWARD, "save", **{"1-name": "Bad Name"})
+    assert "Field 1: A field's name uses lower-case letters" in unescape(html(refused))
+    assert thai_outside_data(html(refused)) == []
 
 
 # ---- the forms API (contract 4: the editor's side panel) ------------------------------
