@@ -164,6 +164,7 @@ def test_a_lanes_role_is_kept_for_the_draft(panel):
     side = aside(panel)
     role = side.get_by_role("combobox", name="บทบาทที่ทำงานในช่องนี้", exact=True)
     expect(role).to_have_value("legal_head")
+    expect(role.locator("option[value=director]")).to_have_text("ผู้อำนวยการ สพป. (director)")
     role.select_option("director")
     roles = panel.evaluate("window.harness.panel.getLaneRoles()")
     assert roles == {"lane_legal_officer": "legal_officer", "lane_director": "director",
