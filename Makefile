@@ -53,7 +53,15 @@ $(NODE_STAMP): webui/package.json webui/package-lock.json | node-deps
 	cd webui && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-assets: $(NODE_STAMP)
+# The process editor's script, styles and icon font, bundled by esbuild (Node 18 or later)
+# into webui/static/build/ (never committed), rebuilt when an editor source changes.
+ASSET_STAMP := webui/static/build/.built
+EDITOR_SOURCES := $(shell find webui/editor -type f 2>/dev/null) webui/tools/build_assets.mjs
+$(ASSET_STAMP): $(NODE_STAMP) $(EDITOR_SOURCES)
+	node webui/tools/build_assets.mjs
+	touch $@
+
+assets: $(ASSET_STAMP)
 
 # The browser tests drive Debian's chromium; install it (and the Thai fonts) from Debian.
 browser-deps: system-deps
@@ -78,7 +86,8 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test-fast: install
+# assets: validate runs bpmnlint from webui/node_modules (the corpus tests read its lines).
+test-fast: install assets
 	$(BIN)/pytest -q tests/unit
 
 check: lint typecheck test-fast

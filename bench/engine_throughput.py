@@ -45,6 +45,7 @@ from timing import sig3
 
 from engine.bpmn.expressions.environment import make_script_engine
 from engine.bpmn.loading.load import load_bpmn
+from engine.bpmn.process_settings import read_settings
 from engine.core.actors import Actor
 from engine.core.config import REPO_ROOT, Settings
 from engine.core.models import ProcessInstance
@@ -220,6 +221,9 @@ class SpiffSetup:
         self.script_engine = make_script_engine(bpmn_helpers(WorkingCalendar()))
         public, personal = split_personal(PROCESS_KEY, sample)
         public.update(derived_flags(PROCESS_KEY, personal))
+        # As the runtime starts a case: with the process's settings (triage_days) in its data.
+        named = read_settings(PROCESSES_DIR)[PROCESS_KEY].settings
+        public.update({name: setting.value for name, setting in named.items()})
         self.start_data = public
         self.serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
 

@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from webui.admin import users as admin
     from webui.api import instances as _instance_search  # noqa: F401 - adds its routes to api.bp
     from webui.api import routes as api
-    from webui.owner import drafts_api
+    from webui.owner import check_api, drafts_api
     from webui.owner import dry_run as _dry_run  # noqa: F401 - adds its routes to owner.bp
     from webui.owner import holidays as holiday_pages
     from webui.owner import processes as owner
@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.before_request(cases.allow_large_upload)
     app.before_request(owner.allow_large_upload)
     app.before_request(drafts_api.allow_large_draft)
+    app.before_request(check_api.allow_large_check)
     app.before_request(complaint_pages.allow_large_upload)
 
     csrf = CSRFProtect(app)

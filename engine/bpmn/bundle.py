@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.bpmn.process_settings import EscalationRule
+from engine.bpmn.process_settings import EscalationRule, ProcessSetting
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,13 @@ class ProcessBundle:
     letters: dict[str, str] = field(default_factory=dict)
     notify_owner: tuple[str, ...] = ()
     publication_step: str | None = None
+    #: Named settings (processes.toml ``[<process>.settings]``), in declared order: each
+    #: new case starts with their values in its data.
+    settings: dict[str, ProcessSetting] = field(default_factory=dict)
+
+    def setting_values(self) -> dict[str, int]:
+        """What a new case of this version starts with: ``{"triage_days": 3, ...}``."""
+        return {name: setting.value for name, setting in self.settings.items()}
 
     def escalation_for(self, timer_id: str) -> tuple[str, EscalationRule] | None:
         """The code a fired timer throws and what processes.toml says it means, if anything."""
@@ -101,7 +108,7 @@ class ProcessBundle:
 
     def to_dict(self) -> dict[str, Any]:
         """The bundle as stored on the version row (and hashed into its version)."""
-        return {
+        stored: dict[str, Any] = {
             "name": self.name,
             "start_form": self.start_form,
             "forms": self.forms,
@@ -118,6 +125,12 @@ class ProcessBundle:
             "notify_owner": list(self.notify_owner),
             "publication_step": self.publication_step,
         }
+        if self.settings:
+            # Only when there are any: a process without settings keeps the stored bundle,
+            # and so the version hash, it had before settings existed.
+            stored["settings"] = {name: setting.to_dict()
+                                  for name, setting in self.settings.items()}
+        return stored
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> ProcessBundle:
@@ -140,6 +153,8 @@ class ProcessBundle:
             letters=dict(raw.get("letters") or {}),
             notify_owner=tuple(raw.get("notify_owner") or ()),
             publication_step=raw.get("publication_step"),
+            settings={name: ProcessSetting.from_dict(setting)
+                      for name, setting in (raw.get("settings") or {}).items()},
         )
 
 

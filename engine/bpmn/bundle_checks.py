@@ -16,6 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from engine.bpmn.bundle import ProcessBundle, TaskRule, TimerRule
 from engine.bpmn.expressions.checks import check_expression
 from engine.bpmn.forms import load_form
+from engine.bpmn.lint.expression_sites import assigned_names
 from engine.bpmn.loading.load import LoadedBpmn
 from engine.bpmn.loading.process_info import ProcessInfo, UserTaskInfo
 from engine.bpmn.problems import Problem
@@ -67,6 +68,7 @@ def build_bundle(
     letters = dict(settings.letters) if settings else {}
     problems.extend(_letter_problems(file, info, letters, processes_dir))
     problems.extend(_step_problems(file, info, settings))
+    problems.extend(_setting_problems(file, info, settings, forms))
     start_lane = _start_lane(loaded, info)
     start_rule = lanes.get(start_lane or "")
     problems.extend(_expression_problems(loaded, info))
@@ -88,6 +90,7 @@ def build_bundle(
         letters=letters,
         notify_owner=tuple(settings.notify_owner) if settings else (),
         publication_step=settings.publication_step if settings else None,
+        settings=dict(settings.settings) if settings else {},
     )
 
 
@@ -159,6 +162,35 @@ def _step_problems(file: str, info: ProcessInfo,
                      f"processes.toml [{info.process_id}] {key} อ้างถึงงาน '{task}' "
                      "ซึ่งไม่มีในกระบวนงานนี้")
             for key, task in named if task not in info.user_tasks]
+
+
+def _setting_problems(file: str, info: ProcessInfo, settings: ProcessSettings | None,
+                      forms: dict[str, Any]) -> list[Problem]:
+    """A named setting is the only thing that sets its name: a script task or a form field
+    of the same name would replace the value the settings page shows, unseen."""
+    named = settings.settings if settings else {}
+    if not named:
+        return []
+    problems = []
+    for task_id, script in info.script_tasks.items():
+        for name in sorted(assigned_names(script) & set(named)):
+            problems.append(problem(
+                file, info.line, task_id,
+                f"script task '{task_id}' sets {name}, which is a setting of the process "
+                f"(processes.toml [{info.process_id}.settings.{name}]): remove it from the "
+                "script; each new case starts with the setting's value",
+                f"สคริปต์ '{task_id}' กำหนดค่า {name} ซึ่งเป็นค่ากำหนดของกระบวนงาน "
+                f"(processes.toml [{info.process_id}.settings.{name}]) กรุณาลบออกจากสคริปต์ "
+                "เรื่องใหม่ทุกเรื่องจะได้ค่านี้จากค่ากำหนดเอง"))
+    for path, schema in forms.items():
+        for name in sorted(set((schema or {}).get("properties") or {}) & set(named)):
+            problems.append(problem(
+                file, info.line, info.process_id,
+                f"the form {path} has a field {name}, the name of a setting of the process: "
+                "rename the field",
+                f"แบบฟอร์ม {path} มีช่อง {name} ซึ่งซ้ำกับชื่อค่ากำหนดของกระบวนงาน "
+                "กรุณาเปลี่ยนชื่อช่อง"))
+    return problems
 
 
 def _letter_problems(file: str, info: ProcessInfo, letters: dict[str, str],

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engine.bpmn.bundle import ProcessBundle, TaskRule, version_hash
 from engine.bpmn.bundle_checks import build_bundle, problem
 from engine.bpmn.lint.all_checks import lint
+from engine.bpmn.lint.bpmnlint_bridge import bpmnlint_problems, without_covered
 from engine.bpmn.loading.load import LoadedBpmn, load_bpmn
 from engine.bpmn.problems import Problem, bound_problems
 from engine.bpmn.process_settings import read_settings
@@ -137,12 +138,17 @@ class CheckedFile:
         return self.loaded is not None and not any(p.severity == "error" for p in self.problems)
 
 
-def check_file(path: Path, processes_dir: Path) -> CheckedFile:
-    """Run every check on one BPMN file: the report behind validate, deploy and upload."""
-    return check_bytes(path.read_bytes(), path.name, processes_dir)
+def check_file(path: Path, processes_dir: Path, *, with_bpmnlint: bool = False) -> CheckedFile:
+    """Run every check on one BPMN file: the report behind validate, deploy and upload.
+
+    ``with_bpmnlint``: also bpmnlint's recommended rules, through Node (``govflow
+    validate`` and the owner's checks; deploy does without, as its findings never block).
+    """
+    return check_bytes(path.read_bytes(), path.name, processes_dir, with_bpmnlint=with_bpmnlint)
 
 
-def check_bytes(raw: bytes, name: str, processes_dir: Path) -> CheckedFile:
+def check_bytes(raw: bytes, name: str, processes_dir: Path, *,
+                with_bpmnlint: bool = False) -> CheckedFile:
     """The same checks on BPMN bytes not (yet) in a file, e.g. an upload being previewed."""
     try:
         loaded = load_bpmn(raw, name)
@@ -162,6 +168,9 @@ def check_bytes(raw: bytes, name: str, processes_dir: Path) -> CheckedFile:
         except BpmnLoadError as exc:
             problems.extend(_problems_of(exc))
     problems.extend(lint(loaded, {pid: bundle.to_dict() for pid, bundle in bundles.items()}))
+    if with_bpmnlint:
+        found = bpmnlint_problems(raw, name, loaded.tree)
+        problems.extend(without_covered(found, problems))
     return CheckedFile(raw, loaded, bound_problems(problems), bundles)
 
 

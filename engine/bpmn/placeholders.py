@@ -2,7 +2,8 @@
 
 A task's instructions and the names of its steps, timers and escalations may quote a
 value the process itself sets, e.g. "ภายใน {triage_days} วันทำการ", so that a process
-owner who changes ``triage_days`` in a script task changes every word that states it.
+owner who changes the setting ``triage_days`` (processes.toml, the settings page) changes
+every word that states it.
 
 This is text substitution, never evaluation: only a bare name in braces is replaced,
 and only by a number or a short text held under that name. Anything else (an unknown

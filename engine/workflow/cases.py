@@ -166,10 +166,16 @@ def submitted_values(workflow: BpmnWorkflow, task_id: str | None,
 
 
 def new_workflow(rt: Runtime, definition: Definition, data: dict) -> BpmnWorkflow:
+    """A new case's workflow: its start data and its version's settings (``triage_days``).
+
+    The settings are copied into the case's data once, here: a running case keeps the
+    values it started with when a later version changes them.
+    """
     workflow = BpmnWorkflow(
         definition.spec, definition.subprocess_specs, script_engine=rt.script_engine
     )
     workflow.task_tree.data.update(data)
+    workflow.task_tree.data.update(definition.bundle.setting_values())
     return workflow
 
 

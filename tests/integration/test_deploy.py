@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from engine.bpmn.settings_file import write_setting_values
 from engine.services.admin.processes import deploy, list_processes
 from engine.services.inbox import instances, tasks
 from tests.conftest import PROCESSES, People, make_runtime
@@ -71,7 +72,8 @@ def test_changed_file_is_a_new_version_and_running_cases_stay(tmp_path, own_proc
     people = People(rt)
     deploy(rt)
     old_case = instances.start_instance(rt, people.legal_officer, "complaint", COMPLAINT)
-    _break_line(own_processes / "complaint.bpmn", "triage_days = 3", "triage_days = 5")
+    # A process owner sets triage_days to 5 in processes.toml (the settings page does this).
+    write_setting_values(own_processes, "complaint", {"triage_days": 5})
     report = deploy(rt)
     assert report.ok and report.deployed == [("complaint", 2)]
     assert deploy(rt).deployed == []  # no content change, no new version
@@ -85,8 +87,8 @@ def test_changed_file_is_a_new_version_and_running_cases_stay(tmp_path, own_proc
                                {"screening_outcome": "accept"})
     assert done["instance_status"] == "running"
     assert instances.get_instance(rt, people.director, old_case["id"])["version"] == 1
-    # Putting the file back makes version 1 current again rather than minting version 3.
-    _break_line(own_processes / "complaint.bpmn", "triage_days = 5", "triage_days = 3")
+    # Putting the value back makes version 1 current again rather than minting version 3.
+    write_setting_values(own_processes, "complaint", {"triage_days": 3})
     assert deploy(rt).deployed == [("complaint", 1)]
     assert _versions(rt)["complaint"][0] == 1
     rt.close()

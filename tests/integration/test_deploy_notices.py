@@ -105,3 +105,18 @@ def test_an_unchanged_upload_tells_nobody(supervised):
     result = versions.deploy_upload(rt, owner, "complaint.bpmn",
                                     (folder / "complaint.bpmn").read_bytes())
     assert result["deployed"] == [] and notices(rt, head) == []
+
+
+def test_another_deploy_path_tells_through_tell_deployed(supervised):
+    """A path that deploys by itself (e.g. the settings page) asks before and tells after."""
+    from engine.bpmn.definitions import check_bytes, deploy_checked
+    from engine.services.admin.deploy_notices import current_versions, tell_deployed
+
+    rt, _people, owner, folder, head, director = supervised
+    checked = check_bytes(renamed(folder), "complaint.bpmn", folder)
+    before = current_versions(rt, checked.processes)
+    assert before == {"complaint": 1}
+    report = deploy_checked(rt.db, checked, "owner")
+    assert tell_deployed(rt, owner, before, report.deployed) == 4  # two of each role
+    (text,) = notices(rt, director)
+    assert "ฉบับที่ 2 แทนฉบับที่ 1" in text and RENAMED in text

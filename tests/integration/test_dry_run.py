@@ -100,12 +100,15 @@ def test_the_draft_is_tried_with_its_own_deadlines(runtime, owner):
     assert text.count(TRIAGE_DEADLINE) == 1
     longer = text.replace(TRIAGE_DEADLINE,
                           "deadline_after(received_at, triage_days + 2)</bpmn:timeDate>")
-    drafts.save_draft(runtime, owner, "complaint", longer, None)
+    drafts.save_draft(runtime, owner, "complaint", longer, None,
+                      {"lane_legal_officer": "legal_head"})
     walk = dry_run(runtime, owner, "complaint")
     assert walk["source"] == "draft" and walk["revision"] == 1 and walk["errors"] == 0
     assert walk["steps"][0]["due"] == "2026-12-15T16:30:00+07:00"
+    assert walk["steps"][0]["role"] == "legal_head"  # the draft's role for the lane
     current = dry_run(runtime, owner, "complaint", source="current")
     assert current["steps"][0]["due"] == "2026-12-11T16:30:00+07:00"
+    assert current["steps"][0]["role"] == "legal_officer"
 
 
 def test_a_draft_that_cannot_load_cannot_be_tried(runtime, owner):

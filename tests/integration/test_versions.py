@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from engine.core.errors import Conflict, Forbidden, InvalidData
 from engine.services.admin import versions
 from engine.services.admin.processes import deploy
 from engine.services.inbox import instances, tasks
+from tests.complaint_changes import DEADLINE, LATER_DEADLINE, five_days, renamed_start
 from tests.samples import COMPLAINT
 
 pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
@@ -20,27 +19,23 @@ def owned(own_copy):
     return own_copy
 
 
-def five_days(folder: Path) -> bytes:
-    text = (folder / "complaint.bpmn").read_text(encoding="utf-8")
-    assert text.count("triage_days = 3") == 1
-    return text.replace("triage_days = 3", "triage_days = 5").encode("utf-8")
-
-
 def test_owner_changes_the_deadline_sees_the_diff_and_deploys(owned):
     rt, people, owner, folder = owned
     running = instances.start_instance(rt, people.legal_officer, "complaint", COMPLAINT)
     preview = versions.preview_upload(rt, owner, "complaint.bpmn", five_days(folder))
     assert preview["ok"] and not [p for p in preview["problems"] if p["severity"] == "error"]
     (entry,) = preview["processes"]
-    assert entry["current_version"] == 1 and "set_time_limits" in entry["changed"]
-    assert "-      <bpmn:script>triage_days = 3\n" in preview["text_diff"]
-    assert "+      <bpmn:script>triage_days = 5\n" in preview["text_diff"]
+    assert entry["current_version"] == 1 and "triage_deadline" in entry["changed"]
+    assert f"-        <bpmn:timeDate xsi:type=\"bpmn:tFormalExpression\">{DEADLINE}" in \
+        preview["text_diff"]
+    assert f"+        <bpmn:timeDate xsi:type=\"bpmn:tFormalExpression\">{LATER_DEADLINE}" in \
+        preview["text_diff"]
     assert entry["added"] == [] and entry["removed"] == []
     # Nothing changed yet.
     assert versions.list_versions(rt, "complaint")[0]["version"] == 1
     result = versions.deploy_upload(rt, owner, "complaint.bpmn", five_days(folder))
     assert result["deployed"] == [("complaint", 2)]
-    assert "triage_days = 5" in (folder / "complaint.bpmn").read_text(encoding="utf-8")
+    assert LATER_DEADLINE in (folder / "complaint.bpmn").read_text(encoding="utf-8")
     listed = versions.list_versions(rt, "complaint")
     assert [(v["version"], v["is_current"], v["running"]) for v in listed] == \
         [(2, True, 0), (1, False, 1)]
@@ -51,7 +46,7 @@ def test_owner_changes_the_deadline_sees_the_diff_and_deploys(owned):
     # deploy (as `govflow deploy` would) does not undo the upload.
     assert deploy(rt).deployed == []
     diff = versions.diff_versions(rt, "complaint", 1, 2)
-    assert "set_time_limits" in diff["changed"] and diff["instances_on_changed"] == []
+    assert "triage_deadline" in diff["changed"] and diff["instances_on_changed"] == []
 
 
 def test_broken_upload_is_never_deployed(owned):
@@ -74,7 +69,7 @@ def test_earlier_version_made_current_again(owned):
     rt, _people, owner, folder = owned
     versions.deploy_upload(rt, owner, "complaint.bpmn", five_days(folder))
     versions.make_current(rt, owner, "complaint", 1)
-    assert "triage_days = 3" in (folder / "complaint.bpmn").read_text(encoding="utf-8")
+    assert DEADLINE in (folder / "complaint.bpmn").read_text(encoding="utf-8")
     assert [v["is_current"] for v in versions.list_versions(rt, "complaint")] == [False, True]
     assert deploy(rt).deployed == []  # processes/ agrees with what is live
 
@@ -82,13 +77,13 @@ def test_earlier_version_made_current_again(owned):
 def test_migration_keeps_pending_timers_and_refuses_when_unsafe(owned):
     rt, people, owner, folder = owned
     running = instances.start_instance(rt, people.legal_officer, "complaint", COMPLAINT)
-    versions.deploy_upload(rt, owner, "complaint.bpmn", five_days(folder))
+    versions.deploy_upload(rt, owner, "complaint.bpmn", renamed_start(folder))
     moved = versions.migrate_instance(rt, owner, running["id"])
     assert (moved["from"], moved["to"]) == (1, 2)
-    assert moved["completed_steps_changed"] == ["set_time_limits"]
+    assert moved["completed_steps_changed"] == ["start_complaint"]
     view = instances.get_instance(rt, people.legal_head, running["id"])
     assert view["version"] == 2
-    # The pending deadline keeps its due time (the script that set 3 days already ran).
+    # The pending deadline keeps its due time (and the case its triage_days = 3).
     assert view["tasks"][0]["due_at"] == "2026-12-11T16:30:00+07:00"
     assert any(e["action"] == "instance_migrated" for e in view["history"])
     with pytest.raises(Conflict):  # already on the newest version
@@ -134,7 +129,7 @@ def test_versions_over_http(owned):
     assert client.get("/api/v1/processes/complaint/versions",
                       headers=auth("staff_plan")).status_code == 403
     diff = client.get("/api/v1/processes/complaint/diff?from=1&to=2", headers=auth("owner"))
-    assert "set_time_limits" in diff.json["changed"]
+    assert "triage_deadline" in diff.json["changed"]
     refused = client.post(f"/api/v1/instances/{running['id']}/migrate", json={"to_version": 1},
                           headers=auth("owner"))
     assert refused.status_code == 409 and refused.json["message"]

@@ -305,12 +305,13 @@ def test_a_start_form_change_applies_to_new_cases_only():
 def test_a_timer_expression_in_words():
     (change,) = summarize(BASE, side(bpmn(timer="deadline_after(received_at, 5)"), stored()))
     assert change.text_th == ("กำหนดเวลา 'ครบกำหนดคัดกรอง' บนขั้นตอน 'คัดกรอง' เปลี่ยนจาก "
-                              "triage_days วันทำการหลังวันที่ได้รับเรื่อง เวลา 16:30 น. เป็น "
-                              "5 วันทำการหลังวันที่ได้รับเรื่อง เวลา 16:30 น.")
+                              "ระยะเวลาพิจารณาเบื้องต้น (3) วันทำการหลังวันที่ได้รับเรื่อง เวลา "
+                              "16:30 น. เป็น 5 วันทำการหลังวันที่ได้รับเรื่อง เวลา 16:30 น.")
     assert change.text_en == ("The deadline 'ครบกำหนดคัดกรอง' on the step 'คัดกรอง' changed from "
-                              "triage_days working days after Date received, at 16:30 to "
+                              "Triage period (3) working days after Date received, at 16:30 to "
                               "5 working days after Date received, at 16:30")
-    assert change.element_id == "triage_deadline" and change.steps == ("triage",)
+    # Cases waiting at triage are not touched: their waiting timer keeps its time.
+    assert change.element_id == "triage_deadline" and change.steps == ()
     (other,) = summarize(BASE, side(bpmn(timer="received_at"), stored()))
     assert other.text_th.endswith("เป็น received_at")
 

@@ -169,18 +169,18 @@ def test_markup_in_names_is_escaped() -> None:
 
 
 def test_state_classes() -> None:
-    state = {"triage": "overdue", "start_complaint": "completed", "set_time_limits": "active",
+    state = {"triage": "overdue", "start_complaint": "completed", "director_order": "active",
              "flow_x": "bogus"}
     text = render_file(PROCESSES / "complaint.bpmn", state=state)
     svg = parse_svg(text)
     assert "state-overdue" in group(svg, "triage").get("class").split()
     assert "state-completed" in group(svg, "start_complaint").get("class").split()
-    assert "state-active" in group(svg, "set_time_limits").get("class").split()
+    assert "state-active" in group(svg, "director_order").get("class").split()
     # Painted with attributes, not a <style> sheet a page's CSP would block.
     assert svg.find(".//s:style", NS) is None
     outline = group(svg, "triage").find("s:rect[@class='outline']", NS)
     assert (outline.get("stroke"), outline.get("stroke-dasharray")) == ("#c62828", "8 4")
-    assert group(svg, "set_time_limits").find("s:rect[@class='outline']", NS).get(
+    assert group(svg, "director_order").find("s:rect[@class='outline']", NS).get(
         "stroke-width") == "4"
     assert "bogus" not in text
     # "Completed" is not shown by colour alone.

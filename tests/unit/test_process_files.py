@@ -3,8 +3,9 @@
 Both BPMN files must validate against the XSD SpiffWorkflow ships and parse with the spiff
 parser; every node needs a Thai name, a lane and a diagram shape; every lane maps to a role in
 ``processes.toml``; every form is a valid JSON Schema with a Thai label on every field; the
-complaint triage window is set in exactly one place; and the reminder and escalations on the
-triage task are boundary timers whose paths throw codes that ``processes.toml`` defines.
+complaint time limits are settings in ``processes.toml``, set by no script; and the reminder
+and escalations on the triage task are boundary timers whose paths throw codes that
+``processes.toml`` defines.
 """
 
 from __future__ import annotations
@@ -424,16 +425,21 @@ def test_script_tasks_only_assign_literals_or_copy_form_fields() -> None:
                 assert isinstance(stmt.value, ast.Constant) or copies_field, script
 
 
-def test_triage_days_is_set_in_exactly_one_script_task() -> None:
-    setters = []
+def test_time_limits_are_settings_that_no_script_sets() -> None:
+    """triage_days and follow_up_days are set in one place, processes.toml's
+    [complaint.settings], which the settings page edits: no script task sets them."""
+    named = settings()["complaint"]["settings"]
+    assert list(named) == ["triage_days", "follow_up_days"]
+    assert (named["triage_days"]["value"], named["triage_days"]["rule_max"]) == (3, 3)
+    assert named["triage_days"]["rule_th"] == "ข้อ 5.1: ภายใน 3 วันทำการ"
+    assert named["follow_up_days"]["value"] == 10 and "rule_max" not in named["follow_up_days"]
+    assert all(is_thai(s["label_th"]) and is_thai(s["rule_th"]) for s in named.values())
     for pid in PROCESS_IDS:
         for task in process_el(pid).iterfind(".//bpmn:scriptTask", NS):
             script = task.findtext("bpmn:script", default="", namespaces=NS)
             for stmt in ast.parse(script).body:
-                targets = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
-                if "triage_days" in targets:
-                    setters.append((pid, task.get("id"), ast.literal_eval(stmt.value)))
-    assert setters == [("complaint", "set_time_limits", 3)]
+                targets = {t.id for t in stmt.targets if isinstance(t, ast.Name)}
+                assert not targets & set(named), f"{task.get('id')} sets {targets}"
 
 
 def test_triage_has_a_reminder_and_two_escalation_timers() -> None:
@@ -525,7 +531,7 @@ def test_timer_day_counts_come_only_from_the_time_limits() -> None:
 def test_processes_toml_maps_every_lane_to_a_valid_role(pid: str) -> None:
     conf = settings()[pid]
     assert set(conf) <= {"supervisors", "title_field", "received_field", "lanes", "escalations",
-                         "letters", "notify_owner", "publication_step"}
+                         "letters", "notify_owner", "publication_step", "settings"}
     assert conf["supervisors"] and set(conf["supervisors"]) <= VALID_ROLES
     lane_conf = conf["lanes"]
     lane_ids = {lane.get("id") for lane in lanes(pid)}

@@ -10,6 +10,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from engine.bpmn.expressions.environment import make_script_engine
 from engine.bpmn.loading.load import load_bpmn_file
+from engine.bpmn.process_settings import read_settings
 from engine.core.config import REPO_ROOT
 from engine.thai.workdays import WorkingCalendar, bpmn_helpers
 from engine.workflow.runner import advance
@@ -31,6 +32,9 @@ def test_saved_state_matches_spiff_at_every_step_and_restores():
     _starter, _key, start, steps = SCENARIOS["complaint_accepted_to_resolution"]
     workflow = BpmnWorkflow(spec, subs, script_engine=ENGINE)
     workflow.task_tree.data.update({k: v for k, v in start.items() if "name" not in k})
+    # As a case starts: with the process's settings (triage_days) in its data.
+    named = read_settings(REPO_ROOT / "processes")["complaint"].settings
+    workflow.task_tree.data.update({name: s.value for name, s in named.items()})
     result = advance(workflow)
     for _role, form in steps:
         state = dump(workflow)

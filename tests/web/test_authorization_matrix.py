@@ -97,7 +97,8 @@ def csrf_app(world: World):
 
 
 def _is_api(path: str) -> bool:
-    return path.startswith("/api/") or path == "/metrics"
+    # /owner/api/: the editor's JSON calls, on the session (401 there, not the sign-in page).
+    return path.startswith(("/api/", "/owner/api/")) or path == "/metrics"
 
 
 def _fill(value, values: dict[str, str]):

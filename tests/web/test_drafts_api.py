@@ -36,9 +36,9 @@ def signed_in(rt, people, app, username: str) -> Browser:
     return b
 
 
-def call(b: Browser, method: str, path: str, body: dict | None = None, *, csrf: bool = True,
+def call(b: Browser, method: str, path: str, body: dict | None = None, *,
          raw: str | None = None):
-    headers = {"X-CSRFToken": b.token()} if csrf else {}
+    headers = {"X-CSRFToken": b.token()}
     data = raw
     if data is None and body is not None:
         data = json.dumps(body, ensure_ascii=False)  # as JSON.stringify sends Thai
@@ -57,7 +57,7 @@ def test_load_save_conflict_and_discard(owned):
     first, second = signed_in(rt, people, app, "owner"), signed_in(rt, people, app, "owner_b")
     loaded = call(first, "GET", f"{API}/draft").get_json()
     assert list(loaded) == ["bpmn", "revision", "base_version", "saved_by", "saved_at",
-                            "from_draft", "lanes", "editors"]
+                            "from_draft", "lanes", "current_version", "editors"]
     assert (loaded["revision"], loaded["base_version"], loaded["from_draft"]) == (None, 1, False)
     saved = call(first, "PUT", f"{API}/draft", {"bpmn": renamed(folder, "ของเอ"),
                                                 "revision": None})
@@ -110,15 +110,21 @@ def test_roles_and_sign_in_are_checked_and_answered_as_json(owned):
     assert missing.status_code == 404 and "no_such" in missing.get_json()["error_en"]
 
 
-def test_a_call_without_the_csrf_token_is_refused_as_json(owned):
+def test_a_call_without_its_sessions_csrf_token_is_refused_as_json(owned):
     rt, people, app, folder = owned
     owner = signed_in(rt, people, app, "owner")
+    attacker = Browser(app)
+    attacker.get("/signin")
+    foreign = attacker.token()  # a valid token, of another session
     for method, body in (("PUT", {"bpmn": renamed(folder, "x"), "revision": None}),
                          ("DELETE", {"revision": 1}), ("POST", None)):
         path = f"{API}/presence" if method == "POST" else f"{API}/draft"
-        answer = call(owner, method, path, body, csrf=False)
-        assert answer.status_code == 400 and answer.get_json()["code"] == "csrf_error"
-        assert "X-CSRFToken" in answer.get_json()["error_en"]
+        for headers in ({}, {"X-CSRFToken": foreign}):
+            answer = owner.client.open(path, method=method, headers=headers,
+                                       data=json.dumps(body) if body else None,
+                                       content_type="application/json")
+            assert answer.status_code == 400 and answer.get_json()["code"] == "csrf_error"
+            assert "X-CSRFToken" in answer.get_json()["error_en"]
     assert call(owner, "GET", f"{API}/draft").get_json()["from_draft"] is False
 
 
@@ -129,6 +135,8 @@ def test_a_call_without_the_csrf_token_is_refused_as_json(owned):
     ('{"bpmn": "<definitions><unclosed>", "revision": null}', "bpmn"),
     ('{"bpmn": "<a/>", "revision": "one"}', "revision"),
     ('{"bpmn": "<a/>", "revision": null, "lanes": {"lane_director": "king"}}', "lanes"),
+    ('{"bpmn": "<a>\\ud800</a>", "revision": null}', None),
+    ("[" * 100_000, None),
 ])
 def test_bad_input_is_a_400_saying_what_to_fix(owned, raw, field):
     rt, people, app, _folder = owned
@@ -189,7 +197,8 @@ def test_deploying_without_a_draft_or_a_token_changes_nothing(owned):
     rt, people, app, _folder = owned
     owner = signed_in(rt, people, app, "owner")
     owner.get("/owner/processes/complaint")
-    assert owner.post("/owner/processes/complaint/draft/deploy").status_code == 404
+    nothing = owner.post("/owner/processes/complaint/draft/deploy", follow=True)
+    assert "ยังไม่มีฉบับร่างที่บันทึกไว้ ไม่มีอะไรให้ติดตั้ง" in html(nothing)
     refused = owner.client.post("/owner/processes/complaint/draft/deploy")
     assert refused.status_code == 400  # no CSRF token
     outsider = signed_in(rt, people, app, "legal_head")

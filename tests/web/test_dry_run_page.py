@@ -7,8 +7,10 @@ import re
 
 import pytest
 
-from engine.services.admin.users import add_user
+from engine.services.admin import drafts
+from engine.services.admin.users import actor_by_username, add_user
 from tests.account_support import known_password
+from tests.web.test_english_pages import thai_outside_data
 from tests.web_client import Browser, html
 from webui import create_app
 
@@ -52,11 +54,15 @@ def test_the_walk_step_by_step(owner):
     assert 'name="choice"' not in done and f'href="{PAGE}?source=current">เริ่มใหม่' in done
 
 
-def test_english_and_the_draft_switch(owner):
+def test_english_leaves_thai_only_in_the_process_data(owner):
     owner.post("/language", {"lang": "en", "next": PAGE})
     page = html(owner.get(PAGE))
     assert "Dry run" in page and "11 Dec 2569 BE, 16:30" in page and "Start again" in page
     assert "Try the draft" not in page  # there is no draft
+    assert thai_outside_data(page) == []
+    done = html(owner.post(PAGE, {"path": "flow_screening_accept", "source": "current",
+                                  "choice": "flow_review_approve"}))
+    assert "The made-up case has reached the end" in done and thai_outside_data(done) == []
 
 
 def test_a_choice_needs_the_csrf_token_and_other_roles_are_refused(owner, sqlite_runtime,
@@ -68,3 +74,18 @@ def test_a_choice_needs_the_csrf_token_and_other_roles_are_refused(owner, sqlite
     assert owner.get("/owner/processes/complaint/dry-run?source=nonsense").status_code == 400
     link = html(owner.get("/owner/processes/complaint"))
     assert f'href="{PAGE}"' in link
+
+
+def test_the_draft_is_tried_first_and_a_broken_one_says_why(owner, sqlite_runtime):
+    me = actor_by_username(sqlite_runtime, "owner")
+    text = (sqlite_runtime.settings.processes_dir / "complaint.bpmn").read_text("utf-8")
+    drafts.save_draft(sqlite_runtime, me, "complaint", text, None)
+    page = html(owner.get(PAGE))
+    assert "ทดลองกับฉบับร่าง (บันทึกครั้งที่ 1)" in page
+    assert f'href="{PAGE}?source=current">ทดลองกับฉบับที่ใช้อยู่' in page
+    drafts.save_draft(sqlite_runtime, me, "complaint",
+                      text.replace('targetRef="triage"', 'targetRef="nowhere"', 1), 1)
+    broken = owner.get(PAGE)
+    assert broken.status_code == 400
+    assert "ฉบับร่างนี้ยังทดลองเดินเรื่องไม่ได้" in html(broken) and "<table" not in html(broken)
+    assert owner.get(f"{PAGE}?source=current").status_code == 200

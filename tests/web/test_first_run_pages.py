@@ -13,8 +13,9 @@ import pytest
 from engine.services.admin import staff as admin
 from engine.services.admin import users, versions
 from engine.services.inbox import instances, tasks
+from tests.complaint_changes import DEADLINE, LATER_DEADLINE, five_days
 from tests.samples import COMPLAINT
-from tests.web.test_web_owner import five_days, owned, signed_in  # noqa: F401 — a fixture
+from tests.web.test_web_owner import owned, signed_in  # noqa: F401 — a fixture
 from tests.web_client import Browser, html
 
 pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
@@ -120,12 +121,12 @@ def test_making_a_version_current_asks_first(owned):  # noqa: F811
     refused = owner.post("/owner/processes/complaint/versions/1/make-current")
     assert refused.status_code == 400 and NOT_CONFIRMED in html(refused)
     assert [v["is_current"] for v in versions.list_versions(rt, "complaint")] == [True, False]
-    assert "triage_days = 5" in (folder / "complaint.bpmn").read_text(encoding="utf-8")
+    assert LATER_DEADLINE in (folder / "complaint.bpmn").read_text(encoding="utf-8")
 
     done = owner.post("/owner/processes/complaint/versions/1/make-current", {"confirm": "yes"})
     assert done.status_code == 302
     assert [v["is_current"] for v in versions.list_versions(rt, "complaint")] == [False, True]
-    assert "triage_days = 3" in (folder / "complaint.bpmn").read_text(encoding="utf-8")
+    assert DEADLINE in (folder / "complaint.bpmn").read_text(encoding="utf-8")
 
 
 def test_migrating_every_case_of_a_version_asks_first_with_counts(owned):  # noqa: F811

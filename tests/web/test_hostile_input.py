@@ -311,7 +311,7 @@ def test_sandbox_escape_scripts_are_refused(env, script):
 
 
 CONDITION = 'screening_outcome == "accept"'
-SCRIPT = "triage_days = 3"
+SCRIPT = "follow_up_from = parties_notified_on"
 
 
 def _with(folder: Path, *, condition: str | None = None, script: str | None = None) -> bytes:
@@ -343,25 +343,26 @@ def test_sandbox_escapes_in_an_uploaded_bpmn_are_refused_at_upload(world, where)
         data = _with(folder, **{where: payload})
         page = html(owner_upload(owner, data))
         assert "จึงติดตั้งไม่ได้" in page, (payload, page[:2000])
-        element = "flow_screening_accept" if where == "condition" else "set_time_limits"
+        element = "flow_screening_accept" if where == "condition" else "start_follow_up"
         assert element in page or "gw_screening" in page, (payload, page[:3000])
         assert 'name="token"' not in page
         no_traceback(page)
     assert_unchanged(world.rt, world.root, was)
 
 
-@pytest.mark.parametrize("payload", ["triage_days = 9**9**9", "triage_days = 'a' * 10**10",
-                                     "triage_days = '%s' % received_at"])
+@pytest.mark.parametrize("payload", ["follow_up_from = 9**9**9",
+                                     "follow_up_from = 'a' * 10**10",
+                                     "follow_up_from = '%s' % received_at"])
 def test_value_dependent_script_escapes_are_refused_at_upload(world, payload):
     """Sizes known only at run time: the upload check runs the script on sample data, so
-    the timers that need its result cannot be computed and the file is refused."""
+    the script that goes beyond the evaluator's limits is named and the file refused."""
     was = before(world.rt, world.root)
     data = _with(world.rt.settings.processes_dir, script=payload)
     with pytest.raises(versions.InvalidData) as refused:
         versions.deploy_upload(world.rt, world.owner, "complaint.bpmn", data)
-    assert "triage_deadline" in refused.value.fields["file"]
+    assert "start_follow_up" in refused.value.fields["file"]
     page = html(owner_upload(world.browser("owner"), data))
-    assert "จึงติดตั้งไม่ได้" in page and "triage_deadline" in page
+    assert "จึงติดตั้งไม่ได้" in page and "start_follow_up" in page
     no_traceback(page)
     assert_unchanged(world.rt, world.root, was)
 

@@ -25,8 +25,9 @@ OLD_NAME = "พิจารณาคัดกรองเรื่องร้�
 NEW_NAME = "คัดกรองเรื่องร้องเรียน (ภายใน"
 SENTENCE = ("เปลี่ยนชื่อขั้นตอน &#39;พิจารณาคัดกรองเรื่องร้องเรียนเบื้องต้น (ภายใน {triage_days} "
             "วันทำการ)&#39; เป็น &#39;คัดกรองเรื่องร้องเรียน (ภายใน {triage_days} วันทำการ)&#39;")
-SENTENCE_EN = ("Renamed the step &#39;พิจารณาคัดกรองเรื่องร้องเรียนเบื้องต้น (ภายใน {triage_days} "
-               "วันทำการ)&#39; to &#39;คัดกรองเรื่องร้องเรียน (ภายใน {triage_days} วันทำการ)&#39;")
+SENTENCE_EN = ("Renamed the step '<span lang=\"th\">พิจารณาคัดกรองเรื่องร้องเรียนเบื้องต้น (ภายใน "
+               "{triage_days} วันทำการ)</span>' to '<span lang=\"th\">คัดกรองเรื่องร้องเรียน (ภายใน "
+               "{triage_days} วันทำการ)</span>'")
 
 
 @pytest.fixture
@@ -106,6 +107,8 @@ def test_any_two_versions_compare_and_the_versions_page_offers_it(owned):
     listing = html(owner.get("/owner/processes/complaint"))
     assert 'action="/owner/processes/complaint/compare"' in listing
     assert '<select id="compare-from" name="from">' in listing
+    assert listing.count('id="compare-h"') == 1
+    assert re.search(r"<title>[^<]*</title>", listing).group(0).count("compare") == 0
     page = html(owner.get("/owner/processes/complaint/compare?from=1&to=2"))
     assert SENTENCE in page and 'class="compare-diagrams"' in page
     assert 'id="old-govflow-arrow"' in page and 'id="new-govflow-arrow"' in page
@@ -114,7 +117,10 @@ def test_any_two_versions_compare_and_the_versions_page_offers_it(owned):
     assert "เปลี่ยนชื่อขั้นตอน &#39;คัดกรองเรื่องร้องเรียน" in back
     version_page = html(owner.get("/owner/processes/complaint/versions/1"))
     assert SENTENCE in version_page and "change-changed" in version_page
-    for query in ("from=1&to=1", "from=1&to=9", "from=x&to=2", ""):
+    empty = owner.get("/owner/processes/complaint/compare")
+    assert empty.status_code == 200 and 'role="alert"' not in html(empty)
+    assert '<option value="1" selected>' in html(empty)
+    for query in ("from=1&to=1", "from=1&to=9", "from=x&to=2", "from=1", "to="):
         refused = owner.get(f"/owner/processes/complaint/compare?{query}")
         assert refused.status_code == 400, query
         assert 'role="alert"' in html(refused) and SENTENCE not in html(refused)
@@ -134,7 +140,7 @@ def test_making_an_earlier_version_current_is_one_confirmed_click_and_is_told(ow
     deployed_twice(rt, folder)
     owner = signed_in(rt, people, app, "owner")
     ask = html(owner.get("/owner/processes/complaint/versions/1/make-current"))
-    assert 'name="confirm" value="yes"' in ask
+    assert 'name="confirm" value="yes"' in ask and "ผู้บังคับบัญชาของกระบวนงานจะได้รับแจ้ง" in ask
     done = owner.post("/owner/processes/complaint/versions/1/make-current", {"confirm": "yes"})
     assert done.status_code in (302, 303)
     assert versions.list_versions(rt, "complaint")[1]["is_current"]
@@ -142,3 +148,10 @@ def test_making_an_earlier_version_current_is_one_confirmed_click_and_is_told(ow
         texts = session.scalars(select(Notification.text).where(
             Notification.user_id == people.director.id)).all()
     assert any("ฉบับที่ 1 แทนฉบับที่ 2" in t and "เปลี่ยนชื่อขั้นตอน" in t for t in texts)
+
+
+def test_thai_names_in_english_sentences_are_marked_and_escaped():
+    from webui.owner.processes import _thai_names
+
+    assert str(_thai_names("Renamed 'ก<b>' to 'x' & more")) == (
+        "Renamed '<span lang=\"th\">ก&lt;b&gt;</span>' to &#39;x&#39; &amp; more")

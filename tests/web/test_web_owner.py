@@ -6,13 +6,13 @@ import os
 import re
 import time
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 
 from engine.services.admin import versions
 from engine.services.inbox import instances
 from tests.account_support import known_password
+from tests.complaint_changes import DEADLINE, LATER_DEADLINE, five_days
 from tests.samples import COMPLAINT
 from tests.web_client import Browser, html
 from webui import create_app
@@ -36,12 +36,6 @@ def signed_in(rt, people, app, username: str) -> Browser:
     b = Browser(app)
     b.signin(username, password)
     return b
-
-
-def five_days(folder: Path) -> bytes:
-    text = (folder / "complaint.bpmn").read_text(encoding="utf-8")
-    assert text.count("triage_days = 3") == 1
-    return text.replace("triage_days = 3", "triage_days = 5").encode("utf-8")
 
 
 def upload(b: Browser, data: bytes, name: str = "complaint.bpmn"):
@@ -69,14 +63,15 @@ def test_owner_uploads_sees_report_and_diff_then_deploys(owned):
     preview = upload(owner, five_days(folder))
     assert preview.status_code == 200, html(preview)[:2000]
     page = html(preview)
-    assert "set_time_limits" in page
-    assert '<span class="diff-del">-      &lt;bpmn:script&gt;triage_days = 3' in page
-    assert '<span class="diff-add">+      &lt;bpmn:script&gt;triage_days = 5' in page
-    assert f'href="/cases/{running["id"]}"' not in page  # the script already ran
+    assert "triage_deadline" in page
+    timer = '      &lt;bpmn:timeDate xsi:type=&#34;bpmn:tFormalExpression&#34;&gt;'
+    assert f'<span class="diff-del">-  {timer}{DEADLINE[:-1]}' in page
+    assert f'<span class="diff-add">+  {timer}{LATER_DEADLINE[:-1]}' in page
+    assert f'href="/cases/{running["id"]}"' not in page  # a timer, not a task, changed
     assert "ติดตั้ง</button>" in page
     # Nothing is deployed by the preview, and the file waits on the server, not in the cookie.
     assert versions.list_versions(rt, "complaint")[0]["version"] == 1
-    assert "triage_days = 3" in (folder / "complaint.bpmn").read_text(encoding="utf-8")
+    assert DEADLINE in (folder / "complaint.bpmn").read_text(encoding="utf-8")
     token = token_of(page)
     kept = rt.settings.instance_dir / "uploads" / f"{token}.bpmn"
     assert kept.read_bytes() == five_days(folder)
@@ -89,7 +84,7 @@ def test_owner_uploads_sees_report_and_diff_then_deploys(owned):
     assert "ติดตั้ง complaint ฉบับที่ 2 แล้ว" in page
     listed = versions.list_versions(rt, "complaint")
     assert [(v["version"], v["is_current"]) for v in listed] == [(2, True), (1, False)]
-    assert "triage_days = 5" in (folder / "complaint.bpmn").read_text(encoding="utf-8")
+    assert LATER_DEADLINE in (folder / "complaint.bpmn").read_text(encoding="utf-8")
     # Confirming twice deploys nothing more.
     again = owner.post("/owner/processes/upload/confirm", {"token": token})
     assert again.status_code == 400 and "ไม่พบไฟล์ที่รอติดตั้ง" in html(again)
@@ -178,7 +173,7 @@ def test_versions_make_current_and_migrate_all(owned):
     assert 'href="/owner/processes/complaint/versions/1/migrate"' in page
 
     detail = html(owner.get("/owner/processes/complaint/versions/1"))
-    assert "set_time_limits" in detail
+    assert "triage_deadline" in detail
     assert 'src="/owner/processes/complaint/versions/1/diagram.svg"' in detail
     assert owner.get("/owner/processes/complaint/versions/9").status_code == 404
     assert owner.get("/owner/processes/nothing").status_code == 404
@@ -196,7 +191,7 @@ def test_versions_make_current_and_migrate_all(owned):
     assert back.status_code == 302
     assert "ตั้ง complaint ฉบับที่ 1 เป็นฉบับที่ใช้อยู่แล้ว" in html(owner.get(back.headers["Location"]))
     assert [v["is_current"] for v in versions.list_versions(rt, "complaint")] == [False, True]
-    assert "triage_days = 3" in (folder / "complaint.bpmn").read_text(encoding="utf-8")
+    assert DEADLINE in (folder / "complaint.bpmn").read_text(encoding="utf-8")
 
 
 def test_migrate_all_shows_refusals_with_reasons(owned):

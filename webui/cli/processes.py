@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from engine.bpmn.definitions import check_file
+from engine.bpmn.definitions import CheckedFile, check_file
+from engine.bpmn.lint.report_json import report_json, report_of
+from engine.bpmn.problems import Problem
 from engine.core.config import Settings
 from webui.cli.common import lang_option, load_runtime, print_report
 
@@ -25,36 +29,59 @@ def deploy(lang: str) -> None:
 
 
 @click.command(help="Check BPMN files without deploying them: XML, the BPMN 2.0 XSD, "
-              "SpiffWorkflow's parser and govflow's own lint. Prints one line per problem as "
-              "file:line: message [element id]; exits 1 if there is any error (warnings, "
-              "e.g. long gateway loops, are printed but pass unless --strict).")
+              "SpiffWorkflow's parser, govflow's own lint and bpmnlint's recommended rules "
+              "(run through Node.js; without Node or `make assets`, a notice says bpmnlint "
+              "was not run). Prints one line per problem as file:line: message [element id]; "
+              "exits 1 if there is any error (warnings, e.g. long gateway loops or bpmnlint's "
+              "findings, are printed but pass unless --strict; notices never fail). "
+              "--format json prints the report as JSON instead, one line per file.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @lang_option
 @click.option("--strict", is_flag=True, help="exit 1 on warnings too")
-def validate(files: tuple[Path, ...], lang: str, strict: bool) -> None:
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text lines, or the report as JSON (one line per file: "
+              "ok, errors, warnings, problems)")
+def validate(files: tuple[Path, ...], lang: str, strict: bool, output: str) -> None:
     settings = Settings.from_env()
-    problems = 0
+    failed = False
     for path in files:
-        if not path.is_file():
-            click.echo(f"{path}: ไม่พบไฟล์ / file not found", err=True)
-            problems += 1
-            continue
-        # Forms and processes.toml live beside the BPMN file when it has them.
-        beside = (path.parent / "processes.toml").is_file()
-        folder = path.parent if beside else settings.processes_dir
         try:
-            checked = check_file(path, folder)
+            checked = _check_one(path, settings)
         except OSError as exc:
-            click.echo(f"{path}: อ่านไฟล์ไม่ได้ / cannot read: {exc.strerror}", err=True)
-            problems += 1
+            unreadable = _unreadable(path, exc)
+            failed = True
+            if output == "json":
+                click.echo(json.dumps(report_of([unreadable], ok=False), ensure_ascii=False))
+            else:
+                click.echo(unreadable.format("both"), err=True)
+            continue
+        failed |= any(p.severity == "error" or (strict and p.severity == "warning")
+                      for p in checked.problems)
+        if output == "json":
+            click.echo(json.dumps(report_json(checked), ensure_ascii=False))
             continue
         for problem in checked.problems:
-            warning = problem.severity == "warning"
-            click.echo(("warning: " if warning else "") + problem.format(lang))
-            problems += 1 if (strict or not warning) else 0
+            prefix = "" if problem.severity == "error" else f"{problem.severity}: "
+            click.echo(prefix + problem.format(lang))
         if checked.ok:
             click.echo(f"{path.name}: ผ่าน / ok", err=True)
-    sys.exit(1 if problems else 0)
+    sys.exit(1 if failed else 0)
+
+
+def _check_one(path: Path, settings: Settings) -> CheckedFile:
+    if not path.is_file():
+        raise FileNotFoundError(errno.ENOENT, "file not found", str(path))
+    # Forms and processes.toml live beside the BPMN file when it has them.
+    beside = (path.parent / "processes.toml").is_file()
+    folder = path.parent if beside else settings.processes_dir
+    return check_file(path, folder, with_bpmnlint=True)
+
+
+def _unreadable(path: Path, exc: OSError) -> Problem:
+    if isinstance(exc, FileNotFoundError):
+        return Problem(str(path), None, None, "file not found", "ไม่พบไฟล์")
+    return Problem(str(path), None, None, f"cannot read: {exc.strerror}",
+                   f"อ่านไฟล์ไม่ได้: {exc.strerror}")
 
 
 @click.command(help="List the deployed versions of a process, with running/finished cases.")

@@ -13,15 +13,18 @@ the file into processes/ like an upload, so ``govflow deploy`` never undoes it.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from engine.core import logs
 from engine.core.errors import GovflowError, InvalidData
@@ -108,11 +111,20 @@ def owner_api(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nesting deep enough to exhaust the parser's stack
+        body = None
     if not isinstance(body, dict):
         raise InvalidData('ต้องส่ง JSON object เช่น {"bpmn": "...", "revision": 1} / send a JSON '
                           'object such as {"bpmn": "...", "revision": 1} with Content-Type: '
                           "application/json")
+    try:
+        # JSON may escape half a surrogate pair ("\ud800"): text nothing can store.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidData("ข้อความมีอักขระที่ไม่ถูกต้อง (surrogate ที่ไม่มีคู่) / the text contains "
+                          "an unpaired surrogate (e.g. \\ud800): send UTF-8 text") from None
     return body
 
 
@@ -121,9 +133,7 @@ def _body() -> dict[str, Any]:
 @bp.get("/<key>/draft")
 @owner_api
 def load(key: str) -> Response:
-    view = drafts.get_draft(rt(), actor(), key)
-    view.pop("current_version", None)
-    return jsonify(view)
+    return jsonify(drafts.get_draft(rt(), actor(), key))
 
 
 @bp.put("/<key>/draft")
@@ -154,7 +164,10 @@ def presence(key: str) -> Response:
 
 @processes.bp.post("/processes/<key>/draft/deploy")
 @processes.owner_required
-def deploy_draft(key: str) -> tuple[str, int]:
+def deploy_draft(key: str) -> BaseResponse | tuple[str, int]:
     """The upload preview of the saved draft; its confirm button deploys it."""
+    if not drafts.has_draft(rt(), key):
+        flash(_("ยังไม่มีฉบับร่างที่บันทึกไว้ ไม่มีอะไรให้ติดตั้ง"), "info")
+        return redirect(url_for("owner.version_list", key=key))
     draft = drafts.draft_file(rt(), actor(), key)
     return processes.preview_page(draft.file_name, draft.bpmn)

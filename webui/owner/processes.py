@@ -29,6 +29,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
 from engine.core.errors import Conflict, DiagramError, InvalidData
@@ -47,6 +48,8 @@ UPLOAD_BODY_BYTES = versions.MAX_UPLOAD + UPLOAD_OVERHEAD
 #: How long an uploaded file waits for its confirmation.
 UPLOAD_TTL_SECONDS = 60 * 60
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_QUOTED = re.compile(r"'([^']*)'")
+_THAI = re.compile(r"[\u0E00-\u0E7F]")
 
 
 owner_required = roles_required(OWNER_ROLES)
@@ -65,6 +68,21 @@ def _owner_link() -> dict[str, Any]:
     except Exception:  # noqa: BLE001 - an error page must render even when users cannot load
         me = None
     return {"is_process_owner": bool(me and me.has_any(OWNER_ROLES))}
+
+
+@bp.app_template_filter("thai_names")
+def _thai_names(text: str) -> Markup:
+    """An English change sentence with the Thai names it quotes marked ``lang="th"``, so a
+    screen reader reads each in its own language. Everything stays escaped."""
+    parts, last = [], 0
+    for match in _QUOTED.finditer(text):
+        parts.append(escape(text[last:match.start()]))
+        name = match.group(1)
+        parts.append(Markup("'<span lang=\"th\">{}</span>'").format(name)
+                     if _THAI.search(name) else escape(match.group(0)))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
 
 
 # ---- uploads kept for the confirm step ------------------------------------------------
@@ -285,21 +303,30 @@ def _version_arg(name: str) -> int | None:
 @bp.get("/processes/<key>/compare")
 @owner_required
 def compare(key: str) -> tuple[str, int]:
-    """Any two deployed versions side by side: ?from=<old>&to=<new>."""
+    """Any two deployed versions side by side: ?from=<old>&to=<new>. Without either, the
+    form alone, proposing the latest change; a choice that cannot be compared, the form
+    again with what to fix (400)."""
     listed = versions.list_versions(rt(), key, actor())
+    if "from" not in request.args and "to" not in request.args:
+        latest = [v["version"] for v in listed[:2]]
+        return _compare_page(key, listed, latest[-1], latest[0], "", {"diff": None}), 200
     numbers = {v["version"] for v in listed}
     old, new = _version_arg("from"), _version_arg("to")
-    problem = ""
     if old is None or new is None or old not in numbers or new not in numbers:
         problem = _("เลือกฉบับที่จะเทียบทั้งสองช่องจากรายการฉบับที่ติดตั้งแล้ว")
     elif old == new:
         problem = _("เลือกสองฉบับที่ต่างกัน ฉบับเดียวกันไม่มีความแตกต่าง")
-    compared: dict[str, Any] = {"diff": None} if problem else _compared(key, old or 0, new or 0)
+    else:
+        return _compare_page(key, listed, old, new, "", _compared(key, old, new)), 200
+    return _compare_page(key, listed, old, new, problem, {"diff": None}), 400
+
+
+def _compare_page(key: str, listed: list[dict[str, Any]], old: int | None, new: int | None,
+                  problem: str, compared: Mapping[str, Any]) -> str:
     current = next((v for v in listed if v["is_current"]), None)
     return render_template(
         "owner/compare.html", key=key, versions=listed, current=current,
-        name=(current or listed[0])["name"], old=old, new=new, problem=problem, **compared,
-    ), 400 if problem else 200
+        name=(current or listed[0])["name"], old=old, new=new, problem=problem, **compared)
 
 
 @bp.get("/processes/<key>/versions/<int:version>/diagram.svg")
@@ -335,6 +362,7 @@ def _make_current_confirmation(key: str, version: int) -> Confirmation:
         ngettext("เรื่องที่ดำเนินการอยู่ %(num)d เรื่องไม่เปลี่ยน ยังอยู่ในฉบับเดิมจนกว่าจะย้าย",
                  "เรื่องที่ดำเนินการอยู่ %(num)d เรื่องไม่เปลี่ยน ยังอยู่ในฉบับเดิมจนกว่าจะย้าย",
                  running),
+        _("ผู้บังคับบัญชาของกระบวนงานจะได้รับแจ้งในระบบและทางอีเมล พร้อมสรุปสิ่งที่เปลี่ยน"),
     ]
     return Confirmation(
         title=_("ใช้ %(key)s ฉบับที่ %(version)d กับเรื่องใหม่", key=key, version=version),

@@ -74,9 +74,9 @@ def _added(pair: Pair, el: Element) -> Change:
     where_th, where_en = _where(pair, el, pair.new)
     if el.is_timer:
         due_th, due_en = timer_words(pair.new.timers.get(el.id, ""), pair.new_bundle)
+        # No running case is touched: their version has no such timer.
         return Change("added", "timer", f"เพิ่ม{th} {name}{where_th}: {due_th}",
-                      f"Added the {en} {name}{where_en}: {due_en}", el.id,
-                      _host_steps(pair, el), *notes.TIMER)
+                      f"Added the {en} {name}{where_en}: {due_en}", el.id, (), *notes.TIMER)
     return Change("added", topic_of(el.kind), f"เพิ่ม{th} {name}{where_th}",
                   f"Added the {en} {name}{where_en}", el.id)
 
@@ -89,13 +89,7 @@ def _removed(pair: Pair, el: Element) -> Change:
         return Change("removed", "step", f"ลบ{th} {name}", f"Removed the {en} {name}",
                       el.id, (el.id,), *notes.REMOVED_STEP)
     return Change("removed", topic_of(el.kind, timer=el.is_timer),
-                  f"ลบ{th} {name}{where_th}", f"Removed the {en} {name}{where_en}", el.id,
-                  _host_steps(pair, el))
-
-
-def _host_steps(pair: Pair, el: Element) -> tuple[str, ...]:
-    return (el.attached_to,) if el.attached_to and el.attached_to in (
-        pair.old_bundle.tasks.keys() | pair.new_bundle.tasks.keys()) else ()
+                  f"ลบ{th} {name}{where_th}", f"Removed the {en} {name}{where_en}", el.id)
 
 
 def _form_title(pair: Pair, form: str | None) -> str:
@@ -108,7 +102,9 @@ def _form_title(pair: Pair, form: str | None) -> str:
 def _changed(pair: Pair, before: Element, after: Element) -> Iterator[Change]:
     th, en = noun(after.kind, timer=after.is_timer)
     topic = topic_of(after.kind, timer=after.is_timer)
-    steps = (after.id,) if after.kind in STEP_KINDS else _host_steps(pair, after)
+    # A boundary event's change touches no running case: a timer already waiting keeps
+    # its time, even when its case moves to the new version.
+    steps = (after.id,) if after.kind in STEP_KINDS else ()
     if before.name != after.name and after.kind != "sequenceFlow":
         old_name, new_name = quoted(before.name or before.id), quoted(after.name or after.id)
         yield Change("changed", topic, f"เปลี่ยนชื่อ{th} {old_name} เป็น {new_name}",

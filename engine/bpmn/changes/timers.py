@@ -25,11 +25,16 @@ def timer_words(expression: str, bundle: ProcessBundle) -> tuple[str, str]:
         return code(expression), code(expression)
     helper, field, days = match.groups()
     hour = _HELPERS[helper]
+    setting = (bundle.to_dict().get("settings") or {}).get(days)
+    days_th = days_en = days
+    if isinstance(setting, dict):  # a named setting: its label and this version's value
+        days_th = f"{setting.get('label_th') or days} ({setting.get('value')})"
+        days_en = f"{setting.get('label_en') or days} ({setting.get('value')})"
     prop = (bundle.forms.get(bundle.start_form or "", {}).get("properties") or {}).get(field)
     field_th = title_in(prop, "th", field) if isinstance(prop, dict) else field
     field_en = title_in(prop, "en", field) if isinstance(prop, dict) else field
-    return (f"{days} วันทำการหลัง{field_th} เวลา {hour} น.",
-            f"{days} working days after {field_en}, at {hour}")
+    return (f"{days_th} วันทำการหลัง{field_th} เวลา {hour} น.",
+            f"{days_en} working days after {field_en}, at {hour}")
 
 
 def timer_changes(pair: Pair) -> Iterator[Change]:
@@ -44,11 +49,11 @@ def timer_changes(pair: Pair) -> Iterator[Change]:
         th0, en0 = timer_words(old[timer_id], pair.old_bundle)
         th1, en1 = timer_words(new[timer_id], pair.new_bundle)
         name = quoted(pair.label(timer_id))
-        steps = (host,) if host and host in pair.new_bundle.tasks else ()
+        # No running case's steps: a timer already waiting keeps its time (notes.TIMER).
         yield Change("changed", "timer",
                      f"กำหนดเวลา {name}{where_th} เปลี่ยนจาก {th0} เป็น {th1}",
                      f"The deadline {name}{where_en} changed from {en0} to {en1}",
-                     timer_id, steps, *notes.TIMER)
+                     timer_id, (), *notes.TIMER)
 
 
 def condition_changes(pair: Pair) -> Iterator[Change]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from lxml import etree
 
 from engine.bpmn.diagram.primitives import Box, add
+from engine.bpmn.diagram.style import paint_outlines
 
 __all__ = ["CHANGE_KINDS", "mark_change"]
 
@@ -26,14 +27,7 @@ def mark_change(g: etree._Element, kind: str, box: Box | None) -> None:
     kind's badge on its top-left corner. ``g`` gains the class ``change-<kind>``."""
     g.set("class", f"{g.get('class', '')} change-{kind}".strip())
     paint = _PAINT[kind]
-    for el in g.iter():
-        classes = (el.get("class") or "").split() if isinstance(el.tag, str) else []
-        if "outline" not in classes and "line" not in classes:
-            continue
-        for name, value in paint.items():
-            if name == "fill" and ("line" in classes or el.get("fill") == "none"):
-                continue
-            el.set(name, value)
+    paint_outlines(g, paint)
     if box is None:
         return
     badge = add(g, "g", cls=f"change-badge change-badge-{kind}")

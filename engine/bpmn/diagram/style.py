@@ -7,12 +7,14 @@ policy allows no inline style.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from lxml import etree
 
 from engine.thai.label_wrap import FONT_SIZE
 
 __all__ = ["BAND", "BAND_PAD", "DONE", "FONT_FAMILY", "FONT_SIZE", "LINE_HEIGHT", "MARGIN",
-           "MIN_FONT_SIZE", "STATES", "STROKE", "TEXT_FILL", "paint_state"]
+           "MIN_FONT_SIZE", "STATES", "STROKE", "TEXT_FILL", "paint_outlines", "paint_state"]
 
 FONT_FAMILY = '"Laksaman", "Garuda", "Loma", sans-serif'
 MIN_FONT_SIZE = 9.0
@@ -37,7 +39,12 @@ STATES = frozenset(_STATE_PAINT)
 
 def paint_state(g: etree._Element, state: str) -> None:
     """Colour the outlines (shapes) and lines (flows) drawn inside `g` for `state`."""
-    paint = _STATE_PAINT[state]
+    paint_outlines(g, _STATE_PAINT[state])
+
+
+def paint_outlines(g: etree._Element, paint: Mapping[str, str]) -> None:
+    """Set `paint`'s attributes on the outlines and lines drawn inside `g` (a line, or
+    an outline left unfilled, keeps no fill)."""
     for el in g.iter():
         classes = (el.get("class") or "").split() if isinstance(el.tag, str) else []
         if "outline" not in classes and "line" not in classes:

@@ -14,7 +14,13 @@ whitelist. This package adds what neither of them sees (`all_checks.lint` runs t
    stalls on after about 250 rounds (task-tree depth 1000); a loop through a user or
    manual task is left alone, since a person paces each round (`gateway_loops`);
 5. every condition and script compiles and evaluates on sample data, and names
-   only variables something sets (`expression_checks`).
+   only variables something sets (`expression_checks`);
+6. every task, intermediate event and gateway has a flow in and a flow out
+   (`connections`): a disconnected step is an error naming it, so it is never deployed.
+
+`govflow validate` and the owner's checks (upload preview, live check) also run
+bpmnlint's recommended rules through Node (`bpmnlint_bridge`, `bpmnlint_rules`): its
+findings are warnings, and a notice says so when Node or its packages are missing.
 
 Every problem carries its Thai and its English text (engine/bpmn/problems.py); the
 command line prints the Thai with the English beside it unless `--lang` picks one.

@@ -7,6 +7,7 @@ from typing import Any
 
 from lxml import etree
 
+from engine.bpmn.lint.connections import check_connections
 from engine.bpmn.lint.expression_checks import check_expressions
 from engine.bpmn.lint.gateway_loops import check_gateway_loops
 from engine.bpmn.lint.gateways import check_gateways
@@ -40,6 +41,7 @@ def lint(loaded: LoadedBpmn, bundles: Mapping[str, Mapping[str, Any]]) -> list[P
             problems += check_timers(loaded.file, process, info, bundle or {})
         problems += check_expressions(loaded.file, process, pid, bundle)
         problems += check_gateways(loaded.file, process)
+        problems += check_connections(loaded.file, process)
         problems += check_unsupported(loaded.file, process)
         problems += check_gateway_loops(loaded.file, process)
     return problems

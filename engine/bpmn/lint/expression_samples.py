@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.bpmn.lint.expression_sites import Site, assigned_names, read_names
-from engine.bpmn.lint.samples import Scope, sample_value
+from engine.bpmn.lint.samples import Scope, sample_value, setting_data
 
 __all__ = ["MAX_SAMPLES", "Samples", "form_fields", "sample_scopes"]
 
@@ -44,6 +44,8 @@ def form_fields(bundle: Mapping[str, Any], hidden: set[str]) -> dict[str, list[A
         for field, prop in properties.items():
             if isinstance(prop, Mapping) and field not in hidden and field not in fields:
                 fields[field] = _choices(prop) or [None]
+    # A case starts with its settings' values: names an expression may read.
+    fields.update((name, [value]) for name, value in setting_data(bundle).items())
     return fields
 
 

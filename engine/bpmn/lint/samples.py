@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["SAMPLE_DATE", "SAMPLE_DATETIME", "SAMPLE_TEXT", "Scope", "form_data", "sample_data",
-           "sample_value"]
+           "sample_value", "setting_data"]
 
 SAMPLE_DATE = "2026-01-05"
 SAMPLE_DATETIME = "2026-01-05T09:00:00+07:00"
@@ -72,4 +72,11 @@ def form_data(bundle: Mapping[str, Any]) -> Scope:
     for name in names:
         for key, value in sample_data(forms.get(name) if name else None).items():
             data.setdefault(key, value)
+    data.update(setting_data(bundle))
     return data
+
+
+def setting_data(bundle: Mapping[str, Any]) -> Scope:
+    """The process's named settings (``triage_days``) as a new case has them: their values."""
+    return {name: setting.get("value")
+            for name, setting in (bundle.get("settings") or {}).items()}

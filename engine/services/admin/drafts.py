@@ -70,6 +70,8 @@ class DraftFile:
     file_name: str
     bpmn: bytes
     revision: int
+    #: Lane id → role for the lanes whose role the draft changes.
+    lanes: dict[str, str]
 
 
 def require_owner(actor: Actor) -> None:
@@ -106,14 +108,17 @@ def get_draft(rt: Runtime, actor: Actor, key: str) -> dict[str, Any]:
         row = _draft_row(session, key)
         editors = _others_present(session, key, actor, utcnow())
         if row is None:
-            return {"bpmn": current.bpmn_xml.decode("utf-8", "replace"), "revision": None,
-                    "base_version": current.version, "current_version": current.version,
-                    "saved_by": None, "saved_at": None, "from_draft": False, "lanes": {},
-                    "editors": editors}
-        return {"bpmn": row.bpmn, "revision": row.revision, "base_version": row.base_version,
-                "current_version": current.version,
-                "saved_by": _display_name(session, row.saved_by), "saved_at": iso(row.saved_at),
-                "from_draft": True, "lanes": dict(row.lanes or {}), "editors": editors}
+            view: dict[str, Any] = {
+                "bpmn": current.bpmn_xml.decode("utf-8", "replace"), "revision": None,
+                "base_version": current.version, "saved_by": None, "saved_at": None,
+                "from_draft": False, "lanes": {}}
+        else:
+            view = {"bpmn": row.bpmn, "revision": row.revision, "base_version": row.base_version,
+                    "saved_by": _display_name(session, row.saved_by),
+                    "saved_at": iso(row.saved_at), "from_draft": True,
+                    "lanes": dict(row.lanes or {})}
+        # A draft started from an older version than the live one was overtaken by a deploy.
+        return {**view, "current_version": current.version, "editors": editors}
 
 
 def has_draft(rt: Runtime, key: str) -> bool:
@@ -129,7 +134,8 @@ def draft_file(rt: Runtime, actor: Actor, key: str) -> DraftFile:
         row = _draft_row(session, key)
         if row is None:
             raise NotFound(f"ยังไม่มีฉบับร่างของ '{key}' / '{key}' has no saved draft")
-        return DraftFile(key, current.file_name, row.bpmn.encode("utf-8"), row.revision)
+        return DraftFile(key, current.file_name, row.bpmn.encode("utf-8"), row.revision,
+                         dict(row.lanes or {}))
 
 
 # ---- saving -----------------------------------------------------------------------------

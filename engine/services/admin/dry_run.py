@@ -48,6 +48,8 @@ class _Model:
     source: str
     revision: int | None
     errors: int
+    #: Lane id → role where the draft changes a lane's role (processes.toml's otherwise).
+    lanes: dict[str, str]
 
 
 def _current_model(rt: Runtime, key: str) -> _Model:
@@ -58,7 +60,7 @@ def _current_model(rt: Runtime, key: str) -> _Model:
             ProcessVersion.process_key == key, ProcessVersion.is_current.is_(True)))
     if definition is None or raw is None:
         raise NotFound(f"ไม่พบกระบวนงาน '{key}' / no process '{key}'")
-    return _Model(definition, read_xml(raw, f"{key}.bpmn"), "current", None, 0)
+    return _Model(definition, read_xml(raw, f"{key}.bpmn"), "current", None, 0, {})
 
 
 def _draft_model(rt: Runtime, actor: Actor, key: str) -> _Model:
@@ -75,7 +77,8 @@ def _draft_model(rt: Runtime, actor: Actor, key: str) -> _Model:
         spec=checked.loaded.specs[key],
         subprocess_specs=checked.loaded.subprocess_specs.get(key, {}), bundle=bundle)
     errors = sum(p.severity == "error" for p in checked.problems)
-    return _Model(definition, checked.loaded.tree, "draft", saved.revision, errors)
+    return _Model(definition, checked.loaded.tree, "draft", saved.revision, errors,
+                  saved.lanes)
 
 
 def _model(rt: Runtime, actor: Actor, key: str, source: str | None) -> _Model:
@@ -107,15 +110,16 @@ def _timers_of(task: SpiffTask, scan: Scan) -> list[dict[str, Any]]:
             if attached_user_task(timer) is task]
 
 
-def _step(definition: Definition, task: SpiffTask, scan: Scan) -> dict[str, Any]:
+def _step(model: _Model, task: SpiffTask, scan: Scan) -> dict[str, Any]:
     bpmn_id = task.task_spec.bpmn_id
-    rule = definition.task_info(bpmn_id)
+    rule = model.definition.task_info(bpmn_id)
     name = (rule.name if rule else None) or task.task_spec.bpmn_name or bpmn_id
+    role = (model.lanes.get(rule.lane_id or "") or rule.role) if rule else None
     return {
         "task": bpmn_id,
         "name": fill_name(name, task.data),
         "lane": rule.lane_name if rule else None,
-        "role": rule.role if rule else None,
+        "role": role,
         "due": iso(attached_timer_due(task, rule.deadline_timers if rule else None)),
         "timers": _timers_of(task, scan),
         "choice": None,
@@ -169,7 +173,7 @@ class _Walk:
             if not scan.ready_user:
                 return
             task = scan.ready_user[0]
-            step = _step(self.model.definition, task, scan)
+            step = _step(self.model, task, scan)
             self.steps.append(step)
             values = self._values_for(task, step)
             if values is None:

@@ -24,7 +24,7 @@ from engine.core.audit import record
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.core.models import ProcessInstance, ProcessVersion, Task
 from engine.core.statuses import InstanceStatus, TaskStatus
-from engine.services.admin.deploy_notices import tell_supervisors
+from engine.services.admin.deploy_notices import current_versions, prepare_notice, send_notice
 from engine.workflow.cases import load_case, run_engine, save_case
 from engine.workflow.runner import all_tasks
 from engine.workflow.runtime import Runtime
@@ -100,10 +100,14 @@ def list_versions(rt: Runtime, process_key: str,
 def make_current(rt: Runtime, actor: Actor | None, process_key: str, version: int) -> dict:
     """Make an earlier version current again, and put its BPMN back in processes/."""
     _require_owner(actor)
-    with rt.db.write() as session:
-        row = _version_row(session, process_key, version)
+    with rt.db.read() as session:
+        _version_row(session, process_key, version)  # NotFound before anything else
         previous = session.scalar(select(ProcessVersion.version).where(
             ProcessVersion.process_key == process_key, ProcessVersion.is_current.is_(True)))
+        notice = prepare_notice(rt, session, actor, process_key, previous, version) \
+            if previous != version else None
+    with rt.db.write() as session:
+        row = _version_row(session, process_key, version)
         session.execute(update(ProcessVersion)
                         .where(ProcessVersion.process_key == process_key)
                         .values(is_current=False))
@@ -111,8 +115,8 @@ def make_current(rt: Runtime, actor: Actor | None, process_key: str, version: in
         (rt.settings.processes_dir / row.file_name).write_bytes(row.bpmn_xml)
         record(session, actor, "version_made_current", process_key=process_key,
                version=version)
-        if previous != version:
-            tell_supervisors(rt, session, actor, process_key, previous, version)
+        if notice is not None:
+            send_notice(session, notice)
     return {"process_key": process_key, "version": version}
 
 
@@ -217,21 +221,22 @@ def _text_diff(old: bytes, new: bytes, old_name: str, new_name: str) -> str:
 
 # ---- upload ---------------------------------------------------------------------------
 
-def _check_upload(rt: Runtime, file_name: str, data: bytes) -> CheckedFile:
+def _check_upload(rt: Runtime, file_name: str, data: bytes, *,
+                  with_bpmnlint: bool = False) -> CheckedFile:
     if not _FILE_NAME.match(file_name or ""):
         raise InvalidData("ชื่อไฟล์ต้องลงท้ายด้วย .bpmn และใช้อักษรอังกฤษ ตัวเลข - _ . / the file "
                           "name must end in .bpmn and use letters, digits, - _ .",
                           {"file": "เช่น complaint.bpmn / e.g. complaint.bpmn"})
     if len(data) > MAX_UPLOAD:
         raise InvalidData("ไฟล์ใหญ่เกิน 5 MB / larger than 5 MB", {"file": "≤ 5 MB"})
-    return check_bytes(data, file_name, rt.settings.processes_dir)
+    return check_bytes(data, file_name, rt.settings.processes_dir, with_bpmnlint=with_bpmnlint)
 
 
 def preview_upload(rt: Runtime, actor: Actor | None, file_name: str,
                    data: bytes) -> dict[str, Any]:
     """The validation report and the diff against what is live; nothing is changed."""
     _require_owner(actor)
-    checked = _check_upload(rt, file_name, data)
+    checked = _check_upload(rt, file_name, data, with_bpmnlint=True)
     result: dict[str, Any] = {
         "file_name": file_name,
         "ok": checked.ok,
@@ -279,9 +284,7 @@ def deploy_upload(rt: Runtime, actor: Actor | None, file_name: str,
             "ไฟล์นี้ไม่ผ่านการตรวจสอบ จึงไม่ได้ติดตั้ง / the file failed its checks and was not "
             "deployed", {"file": "; ".join(p.format("en") for p in checked.problems
                                           if p.severity == "error")[:2000]})
-    with rt.db.read() as session:
-        was_current = {pid: d.version for pid in checked.processes
-                       if (d := rt.definitions.current(session, pid)) is not None}
+    was_current = current_versions(rt, checked.processes)
     target = rt.settings.processes_dir / file_name
     previous = target.read_bytes() if target.is_file() else None
     target.write_bytes(data)
@@ -294,11 +297,14 @@ def deploy_upload(rt: Runtime, actor: Actor | None, file_name: str,
         else:
             target.write_bytes(previous)
         raise
+    with rt.db.read() as session:
+        notices = [prepare_notice(rt, session, actor, pid, was_current.get(pid), version)
+                   for pid, version in report.deployed]
     with rt.db.write() as session:
         record(session, actor, "definition_uploaded", file=file_name,
                deployed=[list(d) for d in report.deployed])
-        for pid, version in report.deployed:
-            tell_supervisors(rt, session, actor, pid, was_current.get(pid), version)
+        for notice in notices:
+            send_notice(session, notice)
     return {"deployed": report.deployed, "unchanged": report.unchanged}
 
 

@@ -106,7 +106,7 @@ def data_rows(
     language); dates in the Buddhist Era, booleans and choices in words.
 
     Only variables a form of the process names are shown. The others are internal: a
-    script task's time limits (``triage_days``), clocks (``follow_up_from``) and flags
+    process's settings (``triage_days``), clocks (``follow_up_from``) and flags
     govflow keeps (``complainant_identified``). They mean nothing to the person reading
     the case, and the history and the API still carry them.
     """
