@@ -97,11 +97,11 @@ def test_setting_a_form_writes_the_property_the_engine_reads(node):
 def test_a_task_without_a_form_gets_one(node):
     path = ROOT / "processes" / "complaint.bpmn"
     before = spiff_facts(path.read_bytes())
-    result = round_trip(node, path, "set", "set_time_limits", "forms/complaint-review.schema.json")
+    result = round_trip(node, path, "set", "start_follow_up", "forms/complaint-review.schema.json")
     after = spiff_facts(result["xml"].encode("utf-8"))
     added = [fact for fact in after if fact not in before]
     assert [(owner, tag.rsplit("}", 1)[1]) for owner, tag, _a, _t in added] == [
-        ("set_time_limits", "properties"), ("set_time_limits", "property")]
+        ("start_follow_up", "properties"), ("start_follow_up", "property")]
 
 
 @pytest.mark.usefixtures("corpora")

@@ -471,6 +471,10 @@ def parameter_table(ds: Dataset) -> dict[str, list[str]]:
         "category": categories + ["9.9"],
         # The letter registers: complaint letters' rows name the complainant and the accused.
         "register": ["outgoing", "incoming"],
+        # The form editor's forms (processes/forms/<name>.schema.json), and one that is not.
+        "name": sorted(p.name.removesuffix(".schema.json") for p in
+                       (ds.rt.settings.processes_dir / "forms").glob("*.schema.json"))
+        + ["no-such-form"],
     }
 
 

@@ -267,6 +267,7 @@ def test_new_form_then_deploy_through_the_upload_preview(owner, owned):
     owner.page = owner.client.get(FORWARD)
     preview = owner.post(f"{FORWARD}/deploy", {"process": "complaint"})
     assert preview.status_code == 200
+    assert "หน่วยงานปลายทาง (แก้ไข)" in html(preview)  # the change summary names the field
     assert versions.list_versions(rt, "complaint")[0]["version"] == 1  # not yet
     confirm = owner.post("/owner/processes/upload/confirm", {"token": token_of(html(preview))})
     assert confirm.status_code == 302
@@ -280,6 +281,15 @@ def test_english_page(owner):
     owner.post("/language", {"lang": "en", "next": "/owner/forms"})
     page = html(owner.get(FORWARD))
     assert "Edit the form" in page and "Field name" in page and "Show the preview" in page
+    from tests.web.test_english_pages import thai_outside_data
+    assert thai_outside_data(page) == []
+    assert thai_outside_data(html(owner.get("/owner/forms"))) == []
+    preview = html(submit(owner, "/owner/forms/complaint-triage", "preview"))
+    assert "Preview of the form on the task page" in preview
+    assert thai_outside_data(preview) == []
+    refused = submit(owner, FORWARD, "save", **{"1-name": "Bad Name"})
+    assert "Field 1: A field's name uses lower-case letters" in unescape(html(refused))
+    assert thai_outside_data(html(refused)) == []
 
 
 # ---- the forms API (contract 4: the editor's side panel) ------------------------------

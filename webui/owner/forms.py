@@ -19,11 +19,11 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from engine.bpmn.form_fields import KINDS, FormField
-from engine.core.errors import GovflowError, InvalidData, NotFound
-from engine.services.admin import forms_edit, versions
+from engine.core.errors import InvalidData, NotFound
+from engine.services.admin import forms_edit
 from webui.forms_render import fields_for
 from webui.i18n import localize, localize_fields
-from webui.owner.processes import _diff_lines, _keep_upload, bp, owner_required
+from webui.owner.processes import bp, owner_required, preview_page
 from webui.web import actor, rt
 
 
@@ -200,10 +200,7 @@ def form_deploy(name: str) -> tuple[str, int] | BaseResponse:
     file = rt().settings.processes_dir / str(user["file_name"])
     try:
         data = file.read_bytes()
-        preview = versions.preview_upload(rt(), actor(), str(user["file_name"]), data)
-    except (OSError, GovflowError) as error:
-        flash(_("เปิดไฟล์กระบวนงานไม่ได้: %(reason)s", reason=localize(str(error))), "error")
+    except OSError as error:
+        flash(_("เปิดไฟล์กระบวนงานไม่ได้: %(reason)s", reason=str(error)), "error")
         return redirect(url_for("owner.form_edit", name=name))
-    token = _keep_upload(str(user["file_name"]), data) if preview["ok"] else ""
-    return render_template("owner/preview.html", preview=preview, token=token,
-                           diff_lines=_diff_lines(preview["text_diff"])), 200
+    return preview_page(str(user["file_name"]), data)

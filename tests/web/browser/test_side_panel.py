@@ -18,6 +18,7 @@ from engine.services.admin.users import add_user
 from engine.workflow.runtime import Runtime
 from tests.conftest import TEST_PASSWORD_PROFILE, missing
 from tests.web.browser.support import app_page
+from tests.web.browser.test_accessibility import AXE, violations
 
 ROOT = Path(__file__).resolve().parents[3]
 WEBUI = ROOT / "webui"
@@ -67,8 +68,8 @@ def owner(server):
     return OWNER
 
 
-def open_panel(chromium, server, bundle, lang="th"):
-    context = app_page(chromium, server)
+def open_panel(chromium, server, bundle, lang="th", **options):
+    context = app_page(chromium, server, **options)
     page = context.__enter__()
 
     def serve(route: Route) -> None:
@@ -163,6 +164,7 @@ def test_a_lanes_role_is_kept_for_the_draft(panel):
     side = aside(panel)
     role = side.get_by_role("combobox", name="บทบาทที่ทำงานในช่องนี้", exact=True)
     expect(role).to_have_value("legal_head")
+    expect(role.locator("option[value=director]")).to_have_text("ผู้อำนวยการ สพป. (director)")
     role.select_option("director")
     roles = panel.evaluate("window.harness.panel.getLaneRoles()")
     assert roles == {"lane_legal_officer": "legal_officer", "lane_director": "director",
@@ -224,3 +226,32 @@ def test_usable_at_phone_width(panel):
     assert width <= 420
     for control in aside(panel).locator("input, select, textarea").all():
         assert control.evaluate("e => e.labels && e.labels.length > 0"), control
+
+
+def axe_on(page: Page, selector: str) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(f"async () => await axe.run({selector!r})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} at "
+            + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+            for v in result["violations"]]
+
+
+def test_no_axe_violations_in_the_panel_or_the_form_editor(chromium, server, bundle, owner):
+    if not AXE.exists():
+        missing("axe-core not installed: run `make assets`", "axe tests")
+    context, page = open_panel(chromium, server, bundle, bypass_csp=True)
+    try:
+        for element in ("triage", "triage_deadline", "gw_screening", "lane_legal_head"):
+            select(page, element)
+            found = axe_on(page, "#side-panel")
+            assert not found, f"axe on the side panel ({element}):\n" + "\n".join(found)
+        for url in ("/owner/forms", "/owner/forms/complaint-triage"):
+            page.goto(url)
+            found = violations(page)
+            assert not found, f"axe on {url}:\n" + "\n".join(found)
+        page.get_by_role("button", name="แสดงตัวอย่าง").click()
+        expect(page.get_by_role("heading", name="ตัวอย่างแบบฟอร์มบนหน้างาน")).to_be_visible()
+        found = violations(page)
+        assert not found, "axe on the preview:\n" + "\n".join(found)
+    finally:
+        context.__exit__(None, None, None)

@@ -3,6 +3,15 @@
 import { is, laneOf } from './bpmn_props.js';
 import { el, labelled, section, select } from './dom.js';
 
+/** [value, label] of a role as the editor page lists it ({role, name_th, name_en}), or a
+ *  plain role name. */
+function roleOption(r, ctx) {
+  if (typeof r === 'string') return [r, r];
+  if (Array.isArray(r)) return r;
+  const name = (ctx.lang === 'en' ? r.name_en : r.name_th) || r.name_th || r.role;
+  return [r.role, `${name} (${r.role})`];
+}
+
 export function laneSection(element, ctx, laneRoles) {
   const lane = is(element, 'bpmn:Lane') ? element.businessObject : null;
   if (!lane) {
@@ -13,8 +22,7 @@ export function laneSection(element, ctx, laneRoles) {
       `${ctx.t('lane_of_task')}: ${around.name || around.id}`,
       role ? ` (${role})` : ` — ${ctx.t('role_missing')}`);
   }
-  const options = [['', ctx.t('role_none')], ...(ctx.roles || []).map((r) => (
-    Array.isArray(r) ? r : [r.name || r, r.label ? `${r.label} (${r.name})` : (r.name || r)]))];
+  const options = [['', ctx.t('role_none')], ...(ctx.roles || []).map((r) => roleOption(r, ctx))];
   const choice = select(options, laneRoles[lane.id] || '');
   const warning = el('p', { class: 'sp-warning', role: 'status', text: '' });
   const show = () => { warning.textContent = choice.value ? '' : ctx.t('role_missing'); };

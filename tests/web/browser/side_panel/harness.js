@@ -24,7 +24,10 @@ async function start() {
     lang: document.documentElement.lang, csrf, processKey: 'complaint',
     lanes: { lane_legal_officer: 'legal_officer', lane_director: { role: 'director' },
              lane_legal_head: 'legal_head' },
-    roles: ['legal_officer', 'legal_head', 'director', 'staff'],
+    // As the editor page lists them (webui/owner/editor.py).
+    roles: [{ role: 'legal_officer', name_th: 'นิติกร', name_en: 'Legal officer' },
+            { role: 'legal_head', name_th: 'ผู้อำนวยการกลุ่มกฎหมายและคดี', name_en: 'Head of Legal Affairs' },
+            { role: 'director', name_th: 'ผู้อำนวยการ สพป.', name_en: 'Director' }],
     settings: SETTINGS, forms, t: (key) => key,
   });
   window.harness = {
