@@ -156,3 +156,18 @@ def test_the_file_says_what_the_owner_saw(own_copy):
     assert [(s["name"], s["value"]) for s in named] == [("triage_days", 2),
                                                         ("follow_up_days", 10)]
     assert "value = 12\n" not in toml.read_text(encoding="utf-8")
+
+
+def test_making_the_earlier_version_current_puts_its_settings_back(own_copy):
+    """Version 1 made current again writes triage_days = 3 back into processes.toml, so
+    ``govflow deploy`` afterwards finds version 1 and deploys nothing."""
+    rt, _people, owner, folder = own_copy
+    edit.deploy_settings(rt, owner, "complaint", {**TYPED_3_10, "triage_days": "5"},
+                         acknowledged={"triage_days"}, base_version=1)
+    versions.make_current(rt, owner, "complaint", 1)
+    toml = (folder / "processes.toml").read_text(encoding="utf-8")
+    assert edit.read_process_settings(rt, owner, "complaint")["settings"][0]["value"] == 3
+    assert "value = 5\n" not in toml
+    assert deploy(rt).deployed == []
+    current = [v["version"] for v in versions.list_versions(rt, "complaint") if v["is_current"]]
+    assert current == [1]

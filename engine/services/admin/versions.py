@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from engine.bpmn.bundle import ProcessBundle
 from engine.bpmn.changes import VersionSide, highlights, summarize
 from engine.bpmn.definitions import CheckedFile, Definition, check_bytes, deploy_checked
+from engine.bpmn.settings_file import write_setting_values
 from engine.core.actors import Actor
 from engine.core.audit import record
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
@@ -98,7 +99,8 @@ def list_versions(rt: Runtime, process_key: str,
 
 
 def make_current(rt: Runtime, actor: Actor | None, process_key: str, version: int) -> dict:
-    """Make an earlier version current again, and put its BPMN back in processes/."""
+    """Make an earlier version current again, and put its BPMN and its settings' values
+    back in processes/ (so ``govflow deploy`` finds that version, not the one it left)."""
     _require_owner(actor)
     with rt.db.read() as session:
         _version_row(session, process_key, version)  # NotFound before anything else
@@ -113,6 +115,9 @@ def make_current(rt: Runtime, actor: Actor | None, process_key: str, version: in
                         .values(is_current=False))
         row.is_current = True
         (rt.settings.processes_dir / row.file_name).write_bytes(row.bpmn_xml)
+        values = rt.definitions.get(row).bundle.setting_values()
+        if values:
+            write_setting_values(rt.settings.processes_dir, process_key, values)
         record(session, actor, "version_made_current", process_key=process_key,
                version=version)
         if notice is not None:
