@@ -196,7 +196,10 @@ def form_deploy(name: str) -> tuple[str, int] | BaseResponse:
     key = request.form.get("process") or ""
     user = next((u for u in form["used_by"] if u["key"] == key), None)
     if user is None:
-        abort(404)
+        # A process that does not use this form (or none chosen): say so on the form's page.
+        flash(_("เลือกกระบวนงานที่ใช้แบบฟอร์มนี้"),
+              "error")
+        return redirect(url_for("owner.form_edit", name=name))
     file = rt().settings.processes_dir / str(user["file_name"])
     try:
         data = file.read_bytes()
