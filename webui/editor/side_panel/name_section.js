@@ -16,5 +16,5 @@ export function nameSection(modeler, element, ctx) {
     docs.addEventListener('change', () => setDocumentation(modeler, element, docs.value.trim()));
     parts.push(labelled(ctx.t('instructions'), docs, ctx.t('instructions_help')).row);
   }
-  return section(ctx.t('panel_title'), parts);
+  return section(ctx.t('name_section'), parts);
 }

@@ -1,6 +1,7 @@
 // The side panel's words, Thai first with complete English (ctx.lang chooses).
 const TEXTS = {
   panel_title: ['รายละเอียดขั้นตอน', 'Step details'],
+  name_section: ['ชื่อและคำแนะนำ', 'Name and instructions'],
   nothing_selected: ['เลือกขั้นตอน ช่อง ทางแยก หรือเส้นทางในแผนภาพเพื่อแก้ไขรายละเอียด',
     'Select a step, lane, gateway or flow in the diagram to edit its details'],
   element_id: ['รหัส', 'ID'],
