@@ -265,3 +265,27 @@ def test_upload_preview_refuses_a_condition_that_can_never_evaluate(owned):
     assert not list((rt.settings.instance_dir / "uploads").glob("*.bpmn"))
     assert (folder / "complaint.bpmn").read_bytes() == before
     assert [v["version"] for v in versions.list_versions(rt, "complaint")] == [1]
+
+
+def test_warnings_are_acknowledged_before_deploying(owned):
+    """An end event without a name is a bpmnlint warning (label-required): the preview
+    lists it, and the confirm deploys only with the acknowledgement ticked."""
+    rt, people, app, folder = owned
+    data = (folder / "complaint.bpmn").read_bytes()
+    named = re.search(rb'<bpmn:endEvent id="end_triage_reminder" name="[^"]*"', data)
+    assert named
+    unnamed = data.replace(named.group(0), b'<bpmn:endEvent id="end_triage_reminder"', 1)
+    owner = signed_in(rt, people, app, "owner")
+    page = html(upload(owner, unnamed))
+    assert "end_triage_reminder" in page and 'name="acknowledge"' in page
+    refused = owner.post("/owner/processes/upload/confirm", {"token": token_of(page)})
+    assert refused.status_code == 400
+    again = html(refused)
+    assert "ติ๊กช่องรับทราบคำเตือนก่อนติดตั้ง" in again and 'aria-invalid="true"' in again
+    assert [v["version"] for v in versions.list_versions(rt, "complaint")] == [1]
+    assert (folder / "complaint.bpmn").read_bytes() == data
+    done = owner.post("/owner/processes/upload/confirm",
+                      {"token": token_of(again), "acknowledge": "yes"})
+    assert done.status_code == 302
+    assert [v["version"] for v in versions.list_versions(rt, "complaint")] == [2, 1]
+    assert (folder / "complaint.bpmn").read_bytes() == unnamed

@@ -103,14 +103,17 @@ def _purge_old_uploads(folder: Path) -> None:
             continue  # another worker got there first
 
 
-def _keep_upload(file_name: str, data: bytes) -> str:
-    """Store a checked file for its confirmation; the token names it, nothing else does."""
+def _keep_upload(file_name: str, data: bytes, warnings: int = 0) -> str:
+    """Store a checked file for its confirmation; the token names it, nothing else does.
+    ``warnings`` is how many warnings the owner was shown: the confirm needs them
+    acknowledged."""
     folder = _uploads_dir()
     _purge_old_uploads(folder)
     token = secrets.token_hex(16)
     (folder / f"{token}.bpmn").write_bytes(data)
     (folder / f"{token}.json").write_text(json.dumps(
-        {"file_name": file_name, "username": actor().username}), encoding="utf-8")
+        {"file_name": file_name, "username": actor().username, "warnings": warnings}),
+        encoding="utf-8")
     return token
 
 
@@ -119,8 +122,9 @@ def _kept_paths(token: str) -> tuple[Path, Path]:
     return folder / f"{token}.bpmn", folder / f"{token}.json"
 
 
-def _take_upload(token: str) -> tuple[str, bytes] | None:
-    """The file kept under this token for this user, if it is still there and fresh."""
+def _take_upload(token: str) -> tuple[str, bytes, int] | None:
+    """The file kept under this token for this user, if it is still there and fresh, with
+    the number of warnings its preview showed."""
     if not _TOKEN.match(token):
         return None
     _purge_old_uploads(_uploads_dir())
@@ -132,7 +136,7 @@ def _take_upload(token: str) -> tuple[str, bytes] | None:
         return None
     if meta.get("username") != actor().username:
         return None
-    return str(meta.get("file_name") or ""), data
+    return str(meta.get("file_name") or ""), data, int(meta.get("warnings") or 0)
 
 
 def _drop_upload(token: str) -> None:
@@ -175,8 +179,14 @@ def upload() -> tuple[str, int]:
     return preview_page(file_name, data)
 
 
-def preview_page(file_name: str, data: bytes) -> tuple[str, int]:
-    """The report and diff of a file about to be deployed: an upload, or a saved draft."""
+def _warning_count(preview: dict[str, Any]) -> int:
+    return sum(1 for problem in preview["problems"] if problem["severity"] == "warning")
+
+
+def preview_page(file_name: str, data: bytes, *, unacknowledged: bool = False
+                 ) -> tuple[str, int]:
+    """The report and diff of a file about to be deployed: an upload, or a saved draft.
+    ``unacknowledged``: shown again because its warnings were not acknowledged."""
     try:
         preview = versions.preview_upload(rt(), actor(), file_name, data)
     except InvalidData as error:
@@ -184,7 +194,8 @@ def preview_page(file_name: str, data: bytes) -> tuple[str, int]:
         return _processes_page(status=400, errors={"file": fields.get("file", message)},
                                message=message)
     # Only a file that passed every check is kept for the confirm step.
-    token = _keep_upload(file_name, data) if preview["ok"] else ""
+    warnings = _warning_count(preview)
+    token = _keep_upload(file_name, data, warnings) if preview["ok"] else ""
     compared = {
         entry["process_key"]: diagrams.comparison(
             actor(), entry["process_key"], entry["current_version"], data,
@@ -192,8 +203,10 @@ def preview_page(file_name: str, data: bytes) -> tuple[str, int]:
         for index, entry in enumerate(preview["processes"]) if entry["current_version"]
     }
     return render_template("owner/preview.html", preview=preview, token=token,
-                           compared=compared,
-                           diff_lines=_diff_lines(preview["text_diff"])), 200
+                           compared=compared, warnings=warnings,
+                           unacknowledged=unacknowledged,
+                           diff_lines=_diff_lines(preview["text_diff"])), \
+        400 if unacknowledged else 200
 
 
 def _diff_lines(text: str) -> list[tuple[str, str]]:
@@ -222,7 +235,11 @@ def confirm_upload() -> BaseResponse | tuple[str, int]:
     if kept is None:
         return _processes_page(status=400, message=_(
             "ไม่พบไฟล์ที่รอติดตั้ง (อาจเกิน 1 ชั่วโมงหรือติดตั้งไปแล้ว) กรุณาอัปโหลดใหม่"))
-    file_name, data = kept
+    file_name, data, warnings = kept
+    if warnings and request.form.get("acknowledge") != "yes":
+        # Deploying past warnings is the owner's call, made knowingly: show them again.
+        _drop_upload(token)
+        return preview_page(file_name, data, unacknowledged=True)
     try:
         # A saved draft's lane roles go in with it, and the draft goes once it is live.
         result = drafts.deploy_file(rt(), actor(), file_name, data)
