@@ -8,10 +8,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from tests.account_support import known_password
+from tests.web import test_drafts_api
+from tests.web.test_drafts_api import call, signed_in
 from tests.web_client import Browser
-from webui import create_app
 from webui.cli import main as cli
+
+#: The drafts API's fixture: a runtime on a copy of processes/, its app and two owners.
+owned = test_drafts_api.owned
 
 URL = "/owner/api/processes/complaint/check"
 TASK = '<bpmn:userTask id="forward_case" name="ส่งเรื่องต่อหน่วยงานที่มีอำนาจ">'
@@ -19,24 +22,8 @@ LONELY = ('<bpmn:manualTask id="lonely_step" name="ขั้นตอนที�
           '    <bpmn:userTask id="forward_case" name="ส่งเรื่องต่อหน่วยงานที่มีอำนาจ">')
 
 
-@pytest.fixture
-def owned(own_copy):
-    rt, people, _owner, folder = own_copy
-    app = create_app(runtime=rt)
-    app.testing = True
-    return rt, people, app, folder
-
-
-def signed_in(rt, people, app, username: str) -> Browser:
-    b = Browser(app)
-    b.signin(username, known_password(rt, people.admin, username))
-    return b
-
-
 def post(b: Browser, body: object = None, *, raw: str | None = None, csrf: bool = True):
-    headers = {"X-CSRFToken": b.token()} if csrf else {}
-    data = raw if raw is not None else json.dumps(body, ensure_ascii=False)
-    return b.client.post(URL, data=data, headers=headers, content_type="application/json")
+    return call(b, "POST", URL, body, raw=raw, csrf=csrf)
 
 
 def with_lonely_task(folder) -> str:
