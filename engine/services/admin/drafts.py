@@ -172,8 +172,9 @@ def _readable(key: str, bpmn: str) -> bytes:
 
 
 def _checked(rt: Runtime, key: str, file_name: str, data: bytes) -> CheckedFile:
-    """The same checks as an upload, and one more: the file still holds the process."""
-    checked = check_bytes(data, file_name, rt.settings.processes_dir)
+    """The same checks as an upload's preview (bpmnlint included, so a saved draft's report
+    is the live check's), and one more: the file still holds the process."""
+    checked = check_bytes(data, file_name, rt.settings.processes_dir, with_bpmnlint=True)
     if checked.loaded is not None and key not in checked.loaded.processes:
         checked.problems.append(Problem(
             file_name, None, None, f"the file no longer holds the process '{key}'",
