@@ -35,6 +35,7 @@ from tests.web.browser.support import (
     Server,
     choose,
     field,
+    inbox_tab,
     main_menu,
     open_and_claim,
     password_of,
@@ -235,6 +236,8 @@ def deployed_files_hold_the_step(processes: Path, task: str) -> None:
     schema = json.loads((processes / "forms" / f"{FORM}.schema.json").read_text("utf-8"))
     assert list(schema["properties"]) == ["head_opinion", "review_memo_no"]
     assert sorted(schema["required"]) == ["head_opinion", "review_memo_no"]
+    # New fields on a complaint form are personal data unless the owner says otherwise.
+    assert all(p.get("x-personal") is True for p in schema["properties"].values())
 
 
 def test_a_new_step_new_cases_pass_through_it_running_ones_do_not(
@@ -288,6 +291,9 @@ def test_a_new_step_new_cases_pass_through_it_running_ones_do_not(
     new = file_complaint(page, AFTER)
     triage_accept(page, new)
     expect_only_open_task(page, NEW_STEP)
+    main_menu(page, "กล่องงาน")  # not offered to the legal officer
+    inbox_tab(page, "งานที่ยังไม่มีผู้รับ")
+    expect(page.get_by_role("row").filter(has_text=NEW_STEP)).to_have_count(0)
     sign_out(page)
 
     # Offered to legal_head: unclaimed in the Legal Affairs head's inbox.
