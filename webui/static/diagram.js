@@ -1,4 +1,5 @@
-/* govflow diagrams: zoom and pan by keyboard and mouse, and open on the current step.
+/* govflow diagrams: zoom and pan by keyboard and mouse, and open on the current step (or
+   the first change, on a comparison).
    Served by govflow under its Content-Security-Policy (no inline script). Without this
    script the drawing still fits its box's width and scrolls. */
 (function () {
@@ -103,7 +104,9 @@
     box.addEventListener("pointerup", stop);
     box.addEventListener("pointercancel", stop);
 
-    var current = drawing.querySelector ? drawing.querySelector("#diagram-current") : null;
+    // The step to open on: a case's current step or, on a comparison, the first change.
+    var current = drawing.querySelector ? (drawing.querySelector("#diagram-current") ||
+      drawing.querySelector(".change-added, .change-changed, .change-removed")) : null;
     view.querySelectorAll("[data-show-current]").forEach(function (link) {
       link.addEventListener("click", function (event) {
         if (!current) { return; }
@@ -114,7 +117,7 @@
       });
     });
 
-    // Open readable: a drawing much wider than its box starts zoomed in, on the current step.
+    // Open readable: a drawing much wider than its box starts zoomed in, on the step above.
     var fitted = naturalWidth() ? box.clientWidth / naturalWidth() : 1;
     if (box.clientWidth && fitted < READABLE) { setZoom(READABLE / fitted, 0.5, 0.5); }
     if (current && box.clientWidth) { centreOn(current); }

@@ -105,3 +105,29 @@ def test_the_owner_reads_the_change_then_compares_deployed_versions(
     assert_side_by_side(page)
     shot(page, "change-summary-compare")
     assert violations(page) == []
+
+
+def test_the_diagrams_open_on_the_first_change(owner_page: Page, server: Server,
+                                               tmp_path: Path) -> None:
+    """A wide drawing opens zoomed in; with no current step to centre on, the comparison
+    opens on the changed element, here notify_result at the drawing's far right."""
+    page = owner_page
+    live = Path(server.env["GOVFLOW_PROCESSES_DIR"]) / "complaint.bpmn"  # the current file
+    text = live.read_text(encoding="utf-8")
+    old = 'id="notify_result" name="แจ้งผลให้ผู้ร้องเรียนทราบ"'
+    assert text.count(old) == 1
+    path = tmp_path / "complaint.bpmn"
+    path.write_text(text.replace(old, 'id="notify_result" name="แจ้งผลผู้ร้องเรียน"'),
+                    encoding="utf-8")
+    page.goto("/owner/processes")
+    page.get_by_label("ไฟล์ BPMN").set_input_files(str(path))
+    page.get_by_role("button", name="ตรวจสอบไฟล์").click()
+    for side in (".compare-old", ".compare-new"):
+        box = page.locator(f"{side} .diagram-box").bounding_box()
+        changed = page.locator(
+            f'{side} g.change-changed[data-element-id="notify_result"]').bounding_box()
+        assert box and changed
+        centre_x = changed["x"] + changed["width"] / 2
+        centre_y = changed["y"] + changed["height"] / 2
+        assert box["x"] <= centre_x <= box["x"] + box["width"], (side, box, changed)
+        assert box["y"] <= centre_y <= box["y"] + box["height"], (side, box, changed)
