@@ -241,7 +241,11 @@ def test_bpmn_names_longer_than_their_columns_are_refused_at_deploy(tmp_path, ba
         report = deploy(rt)
         assert not report.ok
         found = {(p.element_id, p.line) for p in report.problems if "300" in p.message}
-        assert {("director_approval", 46), ("publishing", 13)} <= found, report.problems
+        lines = bpmn.read_text("utf-8").splitlines()
+        line_of = {element: 1 + next(n for n, line in enumerate(lines)
+                                     if f'id="{element}"' in line)
+                   for element in ("director_approval", "publishing")}
+        assert set(line_of.items()) <= found, report.problems
         assert all("300" in p.message_th for p in report.problems if "300" in p.message)
         with rt.db.read() as session:
             assert rt.definitions.current(session, "publishing") is None  # nothing deployed
