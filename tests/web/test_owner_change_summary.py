@@ -14,10 +14,10 @@ from sqlalchemy import select
 from engine.core.models import Notification
 from engine.services.admin import versions
 from engine.services.inbox import instances
-from tests.account_support import known_password
 from tests.samples import COMPLAINT
+from tests.web import test_web_owner
+from tests.web.test_web_owner import signed_in
 from tests.web_client import Browser, html
-from webui import create_app
 
 pytestmark = pytest.mark.usefixtures("sample_day")  # files tests/samples.py COMPLAINT
 
@@ -30,18 +30,8 @@ SENTENCE_EN = ("Renamed the step '<span lang=\"th\">พิจารณาคั�
                "{triage_days} วันทำการ)</span>'")
 
 
-@pytest.fixture
-def owned(own_copy):
-    rt, people, _owner, folder = own_copy
-    app = create_app(runtime=rt)
-    app.testing = True
-    return rt, people, app, folder
-
-
-def signed_in(rt, people, app, username: str) -> Browser:
-    b = Browser(app)
-    b.signin(username, known_password(rt, people.admin, username))
-    return b
+#: The owner pages' fixture and sign-in, shared with their other tests.
+owned = test_web_owner.owned
 
 
 def renamed(folder: Path) -> bytes:
