@@ -45,6 +45,18 @@ os.environ["GOVFLOW_PASSWORD_PROFILE"] = TEST_PASSWORD_PROFILE
 CORPORA = REPO_ROOT.parent / "shared" / "corpora"
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Under ``--dist loadgroup`` (make test), an xdist worker must see a grouped test with
+    its group in the node id: that is how pytest-xdist keeps a group on one worker. A pytest
+    or xdist release that loses the suffix would let the tests that share Redis's counters
+    run side by side, silently: such a test fails instead, saying why."""
+    if (item.config.getoption("loadgroup", default=False)
+            and item.get_closest_marker("xdist_group") and "@" not in item.nodeid):
+        pytest.fail("pytest-xdist dropped this test's xdist_group: this pytest and "
+                    "pytest-xdist do not group (see the pytest pin in pyproject.toml)",
+                    pytrace=False)
+
+
 def missing(problem: str, tests: str) -> NoReturn:
     """Skip for want of a server, browser or files, except under CI, which must run them."""
     if os.environ.get("CI") == "true":

@@ -72,6 +72,11 @@ class Outcome:
         return f"{self.who}: {self.method} {self.url}{variant} = {self.status}{where}"
 
 
+#: One xdist worker runs the whole module, so the matrix (built once per module and
+#: worker, about a minute) is built once in a run, not once in each worker.
+pytestmark = pytest.mark.xdist_group("authorization_matrix")
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     with frozen_world(tmp_path_factory.mktemp("authz")) as built:

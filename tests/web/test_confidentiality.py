@@ -196,6 +196,11 @@ def release(handler: LogCapture) -> None:
 # ---- the data set and the sweep --------------------------------------------------------
 
 
+#: One xdist worker runs the whole module, so the sweep (built once per module and
+#: worker, about a minute) is built once in a run, not once in each worker.
+pytestmark = pytest.mark.xdist_group("confidentiality")
+
+
 @pytest.fixture(scope="module")
 def logs() -> Iterator[LogCapture]:
     """Installed before the data set is built, removed after the last test of the module."""
