@@ -58,6 +58,16 @@ def _not_found(task_id: str) -> NotFound:
 _task = cast(Table, Task.__table__)
 _LOAD_TASK = select(_task).where(_task.c.id == bindparam("tid"))
 _LOAD_TASK_LOCKED = _LOAD_TASK.with_for_update()
+_instance = cast(Table, ProcessInstance.__table__)
+#: The row with its case's version in one statement (a command needs both); locking only
+#: the task row, as _LOAD_TASK_LOCKED does: the case row is locked by load_case.
+_LOAD_TASK_VERSION = (
+    select(_task, _instance.c.version_id.label("_version_id"))
+    .join(_instance, _instance.c.id == _task.c.instance_id)
+    .where(_task.c.id == bindparam("tid"))
+)
+_LOAD_TASK_VERSION_LOCKED = _LOAD_TASK_VERSION.with_for_update(of=_task)
+_VERSION_OF = select(_instance.c.version_id).where(_instance.c.id == bindparam("iid"))
 _HOLDER: dict[str, BindParameter[Any]] = {
     "assignee_id": bindparam("uid"),
     "assignee_name": bindparam("uname"),
@@ -96,15 +106,32 @@ def _hold(row: SimpleNamespace, user: Actor | None) -> None:
 
 def _task_row(session: Session, task_id: str, *, lock: bool = False) -> SimpleNamespace:
     """The inbox row as a plain object (the command paths use Core, not the ORM)."""
-    try:
-        UUID(task_id)
-    except ValueError:
-        raise _not_found(task_id) from None
+    _check_id(task_id)
     query = _LOAD_TASK_LOCKED if lock else _LOAD_TASK
     row = session.connection().execute(query, {"tid": task_id}).first()
     if row is None:
         raise _not_found(task_id)
     return SimpleNamespace(**row._mapping)
+
+
+def _check_id(task_id: str) -> None:
+    try:
+        UUID(task_id)
+    except ValueError:
+        raise _not_found(task_id) from None
+
+
+def _task_row_and_version(session: Session, task_id: str, *,
+                          lock: bool) -> tuple[SimpleNamespace, int]:
+    """The inbox row and its case's version id, read together."""
+    _check_id(task_id)
+    query = _LOAD_TASK_VERSION_LOCKED if lock else _LOAD_TASK_VERSION
+    row = session.connection().execute(query, {"tid": task_id}).first()
+    if row is None:
+        raise _not_found(task_id)
+    values = dict(row._mapping)
+    version_id = values.pop("_version_id")
+    return SimpleNamespace(**values), version_id
 
 
 def view_context(rt: Runtime, session: Session) -> ViewContext:
@@ -191,8 +218,8 @@ def _visible_row(rt: Runtime, session: Session, actor: Actor, task_id: str, *,
                  lock: bool = False) -> tuple[SimpleNamespace, Definition]:
     """The task's row and definition; to someone who may not see the task, the same 404 as
     a missing one, so no one else learns it exists (a supervisor sees it but may not act)."""
-    row = _task_row(session, task_id, lock=lock)
-    definition = rt.definitions.by_id(session, _version_of(session, row))
+    row, version_id = _task_row_and_version(session, task_id, lock=lock)
+    definition = rt.definitions.by_id(session, version_id)
     if not may_see_task(actor, row, definition.bundle):
         raise _not_found(task_id)
     return row, definition
@@ -244,9 +271,7 @@ def _prefill(rt: Runtime, session: Session, row: Any, form: dict[str, Any],
 
 
 def _version_of(session: Session, row: Any) -> int:
-    return session.execute(
-        select(ProcessInstance.version_id).where(ProcessInstance.id == row.instance_id)
-    ).scalar_one()
+    return session.connection().execute(_VERSION_OF, {"iid": row.instance_id}).scalar_one()
 
 
 def _may_work(actor: Actor, row: Any) -> bool:

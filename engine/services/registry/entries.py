@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from engine.core.actors import Actor
@@ -22,6 +22,9 @@ from engine.core.models import RegisterEntry, shortened
 from engine.core.personal_data import PersonalDataCipher
 from engine.services.registry.numbers import Register, next_number
 from engine.thai.dates import be_year
+
+_entry = cast(Table, RegisterEntry.__table__)
+_INSERT_ENTRY = insert(_entry).returning(_entry.c.id)
 
 
 @dataclass(frozen=True)
@@ -78,24 +81,23 @@ def _enter(session: Session, cipher: PersonalDataCipher, register: Register, let
     texts: dict[str, Any] = {"subject": letter.subject, "party": letter.party}
     limits = {"subject": column_limit(RegisterEntry.subject) or 300,
               "party": column_limit(RegisterEntry.party) or 300}
-    entry = RegisterEntry(
-        register=register, year=year, number=number, entry_date=on,
+    # Core, not the ORM: the entry is written once here and never read back in the command.
+    entry_id = session.connection().execute(_INSERT_ENTRY, {
+        "register": register, "year": year, "number": number, "entry_date": on,
         # Text govflow takes from the case or a template: cut to the column, never refused.
-        subject="" if letter.confidential else shortened(letter.subject, limits["subject"]),
-        party="" if letter.confidential else shortened(letter.party, limits["party"]),
-        sealed=cipher.encrypt(texts) if letter.confidential else None,
-        confidential=letter.confidential, letter_kind=letter.letter_kind,
-        instance_id=letter.instance_id, letter_date=letter.letter_date,
-        letter_ref=letter.letter_ref, letter_job_id=letter.letter_job_id,
-        registered_by_id=actor.id if actor else None,
-        registered_by=actor.username if actor else PUBLIC_NAME if public else "system",
-    )
-    session.add(entry)
-    session.flush()
+        "subject": "" if letter.confidential else shortened(letter.subject, limits["subject"]),
+        "party": "" if letter.confidential else shortened(letter.party, limits["party"]),
+        "sealed": cipher.encrypt(texts) if letter.confidential else None,
+        "confidential": letter.confidential, "letter_kind": letter.letter_kind,
+        "instance_id": letter.instance_id, "letter_date": letter.letter_date,
+        "letter_ref": letter.letter_ref, "letter_job_id": letter.letter_job_id,
+        "registered_by_id": actor.id if actor else None,
+        "registered_by": actor.username if actor else PUBLIC_NAME if public else "system",
+    }).scalar_one()
     # The number only: the subject and party may name people.
     record(session, actor, "register_number_issued", instance_id=letter.instance_id,
-           public=public, register=register, year=year, number=number, entry_id=entry.id)
-    return Numbered(entry.id, register, year, number, on)
+           public=public, register=register, year=year, number=number, entry_id=entry_id)
+    return Numbered(entry_id, register, year, number, on)
 
 
 def received_entry(session: Session, instance_id: int) -> RegisterEntry | None:

@@ -15,8 +15,9 @@ second guard.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, cast
 
+from sqlalchemy import Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,15 +27,24 @@ Register = Literal["outgoing", "incoming"]
 REGISTERS: dict[str, str] = {"outgoing": "ทะเบียนหนังสือส่ง", "incoming": "ทะเบียนหนังสือรับ"}
 
 
-def next_number(session: Session, register: Register, year: int) -> int:
-    """The register's next number in Buddhist-Era ``year`` (1 for the year's first)."""
-    dialect = session.get_bind().dialect.name
+def _upsert(dialect: str) -> Any:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = RegisterCounter.__table__
-    upsert = insert(table).values(register=register, year=year, last_number=1)
-    statement = upsert.on_conflict_do_update(
+    table = cast(Table, RegisterCounter.__table__)
+    upsert = insert(table).values(register=bindparam("register"), year=bindparam("year"),
+                                  last_number=1)
+    return upsert.on_conflict_do_update(
         index_elements=[table.c.register, table.c.year],
         set_={"last_number": table.c.last_number + 1},
     ).returning(table.c.last_number)
-    number: int = session.execute(statement).scalar_one()
+
+
+#: The statement per dialect, built once: building it was most of a number's cost.
+_UPSERTS = {dialect: _upsert(dialect) for dialect in ("postgresql", "sqlite")}
+
+
+def next_number(session: Session, register: Register, year: int) -> int:
+    """The register's next number in Buddhist-Era ``year`` (1 for the year's first)."""
+    conn = session.connection()
+    statement = _UPSERTS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+    number: int = conn.execute(statement, {"register": register, "year": year}).scalar_one()
     return number
