@@ -15,10 +15,9 @@ second guard.
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
+from typing import Literal
 
-from sqlalchemy import Table, bindparam
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from engine.core.models import RegisterCounter
@@ -27,24 +26,21 @@ Register = Literal["outgoing", "incoming"]
 REGISTERS: dict[str, str] = {"outgoing": "ทะเบียนหนังสือส่ง", "incoming": "ทะเบียนหนังสือรับ"}
 
 
-def _upsert(dialect: str) -> Any:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = cast(Table, RegisterCounter.__table__)
-    upsert = insert(table).values(register=bindparam("register"), year=bindparam("year"),
-                                  last_number=1)
-    return upsert.on_conflict_do_update(
-        index_elements=[table.c.register, table.c.year],
-        set_={"last_number": table.c.last_number + 1},
-    ).returning(table.c.last_number)
-
-
-#: The statement per dialect, built once: building it was most of a number's cost.
-_UPSERTS = {dialect: _upsert(dialect) for dialect in ("postgresql", "sqlite")}
+#: The upsert as text: SQLAlchemy cannot cache its ``on_conflict_do_update`` construct
+#: ("no key"), so building and compiling it was most of a number's cost. PostgreSQL and
+#: SQLite (3.35 and later) take the same statement.
+_NEXT_NUMBER = text(
+    "INSERT INTO register_counter (register, year, last_number) "
+    "VALUES (:register, :year, 1) "
+    "ON CONFLICT (register, year) DO UPDATE "
+    "SET last_number = register_counter.last_number + 1 "
+    "RETURNING last_number"
+)
+assert RegisterCounter.__tablename__ == "register_counter"
 
 
 def next_number(session: Session, register: Register, year: int) -> int:
     """The register's next number in Buddhist-Era ``year`` (1 for the year's first)."""
-    conn = session.connection()
-    statement = _UPSERTS["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
-    number: int = conn.execute(statement, {"register": register, "year": year}).scalar_one()
+    number: int = session.connection().execute(
+        _NEXT_NUMBER, {"register": register, "year": year}).scalar_one()
     return number
