@@ -40,7 +40,7 @@ _instance = cast(Table, ProcessInstance.__table__)
 _task = cast(Table, Task.__table__)
 
 #: The instance columns a command needs; the state blob is read only on a cache miss.
-_CASE_COLUMNS = (
+CASE_COLUMNS = (
     _instance.c.id,
     _instance.c.process_key,
     _instance.c.version_id,
@@ -55,7 +55,7 @@ _CASE_COLUMNS = (
     _instance.c.updated_at,
     _instance.c.received_on,
 )
-_LOAD_CASE = select(*_CASE_COLUMNS).where(_instance.c.id == bindparam("iid"))
+_LOAD_CASE = select(*CASE_COLUMNS).where(_instance.c.id == bindparam("iid"))
 _LOAD_CASE_LOCKED = _LOAD_CASE.with_for_update()
 _LOAD_STATE = select(_instance.c.state).where(_instance.c.id == bindparam("iid"))
 _SAVE_CASE = (
@@ -111,9 +111,13 @@ def read_case_row(conn: Connection, instance_id: int, *, lock: bool = False) -> 
     return CaseRow(**row._mapping)
 
 
-def load_case(rt: Runtime, session: Session, guard: WorkflowGuard, instance_id: int) -> Case:
+def load_case(rt: Runtime, session: Session, guard: WorkflowGuard, instance_id: int, *,
+              locked_row: CaseRow | None = None) -> Case:
+    """The case for a command. ``locked_row``: its instance row, when the caller has read
+    it already, locked, in this transaction (complete_task reads it with the task's)."""
     conn = session.connection()
-    instance = read_case_row(conn, instance_id, lock=True)
+    instance = locked_row if locked_row is not None else read_case_row(conn, instance_id,
+                                                                       lock=True)
     guard.touch(instance_id)
     rt.refresh_calendar(session)
     definition = rt.definitions.by_id(session, instance.version_id)
@@ -265,15 +269,20 @@ def sync_tasks(conn: Connection, case: Case, now: datetime) -> list[SimpleNamesp
     """Make the inbox rows match the workflow's ready user tasks; return the new rows."""
     assert case.scan is not None
     ready = {str(task.id): task for task in case.scan.ready_user}
-    for row in conn.execute(_OPEN_TASKS, {"iid": case.instance.id}):
+    cancelled, moved = [], []
+    for row in conn.execute(_OPEN_TASKS, {"iid": case.instance.id}).all():
         task = ready.pop(row.id, None)
         if task is None:
-            conn.execute(_CANCEL_TASK, {"tid": row.id, "now": now})
+            cancelled.append({"tid": row.id, "now": now})
             continue
         rule = case.definition.task_info(row.bpmn_id)
         due = attached_timer_due(task, rule.deadline_timers if rule else None)
         if due != row.due_at:
-            conn.execute(_SET_DUE, {"tid": row.id, "due": due})
+            moved.append({"tid": row.id, "due": due})
+    # Each kind of change in one executemany: a command often cancels or moves several.
+    for statement, params in ((_CANCEL_TASK, cancelled), (_SET_DUE, moved)):
+        if params:
+            conn.execute(statement, params)
     opened = [_new_row(task_id, task, case, now) for task_id, task in ready.items()]
     if opened:
         conn.execute(_INSERT_TASK, opened)
@@ -293,6 +302,7 @@ def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[Fired
     unseen = {str(task.id): (task, due) for task, due in case.scan.fired_timers}
     rows = conn.execute(_TIMERS, {"iid": case.instance.id}).all()
     fired = []
+    moved, finished = [], []
     for row in rows:
         unseen.pop(row.id, None)
         if row.state != TimerState.WAITING:
@@ -301,14 +311,18 @@ def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[Fired
         entry = waiting.pop(row.id, None)
         if entry is not None:
             if entry[1] != row.due_at:
-                conn.execute(_MOVE_TIMER, {"tid": row.id, "due": entry[1]})
+                moved.append({"tid": row.id, "due": entry[1]})
             continue
         task = case.workflow.get_task_from_id(UUID(row.id))
         done = task is not None and task.state == TaskState.COMPLETED
-        conn.execute(_FINISH_TIMER, {"tid": row.id, "at": now,
-                                     "state": TimerState.FIRED if done else TimerState.CANCELLED})
+        finished.append({"tid": row.id, "at": now,
+                         "state": TimerState.FIRED if done else TimerState.CANCELLED})
         if done:
             fired.append(FiredTimer(row.id, row.bpmn_id, row.due_at, task))
+    # A step that ends a phase cancels all its deadline timers at once: one executemany.
+    for statement, params in ((_MOVE_TIMER, moved), (_FINISH_TIMER, finished)):
+        if params:
+            conn.execute(statement, params)
     if unseen:
         conn.execute(_INSERT_TIMER, [
             {"id": tid, "instance_id": case.instance.id, "bpmn_id": task.task_spec.bpmn_id,

@@ -72,7 +72,8 @@ def start_instance(
             "แนบไฟล์ไม่ได้ ยังไม่ได้เริ่มเรื่อง / a file cannot be attached; nothing was saved")
         case, opened, personal = start_case(rt, session, guard, definition, clean, actor)
         view = _started_view(case, actor, opened, case.instance.created_at)
-        view["received_number"] = received_number(session, case.instance.id)
+        # The case's only entry in the register is the one start_case just wrote.
+        view["received_number"] = case.received_number
         view["attachments"] = [
             # A complaint's files at intake are the complainant's letter and evidence.
             store_attachment(rt, session, actor, case.instance.id, upload.filename,
@@ -144,8 +145,9 @@ def start_case(
     opened = save_case(rt, session, guard, case)
     record(session, actor, "instance_started", instance_id=instance_id, public=actor is None,
            process_key=process_key, version=definition.version)
-    register_arrival(rt, session, process_key, instance_id, public, personal,
-                     values["received_on"], actor)
+    numbered = register_arrival(rt, session, process_key, instance_id, public, personal,
+                                values["received_on"], actor)
+    case.received_number = numbered.label if numbered is not None else None
     return case, opened, personal
 
 

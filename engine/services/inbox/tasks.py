@@ -33,8 +33,14 @@ from engine.workflow.access import (
     supervised_processes,
     supervises,
 )
-from engine.workflow.case import StepContext
-from engine.workflow.cases import case_data_of, load_case, run_engine, save_case
+from engine.workflow.case import CaseRow, StepContext
+from engine.workflow.cases import (
+    CASE_COLUMNS,
+    case_data_of,
+    load_case,
+    run_engine,
+    save_case,
+)
 from engine.workflow.runtime import Runtime
 from engine.workflow.views import ViewContext, task_view
 
@@ -68,6 +74,15 @@ _LOAD_TASK_VERSION = (
 )
 _LOAD_TASK_VERSION_LOCKED = _LOAD_TASK_VERSION.with_for_update(of=_task)
 _VERSION_OF = select(_instance.c.version_id).where(_instance.c.id == bindparam("iid"))
+_CASE_PREFIX = "case_"
+#: complete_task's first statement: the task row and its case's row, both locked (the case
+#: row as load_case would lock it), instead of two statements.
+_LOAD_TASK_AND_CASE_LOCKED = (
+    select(_task, *(column.label(_CASE_PREFIX + column.name) for column in CASE_COLUMNS))
+    .join(_instance, _instance.c.id == _task.c.instance_id)
+    .where(_task.c.id == bindparam("tid"))
+    .with_for_update()
+)
 _HOLDER: dict[str, BindParameter[Any]] = {
     "assignee_id": bindparam("uid"),
     "assignee_name": bindparam("uname"),
@@ -219,10 +234,35 @@ def _visible_row(rt: Runtime, session: Session, actor: Actor, task_id: str, *,
     """The task's row and definition; to someone who may not see the task, the same 404 as
     a missing one, so no one else learns it exists (a supervisor sees it but may not act)."""
     row, version_id = _task_row_and_version(session, task_id, lock=lock)
+    return row, _visible_definition(rt, session, actor, row, version_id)
+
+
+def _visible_definition(rt: Runtime, session: Session, actor: Actor, row: SimpleNamespace,
+                        version_id: int) -> Definition:
     definition = rt.definitions.by_id(session, version_id)
     if not may_see_task(actor, row, definition.bundle):
+        raise _not_found(row.id)
+    return definition
+
+
+def _visible_row_and_case(rt: Runtime, session: Session, actor: Actor,
+                          task_id: str) -> tuple[SimpleNamespace, CaseRow]:
+    """As _visible_row with ``lock``, with the case's instance row read and locked in the
+    same statement, for the command that will load the case."""
+    _check_id(task_id)
+    found = session.connection().execute(_LOAD_TASK_AND_CASE_LOCKED, {"tid": task_id}).first()
+    if found is None:
         raise _not_found(task_id)
-    return row, definition
+    task_values: dict[str, Any] = {}
+    case_values: dict[str, Any] = {}
+    for key, value in found._mapping.items():
+        if key.startswith(_CASE_PREFIX):
+            case_values[key[len(_CASE_PREFIX):]] = value
+        else:
+            task_values[key] = value
+    row, instance = SimpleNamespace(**task_values), CaseRow(**case_values)
+    _visible_definition(rt, session, actor, row, instance.version_id)
+    return row, instance
 
 
 def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
@@ -379,12 +419,12 @@ def complete_task(
 ) -> dict[str, Any]:
     """Submit a task's form and move the case on. An unclaimed task is claimed on the way."""
     with rt.workflow_guard() as guard, rt.db.write() as session:
-        row, _ = _visible_row(rt, session, actor, task_id, lock=True)
+        row, instance = _visible_row_and_case(rt, session, actor, task_id)
         require_act(actor, row)
         _require_open(row)
         if row.assignee_id not in (None, actor.id):
             raise _claimed_by_other()
-        case = load_case(rt, session, guard, row.instance_id)
+        case = load_case(rt, session, guard, row.instance_id, locked_row=instance)
         schema = case.definition.task_form(row.bpmn_id)
         clean = validate_form(schema, data or {}) if schema else dict(data or {})
         spiff_task = case.workflow.get_task_from_id(UUID(task_id))
