@@ -57,6 +57,7 @@ CASE_COLUMNS = (
 )
 _LOAD_CASE = select(*CASE_COLUMNS).where(_instance.c.id == bindparam("iid"))
 _LOAD_CASE_LOCKED = _LOAD_CASE.with_for_update()
+_INSERT_CASE = insert(_instance)
 _LOAD_STATE = select(_instance.c.state).where(_instance.c.id == bindparam("iid"))
 _SAVE_CASE = (
     update(_instance)
@@ -210,9 +211,7 @@ def engine_failure_message(exc: SpiffWorkflowException, step: str) -> str:
 
 def insert_case(session: Session, values: dict[str, Any]) -> int:
     """Insert a new instance row at revision 0; ``save_case`` then writes its state."""
-    result = session.connection().execute(
-        insert(_instance).values(revision=0, state="", **values)
-    )
+    result = session.connection().execute(_INSERT_CASE, {"revision": 0, "state": "", **values})
     key = result.inserted_primary_key
     assert key is not None, "an INSERT of one row has its key"
     return key[0]

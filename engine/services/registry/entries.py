@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Row, Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from engine.core.actors import Actor
@@ -100,11 +100,19 @@ def _enter(session: Session, cipher: PersonalDataCipher, register: Register, let
     return Numbered(entry_id, register, year, number, on)
 
 
-def received_entry(session: Session, instance_id: int) -> RegisterEntry | None:
-    """The case's entry in the ทะเบียนหนังสือรับ (the letter or visit it came by), if any."""
-    return session.scalar(select(RegisterEntry).where(
-        RegisterEntry.register == "incoming", RegisterEntry.instance_id == instance_id)
-        .order_by(RegisterEntry.id).limit(1))
+_RECEIVED_ENTRY = (
+    select(_entry.c.number, _entry.c.year, _entry.c.letter_kind, _entry.c.letter_ref,
+           _entry.c.letter_date)
+    .where(_entry.c.register == "incoming", _entry.c.instance_id == bindparam("iid"))
+    .order_by(_entry.c.id).limit(1)
+)
+
+
+def received_entry(session: Session, instance_id: int) -> Row[Any] | None:
+    """The case's entry in the ทะเบียนหนังสือรับ (the letter or visit it came by), if any:
+    its number, year, letter kind, and the sender's own number and date. Core, built once:
+    the result notice reads it in the completing command."""
+    return session.connection().execute(_RECEIVED_ENTRY, {"iid": instance_id}).first()
 
 
 def received_number(session: Session, instance_id: int) -> str | None:
