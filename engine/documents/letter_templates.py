@@ -137,23 +137,24 @@ def _kind(kind: str) -> LetterKind:
 class _Checked:
     """A template file read and checked, with the placeholders its texts use."""
 
-    stamp: tuple[int, int]
+    stamp: tuple[int, ...]
     texts: dict[str, str]
     needed: frozenset[str]
 
 
-#: Checked templates by path, valid while the file's mtime and size are unchanged: a
-#: letter step fills its template on every completion, and reading, parsing and checking
-#: the file each time was most of the letter's cost. An edited file is read again.
+#: Checked templates by path, valid while the file's inode, size, mtime and ctime are
+#: unchanged: a letter step fills its template on every completion, and reading, parsing
+#: and checking the file each time was most of the letter's cost. An edited file (written
+#: in place or replaced) is read again.
 _checked: dict[Path, _Checked] = {}
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def _stamp(path: Path) -> tuple[int, ...] | None:
     try:
         info = path.stat()
     except OSError:
         return None  # _read says what is wrong
-    return info.st_mtime_ns, info.st_size
+    return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 def _load_checked(processes_dir: Path, kind: str) -> _Checked:
@@ -172,7 +173,7 @@ def _load_checked(processes_dir: Path, kind: str) -> _Checked:
             f"letter template {path.name} is not valid: {'; '.join(h[2] for h in halves)}",
             problems)
     texts = {key: str(value) for key, value in raw.items()}
-    checked = _Checked(stamp or (0, 0), texts, frozenset(
+    checked = _Checked(stamp or (), texts, frozenset(
         name for text in texts.values() for name in Template(text).get_identifiers()))
     if stamp is not None:
         _checked[path] = checked
