@@ -18,7 +18,16 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import (
+    Row,
+    Table,
+    bindparam,
+    insert,
+    literal_column,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -73,9 +82,6 @@ _SAVE_CASE = (
         ended_at=bindparam("ended_at"),
     )
 )
-_OPEN_TASKS = select(_task.c.id, _task.c.bpmn_id, _task.c.due_at).where(
-    _task.c.instance_id == bindparam("iid"), _task.c.state == TaskStatus.OPEN
-)
 _CANCEL_TASK = (
     update(_task)
     .where(_task.c.id == bindparam("tid"), _task.c.state == TaskStatus.OPEN)
@@ -84,9 +90,6 @@ _CANCEL_TASK = (
 _SET_DUE = update(_task).where(_task.c.id == bindparam("tid")).values(due_at=bindparam("due"))
 _INSERT_TASK = insert(_task)
 _timer = cast(Table, DueTimer.__table__)
-_TIMERS = select(_timer.c.id, _timer.c.bpmn_id, _timer.c.state, _timer.c.due_at).where(
-    _timer.c.instance_id == bindparam("iid")
-)
 _FINISH_TIMER = (
     update(_timer)
     .where(_timer.c.id == bindparam("tid"))
@@ -97,6 +100,16 @@ _MOVE_TIMER = update(_timer).where(_timer.c.id == bindparam("tid")).values(
     due_at=bindparam("due")
 )
 _INSERT_TIMER = insert(_timer)
+#: The case's open inbox rows and its timer rows, in one statement (save_case needs both).
+_TASK_KIND, _TIMER_KIND = "task", "timer"
+_OPEN_TASKS_AND_TIMERS = union_all(
+    select(literal_column(f"'{_TASK_KIND}'").label("kind"), _task.c.id, _task.c.bpmn_id,
+           _task.c.state, _task.c.due_at)
+    .where(_task.c.instance_id == bindparam("iid"), _task.c.state == TaskStatus.OPEN),
+    select(literal_column(f"'{_TIMER_KIND}'").label("kind"), _timer.c.id, _timer.c.bpmn_id,
+           _timer.c.state, _timer.c.due_at)
+    .where(_timer.c.instance_id == bindparam("iid")),
+)
 #: A filled name may outgrow its column (PostgreSQL refuses what SQLite keeps).
 _NAME_MAX = column_limit(Task.name)
 
@@ -248,12 +261,17 @@ def save_case(
         )
     finished_now = (status == InstanceStatus.COMPLETED
                     and instance.status != InstanceStatus.COMPLETED)
+    # A case saved for the first time (start_case inserted it at revision 0 in this very
+    # transaction) has no inbox or timer rows yet: nothing to read.
+    conn = session.connection()
+    task_rows, timer_rows = ([], []) if instance.revision == 0 else _task_and_timer_rows(
+        conn, instance.id)
     instance.revision += 1
     instance.status, instance.ended_at, instance.updated_at = status, ended_at, now
     if finished_now:
         record(session, None, "instance_completed", instance_id=instance.id)
-    opened = sync_tasks(session.connection(), case, now)
-    case.fired, ever_fired = sync_timers(session.connection(), case, now)
+    opened = sync_tasks(conn, case, now, task_rows)
+    case.fired, ever_fired = sync_timers(conn, case, now, timer_rows)
     if case.fired:
         raise_escalations(session, case, case.fired, now)
     if ever_fired:
@@ -264,12 +282,22 @@ def save_case(
     return opened
 
 
-def sync_tasks(conn: Connection, case: Case, now: datetime) -> list[SimpleNamespace]:
-    """Make the inbox rows match the workflow's ready user tasks; return the new rows."""
+def _task_and_timer_rows(conn: Connection, instance_id: int) -> tuple[list[Row], list[Row]]:
+    tasks: list[Row] = []
+    timers: list[Row] = []
+    for row in conn.execute(_OPEN_TASKS_AND_TIMERS, {"iid": instance_id}):
+        (tasks if row.kind == _TASK_KIND else timers).append(row)
+    return tasks, timers
+
+
+def sync_tasks(conn: Connection, case: Case, now: datetime,
+               open_rows: list[Row]) -> list[SimpleNamespace]:
+    """Make the inbox rows match the workflow's ready user tasks (``open_rows``: the case's
+    open rows as they stand); return the new rows."""
     assert case.scan is not None
     ready = {str(task.id): task for task in case.scan.ready_user}
     cancelled, moved = [], []
-    for row in conn.execute(_OPEN_TASKS, {"iid": case.instance.id}).all():
+    for row in open_rows:
         task = ready.pop(row.id, None)
         if task is None:
             cancelled.append({"tid": row.id, "now": now})
@@ -288,8 +316,10 @@ def sync_tasks(conn: Connection, case: Case, now: datetime) -> list[SimpleNamesp
     return [SimpleNamespace(**row) for row in opened]
 
 
-def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[FiredTimer], bool]:
-    """Make the scheduler's timer rows match the workflow's waiting timers.
+def sync_timers(conn: Connection, case: Case, now: datetime,
+                rows: list[Row]) -> tuple[list[FiredTimer], bool]:
+    """Make the scheduler's timer rows (``rows``, the case's as they stand) match the
+    workflow's waiting timers.
 
     Returns the timers that fired in this command, and whether any timer of the case
     ever fired (so escalations only need resolving on cases that may have some).
@@ -299,7 +329,6 @@ def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[Fired
     # Timers that fired without ever having had a row: a case keyed in after its
     # deadlines fires them in the very command that creates them.
     unseen = {str(task.id): (task, due) for task, due in case.scan.fired_timers}
-    rows = conn.execute(_TIMERS, {"iid": case.instance.id}).all()
     fired = []
     moved, finished = [], []
     for row in rows:
