@@ -281,12 +281,14 @@ def name_hashes(key: bytes, process_key: str, personal: Mapping[str, Any]
 
 
 def replace_name_terms(session: Session, key: bytes, instance_id: int, process_key: str,
-                       personal: Mapping[str, Any]) -> int:
+                       personal: Mapping[str, Any], *, new_case: bool = False) -> int:
     """Make the case's index rows those of ``personal`` (its decrypted personal data), in
     the caller's transaction: call it wherever personal data is sealed or changed, and
     when reindexing. Returns the number of rows written."""
-    # Statements built once: every new complaint runs them.
-    session.execute(_DELETE_TERMS, {"iid": instance_id})
+    # Statements built once: every new complaint runs them. A case inserted in this
+    # transaction (``new_case``) has no rows to delete.
+    if not new_case:
+        session.execute(_DELETE_TERMS, {"iid": instance_id})
     rows = [{"instance_id": instance_id, "field": field, "term_hash": digest}
             for field, digest in sorted(name_hashes(key, process_key, personal))]
     if rows:

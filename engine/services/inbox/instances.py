@@ -138,7 +138,8 @@ def start_case(
         "received_on": _received_on(rt, definition.bundle, public, now),
     }
     instance_id = insert_case(session, {**values, "personal_data": rt.cipher.encrypt(personal)})
-    replace_name_terms(session, rt.name_index_key, instance_id, process_key, personal)
+    replace_name_terms(session, rt.name_index_key, instance_id, process_key, personal,
+                       new_case=True)
     row = CaseRow(id=instance_id, revision=0, **values)
     case = Case(row, definition, new_workflow(rt, definition, public))
     run_engine(case, "การเริ่มเรื่อง / starting the case")
