@@ -38,7 +38,11 @@ from engine.services.complaints.letter_parts import (
     reference_for,
 )
 from engine.services.inbox.attachments import may_open_files, store_attachment
-from engine.services.registry.entries import Letter, issue_outgoing_number
+from engine.services.registry.entries import (
+    Letter,
+    draw_outgoing_number,
+    issue_outgoing_number,
+)
 from engine.thai.dates import format_thai_date
 from engine.thai.workdays import BANGKOK
 from engine.workflow.case import StepContext
@@ -143,8 +147,6 @@ _PERSONAL_AND_CODE = (
     .where(_instance.c.id == bindparam("iid"))
 )
 _INSERT_JOB = insert(_job).returning(_job.c.id)
-_NUMBER_JOB = (update(_job).where(_job.c.id == bindparam("jid"))
-               .values(letter_number=bindparam("number")))
 
 FieldBuilder = Callable[[LetterCase, Mapping[str, Any], Mapping[str, Any]], dict[str, str]]
 FIELDS: dict[str, FieldBuilder] = {
@@ -182,16 +184,18 @@ def issue_letter(step: StepContext) -> int:
                                    personal),
         reference=reference_for(session, kind, instance_id, received_on),
     )
+    # The number first, so the job is written with it and its register entry can name it.
+    number = draw_outgoing_number(session, issued_on)
     job_id = conn.execute(_INSERT_JOB, {
         "instance_id": instance_id, "kind": kind, "issued_on": issued_on,
+        "letter_number": str(number),
         "urgency": urgency, "secrecy": secrecy, "sealed": rt.cipher.encrypt(fields),
         "sealed_parts": rt.cipher.encrypt(parts.sealable()),
         "created_at": now, "next_attempt_at": now}).scalar_one()
     numbered = issue_outgoing_number(session, rt.cipher, Letter(
         subject=filled.subject, party=fields["recipient"], letter_kind=kind,
         instance_id=instance_id, confidential=bool(personal_fields(running.instance.process_key)),
-        letter_job_id=job_id), on=issued_on, actor=step.actor)
-    conn.execute(_NUMBER_JOB, {"jid": job_id, "number": str(numbered.number)})
+        letter_job_id=job_id), on=issued_on, actor=step.actor, number=number)
     record(session, step.actor, "letter_issued", instance_id=instance_id, letter=kind,
            letter_job=job_id, letter_number=numbered.label,
            enclosures=len(parts.enclosures))

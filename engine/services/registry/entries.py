@@ -61,10 +61,18 @@ class Letter:
 
 
 def issue_outgoing_number(session: Session, cipher: PersonalDataCipher, letter: Letter, *,
-                          on: date, actor: Actor | None) -> Numbered:
+                          on: date, actor: Actor | None, number: int | None = None) -> Numbered:
     """The next number of the ทะเบียนหนังสือส่ง for a letter sent on ``on`` (a Bangkok
-    day), written with the letter's entry."""
-    return _enter(session, cipher, "outgoing", letter, on=on, actor=actor)
+    day), written with the letter's entry. ``number``: the one the caller has just drawn
+    for it in this transaction (:func:`draw_outgoing_number`), to write the letter's own
+    row with it before its entry."""
+    return _enter(session, cipher, "outgoing", letter, on=on, actor=actor, number=number)
+
+
+def draw_outgoing_number(session: Session, on: date) -> int:
+    """The ทะเบียนหนังสือส่ง's next number for a letter sent on ``on``, to pass to
+    :func:`issue_outgoing_number` in the same transaction."""
+    return next_number(session, "outgoing", be_year(on))
 
 
 def register_incoming(session: Session, cipher: PersonalDataCipher, letter: Letter, *,
@@ -75,9 +83,11 @@ def register_incoming(session: Session, cipher: PersonalDataCipher, letter: Lett
 
 
 def _enter(session: Session, cipher: PersonalDataCipher, register: Register, letter: Letter,
-           *, on: date, actor: Actor | None, public: bool = False) -> Numbered:
+           *, on: date, actor: Actor | None, public: bool = False,
+           number: int | None = None) -> Numbered:
     year = be_year(on)
-    number = next_number(session, register, year)
+    if number is None:
+        number = next_number(session, register, year)
     texts: dict[str, Any] = {"subject": letter.subject, "party": letter.party}
     limits = {"subject": column_limit(RegisterEntry.subject) or 300,
               "party": column_limit(RegisterEntry.party) or 300}
