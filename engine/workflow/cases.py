@@ -126,9 +126,10 @@ def read_case_row(conn: Connection, instance_id: int, *, lock: bool = False) -> 
 
 
 def load_case(rt: Runtime, session: Session, guard: WorkflowGuard, instance_id: int, *,
-              locked_row: CaseRow | None = None) -> Case:
+              locked_row: CaseRow | None = None, state: str | None = None) -> Case:
     """The case for a command. ``locked_row``: its instance row, when the caller has read
-    it already, locked, in this transaction (complete_task reads it with the task's)."""
+    it already, locked, in this transaction (complete_task reads it with the task's), and
+    ``state`` its saved state read with it, restored on a cache miss."""
     conn = session.connection()
     instance = locked_row if locked_row is not None else read_case_row(conn, instance_id,
                                                                        lock=True)
@@ -137,14 +138,16 @@ def load_case(rt: Runtime, session: Session, guard: WorkflowGuard, instance_id: 
     definition = rt.definitions.by_id(session, instance.version_id)
     workflow = rt.workflows.take(instance_id, instance.revision)
     if workflow is None:
-        workflow = _restore(rt, conn, instance, definition)
+        workflow = _restore(rt, conn, instance, definition, state)
     return Case(instance, definition, workflow)
 
 
-def _restore(rt: Runtime, conn: Connection, instance: CaseRow,
-             definition: Definition) -> BpmnWorkflow:
-    """The case's workflow from its saved state (a cache miss)."""
-    state = conn.execute(_LOAD_STATE, {"iid": instance.id}).scalar_one()
+def _restore(rt: Runtime, conn: Connection, instance: CaseRow, definition: Definition,
+             state: str | None = None) -> BpmnWorkflow:
+    """The case's workflow from its saved state (a cache miss); ``state`` when the caller
+    has read it already."""
+    if state is None:
+        state = conn.execute(_LOAD_STATE, {"iid": instance.id}).scalar_one()
     return restore(state, definition.spec, definition.subprocess_specs,
                    instance.serializer_version, rt.script_engine)
 
