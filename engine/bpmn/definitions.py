@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from engine.bpmn.bundle import ProcessBundle, TaskRule, version_hash
@@ -112,12 +112,14 @@ class DefinitionRegistry:
     def current(self, session: Session, process_key: str) -> Definition | None:
         # Only the id is read here; the version row (with its BPMN bytes) is loaded
         # once per version and then served from the cache.
-        version_id = session.scalar(
-            select(ProcessVersion.id).where(
-                ProcessVersion.process_key == process_key, ProcessVersion.is_current.is_(True)
-            )
-        )
+        version_id = session.scalar(_CURRENT_VERSION, {"key": process_key})
         return self.by_id(session, version_id) if version_id is not None else None
+
+
+#: Built once: every new case asks it.
+_CURRENT_VERSION = select(ProcessVersion.id).where(
+    ProcessVersion.process_key == bindparam("key"), ProcessVersion.is_current.is_(True)
+)
 
 
 @dataclass

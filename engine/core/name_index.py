@@ -34,7 +34,7 @@ import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, delete, func, insert, select
+from sqlalchemy import Select, Table, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from engine.core.errors import InvalidData
@@ -63,6 +63,8 @@ NAME_FIELDS: Mapping[str, Mapping[str, str]] = {
 TERM_FIELD = "name"
 
 _table = cast(Table, PersonalNameTerm.__table__)
+_DELETE_TERMS = delete(_table).where(_table.c.instance_id == bindparam("iid"))
+_INSERT_TERMS = insert(_table)
 
 # ---- normalisation -------------------------------------------------------------------
 
@@ -279,15 +281,18 @@ def name_hashes(key: bytes, process_key: str, personal: Mapping[str, Any]
 
 
 def replace_name_terms(session: Session, key: bytes, instance_id: int, process_key: str,
-                       personal: Mapping[str, Any]) -> int:
+                       personal: Mapping[str, Any], *, new_case: bool = False) -> int:
     """Make the case's index rows those of ``personal`` (its decrypted personal data), in
     the caller's transaction: call it wherever personal data is sealed or changed, and
     when reindexing. Returns the number of rows written."""
-    session.execute(delete(_table).where(_table.c.instance_id == instance_id))
+    # Statements built once: every new complaint runs them. A case inserted in this
+    # transaction (``new_case``) has no rows to delete.
+    if not new_case:
+        session.execute(_DELETE_TERMS, {"iid": instance_id})
     rows = [{"instance_id": instance_id, "field": field, "term_hash": digest}
             for field, digest in sorted(name_hashes(key, process_key, personal))]
     if rows:
-        session.execute(insert(_table), rows)
+        session.execute(_INSERT_TERMS, rows)
     return len(rows)
 
 

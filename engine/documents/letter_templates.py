@@ -133,10 +133,37 @@ def _kind(kind: str) -> LetterKind:
     return LETTER_KINDS[kind]
 
 
-def load_template(processes_dir: Path, kind: str) -> dict[str, str]:
-    """The template's texts, checked; InvalidData naming each problem otherwise."""
+@dataclass(frozen=True)
+class _Checked:
+    """A template file read and checked, with the placeholders its texts use."""
+
+    stamp: tuple[int, ...]
+    texts: dict[str, str]
+    needed: frozenset[str]
+
+
+#: Checked templates by path, valid while the file's inode, size, mtime and ctime are
+#: unchanged: a letter step fills its template on every completion, and reading, parsing
+#: and checking the file each time was most of the letter's cost. An edited file (written
+#: in place or replaced) is read again.
+_checked: dict[Path, _Checked] = {}
+
+
+def _stamp(path: Path) -> tuple[int, ...] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None  # _read says what is wrong
+    return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def _load_checked(processes_dir: Path, kind: str) -> _Checked:
     _kind(kind)
     path = template_path(processes_dir, kind)
+    stamp = _stamp(path)
+    hit = _checked.get(path)
+    if hit is not None and stamp is not None and hit.stamp == stamp:
+        return hit
     raw = _read(path)
     problems = _problems(kind, raw)
     if problems:
@@ -145,7 +172,17 @@ def load_template(processes_dir: Path, kind: str) -> dict[str, str]:
             f"แม่แบบหนังสือ {path.name} ไม่ถูกต้อง: {'; '.join(h[0] for h in halves)} / "
             f"letter template {path.name} is not valid: {'; '.join(h[2] for h in halves)}",
             problems)
-    return {key: str(value) for key, value in raw.items()}
+    texts = {key: str(value) for key, value in raw.items()}
+    checked = _Checked(stamp or (), texts, frozenset(
+        name for text in texts.values() for name in Template(text).get_identifiers()))
+    if stamp is not None:
+        _checked[path] = checked
+    return checked
+
+
+def load_template(processes_dir: Path, kind: str) -> dict[str, str]:
+    """The template's texts, checked; InvalidData naming each problem otherwise."""
+    return dict(_load_checked(processes_dir, kind).texts)
 
 
 def check_letter_templates(processes_dir: Path) -> list[str]:
@@ -178,9 +215,10 @@ def fill_letter(office: OfficeIdentity, kind: str, fields: Mapping[str, str], *,
                 processes_dir: Path) -> FilledLetter:
     """The template of ``kind`` filled with ``fields``; InvalidData names what is missing."""
     letter_kind = _kind(kind)
-    texts = load_template(processes_dir, kind)
+    checked = _load_checked(processes_dir, kind)
+    texts = checked.texts
     given = {name: str(value).strip() for name, value in fields.items() if value is not None}
-    needed = {name for text in texts.values() for name in Template(text).get_identifiers()}
+    needed = set(checked.needed)
     # A derived field needs the fields it is built from.
     if "tracking_sentence" in needed:
         needed.add("tracking_code")

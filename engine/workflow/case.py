@@ -58,6 +58,9 @@ class Case:
     scan: Scan | None = None
     #: Timers this command fired, in due order (set by save_case).
     fired: list[FiredTimer] = field(default_factory=list)
+    #: A new case's number in the ทะเบียนหนังสือรับ ("12/2569"), set by the command that
+    #: registered it, so that command need not read its own entry back.
+    received_number: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,16 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import (
+    Row,
+    Table,
+    bindparam,
+    insert,
+    literal_column,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -40,7 +49,7 @@ _instance = cast(Table, ProcessInstance.__table__)
 _task = cast(Table, Task.__table__)
 
 #: The instance columns a command needs; the state blob is read only on a cache miss.
-_CASE_COLUMNS = (
+CASE_COLUMNS = (
     _instance.c.id,
     _instance.c.process_key,
     _instance.c.version_id,
@@ -55,8 +64,9 @@ _CASE_COLUMNS = (
     _instance.c.updated_at,
     _instance.c.received_on,
 )
-_LOAD_CASE = select(*_CASE_COLUMNS).where(_instance.c.id == bindparam("iid"))
+_LOAD_CASE = select(*CASE_COLUMNS).where(_instance.c.id == bindparam("iid"))
 _LOAD_CASE_LOCKED = _LOAD_CASE.with_for_update()
+_INSERT_CASE = insert(_instance)
 _LOAD_STATE = select(_instance.c.state).where(_instance.c.id == bindparam("iid"))
 _SAVE_CASE = (
     update(_instance)
@@ -72,9 +82,6 @@ _SAVE_CASE = (
         ended_at=bindparam("ended_at"),
     )
 )
-_OPEN_TASKS = select(_task.c.id, _task.c.bpmn_id, _task.c.due_at).where(
-    _task.c.instance_id == bindparam("iid"), _task.c.state == TaskStatus.OPEN
-)
 _CANCEL_TASK = (
     update(_task)
     .where(_task.c.id == bindparam("tid"), _task.c.state == TaskStatus.OPEN)
@@ -83,9 +90,6 @@ _CANCEL_TASK = (
 _SET_DUE = update(_task).where(_task.c.id == bindparam("tid")).values(due_at=bindparam("due"))
 _INSERT_TASK = insert(_task)
 _timer = cast(Table, DueTimer.__table__)
-_TIMERS = select(_timer.c.id, _timer.c.bpmn_id, _timer.c.state, _timer.c.due_at).where(
-    _timer.c.instance_id == bindparam("iid")
-)
 _FINISH_TIMER = (
     update(_timer)
     .where(_timer.c.id == bindparam("tid"))
@@ -96,6 +100,16 @@ _MOVE_TIMER = update(_timer).where(_timer.c.id == bindparam("tid")).values(
     due_at=bindparam("due")
 )
 _INSERT_TIMER = insert(_timer)
+#: The case's open inbox rows and its timer rows, in one statement (save_case needs both).
+_TASK_KIND, _TIMER_KIND = "task", "timer"
+_OPEN_TASKS_AND_TIMERS = union_all(
+    select(literal_column(f"'{_TASK_KIND}'").label("kind"), _task.c.id, _task.c.bpmn_id,
+           _task.c.state, _task.c.due_at)
+    .where(_task.c.instance_id == bindparam("iid"), _task.c.state == TaskStatus.OPEN),
+    select(literal_column(f"'{_TIMER_KIND}'").label("kind"), _timer.c.id, _timer.c.bpmn_id,
+           _timer.c.state, _timer.c.due_at)
+    .where(_timer.c.instance_id == bindparam("iid")),
+)
 #: A filled name may outgrow its column (PostgreSQL refuses what SQLite keeps).
 _NAME_MAX = column_limit(Task.name)
 
@@ -111,22 +125,29 @@ def read_case_row(conn: Connection, instance_id: int, *, lock: bool = False) -> 
     return CaseRow(**row._mapping)
 
 
-def load_case(rt: Runtime, session: Session, guard: WorkflowGuard, instance_id: int) -> Case:
+def load_case(rt: Runtime, session: Session, guard: WorkflowGuard, instance_id: int, *,
+              locked_row: CaseRow | None = None, state: str | None = None) -> Case:
+    """The case for a command. ``locked_row``: its instance row, when the caller has read
+    it already, locked, in this transaction (complete_task reads it with the task's), and
+    ``state`` its saved state read with it, restored on a cache miss."""
     conn = session.connection()
-    instance = read_case_row(conn, instance_id, lock=True)
+    instance = locked_row if locked_row is not None else read_case_row(conn, instance_id,
+                                                                       lock=True)
     guard.touch(instance_id)
     rt.refresh_calendar(session)
     definition = rt.definitions.by_id(session, instance.version_id)
     workflow = rt.workflows.take(instance_id, instance.revision)
     if workflow is None:
-        workflow = _restore(rt, conn, instance, definition)
+        workflow = _restore(rt, conn, instance, definition, state)
     return Case(instance, definition, workflow)
 
 
-def _restore(rt: Runtime, conn: Connection, instance: CaseRow,
-             definition: Definition) -> BpmnWorkflow:
-    """The case's workflow from its saved state (a cache miss)."""
-    state = conn.execute(_LOAD_STATE, {"iid": instance.id}).scalar_one()
+def _restore(rt: Runtime, conn: Connection, instance: CaseRow, definition: Definition,
+             state: str | None = None) -> BpmnWorkflow:
+    """The case's workflow from its saved state (a cache miss); ``state`` when the caller
+    has read it already."""
+    if state is None:
+        state = conn.execute(_LOAD_STATE, {"iid": instance.id}).scalar_one()
     return restore(state, definition.spec, definition.subprocess_specs,
                    instance.serializer_version, rt.script_engine)
 
@@ -206,9 +227,7 @@ def engine_failure_message(exc: SpiffWorkflowException, step: str) -> str:
 
 def insert_case(session: Session, values: dict[str, Any]) -> int:
     """Insert a new instance row at revision 0; ``save_case`` then writes its state."""
-    result = session.connection().execute(
-        insert(_instance).values(revision=0, state="", **values)
-    )
+    result = session.connection().execute(_INSERT_CASE, {"revision": 0, "state": "", **values})
     key = result.inserted_primary_key
     assert key is not None, "an INSERT of one row has its key"
     return key[0]
@@ -245,12 +264,17 @@ def save_case(
         )
     finished_now = (status == InstanceStatus.COMPLETED
                     and instance.status != InstanceStatus.COMPLETED)
+    # A case saved for the first time (start_case inserted it at revision 0 in this very
+    # transaction) has no inbox or timer rows yet: nothing to read.
+    conn = session.connection()
+    task_rows, timer_rows = ([], []) if instance.revision == 0 else _task_and_timer_rows(
+        conn, instance.id)
     instance.revision += 1
     instance.status, instance.ended_at, instance.updated_at = status, ended_at, now
     if finished_now:
         record(session, None, "instance_completed", instance_id=instance.id)
-    opened = sync_tasks(session.connection(), case, now)
-    case.fired, ever_fired = sync_timers(session.connection(), case, now)
+    opened = sync_tasks(conn, case, now, task_rows)
+    case.fired, ever_fired = sync_timers(conn, case, now, timer_rows)
     if case.fired:
         raise_escalations(session, case, case.fired, now)
     if ever_fired:
@@ -261,27 +285,44 @@ def save_case(
     return opened
 
 
-def sync_tasks(conn: Connection, case: Case, now: datetime) -> list[SimpleNamespace]:
-    """Make the inbox rows match the workflow's ready user tasks; return the new rows."""
+def _task_and_timer_rows(conn: Connection, instance_id: int) -> tuple[list[Row], list[Row]]:
+    tasks: list[Row] = []
+    timers: list[Row] = []
+    for row in conn.execute(_OPEN_TASKS_AND_TIMERS, {"iid": instance_id}):
+        (tasks if row.kind == _TASK_KIND else timers).append(row)
+    return tasks, timers
+
+
+def sync_tasks(conn: Connection, case: Case, now: datetime,
+               open_rows: list[Row]) -> list[SimpleNamespace]:
+    """Make the inbox rows match the workflow's ready user tasks (``open_rows``: the case's
+    open rows as they stand); return the new rows."""
     assert case.scan is not None
     ready = {str(task.id): task for task in case.scan.ready_user}
-    for row in conn.execute(_OPEN_TASKS, {"iid": case.instance.id}):
+    cancelled, moved = [], []
+    for row in open_rows:
         task = ready.pop(row.id, None)
         if task is None:
-            conn.execute(_CANCEL_TASK, {"tid": row.id, "now": now})
+            cancelled.append({"tid": row.id, "now": now})
             continue
         rule = case.definition.task_info(row.bpmn_id)
         due = attached_timer_due(task, rule.deadline_timers if rule else None)
         if due != row.due_at:
-            conn.execute(_SET_DUE, {"tid": row.id, "due": due})
+            moved.append({"tid": row.id, "due": due})
+    # Each kind of change in one executemany: a command often cancels or moves several.
+    for statement, params in ((_CANCEL_TASK, cancelled), (_SET_DUE, moved)):
+        if params:
+            conn.execute(statement, params)
     opened = [_new_row(task_id, task, case, now) for task_id, task in ready.items()]
     if opened:
         conn.execute(_INSERT_TASK, opened)
     return [SimpleNamespace(**row) for row in opened]
 
 
-def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[FiredTimer], bool]:
-    """Make the scheduler's timer rows match the workflow's waiting timers.
+def sync_timers(conn: Connection, case: Case, now: datetime,
+                rows: list[Row]) -> tuple[list[FiredTimer], bool]:
+    """Make the scheduler's timer rows (``rows``, the case's as they stand) match the
+    workflow's waiting timers.
 
     Returns the timers that fired in this command, and whether any timer of the case
     ever fired (so escalations only need resolving on cases that may have some).
@@ -291,8 +332,8 @@ def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[Fired
     # Timers that fired without ever having had a row: a case keyed in after its
     # deadlines fires them in the very command that creates them.
     unseen = {str(task.id): (task, due) for task, due in case.scan.fired_timers}
-    rows = conn.execute(_TIMERS, {"iid": case.instance.id}).all()
     fired = []
+    moved, finished = [], []
     for row in rows:
         unseen.pop(row.id, None)
         if row.state != TimerState.WAITING:
@@ -301,14 +342,18 @@ def sync_timers(conn: Connection, case: Case, now: datetime) -> tuple[list[Fired
         entry = waiting.pop(row.id, None)
         if entry is not None:
             if entry[1] != row.due_at:
-                conn.execute(_MOVE_TIMER, {"tid": row.id, "due": entry[1]})
+                moved.append({"tid": row.id, "due": entry[1]})
             continue
         task = case.workflow.get_task_from_id(UUID(row.id))
         done = task is not None and task.state == TaskState.COMPLETED
-        conn.execute(_FINISH_TIMER, {"tid": row.id, "at": now,
-                                     "state": TimerState.FIRED if done else TimerState.CANCELLED})
+        finished.append({"tid": row.id, "at": now,
+                         "state": TimerState.FIRED if done else TimerState.CANCELLED})
         if done:
             fired.append(FiredTimer(row.id, row.bpmn_id, row.due_at, task))
+    # A step that ends a phase cancels all its deadline timers at once: one executemany.
+    for statement, params in ((_MOVE_TIMER, moved), (_FINISH_TIMER, finished)):
+        if params:
+            conn.execute(statement, params)
     if unseen:
         conn.execute(_INSERT_TIMER, [
             {"id": tid, "instance_id": case.instance.id, "bpmn_id": task.task_spec.bpmn_id,

@@ -44,6 +44,22 @@ class _SpecFreeWorkflowConverter(BpmnWorkflowConverter):
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
 
+#: Where a workflow keeps the saved form of its finished tasks: task id → (stamp, dict).
+_SAVED_TASKS = "_govflow_saved_tasks"
+
+
+def _stamp(task: SpiffTask) -> tuple[Any, ...]:
+    """What must not have changed for a finished task's saved form to be reused."""
+    return task.state, task.last_state_change, tuple(task._children)
+
+
+def _reusable(task: SpiffTask) -> bool:
+    # A subprocess task gets its subprocess's data after it has finished (the
+    # follow-up rounds' loop does this), without a new state change: never reuse it.
+    return task.has_state(TaskState.FINISHED_MASK) and not isinstance(task.task_spec,
+                                                                      SubWorkflowTask)
+
+
 class _ReusingTaskConverter(TaskConverter):
     """Reuses the saved form of finished tasks.
 
@@ -53,13 +69,10 @@ class _ReusingTaskConverter(TaskConverter):
     """
 
     def to_dict(self, task: SpiffTask) -> dict[str, Any]:
-        # A subprocess task gets its subprocess's data after it has finished (the
-        # follow-up rounds' loop does this), without a new state change: never reuse it.
-        if not task.has_state(TaskState.FINISHED_MASK) or isinstance(task.task_spec,
-                                                                     SubWorkflowTask):
+        if not _reusable(task):
             return super().to_dict(task)
-        cache = task.workflow.__dict__.setdefault("_govflow_saved_tasks", {})
-        stamp = (task.state, task.last_state_change, tuple(task._children))
+        cache = task.workflow.__dict__.setdefault(_SAVED_TASKS, {})
+        stamp = _stamp(task)
         hit = cache.get(task.id)
         if hit is not None and hit[0] == stamp:
             return hit[1]
@@ -96,12 +109,34 @@ def restore(
     state: str, spec: Any, subprocess_specs: dict[str, Any], version: str, script_engine: Any
 ) -> BpmnWorkflow:
     dct = json.loads(state)
-    if version != SERIALIZER_VERSION and version in MIGRATIONS:
+    current = version == SERIALIZER_VERSION
+    if not current and version in MIGRATIONS:
         MIGRATIONS[version](dct)
+    # Restoring pops each subprocess out of the mapping; keep it to seed from.
+    subprocesses = dict(dct.get("subprocesses") or {})
     workflow = _serializer.registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs)
     # The script engine is not serialised; without this the helpers vanish.
     workflow.script_engine = script_engine
+    if current:
+        _seed_saved_tasks(workflow, dct["tasks"])
+        for key, sub_dct in subprocesses.items():
+            sub = workflow.subprocesses.get(UUID(key))
+            if sub is not None:
+                _seed_saved_tasks(sub, sub_dct["tasks"])
     return workflow
+
+
+def _seed_saved_tasks(workflow: Any, saved: dict[str, Any]) -> None:
+    """Start the reusing converter's memory from the state just read: a finished task's
+    saved form is exactly what converting it again would give (the same converter wrote
+    it, and the task has not changed since), so the first save after a restore, a web
+    worker's usual case, converts only the tasks that are still alive. Only for state
+    written by this serializer version: a migrated dict may differ from a fresh one."""
+    cache = workflow.__dict__.setdefault(_SAVED_TASKS, {})
+    for task in workflow.tasks.values():
+        dct = saved.get(str(task.id))
+        if dct is not None and _reusable(task):
+            cache[task.id] = (_stamp(task), dct)
 
 class WorkflowCache:
     """Live workflows by instance id, valid only at the revision they were saved at.

@@ -16,6 +16,7 @@ from engine.core.config import REPO_ROOT, Settings
 from engine.core.errors import GovflowError, InvalidData
 from engine.core.office import load_office
 from engine.documents import fonts
+from engine.documents.letter_templates import fill_letter
 from engine.documents.letters import LETTER_KINDS, check_letter_templates, render_letter
 from engine.thai import line_breaks as thai_wrap
 from engine.thai.digits import thai_digits
@@ -144,6 +145,24 @@ def test_unknown_placeholder_is_named_not_printed(office, tmp_path):
     problems = check_letter_templates(folder)
     assert len(problems) == 1 and "$case_numbr" in problems[0]
     assert problems[0].startswith("result_notice.toml:")
+
+
+def test_an_edited_template_is_read_again_and_a_broken_edit_refused(office, tmp_path):
+    """Checked templates are kept between letters, but only while the file is unchanged:
+    the next letter after an edit says what the file now says, and a broken edit is
+    refused, not served from memory."""
+    folder = copy_of_processes(tmp_path)
+    path = folder / "letters" / "result_notice.toml"
+    first = fill_letter(office, "result_notice", RESULT, processes_dir=folder)
+    assert fill_letter(office, "result_notice", RESULT, processes_dir=folder) == first
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace('subject = "', 'subject = "ด่วน '), encoding="utf-8")
+    edited = fill_letter(office, "result_notice", RESULT, processes_dir=folder)
+    assert edited.subject == "ด่วน " + first.subject
+    path.write_text(original.replace("$case_number", "$case_numbr"), encoding="utf-8")
+    with pytest.raises(InvalidData) as error:
+        fill_letter(office, "result_notice", RESULT, processes_dir=folder)
+    assert "case_numbr" in error.value.fields
 
 
 def test_template_check(tmp_path):

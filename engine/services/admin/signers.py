@@ -14,8 +14,9 @@ Every signer appears with their name and position as the accounts hold them that
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import Table, bindparam, case, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.core.models import ActingAppointment, User, UserRole
@@ -28,37 +29,53 @@ HEAD_ROLE = "director"
 _PRECEDENCE: tuple[Capacity, ...] = ("acting", "delegated")
 
 
-def _appointed(session: Session, role: str, on: date, kind: str) -> User | None:
-    return session.scalar(
-        select(User).join(ActingAppointment, ActingAppointment.user_id == User.id)
-        .where(ActingAppointment.role == role, ActingAppointment.kind == kind,
-               ActingAppointment.starts_on <= on, ActingAppointment.ends_on >= on,
-               ActingAppointment.ended_at.is_(None), User.active.is_(True))
-        .order_by(ActingAppointment.starts_on.desc(), ActingAppointment.id.desc())
-        .limit(1))
-
-
-def _own_holder(session: Session, role: str) -> User | None:
-    return session.scalar(
-        select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == role, User.active.is_(True))
-        .order_by(User.id).limit(1))
+_user = cast(Table, User.__table__)
+_appointment = cast(Table, ActingAppointment.__table__)
+_role = cast(Table, UserRole.__table__)
+_OWN: Capacity = "own"
+#: The appointment's rank in the precedence; the role's own holder comes after them all.
+_RANK = {kind: rank for rank, kind in enumerate(_PRECEDENCE)}
+#: Who holds the role by appointment on the day, acting before delegated, then the latest
+#: appointment...
+_APPOINTED = (
+    select(case(_RANK, value=_appointment.c.kind).label("rank"), _appointment.c.kind,
+           _user.c.display_name, _user.c.position)
+    .join(_user, _appointment.c.user_id == _user.c.id)
+    .where(_appointment.c.role == bindparam("role"),
+           _appointment.c.kind.in_(_PRECEDENCE),
+           _appointment.c.starts_on <= bindparam("on"), _appointment.c.ends_on >= bindparam("on"),
+           _appointment.c.ended_at.is_(None), _user.c.active.is_(True))
+    .order_by(literal_column("rank"), _appointment.c.starts_on.desc(),
+              _appointment.c.id.desc())
+    .limit(1)
+    .subquery()
+)
+#: ...and the role's own holder, the first account holding it...
+_OWN_HOLDER = (
+    select(literal_column(str(len(_PRECEDENCE))).label("rank"),
+           literal_column(f"'{_OWN}'").label("kind"), _user.c.display_name, _user.c.position)
+    .join(_role, _role.c.user_id == _user.c.id)
+    .where(_role.c.role == bindparam("role"), _user.c.active.is_(True))
+    .order_by(_user.c.id).limit(1)
+    .subquery()
+)
+#: ...the first of the two, in one statement built once (a letter step runs it).
+_SIGNER = union_all(select(_APPOINTED), select(_OWN_HOLDER)).order_by(
+    literal_column("rank")).limit(1)
 
 
 def signature_for(session: Session, office: OfficeIdentity, on: date,
                   role: str = HEAD_ROLE) -> Signature:
     """Who signs for ``role`` (by default the head) on ``on``, as they stood that day."""
     title = office.head_title
-    for capacity in _PRECEDENCE:
-        user = _appointed(session, role, on, capacity)
-        if user is not None:
-            return Signature(name=user.display_name, position=user.position,
-                             capacity=capacity, for_title=title)
-    holder = _own_holder(session, role)
-    if holder is None:
+    signer = session.connection().execute(_SIGNER, {"role": role, "on": on}).first()
+    if signer is None:
         return unsigned(title)
-    return Signature(name=holder.display_name, position=holder.position or title,
-                     for_title=title)
+    if signer.kind == _OWN:
+        return Signature(name=signer.display_name, position=signer.position or title,
+                         for_title=title)
+    return Signature(name=signer.display_name, position=signer.position,
+                     capacity=cast(Capacity, signer.kind), for_title=title)
 
 
 def signature_of(user: User, office: OfficeIdentity, capacity: Capacity = "own") -> Signature:

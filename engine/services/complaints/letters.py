@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.bpmn.definitions import Definition
@@ -38,7 +38,11 @@ from engine.services.complaints.letter_parts import (
     reference_for,
 )
 from engine.services.inbox.attachments import may_open_files, store_attachment
-from engine.services.registry.entries import Letter, issue_outgoing_number
+from engine.services.registry.entries import (
+    Letter,
+    draw_outgoing_number,
+    issue_outgoing_number,
+)
 from engine.thai.dates import format_thai_date
 from engine.thai.workdays import BANGKOK
 from engine.workflow.case import StepContext
@@ -133,6 +137,17 @@ def _result_fields(case: LetterCase, data: Mapping[str, Any],
     }
 
 
+_instance = cast(Table, ProcessInstance.__table__)
+_tracking = cast(Table, TrackingCode.__table__)
+_job = cast(Table, LetterJob.__table__)
+#: A letter step's statements, built once (Core: the step writes and never reads back).
+_PERSONAL_AND_CODE = (
+    select(_instance.c.personal_data, _tracking.c.code)
+    .select_from(_instance.outerjoin(_tracking, _tracking.c.instance_id == _instance.c.id))
+    .where(_instance.c.id == bindparam("iid"))
+)
+_INSERT_JOB = insert(_job).returning(_job.c.id)
+
 FieldBuilder = Callable[[LetterCase, Mapping[str, Any], Mapping[str, Any]], dict[str, str]]
 FIELDS: dict[str, FieldBuilder] = {
     "initial_action_notice": _initial_action_fields,
@@ -155,11 +170,10 @@ def issue_letter(step: StepContext) -> int:
     received_on = running.instance.received_on
     assert received_on is not None, "start_case gives every case its received day"
     instance_id = running.instance.id
-    personal = rt.cipher.decrypt(session.scalar(
-        select(ProcessInstance.personal_data).where(ProcessInstance.id == instance_id)))
-    case = LetterCase(instance_id, received_on, session.scalar(
-        select(TrackingCode.code).where(TrackingCode.instance_id == instance_id)),
-        running.definition)
+    conn = session.connection()
+    sealed, tracking_code = conn.execute(_PERSONAL_AND_CODE, {"iid": instance_id}).one()
+    personal = rt.cipher.decrypt(sealed)
+    case = LetterCase(instance_id, received_on, tracking_code, running.definition)
     fields = FIELDS[kind](case, data, personal)
     filled = fill_letter(rt.office, kind, fields, processes_dir=rt.settings.processes_dir)
     urgency, secrecy = letter_marks_of(data)
@@ -170,23 +184,24 @@ def issue_letter(step: StepContext) -> int:
                                    personal),
         reference=reference_for(session, kind, instance_id, received_on),
     )
-    job = LetterJob(instance_id=instance_id, kind=kind, issued_on=issued_on,
-                    urgency=urgency, secrecy=secrecy, sealed=rt.cipher.encrypt(fields),
-                    sealed_parts=rt.cipher.encrypt(parts.sealable()),
-                    created_at=now, next_attempt_at=now)
-    session.add(job)
-    session.flush()
+    # The number first, so the job is written with it and its register entry can name it.
+    number = draw_outgoing_number(session, issued_on)
+    job_id = conn.execute(_INSERT_JOB, {
+        "instance_id": instance_id, "kind": kind, "issued_on": issued_on,
+        "letter_number": str(number),
+        "urgency": urgency, "secrecy": secrecy, "sealed": rt.cipher.encrypt(fields),
+        "sealed_parts": rt.cipher.encrypt(parts.sealable()),
+        "created_at": now, "next_attempt_at": now}).scalar_one()
     numbered = issue_outgoing_number(session, rt.cipher, Letter(
         subject=filled.subject, party=fields["recipient"], letter_kind=kind,
         instance_id=instance_id, confidential=bool(personal_fields(running.instance.process_key)),
-        letter_job_id=job.id), on=issued_on, actor=step.actor)
-    job.letter_number = str(numbered.number)
+        letter_job_id=job_id), on=issued_on, actor=step.actor, number=number)
     record(session, step.actor, "letter_issued", instance_id=instance_id, letter=kind,
-           letter_job=job.id, letter_number=numbered.label,
+           letter_job=job_id, letter_number=numbered.label,
            enclosures=len(parts.enclosures))
     if kind == "result_notice" and personal.get("complainant_email"):
         _email_result(rt, session, case, data, personal)
-    return job.id
+    return job_id
 
 
 def draw_pending_letters(rt: Runtime) -> tuple[int, int]:

@@ -72,7 +72,8 @@ def start_instance(
             "แนบไฟล์ไม่ได้ ยังไม่ได้เริ่มเรื่อง / a file cannot be attached; nothing was saved")
         case, opened, personal = start_case(rt, session, guard, definition, clean, actor)
         view = _started_view(case, actor, opened, case.instance.created_at)
-        view["received_number"] = received_number(session, case.instance.id)
+        # The case's only entry in the register is the one start_case just wrote.
+        view["received_number"] = case.received_number
         view["attachments"] = [
             # A complaint's files at intake are the complainant's letter and evidence.
             store_attachment(rt, session, actor, case.instance.id, upload.filename,
@@ -137,15 +138,17 @@ def start_case(
         "received_on": _received_on(rt, definition.bundle, public, now),
     }
     instance_id = insert_case(session, {**values, "personal_data": rt.cipher.encrypt(personal)})
-    replace_name_terms(session, rt.name_index_key, instance_id, process_key, personal)
+    replace_name_terms(session, rt.name_index_key, instance_id, process_key, personal,
+                       new_case=True)
     row = CaseRow(id=instance_id, revision=0, **values)
     case = Case(row, definition, new_workflow(rt, definition, public))
     run_engine(case, "การเริ่มเรื่อง / starting the case")
     opened = save_case(rt, session, guard, case)
     record(session, actor, "instance_started", instance_id=instance_id, public=actor is None,
            process_key=process_key, version=definition.version)
-    register_arrival(rt, session, process_key, instance_id, public, personal,
-                     values["received_on"], actor)
+    numbered = register_arrival(rt, session, process_key, instance_id, public, personal,
+                                values["received_on"], actor)
+    case.received_number = numbered.label if numbered is not None else None
     return case, opened, personal
 
 
