@@ -23,7 +23,7 @@ row count, so no figure is an empty or refused request's.
 The breakdown (``breakdown``) runs the same requests in this process through Flask's
 test client with timers around the phases, put there by this script alone (production
 code carries no instrumentation): the token check (``actor_for_token``), role and
-visibility checks (``_view_filter``, ``_visible_row``), SQL in the driver, view building
+visibility checks (``_view_values``, ``_visible_row``), SQL in the driver, view building
 (``task_view``, ``view_context``), the rest of the service call, JSON serialisation and
 the rest of Flask (routing, request hooks). ``service_total`` is the engine's service
 call as a whole (for ``complete``: ``complete_task``, the engine's own work), and
@@ -336,7 +336,7 @@ def instrumented_client(rt: Runtime) -> tuple[Call, Phases]:
     phases = Phases()
     phases.wrap(users, "actor_for_token", "token")
     phases.wrap(token_service, "actor_for_token", "token")
-    phases.wrap(tasks, "_view_filter", "visibility")
+    phases.wrap(tasks, "_view_values", "visibility")
     phases.wrap(tasks, "_visible_row", "visibility")
     phases.wrap(tasks, "task_view", "views")
     phases.wrap(tasks, "view_context", "views")
