@@ -112,7 +112,7 @@ def baseline_query(path: Path, *, mine_of: int | None = None) -> Callable[[], An
         params: tuple[Any, ...] = ("legal_officer", 1)
     else:
         where, params = "state = 'open' AND assignee_id = ?", (mine_of,)
-    sql = (f"SELECT * FROM task WHERE {where} ORDER BY due_at IS NULL, due_at, created_at "
+    sql = (f"SELECT * FROM task WHERE {where} ORDER BY due_at IS NULL, due_at, created_at, id "
            f"LIMIT {PAGE}")
     count = f"SELECT count(*) FROM task WHERE {where}"
 

@@ -48,14 +48,16 @@ def _not_found(task_id: str) -> NotFound:
 
 
 _task = cast(Table, Task.__table__)
-#: The list's orders, on the table's columns (the list's statements are Core).
+#: The list's orders, on the table's columns (the list's statements are Core). The id last:
+#: among tasks with equal keys (cases started in the same moment) PostgreSQL may return
+#: any order, and pages would repeat one task and skip another.
 SORTS = {
-    "due": (_task.c.due_at.is_(None), _task.c.due_at, _task.c.created_at),
-    "-due": (_task.c.due_at.is_(None), _task.c.due_at.desc(), _task.c.created_at),
-    "created": (_task.c.created_at,),
-    "-created": (_task.c.created_at.desc(),),
-    "received": (_task.c.received_on, _task.c.created_at),
-    "-received": (_task.c.received_on.desc(), _task.c.created_at.desc()),
+    "due": (_task.c.due_at.is_(None), _task.c.due_at, _task.c.created_at, _task.c.id),
+    "-due": (_task.c.due_at.is_(None), _task.c.due_at.desc(), _task.c.created_at, _task.c.id),
+    "created": (_task.c.created_at, _task.c.id),
+    "-created": (_task.c.created_at.desc(), _task.c.id),
+    "received": (_task.c.received_on, _task.c.created_at, _task.c.id),
+    "-received": (_task.c.received_on.desc(), _task.c.created_at.desc(), _task.c.id),
 }
 _LOAD_TASK = select(_task).where(_task.c.id == bindparam("tid"))
 _LOAD_TASK_LOCKED = _LOAD_TASK.with_for_update()
