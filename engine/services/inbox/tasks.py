@@ -264,7 +264,7 @@ def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
         is_open = row.state == TaskStatus.OPEN
         view["may_act"] = is_open and _may_work(actor, row)
         view["can_reassign"] = is_open and supervises(actor, definition.bundle)
-        view["prefill"] = (_prefill(rt, session, row, view["form"], definition.start_form)
+        view["prefill"] = (_prefill(data, view["form"], definition.start_form)
                            if view["may_act"] else {})
         # The case's files for a letter's enclosures: only for whoever completes the step.
         view["choices"] = (form_choices(rt, session, actor, row.instance_id, view["form"],
@@ -285,15 +285,13 @@ def _cleared(form: dict[str, Any] | None, start_form: dict[str, Any] | None,
             and not any(key in prop for key in ("oneOf", "enum", "const"))]
 
 
-def _prefill(rt: Runtime, session: Session, row: Any, form: dict[str, Any],
+def _prefill(data: dict[str, Any], form: dict[str, Any],
              start_form: dict[str, Any]) -> dict[str, Any]:
-    """Current values of the request's own fields, e.g. the request a revision starts
-    from. A decision or reason from an earlier round is never offered again."""
+    """Current values of the request's own fields (``data``: the case's), e.g. the request
+    a revision starts from. A decision or reason from an earlier round is never offered
+    again."""
     started = (start_form or {}).get("properties", {})
     fields = [key for key in form.get("properties", {}) if key in started]
-    if not fields:
-        return {}
-    data = case_data_of(rt, session, row.instance_id)
     return {key: data[key] for key in fields if key in data}
 
 
