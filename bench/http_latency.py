@@ -11,8 +11,16 @@ trivial query, the floor of a request) among them:
   0, 10 and 1,000 open tasks (the first page: 50 rows at most);
 * ``get_task``: ``GET /api/v1/tasks/<id>`` of an open triage task;
 * ``complete``: ``POST /api/v1/tasks/<id>/complete`` of a fresh triage task each call
-  (screening accepted: the case moves on to the director);
+  (screening accepted: the case moves on to the director), of a case started through
+  the same server, whose workflow it holds in its cache (one ``govflow serve`` process);
+* ``complete_cold``: the same for cases started by another process, so the server
+  reads and restores each workflow from the database (a gunicorn worker that did not
+  serve the case's last command);
 * ``start``: ``POST /api/v1/processes/complaint/instances``.
+
+Each phase (the lists at each size, then the three actions) has its own ``/healthz``
+rounds; ``vs_healthz`` compares each measurement with its phase's. ``loadavg_1m`` says
+how busy the machine was.
 
 The list's tasks are inserted in bulk for each size (set-up, not measured): the legal
 officer holds ``rows`` tasks ("mine"), as many wait unclaimed in the legal officers'
@@ -149,11 +157,18 @@ def set_list_rows(rt: Runtime, rows: int, holder: Actor) -> None:
         conn.execute(insert(Task.__table__), tasks)
 
 
-def triage_tasks(rt: Runtime, officer: Actor, count: int) -> Iterator[str]:
-    """``count`` fresh complaint cases, started through the service; their triage tasks."""
+def triage_tasks(call: Call | None, token: str, rt: Runtime, officer: Actor,
+                 count: int) -> Iterator[str]:
+    """``count`` fresh complaint cases, started through ``call`` (the API) or, without
+    it, through the service on ``rt``; their triage tasks."""
     ids = []
     for _ in range(count):
-        view = instances.start_instance(rt, officer, "complaint", COMPLAINT)
+        if call is None:
+            view = instances.start_instance(rt, officer, "complaint", COMPLAINT)
+        else:
+            status, view = call("POST", "/api/v1/processes/complaint/instances", token,
+                                {"data": COMPLAINT})
+            expect(status, 201, "start (set-up)", view)
         (task,) = view["tasks"]
         ids.append(task["id"])
     return iter(ids)
@@ -227,9 +242,10 @@ def expect(status: int, wanted: int, what: str, body: Any) -> Any:
 
 
 def requests(call: Call, tokens: dict[str, str], rows: int | None,
-             triage: Iterator[str] | None, readable: str | None) -> dict[str, Callable[[], Any]]:
-    """The measured calls; each checks its answer (rows: the lists' sizes; triage, readable:
-    the tasks the action calls use)."""
+             triage: dict[str, Iterator[str]] | None,
+             readable: str | None) -> dict[str, Callable[[], Any]]:
+    """The measured calls; each checks its answer (rows: the lists' sizes; triage: the
+    fresh tasks of each completion measurement; readable: the task read)."""
     def healthz() -> Any:
         status, body = call("GET", "/healthz", None, None)
         return expect(status, 200, "/healthz", body)
@@ -251,14 +267,16 @@ def requests(call: Call, tokens: dict[str, str], rows: int | None,
             token = tokens["ict" if view == "all" else "officer"]
             fns[f"list_{view}_{rows}"] = lister(view, token, rows)
     if triage is not None and readable is not None:
-        def complete() -> Any:
-            task_id = next(triage)
-            status, body = call("POST", f"/api/v1/tasks/{task_id}/complete",
-                                tokens["officer"], {"data": TRIAGE})
-            expect(status, 200, "complete", body)
-            if body["state"] != "completed" or len(body["next_tasks"]) != 1:
-                raise BenchError(f"complete: {str(body)[:300]}")
-            return body
+        def completer(tasks: Iterator[str]) -> Callable[[], Any]:
+            def complete() -> Any:
+                task_id = next(tasks)
+                status, body = call("POST", f"/api/v1/tasks/{task_id}/complete",
+                                    tokens["officer"], {"data": TRIAGE})
+                expect(status, 200, "complete", body)
+                if body["state"] != "completed" or len(body["next_tasks"]) != 1:
+                    raise BenchError(f"complete: {str(body)[:300]}")
+                return body
+            return complete
 
         def get_task() -> Any:
             status, body = call("GET", f"/api/v1/tasks/{readable}", tokens["officer"], None)
@@ -275,7 +293,8 @@ def requests(call: Call, tokens: dict[str, str], rows: int | None,
                 raise BenchError(f"start: {str(body)[:300]}")
             return body
 
-        fns.update(complete=complete, get_task=get_task, start=start)
+        fns.update({name: completer(fresh) for name, fresh in triage.items()})
+        fns.update(get_task=get_task, start=start)
     return fns
 
 
@@ -426,43 +445,70 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
             samples: dict[str, list[float]] = {}
             parts: dict[str, dict[str, float]] = {}
+            # Each phase's own /healthz, the floor its measurements are compared with.
+            floors: dict[str, list[float]] = {}
+            phase_of: dict[str, str] = {}
+            load = [os.getloadavg()[0]]
             for rows in SIZES:
                 set_list_rows(rt, rows, officer)
                 timed = measure_rounds(requests(http, tokens, rows, None, None), args.repeat,
                                        args.budget / 5, min_rounds=min(20, args.repeat))
-                samples.setdefault("healthz", []).extend(timed.pop("healthz"))
+                floors[f"rows_{rows}"] = timed.pop("healthz")
+                phase_of.update(dict.fromkeys(timed, f"rows_{rows}"))
                 samples.update(timed)
                 if rows == 10:
                     parts.update(breakdown(local, phases,
                                            requests(local, tokens, rows, None, None),
                                            args.repeat, args.budget / 10))
             set_list_rows(rt, 0, officer)
-            # Each complete takes a fresh task: one per round, the warm-up call and spares.
-            triage = triage_tasks(rt, officer, 2 * args.repeat + 10)
-            readable = next(triage)
-            timed = measure_rounds(requests(http, tokens, None, triage, readable),
+            # Each completion takes a fresh task: one per round, the warm-up call and
+            # spares. Warm: started through the one that completes them (the server, or
+            # this process's app for the breakdown); cold: started by another runtime.
+            fresh = 2 * args.repeat + 10
+            other = Runtime(rt.settings)
+            try:
+                served = {"complete": triage_tasks(http, tokens["officer"], rt, officer, fresh),
+                          "complete_cold": triage_tasks(None, "", other, officer, fresh)}
+                here = {"complete": triage_tasks(local, tokens["officer"], rt, officer, fresh),
+                        "complete_cold": triage_tasks(None, "", other, officer, fresh)}
+            finally:
+                other.close()
+            readable = next(served["complete_cold"])
+            timed = measure_rounds(requests(http, tokens, None, served, readable),
                                    args.repeat, args.budget / 5,
                                    min_rounds=min(20, args.repeat))
-            samples["healthz"].extend(timed.pop("healthz"))
+            floors["actions"] = timed.pop("healthz")
+            phase_of.update(dict.fromkeys(timed, "actions"))
             samples.update(timed)
             parts.update({k: v for k, v in breakdown(
-                local, phases, requests(local, tokens, None, triage, readable), args.repeat,
+                local, phases, requests(local, tokens, None, here, readable), args.repeat,
                 args.budget / 10).items() if k != "healthz"})
+            load.append(os.getloadavg()[0])
         finally:
             if server is not None:
                 server.stop()
             rt.close()
-    result: dict[str, Any] = {"backend": "sqlite", "server": "govflow serve (waitress)",
-                              "page_size": PAGE, "rounds": len(samples["complete"])}
-    result["http"] = figures(samples)
-    floor = result["http"]["healthz"]["p50_ms"]
-    result["vs_healthz"] = {name: sig3(f["p50_ms"] / floor)
-                            for name, f in result["http"].items() if name != "healthz"}
+    result: dict[str, Any] = {
+        "backend": "sqlite", "server": "govflow serve (waitress)", "page_size": PAGE,
+        "rounds": {phase: len(values) for phase, values in floors.items()},
+        # The machine's 1-minute load average when the run began and ended.
+        "loadavg_1m": [round(value, 2) for value in load],
+    }
+    result["http"] = figures({"healthz": [v for values in floors.values() for v in values],
+                              **samples})
+    result["healthz_by_phase"] = figures(floors)
+    result["vs_healthz"] = {
+        name: sig3(statistics.median(values)
+                   / statistics.median(floors[phase_of[name]]))
+        for name, values in samples.items()}
     for name, row in parts.items():
         if name in result["http"]:
             row["http_minus_service"] = sig3(result["http"][name]["p50_ms"]
                                              - row["service_total"])
     result["breakdown"] = parts
+    # What a completion costs besides the engine's complete_task (measured in-process,
+    # its workflow cached as the server's is).
+    result["complete_minus_engine_ms"] = parts["complete"]["http_minus_service"]
     result["goals"] = {
         "complete_le_5ms": result["http"]["complete"]["p50_ms"] <= 5,
         "list_10_le_3ms": all(result["http"][f"list_{v}_10"]["p50_ms"] <= 3 for v in VIEWS),
