@@ -18,6 +18,11 @@ trivial query, the floor of a request) among them:
   serve the case's last command);
 * ``start``: ``POST /api/v1/processes/complaint/instances``.
 
+``in_server`` is each request's time inside the server's app, as its own request log
+line (webui/request_log.py, which every request writes anyway) gives it, found by the
+request id the bench sends; ``outside_app_ms`` the rest (waitress, the socket, the
+client).
+
 Each phase (the lists at each size, then the three actions) has its own ``/healthz``
 rounds; ``vs_healthz`` compares each measurement with its phase's. ``loadavg_1m`` says
 how busy the machine was.
@@ -220,10 +225,15 @@ class Client:
 
     def __init__(self, port: int) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        #: What is being measured: sent as the request id, which the server's own
+        #: request log line carries back with its duration (see ``in_server``).
+        self.label = "setup"
+        self.sent = 0
 
     def call(self, method: str, path: str, token: str | None = None,
              body: dict[str, Any] | None = None) -> tuple[int, Any]:
-        headers = {"Accept": "application/json"}
+        self.sent += 1
+        headers = {"Accept": "application/json", "X-Request-ID": f"{self.label}.{self.sent}"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         payload = None
@@ -303,6 +313,31 @@ def requests(call: Call, tokens: dict[str, str], rows: int | None,
         fns.update({name: completer(fresh) for name, fresh in triage.items()})
         fns.update(get_task=get_task, start=start)
     return fns
+
+
+def labelled(client: Client, fns: dict[str, Callable[[], Any]]) -> dict[str, Callable[[], Any]]:
+    """``fns`` with each one's name put on its requests."""
+    def tag(name: str, fn: Callable[[], Any]) -> Callable[[], Any]:
+        def run() -> Any:
+            client.label = name
+            return fn()
+        return run
+    return {name: tag(name, fn) for name, fn in fns.items()}
+
+
+def server_durations(log: Path) -> dict[str, list[float]]:
+    """The server's own ``http_request`` log lines (webui/request_log.py): each request's
+    duration inside the app, by the measurement its request id names."""
+    found: dict[str, list[float]] = defaultdict(list)
+    for line in log.read_text(errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # the start-up line
+        if entry.get("message") == "http_request" and entry.get("duration_ms") is not None:
+            found[str(entry.get("request_id", "")).rsplit(".", 1)[0]].append(
+                float(entry["duration_ms"]))
+    return found
 
 
 def figures(samples: dict[str, list[float]]) -> dict[str, dict[str, float]]:
@@ -458,8 +493,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             load = [os.getloadavg()[0]]
             for rows in SIZES:
                 set_list_rows(rt, rows, officer)
-                timed = measure_rounds(requests(http, tokens, rows, None, None), args.repeat,
-                                       args.budget / 5, min_rounds=min(20, args.repeat))
+                timed = measure_rounds(labelled(client, requests(http, tokens, rows, None, None)),
+                                       args.repeat, args.budget / 5,
+                                       min_rounds=min(20, args.repeat))
                 floors[f"rows_{rows}"] = timed.pop("healthz")
                 phase_of.update(dict.fromkeys(timed, f"rows_{rows}"))
                 samples.update(timed)
@@ -489,7 +525,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
                 readable = next(served["complete_cold"])
                 timed = measure_rounds(
-                    {**requests(http, tokens, None, served, readable),
+                    {**labelled(client, requests(http, tokens, None, served, readable)),
                      "engine_complete": engine_complete},
                     args.repeat, args.budget / 5, min_rounds=min(20, args.repeat))
             finally:
@@ -505,6 +541,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if server is not None:
                 server.stop()
             rt.close()
+        assert server is not None
+        inside = server_durations(server.log_path)
     result: dict[str, Any] = {
         "backend": "sqlite", "server": "govflow serve (waitress)", "page_size": PAGE,
         "rounds": {phase: len(values) for phase, values in floors.items()},
@@ -519,6 +557,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                    / statistics.median(floors[phase_of[name]]))
         for name, values in samples.items()}
     result["breakdown"] = parts
+    # Inside the server's app (its request log's duration: from the first request hook to
+    # the last) and around it (waitress, the socket, this client), per measurement.
+    result["in_server"] = figures({name: inside[name] for name in result["http"]
+                                   if inside.get(name)})
+    result["outside_app_ms"] = {name: sig3(result["http"][name]["p50_ms"] - f["p50_ms"])
+                                for name, f in result["in_server"].items()}
     # What a completion costs besides the engine's own complete_task (same rounds).
     result["complete_minus_engine_ms"] = sig3(
         statistics.median(samples["complete"]) - statistics.median(samples["engine_complete"]))
