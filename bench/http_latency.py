@@ -320,7 +320,12 @@ def labelled(client: Client, fns: dict[str, Callable[[], Any]]) -> dict[str, Cal
     def tag(name: str, fn: Callable[[], Any]) -> Callable[[], Any]:
         def run() -> Any:
             client.label = name
-            return fn()
+            try:
+                return fn()
+            finally:
+                # Set-up requests between the rounds (cases started over HTTP) must not
+                # count as the last measurement's.
+                client.label = "setup"
         return run
     return {name: tag(name, fn) for name, fn in fns.items()}
 
