@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
-from flask import Flask
+from flask import Flask, request
 from flask.typing import RouteCallable
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -63,20 +63,32 @@ def init(app: Flask, settings: Settings) -> Limiter:
     limiter = Limiter(get_remote_address, app=app,
                       storage_uri=_checked_storage(settings.ratelimit_storage_uri),
                       in_memory_fallback_enabled=True)
-    _wrap(app, "auth.signin", limiter.limit(
+    limited: set[str] = set()
+    _wrap(app, limited, "auth.signin", limiter.limit(
         signin_limit, key_func=auth.signin_rate_key, methods=["POST"]))
     # Guessing the current password on the change page is guessing a sign-in.
-    _wrap(app, "account.change_password", limiter.limit(
+    _wrap(app, limited, "account.change_password", limiter.limit(
         signin_limit, key_func=account.password_rate_key, methods=["POST"]))
     for endpoint in PUBLIC_API_ENDPOINTS:
-        _wrap(app, endpoint, limiter.limit(public_limit))
+        _wrap(app, limited, endpoint, limiter.limit(public_limit))
     for endpoint in PUBLIC_PAGE_ENDPOINTS:
-        _wrap(app, endpoint, limiter.limit(public_limit, methods=["POST"]))
+        _wrap(app, limited, endpoint, limiter.limit(public_limit, methods=["POST"]))
+    app.extensions["govflow_limited_endpoints"] = frozenset(limited)
+
+    @limiter.request_filter
+    def _not_limited() -> bool:
+        # Only the endpoints wrapped above carry limits (there are no default or
+        # application-wide ones): every other request skips the limiter's per-request
+        # bookkeeping, which cost about as much as an API request's own queries.
+        return request.endpoint not in limited
+
     return limiter
 
 
-def _wrap(app: Flask, endpoint: str, limit: Callable[[RouteCallable], object]) -> None:
-    """Put ``endpoint``'s view under ``limit``. Flask-Limiter types the wrapped view as
-    possibly async (it wraps either kind); every govflow view is synchronous, so the
-    wrapped one is a route callable like the view it wraps."""
+def _wrap(app: Flask, limited: set[str], endpoint: str,
+          limit: Callable[[RouteCallable], object]) -> None:
+    """Put ``endpoint``'s view under ``limit`` and note it in ``limited``. Flask-Limiter
+    types the wrapped view as possibly async (it wraps either kind); every govflow view is
+    synchronous, so the wrapped one is a route callable like the view it wraps."""
     app.view_functions[endpoint] = cast(RouteCallable, limit(app.view_functions[endpoint]))
+    limited.add(endpoint)

@@ -72,6 +72,37 @@ def test_reassign_by_supervisor_only(runtime, people):
                for e in history)
 
 
+def test_every_page_of_a_view_has_its_rows_and_the_whole_total(runtime, people):
+    """The list counts only when its page is full (a shorter page is the last, its total
+    known): every limit and offset, past the end too, gives the right rows and total."""
+    for _ in range(5):
+        instances.start_instance(runtime, people.legal_officer, "complaint", COMPLAINT)
+    instances.start_instance(runtime, people.staff, "publishing", PUBLISHING_REQUEST)
+    whole = tasks.list_tasks(runtime, people.legal_officer, "group", sort="-created")
+    ids = [t["id"] for t in whole["tasks"]]
+    assert whole["total"] == len(ids) == 5
+    for limit in range(1, 7):
+        for offset in range(8):
+            page = tasks.list_tasks(runtime, people.legal_officer, "group", sort="-created",
+                                    limit=limit, offset=offset)
+            assert page["total"] == 5, (limit, offset)
+            assert [t["id"] for t in page["tasks"]] == ids[offset:offset + limit]
+    director = tasks.list_tasks(runtime, people.director, "all", limit=2, offset=5)
+    assert director["total"] == 6 and len(director["tasks"]) == 1
+    assert tasks.list_tasks(runtime, people.director, "all", process_key="publishing",
+                            limit=1)["total"] == 1
+    assert tasks.list_tasks(runtime, people.legal_officer, "mine")["total"] == 0
+    tasks.claim_task(runtime, people.legal_officer, ids[0])
+    mine = tasks.list_tasks(runtime, people.legal_officer, "mine", limit=1)
+    assert mine["total"] == 1 and [t["id"] for t in mine["tasks"]] == ids[:1]
+    assert tasks.count_tasks(runtime, people.legal_officer) == {"mine": 1, "group": 4,
+                                                               "all": None}
+    with pytest.raises(Forbidden):
+        tasks.list_tasks(runtime, people.legal_officer, "all")
+    with pytest.raises(InvalidData):
+        tasks.list_tasks(runtime, people.legal_officer, "everything")
+
+
 def test_acting_appointment_brings_the_roles_tasks_and_signs_acting_for(runtime, people):
     today = today_in_bangkok()
     iid = instances.start_instance(runtime, people.staff, "publishing", PUBLISHING_REQUEST)["id"]

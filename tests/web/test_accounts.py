@@ -135,6 +135,43 @@ def test_revoked_token_is_refused_by_the_api(runtime, people, app):
     assert client.get("/api/v1/processes", headers=_bearer(kept)).status_code == 200
 
 
+def test_a_token_signs_in_the_same_actor_as_a_session_and_every_change_counts_at_once(
+        runtime, people):
+    """The token's check reads the user, roles, unit and appointments in its own queries:
+    it must give the actor the user's other sign-ins give, and a change of roles, an
+    appointment, its end, a deactivation or a revocation counts from the next call on."""
+    token = users.issue_token(runtime, "staff_plan", "e-Office")
+    today = clock.now().astimezone(BANGKOK).date()
+    assert users.actor_for_token(runtime, token) == users.actor_by_username(runtime,
+                                                                           "staff_plan")
+    admin.set_roles(runtime, people.admin, "staff_plan", ["staff", "web_admin"])
+    assert users.actor_for_token(runtime, token).roles == {"staff", "web_admin"}
+    acting = admin.appoint_acting(runtime, people.admin, "staff_plan", "director",
+                                  today, today, "คำสั่งที่ 7/2569")
+    admin.appoint_acting(runtime, people.admin, "staff_plan", "ict_head", today, today,
+                         "คำสั่งที่ 8/2569", kind="delegated")
+    admin.appoint_acting(runtime, people.admin, "staff_plan", "legal_head",
+                         today + timedelta(days=1), today + timedelta(days=2), "คำสั่งที่ 9/2569")
+    signed_in = users.actor_for_token(runtime, token)
+    assert signed_in == users.actor_by_username(runtime, "staff_plan")
+    assert signed_in.roles == {"staff", "web_admin", "director", "ict_head"}
+    assert signed_in.acting_for == {"director", "ict_head"}
+    assert signed_in.delegated_for == {"ict_head"}
+    assert signed_in.unit_name and signed_in.unit_id is not None
+    admin.end_acting(runtime, people.admin, acting["id"])
+    assert "director" not in users.actor_for_token(runtime, token).roles
+    admin.set_active(runtime, people.admin, "staff_plan", False)
+    with pytest.raises(NotAuthenticated):
+        users.actor_for_token(runtime, token)
+    admin.set_active(runtime, people.admin, "staff_plan", True)
+    assert users.actor_for_token(runtime, token).username == "staff_plan"
+    tokens.revoke(runtime, "staff_plan", actor=people.admin)
+    with pytest.raises(NotAuthenticated):
+        users.actor_for_token(runtime, token)
+    with pytest.raises(NotAuthenticated):
+        users.actor_for_token(runtime, token + "x")
+
+
 # ---- the admin user page ----------------------------------------------------------------
 
 

@@ -85,3 +85,24 @@ def test_a_bad_setting_stops_start_up_naming_it(sqlite_runtime, setting, value, 
     with pytest.raises(ConfigurationError) as caught:
         create_app(runtime=broken)
     assert named in caught.value.message and value in caught.value.message
+
+
+def test_requests_to_endpoints_without_a_limit_are_not_counted(sqlite_runtime):
+    """The limiter looks only at the limited endpoints; the others are never refused, and
+    between them the limited one's count goes on as before."""
+    (client,) = _workers(sqlite_runtime, 1, public_rate_limit="2/minute",
+                         signin_rate_limit="2/minute")
+    app = client.application
+    assert app.extensions["govflow_limited_endpoints"] == {
+        "auth.signin", "account.change_password", "api.file_complaint",
+        "api.track_complaint", "api.add_evidence", "public_pages.complaint",
+        "public_pages.track"}
+    assert app.extensions["govflow_limited_endpoints"] <= set(app.view_functions)
+    address = _address()
+    statuses = []
+    for _ in range(3):
+        statuses.append(client.get(UNKNOWN_CASE, environ_base={"REMOTE_ADDR": address})
+                        .status_code)
+        statuses.append(client.get("/api/v1/openapi.json",
+                                   environ_base={"REMOTE_ADDR": address}).status_code)
+    assert statuses == [404, 200, 404, 200, 429, 200]

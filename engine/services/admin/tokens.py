@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from engine.core.actors import Actor, actor_of
+from engine.core.actors import ACTOR_COLUMNS, Actor, actor_of_row
 from engine.core.audit import record
 from engine.core.errors import Conflict, InvalidData, NotAuthenticated, NotFound
 from engine.core.limits import column_limit
-from engine.core.models import ApiToken, User, utcnow
+from engine.core.models import ApiToken, Unit, User, utcnow
 from engine.core.passwords import hash_token, new_token
 from engine.workflow.runtime import Runtime
 from engine.workflow.views import iso
@@ -141,23 +141,33 @@ def revoke(rt: Runtime, username: str, *, token_id: int | None = None,
         return revoke_in(session, _user(session, username), actor, token_id)
 
 
+#: The live token's user, with the user's unit name, in one query (built once: every API
+#: request runs it, and building it per call cost more than running it).
+_BY_HASH = (
+    select(*ACTOR_COLUMNS, Unit.name.label("unit_name"), ApiToken.id.label("token_id"),
+           ApiToken.last_used_at)
+    .select_from(ApiToken)
+    .join(User, ApiToken.user_id == User.id)
+    .outerjoin(Unit, Unit.id == User.unit_id)
+    .where(ApiToken.token_hash == bindparam("hash"), ApiToken.revoked_at.is_(None))
+)
+
+
 def actor_for_token(rt: Runtime, token: str) -> Actor:
-    """Who a bearer token signs in; a revoked token, or one of a deactivated user, no one."""
+    """Who a bearer token signs in; a revoked token, or one of a deactivated user, no one.
+    Read afresh on every request: a revocation, a deactivation or a change of roles counts
+    from the next request on, in every worker."""
     with rt.db.read() as session:
-        found = session.execute(
-            select(User, ApiToken.id, ApiToken.last_used_at)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
-        ).first()
-        if found is None or not found[0].active:
+        found = session.connection().execute(_BY_HASH, {"hash": hash_token(token)}).first()
+        if found is None or not found.active:
             raise NotAuthenticated(
                 "โทเคนไม่ถูกต้องหรือถูกยกเลิกแล้ว / the API token is invalid or revoked"
             )
-        user, token_id, last_used = found
-        who = actor_of(session, user)
+        who = actor_of_row(session, found, found.unit_name)
     now = utcnow()
+    last_used = found.last_used_at
     if last_used is None or last_used < now - LAST_USED_RESOLUTION:
-        _touch(rt, token_id, now)
+        _touch(rt, found.token_id, now)
     return who
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, Literal, cast
 from uuid import UUID
@@ -19,7 +20,7 @@ from engine.bpmn.placeholders import fill_form_texts, fill_placeholders
 from engine.core.actors import Actor, actor_of
 from engine.core.audit import record
 from engine.core.errors import Conflict, Forbidden, InvalidData, NotFound
-from engine.core.models import MAX_DB_INT, ProcessInstance, Task, User, utcnow
+from engine.core.models import MAX_DB_INT, ProcessInstance, ProcessVersion, Task, User, utcnow
 from engine.core.statuses import TaskStatus
 from engine.services.complaints.letter_parts import form_choices
 from engine.services.complaints.letters import issue_letter
@@ -30,7 +31,6 @@ from engine.workflow.access import (
     may_act_on,
     may_see_task,
     require_act,
-    supervised_processes,
     supervises,
 )
 from engine.workflow.case import CaseRow, StepContext
@@ -46,14 +46,6 @@ from engine.workflow.views import ViewContext, task_view
 
 View = Literal["mine", "group", "all"]
 VIEWS: tuple[str, ...] = ("mine", "group", "all")
-SORTS = {
-    "due": (Task.due_at.is_(None), Task.due_at, Task.created_at),
-    "-due": (Task.due_at.is_(None), Task.due_at.desc(), Task.created_at),
-    "created": (Task.created_at,),
-    "-created": (Task.created_at.desc(),),
-    "received": (Task.received_on, Task.created_at),
-    "-received": (Task.received_on.desc(), Task.created_at.desc()),
-}
 MAX_PAGE = 200
 
 
@@ -62,6 +54,17 @@ def _not_found(task_id: str) -> NotFound:
 
 
 _task = cast(Table, Task.__table__)
+#: The list's orders, on the table's columns (the list's statements are Core). The id last:
+#: among tasks with equal keys (cases started in the same moment) PostgreSQL may return
+#: any order, and pages would repeat one task and skip another.
+SORTS = {
+    "due": (_task.c.due_at.is_(None), _task.c.due_at, _task.c.created_at, _task.c.id),
+    "-due": (_task.c.due_at.is_(None), _task.c.due_at.desc(), _task.c.created_at, _task.c.id),
+    "created": (_task.c.created_at, _task.c.id),
+    "-created": (_task.c.created_at.desc(), _task.c.id),
+    "received": (_task.c.received_on, _task.c.created_at, _task.c.id),
+    "-received": (_task.c.received_on.desc(), _task.c.created_at.desc(), _task.c.id),
+}
 _LOAD_TASK = select(_task).where(_task.c.id == bindparam("tid"))
 _LOAD_TASK_LOCKED = _LOAD_TASK.with_for_update()
 _instance = cast(Table, ProcessInstance.__table__)
@@ -155,29 +158,76 @@ def _task_row_and_version(session: Session, task_id: str, *,
 
 
 def view_context(rt: Runtime, session: Session) -> ViewContext:
-    return ViewContext(rt.calendar, rt.definitions.names(session))
+    return ViewContext(rt.calendar, {d.process_key: d.name for d in _current(rt, session)})
 
 
-def _view_filter(rt: Runtime, session: Session, actor: Actor, view: str) -> Any:
-    if view == "mine":
-        return Task.assignee_id == actor.id
-    if view == "group":
-        return and_(
-            Task.assignee_id.is_(None),
-            Task.role.in_(sorted(actor.roles)),
-            or_(Task.unit_id.is_(None), Task.unit_id == actor.unit_id),
-        )
-    if view == "all":
-        keys = supervised_processes(rt, session, actor)
-        if not keys:
-            raise Forbidden(
-                "มุมมอง 'งานทั้งหมด' สำหรับผู้บังคับบัญชาเท่านั้น / the 'all' view is for supervisors"
-            )
-        return Task.process_key.in_(keys)
-    raise InvalidData(
+_CURRENT_IDS = (select(ProcessVersion.id).where(ProcessVersion.is_current.is_(True))
+                .order_by(ProcessVersion.process_key))
+
+
+def _current(rt: Runtime, session: Session) -> list[Definition]:
+    """Every process's current version, as ``rt.definitions.current_all`` gives them, from
+    a statement built once (the list path asks on every request)."""
+    ids = session.connection().execute(_CURRENT_IDS).scalars().all()
+    return [rt.definitions.by_id(session, version_id) for version_id in ids]
+
+
+def _forbidden_all() -> Forbidden:
+    return Forbidden(
+        "มุมมอง 'งานทั้งหมด' สำหรับผู้บังคับบัญชาเท่านั้น / the 'all' view is for supervisors"
+    )
+
+
+def _unknown_view(view: str) -> InvalidData:
+    return InvalidData(
         f"view ต้องเป็น {', '.join(VIEWS)} / view must be one of {', '.join(VIEWS)}",
         {"view": f"ไม่รู้จัก '{view}' / unknown value"},
     )
+
+
+#: Each view's condition, its values bound per request (see :func:`_view_values`).
+_VIEW_CONDITIONS: dict[str, Any] = {
+    "mine": _task.c.assignee_id == bindparam("me"),
+    "group": and_(
+        _task.c.assignee_id.is_(None),
+        _task.c.role.in_(bindparam("roles", expanding=True)),
+        or_(_task.c.unit_id.is_(None), _task.c.unit_id == bindparam("unit")),
+    ),
+    "all": _task.c.process_key.in_(bindparam("supervised", expanding=True)),
+}
+
+
+def _view_values(actor: Actor, view: str, current: list[Definition]) -> dict[str, Any]:
+    """Who the view is for, as the values of its condition: the actor's id; their roles and
+    unit; the processes they supervise (none: the 'all' view is refused)."""
+    if view == "mine":
+        return {"me": actor.id}
+    if view == "group":
+        return {"roles": sorted(actor.roles), "unit": actor.unit_id}
+    if view == "all":
+        keys = [d.process_key for d in current if supervises(actor, d.bundle)]
+        if not keys:
+            raise _forbidden_all()
+        return {"supervised": keys}
+    raise _unknown_view(view)
+
+
+@lru_cache(maxsize=256)
+def _list_statements(view: str, by_process: bool, overdue: bool, due_before: bool,
+                     sort: str) -> tuple[Select, Select]:
+    """The page's and the count's statements for one shape of filters, built once: building
+    and keying a statement per request cost more than running it on SQLite."""
+    where = [_task.c.state == TaskStatus.OPEN, _VIEW_CONDITIONS[view]]
+    if by_process:
+        where.append(_task.c.process_key == bindparam("process_key"))
+    if overdue:
+        where.append(_task.c.due_at < bindparam("now"))
+    if due_before:
+        where.append(_task.c.due_at < bindparam("due_before"))
+    rows = (select(_task).where(*where).order_by(*SORTS[sort])
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+    count = select(func.count()).select_from(_task).where(*where)
+    return rows, count
 
 
 def list_tasks(
@@ -201,36 +251,40 @@ def list_tasks(
             f"ขนาดหน้าไม่ถูกต้อง / invalid page: limit 1–{MAX_PAGE}, offset 0–{MAX_DB_INT}",
             {"limit": f"1–{MAX_PAGE}; offset ≥ 0", "offset": f"0–{MAX_DB_INT}"},
         )
+    if view not in VIEWS:
+        raise _unknown_view(view)
     with rt.db.read() as session:
-        query: Select = select(Task).where(
-            Task.state == TaskStatus.OPEN, _view_filter(rt, session, actor, view)
-        )
-        if process_key:
-            query = query.where(Task.process_key == process_key)
-        if overdue:
-            query = query.where(Task.due_at < utcnow())
-        if due_before is not None:
-            query = query.where(Task.due_at < due_before)
-        total = session.scalar(select(func.count()).select_from(query.subquery()))
-        rows = session.scalars(query.order_by(*SORTS[sort]).limit(limit).offset(offset)).all()
-        ctx = view_context(rt, session)
+        current = _current(rt, session)
+        values = _view_values(actor, view, current)
+        rows_sql, count_sql = _list_statements(view, bool(process_key), overdue,
+                                               due_before is not None, sort)
+        values.update(process_key=process_key, now=utcnow(), due_before=due_before)
+        conn = session.connection()
+        rows = conn.execute(rows_sql, {**values, "limit": limit, "offset": offset}).all()
+        if len(rows) < limit and (rows or offset == 0):
+            # A page that is not full is the last: the total is known without counting
+            # (same transaction, so the same rows the count would see).
+            total = offset + len(rows)
+        else:
+            total = conn.execute(count_sql, values).scalar_one()
+        ctx = ViewContext(rt.calendar, {d.process_key: d.name for d in current})
         return {"tasks": [task_view(row, ctx) for row in rows], "total": total}
 
 
 def count_tasks(rt: Runtime, actor: Actor) -> dict[str, int | None]:
     """How many open tasks each inbox tab holds; ``all`` is None for non-supervisors."""
     with rt.db.read() as session:
+        current = _current(rt, session)
+        conn = session.connection()
         counts: dict[str, int | None] = {}
         for view in VIEWS:
             try:
-                condition = _view_filter(rt, session, actor, view)
+                values = _view_values(actor, view, current)
             except Forbidden:
                 counts[view] = None
                 continue
-            counts[view] = session.scalar(
-                select(func.count()).select_from(Task).where(Task.state == TaskStatus.OPEN,
-                                                            condition)
-            )
+            counts[view] = conn.execute(
+                _list_statements(view, False, False, False, "due")[1], values).scalar_one()
         return counts
 
 
@@ -284,7 +338,7 @@ def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict[str, Any]:
         is_open = row.state == TaskStatus.OPEN
         view["may_act"] = is_open and _may_work(actor, row)
         view["can_reassign"] = is_open and supervises(actor, definition.bundle)
-        view["prefill"] = (_prefill(rt, session, row, view["form"], definition.start_form)
+        view["prefill"] = (_prefill(data, view["form"], definition.start_form)
                            if view["may_act"] else {})
         # The case's files for a letter's enclosures: only for whoever completes the step.
         view["choices"] = (form_choices(rt, session, actor, row.instance_id, view["form"],
@@ -305,15 +359,13 @@ def _cleared(form: dict[str, Any] | None, start_form: dict[str, Any] | None,
             and not any(key in prop for key in ("oneOf", "enum", "const"))]
 
 
-def _prefill(rt: Runtime, session: Session, row: Any, form: dict[str, Any],
+def _prefill(data: dict[str, Any], form: dict[str, Any],
              start_form: dict[str, Any]) -> dict[str, Any]:
-    """Current values of the request's own fields, e.g. the request a revision starts
-    from. A decision or reason from an earlier round is never offered again."""
+    """Current values of the request's own fields (``data``: the case's), e.g. the request
+    a revision starts from. A decision or reason from an earlier round is never offered
+    again."""
     started = (start_form or {}).get("properties", {})
     fields = [key for key in form.get("properties", {}) if key in started]
-    if not fields:
-        return {}
-    data = case_data_of(rt, session, row.instance_id)
     return {key: data[key] for key in fields if key in data}
 
 
