@@ -40,8 +40,9 @@ Growth (``growth`` in the JSON line), from the medians: ``linear`` when the time
 more than 1.5× between the two largest sizes (the issue's bound for 10k → 100k); else
 ``flat`` when the largest size's median is within 1.25× of the smallest's, else ``log``.
 ``exponent`` gives the fitted power (log t / log n between the two largest sizes: 0 is
-flat, 1 linear) and ``log_fit`` the relative residual of a least-squares fit of
-t = a + b·ln n over all sizes.
+flat, 1 linear), ``log_fit`` the relative residual of a least-squares fit of
+t = a + b·ln n over all sizes, and ``ratio_last_vs_baseline`` the ratio with the
+baseline's own change divided out (a busier machine at the larger size shows in both).
 
 Usage: ``.venv/bin/python bench/growth.py [--sizes 1000,10000,100000 | --quick]
 [--backend sqlite|postgresql] [--out DIR] [--no-plots]``. The plots (one PNG per path)
@@ -149,6 +150,8 @@ BASELINE_SQL = (
 PATHS = ("start_and_step", "inbox_clerk", "inbox_overdue", "search_code", "search_subject",
          "scheduler_idle", "scheduler_fire", "public_category", "public_search",
          "public_feed", "publication_log", "report", "check", "check_all", "backup")
+#: The paths timed in the second group of rounds, with its own baseline.
+HEAVY = ("report", "check", "check_all", "backup")
 #: Paths allowed to grow with their own period or size (the issue's exceptions).
 LINEAR_BY_DESIGN = {"report": "its half-year's cases", "backup": "the database's size",
                     "check_all": "every case (govflow check --all)",
@@ -586,11 +589,19 @@ def measure_size(paths: Paths, repeat: int, budget_s: float, slow_repeat: int,
 # ------------------------------------------------------------------------------- growth
 
 
-def classify(sizes: list[int], medians: list[float]) -> dict[str, Any]:
-    """flat / log / linear from the medians at each size (see the module's docstring)."""
+def classify(sizes: list[int], medians: list[float],
+             baselines: list[float] | None = None) -> dict[str, Any]:
+    """flat / log / linear from the medians at each size (see the module's docstring).
+    ``baselines`` (the baseline's medians at each size) add ``ratio_last_vs_baseline``:
+    the same ratio with the baseline's own change between the sizes divided out, which
+    tells a path that grew from a machine that got busier between the two sizes."""
     if len(sizes) < 2:
         return {"class": "unknown"}
     ratio = medians[-1] / max(medians[-2], 1e-9)
+    extra = {}
+    if baselines is not None:
+        extra["ratio_last_vs_baseline"] = round(
+            ratio / max(baselines[-1] / max(baselines[-2], 1e-9), 1e-9), 2)
     exponent = math.log(max(ratio, 1e-9)) / math.log(sizes[-1] / sizes[-2])
     xs = [math.log(s) for s in sizes]
     mx, my = statistics.fmean(xs), statistics.fmean(medians)
@@ -606,7 +617,7 @@ def classify(sizes: list[int], medians: list[float]) -> dict[str, Any]:
     else:
         kind = "log"
     return {"class": kind, "ratio_last": round(ratio, 2), "exponent": round(exponent, 2),
-            "log_fit": round(residual, 3)}
+            "log_fit": round(residual, 3), **extra}
 
 
 def plot(out: Path, name: str, sizes: list[int], per_size: dict[int, dict[str, Any]],
@@ -620,8 +631,7 @@ def plot(out: Path, name: str, sizes: list[int], per_size: dict[int, dict[str, A
     fig, ax = plt.subplots(figsize=(4.5, 3.2), dpi=100)
     ax.plot(xs, [per_size[s]["ms"][name]["p50"] for s in xs], "o-", label=f"{name} p50")
     ax.plot(xs, [per_size[s]["ms"][name]["p95"] for s in xs], "x:", label="p95", alpha=0.6)
-    base = "baseline_heavy" if name in ("report", "check", "check_all", "backup") \
-        else "baseline"
+    base = "baseline_heavy" if name in HEAVY else "baseline"
     ax.plot(xs, [per_size[s]["ms"][base]["p50"] for s in xs], "s--", label="baseline p50")
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -684,7 +694,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     detail = {}
     for name in PATHS:
         xs = [s for s in sizes if name in per_size[s]["ms"]]
-        fit = classify(xs, [per_size[s]["ms"][name]["p50"] for s in xs])
+        base = "baseline_heavy" if name in HEAVY else "baseline"
+        fit = classify(xs, [per_size[s]["ms"][name]["p50"] for s in xs],
+                       [per_size[s]["ms"][base]["p50"] for s in xs])
         growth[name] = fit["class"]
         detail[name] = fit
     return {"bench": "growth", "backend": backend, "sizes": sizes, "open_cases": args.open,
