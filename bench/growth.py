@@ -678,16 +678,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             users = {role: add_user(rt, role, [role], unit) for role, unit in ROLES.items()}
             templates = make_templates(rt, users)
             filled = Filled()
+            fire_from = datetime.now(UTC)
             for size in sizes:
                 open_target = min(args.open, size // 4)
                 fill(rt, templates, filled, size, open_target, rng)
                 # The newest id has the most digits: no other title holds it.
                 filled.rare_fragment = f"เรื่องที่ {filled.next_id - 1}"
                 _align_sequences(rt)
-                paths = Paths(rt, users, filled, tmp, datetime.now(UTC))
+                # The firing pass's timers fall due one a minute from here, after any an
+                # earlier size scheduled (those still waiting are fired first).
+                fire_from = max(datetime.now(UTC), fire_from)
+                paths = Paths(rt, users, filled, tmp, fire_from)
                 ms, _results = measure_size(
                     paths, args.repeat, args.budget, args.slow_repeat,
                     check_all_too=size <= args.check_all_max)
+                fire_from += timedelta(minutes=args.repeat + 3)
                 per_size[size] = {"cases": filled.cases, "open": filled.open_cases,
                                   "fill_s": round(filled.fill_s, 1), "ms": ms}
                 print(f"  {size:>9,} cases (open {filled.open_cases}, filled in "
