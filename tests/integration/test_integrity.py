@@ -92,3 +92,45 @@ def test_cli_exit_code_and_json(own_copy, monkeypatch):
     broken = runner.invoke(main, ["check"])
     assert broken.exit_code == 1
     assert "task_missing" in broken.output and "lost task" in broken.output
+
+
+def test_since_reads_the_running_cases_and_the_recent_changes_only(runtime, people):
+    """`govflow check --since`: an ended case not written since is left out (its damage
+    found only by the whole check); a running case is read however old its last change."""
+    from engine.core import clock
+    from engine.core.models import ProcessInstance
+    from tests.samples import SCENARIOS
+    from tests.web.publication_support import drive
+
+    late, timely, _ = _cases(runtime, people)
+    old_request = instances.start_instance(runtime, people.staff, "publishing",
+                                           PUBLISHING_REQUEST)["id"]
+    drive(runtime, people, old_request, SCENARIOS["publishing_returned_withdrawn"][3])
+    long_ago = clock.now() - timedelta(days=400)
+    with runtime.db.write() as session:
+        session.execute(update(ProcessInstance).where(ProcessInstance.id.in_(
+            [old_request, timely])).values(updated_at=long_ago))
+        # Damage in both: the ended request's first step shown open again, the running
+        # complaint's open step lost.
+        first = session.scalars(select(Task.id).where(
+            Task.instance_id == old_request, Task.state == "completed")).first()
+        session.execute(update(Task).where(Task.id == first).values(state="open"))
+        session.execute(delete(Task).where(Task.instance_id == late))
+    recent = check_all(runtime, since=clock.now() - timedelta(days=7))
+    assert recent.instances == 3  # the three running cases, the idle one among them
+    assert {(m.instance_id, m.kind) for m in recent.mismatches} == {(late, "task_missing")}
+    everything = _kinds(runtime)
+    assert {(late, "task_missing"), (old_request, "task_stale")} <= everything
+
+
+def test_cli_since(own_copy, monkeypatch):
+    rt, people, _, folder = own_copy
+    monkeypatch.setenv("GOVFLOW_INSTANCE_DIR", str(rt.settings.instance_dir))
+    monkeypatch.setenv("GOVFLOW_PROCESSES_DIR", str(folder))
+    _cases(rt, people)
+    runner = CliRunner()
+    recent = runner.invoke(main, ["check", "--since", "7"])
+    assert recent.exit_code == 0, recent.output
+    assert "checked 3 case(s) (running or changed in the last 7 day(s))" in recent.output
+    refused = runner.invoke(main, ["check", "--since", "0"])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output

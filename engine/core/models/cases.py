@@ -51,6 +51,14 @@ class ProcessVersion(Base):
 
 class ProcessInstance(Base):
     __tablename__ = "process_instance"
+    __table_args__ = (
+        # The periodic reads stay flat as the years of cases pile up (migration 0011):
+        # the publication log by the day a request was made, the six-monthly report by
+        # the day a complaint was received, `govflow check --since` by the last change.
+        Index("ix_process_instance_key_created", "process_key", "created_at"),
+        Index("ix_process_instance_key_received", "process_key", "received_on"),
+        Index("ix_process_instance_updated_at", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_key: Mapped[str] = mapped_column(String(100), index=True)

@@ -18,9 +18,12 @@ class Publication(Base):
     __tablename__ = "publication"
     __table_args__ = (
         Index("ix_publication_listing", "status", "category", "published_at"),
-        # The feed's "last change" per category, without reading whole rows.
+        # The feed's "last change" per category: the newest publication, replacement and
+        # withdrawal, each one seek (migration 0011 added the last two).
         Index("ix_publication_changes", "category", "published_at", "superseded_at",
               "withdrawn_at"),
+        Index("ix_publication_superseded", "category", "superseded_at"),
+        Index("ix_publication_withdrawn", "category", "withdrawn_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)  # the publication number people quote

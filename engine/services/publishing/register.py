@@ -162,23 +162,61 @@ class RequestRecord:
         return published.at if published is not None and self.outcome == "published" else None
 
 
-def _events(session: Session, instance_id: int) -> list[tuple[AuditEvent, str | None]]:
-    rows = session.execute(
-        select(AuditEvent, Task.bpmn_id)
-        .outerjoin(Task, Task.id == AuditEvent.task_id)
-        .where(AuditEvent.instance_id == instance_id,
-               AuditEvent.action.in_(("instance_started", "task_completed")))
-        .order_by(AuditEvent.id)
-    ).all()
-    return [(event, bpmn_id) for event, bpmn_id in rows]
+#: Cases per query when the log reads its facts in batches (well under every backend's
+#: limit on bound parameters).
+BATCH = 500
 
 
-def _positions(session: Session, events: list[tuple[AuditEvent, str | None]]) -> dict[int, str]:
-    ids = {event.actor_id for event, _ in events if event.actor_id is not None}
-    if not ids:
-        return {}
-    return dict(session.execute(select(User.id, User.position)
-                                .where(User.id.in_(ids))).tuples().all())
+@dataclass
+class LogFacts:
+    """What the records of many requests read from the database, read once for all of
+    them (a query per kind of fact and batch, not five per request)."""
+
+    events: dict[int, list[tuple[AuditEvent, str | None]]] = field(default_factory=dict)
+    positions: dict[int, str] = field(default_factory=dict)
+    units: dict[int, str] = field(default_factory=dict)
+    #: The public item's status, for requests that published one.
+    published: dict[int, str] = field(default_factory=dict)
+    #: The BPMN ids of the open steps, per case.
+    waiting: dict[int, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, session: Session, instances: list[ProcessInstance]) -> LogFacts:
+        facts = cls()
+        for at in range(0, len(instances), BATCH):
+            facts._add(session, instances[at:at + BATCH])
+        return facts
+
+    def _add(self, session: Session, instances: list[ProcessInstance]) -> None:
+        ids = [instance.id for instance in instances]
+        for iid in ids:
+            self.events.setdefault(iid, [])
+            self.waiting.setdefault(iid, set())
+        rows = session.execute(
+            select(AuditEvent, Task.bpmn_id)
+            .outerjoin(Task, Task.id == AuditEvent.task_id)
+            .where(AuditEvent.instance_id.in_(ids),
+                   AuditEvent.action.in_(("instance_started", "task_completed")))
+            .order_by(AuditEvent.id)
+        ).all()
+        for event, bpmn_id in rows:
+            self.events[event.instance_id or 0].append((event, bpmn_id))
+        actors = {event.actor_id for event, _ in rows
+                  if event.actor_id is not None} - self.positions.keys()
+        if actors:
+            self.positions.update(session.execute(
+                select(User.id, User.position).where(User.id.in_(actors))).tuples().all())
+        units = {i.unit_id for i in instances if i.unit_id is not None} - self.units.keys()
+        if units:
+            self.units.update(session.execute(
+                select(Unit.id, Unit.name).where(Unit.id.in_(units))).tuples().all())
+        self.published.update(session.execute(
+            select(Publication.instance_id, Publication.status)
+            .where(Publication.instance_id.in_(ids))).tuples().all())
+        for iid, bpmn_id in session.execute(
+                select(Task.instance_id, Task.bpmn_id)
+                .where(Task.instance_id.in_(ids), Task.state == TaskStatus.OPEN)).tuples():
+            self.waiting[iid].add(bpmn_id)
 
 
 def _acting_kind(session: Session, event: AuditEvent) -> Capacity:
@@ -192,14 +230,18 @@ def _acting_kind(session: Session, event: AuditEvent) -> Capacity:
     return appointment_kind_at(session, event.actor_id, event.acting_for, event.at)
 
 
-def read_record(rt: Runtime, session: Session, instance: ProcessInstance) -> RequestRecord:
-    """The request's record from the audit log and the values its steps recorded."""
+def read_record(rt: Runtime, session: Session, instance: ProcessInstance,
+                facts: LogFacts | None = None) -> RequestRecord:
+    """The request's record from the audit log and the values its steps recorded;
+    ``facts`` read beforehand for many requests at once (:meth:`LogFacts.read`)."""
+    if facts is None:
+        facts = LogFacts.read(session, [instance])
     definition = rt.definitions.by_id(session, instance.version_id)
     kinds = StepKinds.of(definition.bundle)
     workflow = case_workflow(rt, session, instance.id)
     data = case_data(workflow)
-    events = _events(session, instance.id)
-    positions = _positions(session, events)
+    events = facts.events[instance.id]
+    positions = facts.positions
 
     def signoff(event: AuditEvent, decision: str = "") -> Signoff:
         return Signoff(name=event.actor_display or event.actor_name,
@@ -209,8 +251,7 @@ def read_record(rt: Runtime, session: Session, instance: ProcessInstance) -> Req
                        acting_kind=_acting_kind(session, event))
 
     # The unit the request names, else the requester's unit on record.
-    unit = data.get("unit") or session.scalar(
-        select(Unit.name).where(Unit.id == instance.unit_id)) or ""
+    unit = data.get("unit") or facts.units.get(instance.unit_id or 0) or ""
     title = data.get(definition.bundle.title_field or "title")
     out = RequestRecord(instance.id, title if isinstance(title, str) and title
                         else instance.title, str(unit), definition, data, None, None)
@@ -232,23 +273,21 @@ def read_record(rt: Runtime, session: Session, instance: ProcessInstance) -> Req
         out.steps[kind] = signoff(event, decision_title(definition.task_form(step or ""),
                                                         values))
         last_kind = kind
-    out.outcome, out.returned_by = _outcome(session, instance, kinds, out.steps, last_kind)
+    out.outcome, out.returned_by = _outcome(facts, instance, kinds, out.steps, last_kind)
     return out
 
 
-def _outcome(session: Session, instance: ProcessInstance, kinds: StepKinds,
+def _outcome(facts: LogFacts, instance: ProcessInstance, kinds: StepKinds,
              steps: dict[str, Signoff], last_kind: str | None) -> tuple[str, str | None]:
     """(outcome, the kind of step that sent the round back, if one did)."""
     if instance.status == InstanceStatus.COMPLETED:
         if "publish" in steps:
             # What became of the item since: replaced by a newer request, or taken down.
-            status = session.scalar(select(Publication.status).where(
-                Publication.instance_id == instance.id))
+            status = facts.published.get(instance.id)
             return {"superseded": "superseded", "withdrawn": "taken_down"}.get(
                 status or "", "published"), None
         return "withdrawn", last_kind
-    waiting = set(session.scalars(select(Task.bpmn_id).where(
-        Task.instance_id == instance.id, Task.state == TaskStatus.OPEN)))
+    waiting = facts.waiting[instance.id]
     if kinds.revise in waiting and last_kind is not None:
         # The ICT head's "not approved" is a rejection; the others send it back to correct.
         return ("rejected" if last_kind == "decide" else "returned"), last_kind
@@ -331,7 +370,8 @@ def publication_log(rt: Runtime, actor: Actor | None, period: Period) -> Publica
     with rt.db.write() as session:
         instances = session.scalars(
             query.order_by(ProcessInstance.created_at, ProcessInstance.id)).all()
-        records = [read_record(rt, session, instance) for instance in instances]
+        facts = LogFacts.read(session, list(instances))
+        records = [read_record(rt, session, instance, facts) for instance in instances]
         record(session, actor, "report_generated", report="publications",
                date_from=period.start.isoformat() if period.start else None,
                date_to=period.end.isoformat() if period.end else None, cases=len(records))
