@@ -27,7 +27,10 @@ Paths, at each size:
 * ``scheduler_idle``: a scheduler pass with nothing due; ``scheduler_fire``: a pass that
   fires one due timer (a case restored, its escalation raised);
 * ``public_category`` / ``public_search`` / ``public_feed``: the public pages of the
-  busiest category through Flask's test client;
+  busiest category through Flask's test client; ``public_search`` looks for a word found
+  in one item in eight, so its matches grow with the history; ``public_search_rare`` for a
+  word put in :data:`RARE_ITEMS` (5) published items at every size, and asserted to find
+  exactly that many: a search whose result set does not grow;
 * ``publication_log``: the publication log of one month, as the staff page asks for it;
 * ``report``: the six-monthly complaints report of a half-year in the history (linear in
   its own period, whose cases grow with the history here);
@@ -43,6 +46,13 @@ more than 1.5× between the two largest sizes (the issue's bound for 10k → 100
 flat, 1 linear), ``log_fit`` the relative residual of a least-squares fit of
 t = a + b·ln n over all sizes, and ``ratio_last_vs_baseline`` the ratio with the
 baseline's own change divided out (a busier machine at the larger size shows in both).
+
+``rows`` in each size's figures is the result-set size of each path where it is known: the
+matches a search or a public page reports (its "of N items"), the requests of the log's
+month, the report's cases, the cases ``check`` read, and for the inbox paths the rows of
+the page listed. ``rows_ratio_last`` beside each path's growth is how much that result set
+grew between the two largest sizes: a path whose time grows no faster than its result set
+(``public_search``, ``report``) is doing work per row found, not per row kept.
 
 Usage: ``.venv/bin/python bench/growth.py [--sizes 1000,10000,100000 | --quick]
 [--backend sqlite|postgresql] [--out DIR] [--no-plots]``. The plots (one PNG per path)
@@ -132,6 +142,10 @@ OPEN_MIX = {"open_triage": 2, "open_director": 1, "open_request": 1}
 CATEGORIES = {"1.3.6": 30, "1.3.7": 20, "1.3.1": 12, "1.3.2": 8, "1.2": 5, "1.4": 5}
 BUSIEST = "1.3.6"
 SEARCH_WORD = "ครุภัณฑ์คอมพิวเตอร์"
+#: A word in no other item (not one of GOODS), put in the first RARE_ITEMS published
+#: items of the busiest category, so its search finds the same few items at every size.
+RARE_WORD = "เครื่องกำเนิดไฟฟ้าพลังงานแสงอาทิตย์"
+RARE_ITEMS = 5
 GOODS = ("ครุภัณฑ์คอมพิวเตอร์", "วัสดุสำนักงาน", "รถยนต์ส่วนกลาง", "เครื่องปรับอากาศ",
          "ระบบกล้องวงจรปิด", "โต๊ะและเก้าอี้", "จ้างเหมาทำความสะอาด", "ซ่อมแซมหลังคาอาคาร")
 WHAT = ("ร้องเรียนการจัดซื้อ", "แจ้งเบาะแสการเบิกจ่าย", "ร้องเรียนการใช้รถราชการ")
@@ -142,6 +156,8 @@ REPORT_PERIOD = (2565, 1)
 REPORT_DAYS = period_bounds(*REPORT_PERIOD)
 #: The publication log's month (as its page asks for one), in the history too.
 LOG_MONTH = (date(2022, 3, 1), date(2022, 3, 31))
+#: The summary line of a public category page (webui/templates/public_info/category.html).
+LISTED = re.compile(r"จากทั้งหมด (\d+) รายการ")
 UUID = re.compile(r"([0-9a-f]{8})(-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 CHUNK = 2_000
 BASELINE_SQL = (
@@ -149,7 +165,12 @@ BASELINE_SQL = (
     "AND role = 'legal_officer' ORDER BY due_at LIMIT 50")
 PATHS = ("start_and_step", "inbox_clerk", "inbox_overdue", "search_code", "search_subject",
          "scheduler_idle", "scheduler_fire", "public_category", "public_search",
-         "public_feed", "publication_log", "report", "check", "check_all", "backup")
+         "public_search_rare", "public_feed", "publication_log", "report", "check",
+         "check_all", "backup")
+#: The paths whose answer is the size of their result set (``rows`` in the JSON line).
+ROWS = ("inbox_clerk", "inbox_overdue", "search_code", "search_subject", "scheduler_fire",
+        "public_category", "public_search", "public_search_rare", "publication_log",
+        "report", "check", "check_all")
 #: The paths timed in the second group of rounds, with its own baseline.
 HEAVY = ("report", "check", "check_all", "backup")
 #: Paths allowed to grow with their own period or size (the issue's exceptions).
@@ -267,6 +288,8 @@ class Filled:
     publication_id: int = 0
     #: Who the busiest public category holds (published items), for the checks.
     published_busiest: int = 0
+    #: Published items holding :data:`RARE_WORD` (RARE_ITEMS once the first are filled).
+    rare_items: int = 0
     searched_code: str = ""
     rare_fragment: str = ""
     #: Complaints received in :data:`REPORT_PERIOD`, requests made in :data:`LOG_MONTH`.
@@ -367,6 +390,9 @@ def _copy(template: Template, filled: Filled, batch: dict[str, list[dict[str, An
         filled.publication_id += 1
         category = _choose(rng, CATEGORIES)
         good = rng.choice(GOODS)
+        if item["status"] == "published" and filled.rare_items < RARE_ITEMS:
+            category, good = BUSIEST, RARE_WORD
+            filled.rare_items += 1
         filled.published_busiest += category == BUSIEST
         batch["publication"].append(dict(
             item, id=filled.publication_id, instance_id=iid, category=category,
@@ -465,12 +491,16 @@ class Paths:
             rt.workflows = WorkflowCache()  # as a scheduler process that served no command
             return report.fired
 
-        def page(url: str) -> Callable[[], Any]:
+        def page(url: str, listing: bool = False) -> Callable[[], Any]:
             def get() -> Any:
                 response = self.client.get(url)
                 if response.status_code != 200:
                     raise BenchError(f"{url} answered {response.status_code}")
-                return len(response.get_data())
+                if not listing:
+                    return len(response.get_data())
+                # A listing answers the total it reports ("… of N items"): its result set.
+                found = LISTED.search(response.get_data(as_text=True))
+                return int(found.group(1)) if found else 0
             return get
 
         month = Period(*LOG_MONTH)
@@ -509,8 +539,9 @@ class Paths:
             "search_subject": search(text=self.filled.rare_fragment),
             "scheduler_idle": scheduler_idle,
             "scheduler_fire": scheduler_fire,
-            "public_category": page(f"/public/{BUSIEST}"),
-            "public_search": page(f"/public/{BUSIEST}?q={SEARCH_WORD}"),
+            "public_category": page(f"/public/{BUSIEST}", listing=True),
+            "public_search": page(f"/public/{BUSIEST}?q={SEARCH_WORD}", listing=True),
+            "public_search_rare": page(f"/public/{BUSIEST}?q={RARE_WORD}", listing=True),
             "public_feed": page(f"/public/{BUSIEST}/feed.atom"),
             "publication_log": log_month,
         }
@@ -539,8 +570,9 @@ EXPECT = {
     "search_subject": lambda r, f: r == 1,
     "scheduler_idle": lambda r, f: r == 0,
     "scheduler_fire": lambda r, f: r == 1,
-    "public_category": lambda r, f: r > 0,
+    "public_category": lambda r, f: 0 < r <= f.published_busiest,
     "public_search": lambda r, f: r > 0,
+    "public_search_rare": lambda r, f: r == f.rare_items == RARE_ITEMS,
     "public_feed": lambda r, f: r > 0,
     "publication_log": lambda r, f: r == f.log_requests,
     "report": lambda r, f: r == f.report_cases,
@@ -694,7 +726,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     check_all_too=size <= args.check_all_max)
                 fire_from += timedelta(minutes=args.repeat + 3)
                 per_size[size] = {"cases": filled.cases, "open": filled.open_cases,
-                                  "fill_s": round(filled.fill_s, 1), "ms": ms}
+                                  "fill_s": round(filled.fill_s, 1), "ms": ms,
+                                  "rows": {k: _results[k] for k in ROWS if k in _results}}
                 print(f"  {size:>9,} cases (open {filled.open_cases}, filled in "
                       f"{filled.fill_s:.1f} s): " + ", ".join(
                           f"{k} {v['p50']}" for k, v in ms.items()), file=sys.stderr)
@@ -706,6 +739,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         base = "baseline_heavy" if name in HEAVY else "baseline"
         fit = classify(xs, [per_size[s]["ms"][name]["p50"] for s in xs],
                        [per_size[s]["ms"][base]["p50"] for s in xs])
+        counted = [per_size[s]["rows"].get(name) for s in xs]
+        if len(xs) >= 2 and counted[-1] is not None and counted[-2]:
+            fit["rows_ratio_last"] = round(counted[-1] / counted[-2], 2)
         growth[name] = fit["class"]
         detail[name] = fit
     return {"bench": "growth", "backend": backend, "sizes": sizes, "open_cases": args.open,

@@ -40,6 +40,10 @@ def test_growth_fills_times_every_path_and_classifies_it(tmp_path):
         assert figures["cases"] == int(size) and figures["open"] == int(size) // 4
         assert set(paths) | {"baseline", "baseline_heavy"} == set(figures["ms"])
         assert all(m["runs"] >= 1 and m["p50"] > 0 for m in figures["ms"].values())
+        # The rare word's search finds its few items at every size; the common one more.
+        assert figures["rows"]["public_search_rare"] == 5
+        assert figures["rows"]["public_search"] > 0 and figures["rows"]["search_code"] == 1
+    assert result["growth_detail"]["public_search_rare"]["rows_ratio_last"] == 1.0
     assert set(result["growth"]) == set(paths)
     assert set(result["growth"].values()) <= {"flat", "log", "linear"}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -209,6 +210,45 @@ def test_page_csv_and_roles(sqlite_runtime, web_people, browser):
         assert browser(reader).get("/reports/publications").status_code == 200
     for outsider in ("staff", "legal_head", "legal_officer", "admin"):
         assert browser(outsider).get("/reports/publications").status_code == 403
+
+
+def test_no_dates_lists_this_fiscal_year_and_shows_it_in_the_fields(sqlite_runtime, web_people,
+                                                                    browser):
+    """An empty form lists the current Thai fiscal year (1 October to 30 September), not
+    every request ever made; the fields carry that period as it would be typed."""
+    ids = known_run(sqlite_runtime, web_people)  # 30 Nov to 3 Dec 2026: fiscal year 2570
+    with clock.frozen(datetime(2026, 9, 30, 23, 30, tzinfo=BANGKOK)):  # last day of 2569
+        last_year = request(sqlite_runtime, web_people.staff, "คำขอปีงบประมาณก่อน")
+    web_admin = browser("web_admin")
+    with clock.frozen(at(4, 9)):
+        page = web_admin.get("/reports/publications")
+        download = web_admin.get("/reports/publications?format=csv")
+    text = html(page)
+    assert page.status_code == 200
+    assert 'value="01/10/2569"' in text and 'value="30/09/2570"' in text
+    assert "จึงแสดงปีงบประมาณ พ.ศ. 2570 (01/10/2569 ถึง 30/09/2570)" in text
+    assert "ตั้งแต่ 1 ตุลาคม 2569 ถึง 30 กันยายน 2570" in text
+    assert "คำขอคืนวันที่ 30" in text and "คำขอปีงบประมาณก่อน" not in text
+    assert f"ทั้งหมด {len(ids)} เรื่อง" in text
+    assert f'href="/cases/{last_year}"' not in text
+    # The CSV link carries the period shown, and the CSV of an empty query is the same year.
+    csv_link = re.search(r'href="([^"]*format=csv[^"]*)"', text).group(1)
+    assert "date_from=01/10/2569" in csv_link and "date_to=30/09/2570" in csv_link
+    assert "publications-2026-10-01-2027-09-30.csv" in download.headers["Content-Disposition"]
+    assert "คำขอปีงบประมาณก่อน" not in download.get_data(as_text=True)
+    web_admin.post("/language", {"lang": "en", "next": "/inbox"})
+    with clock.frozen(at(4, 9)):
+        english = html(web_admin.get("/reports/publications"))
+    assert "so this is fiscal year 2570 B.E. (01/10/2569 to 30/09/2570)" in english
+    # A typed period lists what it did: the older year alone, or a range as wide as asked.
+    with clock.frozen(at(4, 9)):
+        typed = html(web_admin.get("/reports/publications?date_from=01/09/2569"
+                                   "&date_to=30/09/2569"))
+        wide = html(web_admin.get("/reports/publications?date_from=01/01/2500"))
+    assert "คำขอปีงบประมาณก่อน" in typed and "คำขอคืนวันที่ 30" not in typed
+    assert 'value="01/09/2569"' in typed and "fiscal year" not in typed
+    assert "คำขอปีงบประมาณก่อน" in wide and "คำขอคืนวันที่ 30" in wide
+    assert f"{len(ids) + 1} request(s)" in wide
 
 
 def test_cli_writes_the_log(sqlite_runtime, web_people, tmp_path, monkeypatch):

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from engine.core.actors import today_in_bangkok
 from engine.core.errors import InvalidData
 from engine.services.publishing.register import (
     KINDS,
@@ -19,6 +20,7 @@ from engine.services.publishing.register import (
     publication_log,
 )
 from engine.services.publishing.request_form import request_form_pdf
+from engine.thai.dates import fiscal_year_be, fiscal_year_bounds, format_date_entry
 from webui.i18n import localize, localize_fields
 from webui.web import actor, roles_required, rt
 
@@ -50,11 +52,28 @@ def _outcomes() -> dict[str, str]:
     }
 
 
-def _page(typed: dict[str, str], *, log=None, message: str = "",
+def _this_fiscal_year(typed: dict[str, str]) -> tuple[dict[str, str], str]:
+    """With neither date typed, the fields filled with this Thai fiscal year (1 October to
+    30 September) as the clerk would type them, and the line that says so; otherwise the
+    typed dates unchanged. An empty form used to list every request ever made: at ten
+    years of cases that is tens of thousands of rows and a page that takes minutes. A wider
+    range stays one typed date away."""
+    if any(value.strip() for value in typed.values()):
+        return typed, ""
+    year = fiscal_year_be(today_in_bangkok())
+    start, end = fiscal_year_bounds(year)
+    filled = {"date_from": format_date_entry(start), "date_to": format_date_entry(end)}
+    note = _("ไม่ได้ระบุวันที่ จึงแสดงปีงบประมาณ พ.ศ. %(year)d (%(start)s ถึง %(end)s) "
+             "แก้ไขวันที่เพื่อดูช่วงอื่น", year=year, start=filled["date_from"],
+             end=filled["date_to"])
+    return filled, note
+
+
+def _page(typed: dict[str, str], *, log=None, message: str = "", note: str = "",
           errors: dict[str, str] | None = None, status: int = 200) -> tuple[str, int]:
     counts = {o: sum(1 for r in log.records if r.outcome == o) for o in OUTCOMES} if log else {}
     return render_template(
-        "publishing_docs/log.html", typed=typed, log=log, message=message,
+        "publishing_docs/log.html", typed=typed, log=log, message=message, note=note,
         errors=errors or {}, kinds=KINDS, headings=_headings(), outcomes=_outcomes(),
         counts=counts, kept={k: v for k, v in typed.items() if v},
     ), status
@@ -64,7 +83,8 @@ def _page(typed: dict[str, str], *, log=None, message: str = "",
 @roles_required(LOG_ROLES)
 def publication_log_page() -> Response | tuple[str, int]:
     me = actor()
-    typed = {name: request.args.get(name, "")[:20] for name in FILTERS}
+    typed, note = _this_fiscal_year(
+        {name: request.args.get(name, "")[:20] for name in FILTERS})
     fmt = request.args.get("format", "")
     if fmt not in FORMATS:
         return _page(typed, message=_("ไม่รู้จักรูปแบบไฟล์ที่ขอ ใช้ได้เฉพาะ CSV"), status=400)
@@ -78,7 +98,7 @@ def publication_log_page() -> Response | tuple[str, int]:
     if fmt == "csv":
         return Response(log_csv_bytes(log), mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="{log_filename(period)}"'})
-    return _page(typed, log=log)
+    return _page(typed, log=log, note=note)
 
 
 @bp.get("/cases/<int:instance_id>/request-form.pdf")
