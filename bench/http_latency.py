@@ -86,27 +86,15 @@ from engine.services.inbox import tasks as task_service
 from engine.services.ops.health import record_heartbeat
 from engine.workflow.runtime import Runtime
 
+if str(REPO_ROOT) not in sys.path:  # run as a script: make tests/ importable
+    sys.path.insert(0, str(REPO_ROOT))
+from tests.samples import COMPLAINT  # noqa: E402  the start form the tests file
+
 SIZES = (0, 10, 1000)
 VIEWS = ("mine", "group", "all")
 PAGE = 50
 #: Bulk cases for the lists get ids from here on, clear of the cases started for real.
 BULK_FROM = 1_000_000
-COMPLAINT = {
-    "subject": "ร้องเรียนการจัดซื้อจัดจ้างโรงเรียน",
-    "details": "มีการแบ่งซื้อแบ่งจ้างเพื่อหลีกเลี่ยงวิธีการจัดซื้อ",
-    "complaint_type": "procurement",
-    "accused_name": "นายสมมติ ถูกร้อง",
-    "accused_position": "ผู้อำนวยการโรงเรียน",
-    "accused_unit": "โรงเรียนบ้านตัวอย่าง",
-    "event_date": "2026-10-15",
-    "event_place": "โรงเรียนบ้านตัวอย่าง",
-    "complainant_name": "นางร้องเรียน ใจกล้า",
-    "complainant_address": "99 หมู่ 1 ตำบลตัวอย่าง",
-    "complainant_phone": "0812345678",
-    "complainant_email": "complainant@example.org",
-    "channel": "letter",
-    "received_at": "2026-12-04",
-}
 TRIAGE = {"screening_outcome": "accept"}
 #: The engine's own complete_task, kept before the breakdown puts its timers around it.
 ENGINE_COMPLETE = task_service.complete_task
