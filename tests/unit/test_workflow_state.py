@@ -27,15 +27,8 @@ def _plain_tasks(workflow: BpmnWorkflow) -> dict:
 
 
 def test_saved_state_matches_spiff_at_every_step_and_restores():
-    loaded = load_bpmn_file(REPO_ROOT / "processes" / "complaint.bpmn")
-    spec, subs = loaded.specs["complaint"], loaded.subprocess_specs["complaint"]
-    _starter, _key, start, steps = SCENARIOS["complaint_accepted_to_resolution"]
-    workflow = BpmnWorkflow(spec, subs, script_engine=ENGINE)
-    workflow.task_tree.data.update({k: v for k, v in start.items() if "name" not in k})
-    # As a case starts: with the process's settings (triage_days) in its data.
-    named = read_settings(REPO_ROOT / "processes")["complaint"].settings
-    workflow.task_tree.data.update({name: s.value for name, s in named.items()})
-    result = advance(workflow)
+    workflow, steps, spec, subs = _started_complaint()
+    result = advance(workflow)  # nothing left to run: the started case's ready tasks
     for _role, form in steps:
         state = dump(workflow)
         assert json.loads(state)["tasks"] == _plain_tasks(workflow)
@@ -58,6 +51,7 @@ def _started_complaint() -> tuple[BpmnWorkflow, list, object, dict]:
     _starter, _key, start, steps = SCENARIOS["complaint_accepted_to_resolution"]
     workflow = BpmnWorkflow(spec, subs, script_engine=ENGINE)
     workflow.task_tree.data.update({k: v for k, v in start.items() if "name" not in k})
+    # As a case starts: with the process's settings (triage_days) in its data.
     named = read_settings(REPO_ROOT / "processes")["complaint"].settings
     workflow.task_tree.data.update({name: s.value for name, s in named.items()})
     advance(workflow)
